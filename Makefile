@@ -1,0 +1,121 @@
+# fwseal — build, test, demo, bench.
+#
+# Modules are discovered by directory, so adding a .c file never needs a
+# Makefile edit:
+#   common/*.c                 crypto-free codecs, shared by host and device
+#   keys/ signer/ encryptor/ verify/ host/   host side (OpenSSL 3 EVP)
+#   device/*.c boot/*.c        portable device side (mbedTLS)
+#   device/sim/*.c             host simulation HAL (file-backed NOR, eFuse file)
+#   cli/fwseal/*.c             build/bin/fwseal
+#   cli/fwseal-device/*.c      build/bin/fwseal-device
+#   cli/util/*.c               helpers shared by both CLIs (POSIX file I/O)
+#   tests/unit/test_*.c        one cmocka binary each
+#   tests/e2e/*.sh             end-to-end scripts run by tests/run.sh
+#   tests/tools/*.c            small helper programs for tests (one binary each)
+
+CC      ?= cc
+BUILD   ?= build
+SHARED  ?= $(abspath ../shared)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
+CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
+OPT     ?= -O2 -g
+INC     := -I. -Icommon
+CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) $(EXTRA_CFLAGS) -MMD -MP
+HOST_LIBS   := -lcrypto
+DEVICE_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
+TEST_LIBS   := -lcmocka
+
+COMMON_SRC  := $(wildcard common/*.c)
+HOST_SRC    := $(wildcard keys/*.c signer/*.c encryptor/*.c verify/*.c host/*.c)
+DEVICE_SRC  := $(wildcard device/*.c boot/*.c)
+SIM_SRC     := $(wildcard device/sim/*.c)
+CLIUTIL_SRC := $(wildcard cli/util/*.c)
+FWSEAL_SRC  := $(wildcard cli/fwseal/*.c)
+FWDEV_SRC   := $(wildcard cli/fwseal-device/*.c)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+TOOL_SRC    := $(wildcard tests/tools/*.c)
+
+obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+# One build tree per flavour: $(BUILD) (release+debug info) and $(BUILD)/asan.
+define flavour
+$(1)/obj/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS_ALL) $(2) -c $$< -o $$@
+
+$(1)/lib/libfwcommon.a: $$(call obj,$(1),$$(COMMON_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+$(1)/lib/libfwhost.a: $$(call obj,$(1),$$(HOST_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+$(1)/lib/libfwdevice.a: $$(call obj,$(1),$$(DEVICE_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+$(1)/lib/libfwsim.a: $$(call obj,$(1),$$(SIM_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+$(1)/lib/libfwcli.a: $$(call obj,$(1),$$(CLIUTIL_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+
+$(1)_HOSTLIBS := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwcommon.a
+$(1)_DEVLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwcommon.a
+$(1)_ALLLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwcommon.a
+
+$(1)/bin/fwseal: $$(call obj,$(1),$$(FWSEAL_SRC)) $$($(1)_HOSTLIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) $$(call obj,$(1),$$(FWSEAL_SRC)) $$($(1)_HOSTLIBS) $$(HOST_LIBS) -o $$@
+
+$(1)/bin/fwseal-device: $$(call obj,$(1),$$(FWDEV_SRC)) $$($(1)_DEVLIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) $$(call obj,$(1),$$(FWDEV_SRC)) $$($(1)_DEVLIBS) $$(DEVICE_LIBS) -o $$@
+
+$(1)/tests/%: $(1)/obj/tests/unit/%.o $$($(1)_ALLLIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $$(DEVICE_LIBS) $$(TEST_LIBS) -o $$@
+
+$(1)/tools/%: $(1)/obj/tests/tools/%.o $$($(1)_ALLLIBS)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $$(DEVICE_LIBS) -o $$@
+endef
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(eval $(call flavour,$(BUILD),))
+$(eval $(call flavour,$(BUILD)/asan,$(SAN)))
+
+UNIT_BINS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
+TOOL_BINS      := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
+BINS           := $(BUILD)/bin/fwseal $(BUILD)/bin/fwseal-device
+
+.PHONY: all deps test unit asan demo bench clean check-shared
+.DEFAULT_GOAL := all
+.SECONDARY:
+
+all: $(BINS) $(TOOL_BINS)
+
+unit: $(UNIT_BINS)
+asan: $(UNIT_BINS_ASAN)
+
+deps:
+	@scripts/deps.sh
+
+check-shared:
+	@test -d "$(SHARED)/vectors" || { echo "error: $(SHARED)/vectors not found (clone ../shared beside the repo or set SHARED=)" >&2; exit 3; }
+
+# The README's test command: every unit test, then the same unit tests
+# under ASan+UBSan, then the end-to-end scripts against the real binaries.
+test: deps check-shared
+	@$(MAKE) --no-print-directory all unit asan
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) scripts/demo.sh
+
+bench: deps check-shared
+	@$(MAKE) --no-print-directory all OPT="-O2 -g"
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) bench/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

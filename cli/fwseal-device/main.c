@@ -1,0 +1,44 @@
+/* build/bin/fwseal-device — drives a simulated device kept in a directory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/fwseal-device/commands.h"
+#include "cli/util/cli.h"
+
+static const struct fwdev_cmd *const commands[] = {
+    NULL
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: fwseal-device <command> DIR [options]\n"
+            "\n"
+            "A simulated ESP32-class device kept in directory DIR: NOR flash with flash\n"
+            "encryption, eFuses, a Secure Boot V2 bootloader, OTA and NVS.\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; commands[i]; i++) fprintf(f, "  %-16s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(f,
+            "\n"
+            "Run `fwseal-device <command> --help` for options and examples.\n"
+            "Exit codes: 0 ok, 1 rejected, 2 usage, 3 I/O, 99 simulated power loss.\n"
+            "Fault injection (environment): FWSEAL_SIM_TRACE=FILE, FWSEAL_SIM_CUT_AT=N,\n"
+            "FWSEAL_SIM_CUT_MODE=torn.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "fwseal-device";
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    for (size_t i = 0; commands[i]; i++)
+        if (!strcmp(argv[1], commands[i]->name)) return commands[i]->run(argc - 1, argv + 1);
+    return cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal-device --help)", argv[1]);
+}

@@ -1,0 +1,13 @@
+/* fwseal subcommands. Each lives in its own cmd_<name>.c and is listed in
+ * main.c's table. A command receives argv with argv[0] = its own name and
+ * returns an exit code (cli/util/cli.h). Every command must answer --help. */
+#ifndef FWSEAL_COMMANDS_H
+#define FWSEAL_COMMANDS_H
+
+struct fwseal_cmd {
+    const char *name;
+    const char *summary;          /* one line for `fwseal --help` */
+    int (*run)(int argc, char **argv);
+};
+
+#endif

@@ -1,0 +1,49 @@
+/* build/bin/fwseal — host release tools: keys, images, signing, encryption, verification. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/fwseal/commands.h"
+#include "cli/util/cli.h"
+
+#define FWSEAL_VERSION "0.1.0"
+
+/* One line per subcommand; keep alphabetical within each group. */
+static const struct fwseal_cmd *const commands[] = {
+    NULL
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: fwseal <command> [options]\n"
+            "\n"
+            "Sign, encrypt and verify ESP-IDF compatible firmware images (Secure Boot V2,\n"
+            "ESP encrypted image, flash encryption, NVS, partition tables).\n"
+            "\n"
+            "commands:\n");
+    for (size_t i = 0; commands[i]; i++) fprintf(f, "  %-18s %s\n", commands[i]->name, commands[i]->summary);
+    fprintf(f,
+            "\n"
+            "Run `fwseal <command> --help` for the options and examples of each command.\n"
+            "Exit codes: 0 ok, 1 input rejected (invalid, tampered, untrusted), 2 usage, 3 I/O.\n");
+}
+
+int main(int argc, char **argv)
+{
+    cli_prog = "fwseal";
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("fwseal %s\n", FWSEAL_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; commands[i]; i++)
+        if (!strcmp(argv[1], commands[i]->name)) return commands[i]->run(argc - 1, argv + 1);
+    return cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal --help)", argv[1]);
+}

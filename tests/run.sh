@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# fwseal test runner: unit tests (cmocka), the same unit tests under
+# ASan+UBSan, then end-to-end scripts that drive the real binaries.
+# Closes with "N passed, N failed". Usage: tests/run.sh [NAME-FILTER]
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+export FWSEAL_BUILD=${FWSEAL_BUILD:-$root/build}
+export FWSEAL_SHARED=${FWSEAL_SHARED:-$(cd "$root/.." && pwd)/shared}
+export FWSEAL_ROOT=$root
+filter=${1:-}
+logdir=$FWSEAL_BUILD/test-logs
+mkdir -p "$logdir"
+
+passed=0 failed=0
+failures=()
+
+# cmocka: count RUN vs OK lines; a crash outside a test counts as one failure.
+run_unit() {
+  local bin=$1 label=$2 log rc ran ok bad
+  log="$logdir/${label////_}.log"
+  ( cd "$root" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 "$bin" ) >"$log" 2>&1
+  rc=$?
+  ran=$(grep -c '^\[ RUN      \]' "$log")
+  ok=$(grep -c '^\[       OK \]' "$log")
+  bad=$((ran - ok))
+  [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ] && bad=1
+  passed=$((passed + ok)); failed=$((failed + bad))
+  if [ "$bad" -gt 0 ]; then
+    failures+=("$label"); printf 'FAIL  %-40s %d ok, %d failed (log: %s)\n' "$label" "$ok" "$bad" "$log"
+    grep -E '^\[  (FAILED|ERROR) |ERROR: |runtime error|Assertion|error:' "$log" | head -20 | sed 's/^/      /'
+  else
+    printf 'ok    %-40s %d tests\n' "$label" "$ok"
+  fi
+}
+
+# e2e: scripts source tests/e2e/lib.sh and end with a "E2E-SUMMARY passed=N failed=M" line.
+run_e2e() {
+  local script=$1 label log rc p f
+  label="e2e/$(basename "$script" .sh)"
+  log="$logdir/$(basename "$script" .sh).e2e.log"
+  local start=$SECONDS
+  ( cd "$root" && bash "$script" ) >"$log" 2>&1 </dev/null
+  rc=$?
+  p=$(sed -n 's/^E2E-SUMMARY passed=\([0-9]*\) failed=\([0-9]*\)$/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^E2E-SUMMARY passed=\([0-9]*\) failed=\([0-9]*\)$/\2/p' "$log" | tail -1)
+  p=${p:-0}; f=${f:-0}
+  [ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    failures+=("$label"); printf 'FAIL  %-40s %d ok, %d failed, %ds (log: %s)\n' "$label" "$p" "$f" $((SECONDS - start)) "$log"
+    grep -E '^(not ok|FAIL)' "$log" | head -20 | sed 's/^/      /'
+  else
+    printf 'ok    %-40s %d checks, %ds\n' "$label" "$p" $((SECONDS - start))
+  fi
+}
+
+echo "== unit tests"
+for bin in "$FWSEAL_BUILD"/tests/*; do
+  [ -x "$bin" ] && [ -f "$bin" ] || continue
+  case "$(basename "$bin")" in *"$filter"*) run_unit "$bin" "unit/$(basename "$bin")" ;; esac
+done
+echo "== unit tests under ASan+UBSan"
+for bin in "$FWSEAL_BUILD"/asan/tests/*; do
+  [ -x "$bin" ] && [ -f "$bin" ] || continue
+  case "$(basename "$bin")" in *"$filter"*) run_unit "$bin" "asan/$(basename "$bin")" ;; esac
+done
+echo "== end-to-end"
+for script in "$root"/tests/e2e/[0-9a-z]*.sh; do
+  [ -f "$script" ] || continue
+  [ "$(basename "$script")" = lib.sh ] && continue
+  case "$(basename "$script")" in *"$filter"*) run_e2e "$script" ;; esac
+done
+
+echo
+[ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,83 @@
+/* Byte codecs and the two CRC-32 flavours (FORMATS §0, Appendix A.1, A.2). */
+#include "testutil.h"
+
+#include "fw_bytes.h"
+#include "fw_crc32.h"
+#include "fw_err.h"
+
+static void crc_check_values(void **state)
+{
+    (void)state;
+    assert_int_equal(fw_crc32_std("123456789", 9), 0xCBF43926u);
+    assert_int_equal(fw_crc32_esp("123456789", 9), 0xD202D277u);
+}
+
+static void crc_chaining_matches_one_shot(void **state)
+{
+    (void)state;
+    const char *s = "123456789";
+    uint32_t c = fw_crc32_le(0xFFFFFFFFu, s, 4);
+    c = fw_crc32_le(c, s + 4, 5);
+    assert_int_equal(c, 0xD202D277u);
+}
+
+static void crc_otadata_known_answers(void **state)
+{
+    (void)state;
+    uint8_t seq[4];
+    fw_enc32le(seq, 1);
+    assert_int_equal(fw_crc32_esp(seq, 4), 0x4743989Au);
+    fw_enc32le(seq, 2);
+    assert_int_equal(fw_crc32_esp(seq, 4), 0x55F63774u);
+}
+
+static void endian_round_trips(void **state)
+{
+    (void)state;
+    uint8_t b[8];
+    fw_enc32le(b, 0x0788B6CFu);
+    assert_memory_equal(b, "\xCF\xB6\x88\x07", 4);
+    assert_int_equal(fw_dec32le(b), 0x0788B6CFu);
+    fw_enc32be(b, 0x0788B6CFu);
+    assert_memory_equal(b, "\x07\x88\xB6\xCF", 4);
+    assert_int_equal(fw_dec32be(b), 0x0788B6CFu);
+    fw_enc16le(b, 0x50AA);
+    assert_memory_equal(b, "\xAA\x50", 2);
+    fw_enc64le(b, 0x0102030405060708ull);
+    assert_int_equal(fw_dec64le(b), 0x0102030405060708ull);
+}
+
+static void reverse_and_ct_equal(void **state)
+{
+    (void)state;
+    uint8_t a[5] = {1, 2, 3, 4, 5}, r[5];
+    fw_reverse_copy(r, a, 5);
+    fw_reverse(a, 5);
+    assert_memory_equal(a, "\x05\x04\x03\x02\x01", 5);
+    assert_memory_equal(a, r, 5);
+    assert_true(fw_ct_equal(a, r, 5));
+    r[4] ^= 1;
+    assert_false(fw_ct_equal(a, r, 5));
+    fw_wipe(a, sizeof a);
+    assert_memory_equal(a, "\0\0\0\0\0", 5);
+}
+
+static void strerror_covers_codes(void **state)
+{
+    (void)state;
+    for (int e = 0; e >= FW_ERR_NOT_ERASED; e--) assert_string_not_equal(fw_strerror(e), "unknown error");
+    assert_string_equal(fw_strerror(12345), "unknown error");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(crc_check_values),
+        cmocka_unit_test(crc_chaining_matches_one_shot),
+        cmocka_unit_test(crc_otadata_known_answers),
+        cmocka_unit_test(endian_round_trips),
+        cmocka_unit_test(reverse_and_ct_equal),
+        cmocka_unit_test(strerror_covers_codes),
+    };
+    return cmocka_run_group_tests_name("common_bytes", tests, NULL, NULL);
+}
