@@ -7,8 +7,14 @@
 
 #define FWSEAL_VERSION "0.1.0"
 
+extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign;
+
 /* One line per subcommand; keep alphabetical within each group. */
 static const struct fwseal_cmd *const commands[] = {
+    &cmd_keygen,
+    &cmd_pubkey,
+    &cmd_digest,
+    &cmd_sign,
     NULL
 };
 
