@@ -9,11 +9,15 @@
 
 extern const struct fwseal_cmd cmd_decrypt;
 extern const struct fwseal_cmd cmd_encrypt;
+extern const struct fwseal_cmd cmd_flash_decrypt;
+extern const struct fwseal_cmd cmd_flash_encrypt;
 
 /* One line per subcommand; keep alphabetical within each group. */
 static const struct fwseal_cmd *const commands[] = {
     &cmd_decrypt,
     &cmd_encrypt,
+    &cmd_flash_decrypt,
+    &cmd_flash_encrypt,
     NULL
 };
 
