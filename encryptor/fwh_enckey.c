@@ -47,9 +47,10 @@ int fwh_enckey_pub_to_pem(EVP_PKEY *pk, char **pem, size_t *len)
     long n;
     int rc = FW_ERR_CRYPTO;
     if (b && PEM_write_bio_PUBKEY(b, pk) && (n = BIO_get_mem_data(b, &p)) > 0) {
-        *pem = malloc((size_t)n);
+        *pem = malloc((size_t)n + 1);
         if (*pem) {
             memcpy(*pem, p, (size_t)n);
+            (*pem)[n] = '\0';
             *len = (size_t)n;
             rc = FW_OK;
         } else {

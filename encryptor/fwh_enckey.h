@@ -18,7 +18,7 @@ int fwh_enckey_pub_from_pem(const uint8_t *pem, size_t len, EVP_PKEY **out);
 int fwh_enckey_priv_from_pem(const uint8_t *pem, size_t len, EVP_PKEY **out);
 
 /* Write pk's public key as PEM (SubjectPublicKeyInfo) into a malloc'd
- * buffer (*pem, *len); caller frees. */
+ * buffer (*pem, *len, NUL-terminated); caller frees. */
 int fwh_enckey_pub_to_pem(EVP_PKEY *pk, char **pem, size_t *len);
 
 #endif
