@@ -92,6 +92,11 @@ int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt
 /* Like fwd_dev_open but without a partition table (nparts = 0): used to
  * provision a blank device (write the table with fwd_dev_write_abs). */
 int fwd_dev_open_blank(struct fwd_dev *d, const struct fwd_platform *plat);
+/* Install an already-parsed partition list (tests, or a port that keeps
+ * its table elsewhere). Entries are copied; `encrypted` is recomputed from
+ * the FE mode. FW_ERR_NO_SPACE above FWD_PART_MAX, FW_ERR_RANGE for an entry
+ * outside the flash. */
+int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n);
 /* Wipes the FE context. Safe to call twice / after a failed open. */
 void fwd_dev_close(struct fwd_dev *d);
 
