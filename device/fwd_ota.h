@@ -20,8 +20,8 @@
  * and propagate it unchanged; the next boot sees an unselected half-written
  * slot, which the bootloader never selects (it is not in otadata).
  *
- * Memory: no malloc. struct fwd_ota_dev (~7 KiB, includes the verification work
- * area) and struct fwd_ota_handle (~0.4 KiB) are provided by the caller;
+ * Memory: no malloc. struct fwd_ota_dev (~15 KiB: struct fwd_dev ~8.6 KiB + the
+ * verification work area) and struct fwd_ota_handle (~0.4 KiB) are provided by the caller;
  * one handle may be open per device at a time.
  * Every hardware access goes through the platform (device/fwd_hal.h); all
  * functions return 0 (FW_OK) or a negative fw_err code.
@@ -33,6 +33,7 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
+#include "device/fwd_part.h"
 #include "device/fwd_verify.h"
 
 /* ota_state values of an otadata entry (FORMATS §7.3), esp_ota_img_states_t. */
@@ -48,34 +49,14 @@ enum fwd_ota_img_state {
 /* image_size arguments of fwd_ota_begin (as ESP's OTA_SIZE_UNKNOWN). */
 #define FWD_OTA_SIZE_UNKNOWN 0xFFFFFFFFu   /* erase the whole partition */
 
-#define FWD_OTA_MAX_APPS  18   /* factory + ota_0..ota_15 + test */
-#define FWD_OTA_LABEL_LEN 16
-
-/* An app (or otadata) partition as the OTA layer sees it (FORMATS §6.2). */
-struct fwd_ota_part {
-    char label[FWD_OTA_LABEL_LEN + 1]; /* always NUL-terminated */
-    uint8_t type;                     /* 0 app, 1 data */
-    uint8_t subtype;                  /* 0x00 factory, 0x10+N ota_N, 0x20 test; data/ota 0x00 */
-    uint32_t offset;                  /* absolute flash address */
-    uint32_t size;
-    uint32_t flags;                   /* bit 0 encrypted */
-    int encrypted;                    /* read/written through flash encryption */
-};
-
-/* The device as the running application sees it. Filled by fwd_ota_dev_open;
- * fields are read-only for callers. */
+/* The device as the running application sees it: the device context of
+ * device/fwd_part.h (flash encryption + partition table), an eFuse snapshot
+ * WITHOUT the flash-encryption key (wiped at open), the running partition.
+ * Fields are read-only for callers; never copy it after fwd_ota_dev_open. */
 struct fwd_ota_dev {
-    const struct fwd_platform *plat;
-    struct fwd_efuse_state efuse;           /* snapshot, refreshed after burns */
-    struct fwd_ota_part apps[FWD_OTA_MAX_APPS];
-    int n_apps;
-    int ota_count;                          /* contiguous ota_0..ota_{n-1} */
-    int factory;                            /* index in apps[] or -1 */
-    int test;                               /* index in apps[] or -1 */
-    int ota_slot[16];                       /* slot -> index in apps[] */
-    struct fwd_ota_part otadata;            /* valid iff has_otadata */
-    int has_otadata;
-    int running;                            /* index in apps[] or -1 (nothing booted) */
+    struct fwd_dev d;                       /* partitions: fwd_part_find(&dev->d, ...) */
+    struct fwd_efuse_state efuse;           /* fe_key zeroed; refreshed after burns */
+    const struct fwd_part *running;         /* NULL: nothing booted */
     int busy;                               /* a handle is open */
     struct fwd_verify_work work;            /* verification scratch (one at a time) */
     struct fwd_verify_result last;          /* result of the last verification */
@@ -93,7 +74,7 @@ typedef int (*fwd_ota_early_check_fn)(void *arg, const struct fwd_ota_dev *dev,
 struct fwd_ota_handle {
     uint32_t magic;                   /* open marker */
     struct fwd_ota_dev *dev;
-    int part;                         /* index in dev->apps[] */
+    const struct fwd_part *part;
     uint32_t erased;                  /* bytes erased from the slot start */
     uint32_t wrote;                   /* bytes programmed to flash (multiple of 16) */
     uint32_t received;                /* bytes accepted from the caller */
@@ -107,41 +88,43 @@ struct fwd_ota_handle {
 
 /* ---- device ---- */
 
-/* Read the partition table (FORMATS §6, at flash 0x8000 unless pt_offset != 0),
- * the eFuse state and remember which app partition runs (label, or NULL when
- * no app runs: only the bootloader-side helpers are usable then).
- * FW_ERR_FORMAT/… for a bad table, FW_ERR_NOT_FOUND for an unknown label. */
+/* fwd_dev_open (eFuse, flash encryption, partition table at pt_offset, 0 =
+ * 0x8000), eFuse snapshot, and remember which app partition runs (label, or
+ * NULL when no app runs: queries work, update/confirm calls say FW_ERR_STATE).
+ * Table errors from fwd_dev_open, FW_ERR_NOT_FOUND for an unknown label. */
 int fwd_ota_dev_open(struct fwd_ota_dev *dev, const struct fwd_platform *plat,
                      uint32_t pt_offset, const char *running_label);
+/* Wipe and close (safe after a failed open). */
+void fwd_ota_dev_close(struct fwd_ota_dev *dev);
 
 /* Partition lookup by label (NULL when absent). */
-const struct fwd_ota_part *fwd_ota_find(const struct fwd_ota_dev *dev, const char *label);
+const struct fwd_part *fwd_ota_find(const struct fwd_ota_dev *dev, const char *label);
 
 /* ---- queries (esp_ota_get_*) ---- */
 
 /* The partition the app runs from (NULL if nothing booted). */
-const struct fwd_ota_part *fwd_ota_get_running_partition(const struct fwd_ota_dev *dev);
+const struct fwd_part *fwd_ota_get_running_partition(const struct fwd_ota_dev *dev);
 /* What otadata selects for the next boot (active entry's slot, else factory,
  * else ota_0); NULL on read error / no app partition. */
-const struct fwd_ota_part *fwd_ota_get_boot_partition(struct fwd_ota_dev *dev);
+const struct fwd_part *fwd_ota_get_boot_partition(struct fwd_ota_dev *dev);
 /* The OTA slot after the running one (ota_{(i+1) mod n}; ota_0 when running
  * factory/test or nothing). `start` NULL = running. NULL if no OTA slots. */
-const struct fwd_ota_part *fwd_ota_get_next_update_partition(struct fwd_ota_dev *dev,
-                                                             const struct fwd_ota_part *start);
+const struct fwd_part *fwd_ota_get_next_update_partition(struct fwd_ota_dev *dev,
+                                                             const struct fwd_part *start);
 /* The slot of an entry marked INVALID or ABORTED (the last rejected update),
  * NULL if none (esp_ota_get_last_invalid_partition). */
-const struct fwd_ota_part *fwd_ota_get_last_invalid_partition(struct fwd_ota_dev *dev);
+const struct fwd_part *fwd_ota_get_last_invalid_partition(struct fwd_ota_dev *dev);
 /* ota_state of the valid-CRC otadata entry with the highest seq that maps to
  * `part`. FW_ERR_UNSUPPORTED for non-OTA partitions, FW_ERR_NOT_FOUND if no entry. */
-int fwd_ota_get_state_partition(struct fwd_ota_dev *dev, const struct fwd_ota_part *part,
+int fwd_ota_get_state_partition(struct fwd_ota_dev *dev, const struct fwd_part *part,
                                 uint32_t *state);
 /* App descriptor of the image in a partition (header + esp_app_desc_t only,
  * not verified). FW_ERR_NOT_FOUND if no app image is there. */
-int fwd_ota_get_partition_description(struct fwd_ota_dev *dev, const struct fwd_ota_part *part,
+int fwd_ota_get_partition_description(struct fwd_ota_dev *dev, const struct fwd_part *part,
                                       struct fwd_app_info *out);
 /* Full verification of the image in a partition (what end/set_boot do);
  * details in dev->last and *res if non-NULL. */
-int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_ota_part *part,
+int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *part,
                              struct fwd_verify_result *res);
 
 /* ---- update ---- */
@@ -152,7 +135,7 @@ int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_ota_part 
  * (FW_ERR_NO_SPACE). Erases ALIGN_UP(image_size, 4096) (whole partition for
  * 0 / FWD_OTA_SIZE_UNKNOWN) and first invalidates (erases) an inactive otadata
  * entry that points at `part`, so a half-written slot can never be selected. */
-int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_ota_part *part, uint32_t image_size,
+int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size,
                   struct fwd_ota_handle *h);
 
 /* Install the early-check hook (before the first write). */
@@ -180,7 +163,7 @@ int fwd_ota_abort(struct fwd_ota_handle *h);
  * next matching seq, state NEW (power-safe order); factory -> both otadata
  * entries erased. A secure_version below eFuse erases the partition and
  * returns FW_ERR_ROLLBACK (as ESP_ERR_OTA_SMALL_SEC_VER). */
-int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_ota_part *part);
+int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *part);
 
 /* ---- confirm / reject (the running app about itself) ---- */
 

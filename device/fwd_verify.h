@@ -106,6 +106,7 @@ struct fwd_verify_work {
 struct fwd_verify_policy {
     const struct fwd_efuse_state *efuse;  /* chip id/rev, digests, revokes, secure_version */
     int require_signature;         /* 1: Secure Boot V2 required (always 1 in fwseal) */
+    uint32_t part_offset;          /* absolute flash offset of the partition (MMU page rule) */
 };
 
 /* Full verification of the image at the start of a partition of part_size

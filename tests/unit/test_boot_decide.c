@@ -2,15 +2,14 @@
 #include "testutil.h"
 
 #include "boot/fwb_decide.h"
-#include "device/fwd_ota.h"
-#include "fw_crc32.h"
 
-#define NEW FWD_OTA_IMG_NEW
-#define PV FWD_OTA_IMG_PENDING_VERIFY
-#define VALID FWD_OTA_IMG_VALID
-#define INVALID FWD_OTA_IMG_INVALID
-#define ABORTED FWD_OTA_IMG_ABORTED
-#define UNDEF FWD_OTA_IMG_UNDEFINED
+/* ota_state values of FORMATS §7.3 */
+#define NEW 0x0u
+#define PV 0x1u
+#define VALID 0x2u
+#define INVALID 0x3u
+#define ABORTED 0x4u
+#define UNDEF 0xFFFFFFFFu
 
 static const struct fwb_entry EMPTY = {0, 0xFFFFFFFFu, 0xFFFFFFFFu};
 
