@@ -151,9 +151,6 @@ int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
 int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t digest[32],
                           const struct fwd_efuse_state *ef, struct fwd_verify_result *res);
 
-/* Anti-rollback value of the eFuse thermometer code. */
-uint32_t fwd_efuse_secure_version(const struct fwd_efuse_state *ef);
-
 /* Short text of a reason ("bad signature", "secure_version below eFuse", ...). */
 const char *fwd_verify_reason_str(int reason);
 

@@ -41,13 +41,6 @@ static enum scheme block_scheme(const uint8_t *blk)
     return SCH_NONE;
 }
 
-uint32_t fwd_efuse_secure_version(const struct fwd_efuse_state *ef)
-{
-    uint32_t v = ef->secure_version_bits, n = 0;
-    while (v) { n += v & 1u; v >>= 1; }
-    return n;
-}
-
 int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK])
 {
     if (blk[0] != BLK_MAGIC) return FW_ERR_MAGIC;

@@ -267,18 +267,6 @@ static void rsa_pss_salt_must_be_32(void **state)
     free(f.data);
 }
 
-static void secure_version_thermometer(void **state)
-{
-    (void)state;
-    struct fwd_efuse_state ef;
-    memset(&ef, 0, sizeof ef);
-    assert_int_equal(fwd_efuse_secure_version(&ef), 0);
-    ef.secure_version_bits = 0x7;
-    assert_int_equal(fwd_efuse_secure_version(&ef), 3);
-    ef.secure_version_bits = 0xFFFFFFFFu;
-    assert_int_equal(fwd_efuse_secure_version(&ef), 32);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -291,7 +279,6 @@ int main(void)
         cmocka_unit_test(ecdsa_scalar_and_point_checks),
         cmocka_unit_test(rsa_modulus_size_enforced),
         cmocka_unit_test(rsa_pss_salt_must_be_32),
-        cmocka_unit_test(secure_version_thermometer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
