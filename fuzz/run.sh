@@ -15,6 +15,10 @@
 # Per-harness options come from comment lines in fuzz/fuzz_<target>.c:
 #   FUZZ-MAX-LEN: N       -max_len (default 4096)
 #   FUZZ-SEEDS: GLOB...   seed files from the shared vectors
+#   FUZZ-SEED-PREFIX: HEX bytes put before each vector seed (for harnesses
+#                         whose first input bytes are options, not data)
+#   FUZZ-SEED-TAIL: N     take the last N bytes of each vector seed (e.g. the
+#                         signature sector of a signed image), not the first
 # Exit status: 0 if no target crashed and every regression input passed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,8 +57,12 @@ for t in "${targets[@]}"; do
   rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-*
   # Seeds: committed corpus + vector files (copied so libFuzzer never writes into them).
   [ -d "$here/corpus/$t" ] && cp -f "$here/corpus/$t"/* "$seeds"/ 2>/dev/null
+  prefix=$(opt "$src" FUZZ-SEED-PREFIX) tail=$(opt "$src" FUZZ-SEED-TAIL)
   for g in $(opt "$src" FUZZ-SEEDS); do
-    for f in "$shared"/vectors/$g; do [ -f "$f" ] && cp -f "$f" "$seeds/v_$(basename "$f")"; done
+    for f in "$shared"/vectors/$g; do
+      [ -f "$f" ] || continue
+      { [ -n "$prefix" ] && printf '%s' "$prefix" | xxd -r -p; if [ -n "$tail" ]; then tail -c "$tail" "$f"; else head -c "$maxlen" "$f"; fi; } >"$seeds/v_$(basename "$(dirname "$f")")_$(basename "$f")"
+    done
   done
 
   # 1. regression inputs: libFuzzer runs each named file once.
