@@ -119,14 +119,22 @@ struct block_ctx {
     const struct fwh_verify_opts *o;
     const uint8_t *digest;
     struct fwh_report *r;
-    char first_problem[160];   /* first reason a block failed, for signature.trusted */
+    char first_problem[160];   /* most telling reason a block failed, for signature.trusted */
+    int problem_prio;
     int passed;                /* index of the first block that passed, -1 */
     char passed_key[65];
 };
 
-static void note_problem(struct block_ctx *b, unsigned i, const char *what, const char *detail)
+/* Problem priorities: a block with a usable key that failed (revoked, digest,
+ * signature) says more than a malformed block, which says more than a block
+ * signed by some other, untrusted key. The first of the highest wins. */
+enum { PRIO_UNTRUSTED = 1, PRIO_FORMAT = 2, PRIO_KEYED = 3 };
+
+static void note_problem(struct block_ctx *b, unsigned i, int prio, const char *what, const char *detail)
 {
-    if (!b->first_problem[0]) snprintf(b->first_problem, sizeof b->first_problem, "block %u %.24s: %.100s", i, what, detail);
+    if (prio <= b->problem_prio) return;
+    b->problem_prio = prio;
+    snprintf(b->first_problem, sizeof b->first_problem, "block %u %.24s: %.100s", i, what, detail);
 }
 
 /* Checks of one non-erased block slot; returns 1 if the block passes. */
@@ -139,14 +147,20 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
     if (st) {
         block_format_detail(blk, st, detail, sizeof detail);
         fwh_report_add(r, name, FWH_FAIL, 0, st, "%s", detail);
-        note_problem(b, i, "format", detail);
+        note_problem(b, i, PRIO_FORMAT, "format", detail);
         return 0;
     }
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
     int rsv = fw_sbv2_block_reserved_ok(blk);
     fwh_report_add(r, name, rsv ? FWH_FAIL : FWH_PASS, 0, rsv, "%s block%s", fw_sbv2_scheme_name(s),
                    rsv ? ", reserved/padding bytes not zero" : "");
-    if (rsv) { note_problem(b, i, "format", "reserved/padding bytes not zero"); return 0; }
+    if (rsv) { note_problem(b, i, PRIO_FORMAT, "format", "reserved/padding bytes not zero"); return 0; }
+
+    uint8_t kd[32];
+    fwh_block_key_digest(blk, kd);
+    hex(kd_hex, kd, 32);
+    int key_ok = b->o->n_trusted == 0 || in_list(b->o->trusted, b->o->n_trusted, kd);
+    int prio = key_ok ? PRIO_KEYED : PRIO_UNTRUSTED;
 
     int ok = 1;
     size_t dl = fw_sbv2_digest_len(s);
@@ -158,31 +172,28 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
         hex(comp, b->digest, 32);
         snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
         fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
-        note_problem(b, i, "image digest mismatch", detail);
+        note_problem(b, i, prio, "image digest mismatch", detail);
         ok = 0;
     } else {
         fwh_report_add(r, name, FWH_PASS, 0, 0, "%s", stored);
     }
 
-    uint8_t kd[32];
-    fwh_block_key_digest(blk, kd);
-    hex(kd_hex, kd, 32);
     snprintf(name, sizeof name, "block%u.key_trusted", i);
     if (b->o->n_trusted == 0) {
         fwh_report_add(r, name, FWH_SKIP, 0, 0, "key digest %s (no trust anchor given)", kd_hex);
-    } else if (in_list(b->o->trusted, b->o->n_trusted, kd)) {
+    } else if (key_ok) {
         fwh_report_add(r, name, FWH_PASS, 0, 0, "key digest %s is trusted", kd_hex);
     } else {
         fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNTRUSTED, "key digest %s is not trusted", kd_hex);
         snprintf(detail, sizeof detail, "key digest %.16s... not trusted", kd_hex);
-        note_problem(b, i, "key", detail);
+        note_problem(b, i, PRIO_UNTRUSTED, "key", detail);
         ok = 0;
     }
     snprintf(name, sizeof name, "block%u.key_revoked", i);
     if (in_list(b->o->revoked, b->o->n_revoked, kd)) {
         fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_REVOKED, "key digest %s is revoked", kd_hex);
         snprintf(detail, sizeof detail, "key digest %.16s... is revoked", kd_hex);
-        note_problem(b, i, "key", detail);
+        note_problem(b, i, PRIO_KEYED, "key", detail);
         ok = 0;
     } else {
         fwh_report_add(r, name, FWH_PASS, 0, 0, "not revoked");
@@ -192,7 +203,7 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
     int vs = fwh_sbv2_block_verify(blk, b->digest, 32, detail, sizeof detail);
     if (vs) {
         fwh_report_add(r, name, FWH_FAIL, 0, vs, "%s", detail);
-        note_problem(b, i, "signature", detail);
+        note_problem(b, i, prio, "signature", detail);
         ok = 0;
     } else {
         fwh_report_add(r, name, FWH_PASS, 0, 0, "%s signature verifies with the block's key", fw_sbv2_scheme_name(s));
