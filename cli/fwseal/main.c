@@ -7,8 +7,13 @@
 
 #define FWSEAL_VERSION "0.1.0"
 
+extern const struct fwseal_cmd cmd_mkimage, cmd_info, cmd_partition_table;
+
 /* One line per subcommand; keep alphabetical within each group. */
 static const struct fwseal_cmd *const commands[] = {
+    &cmd_mkimage,
+    &cmd_info,
+    &cmd_partition_table,
     NULL
 };
 
