@@ -1,19 +1,14 @@
-/* `fwseal keygen` handlers for the encryption key types. cmd_keygen.c
- * (signing side) dispatches to these by key type; each takes argv with
- * argv[0] = the key type and returns an exit code. All secret outputs are
- * written atomically with mode 0600 and never printed. */
+/* `fwseal keygen` generators for the encryption key types, called from the
+ * dispatch table in cmd_keygen.c (signature of struct keygen_type.gen).
+ * Secret outputs are written atomically with mode 0600, never printed. */
 #ifndef FWSEAL_KEYGEN_ENC_H
 #define FWSEAL_KEYGEN_ENC_H
 
-/* ecies-p256 -o HMAC.bin --pub DEVICE_PUB.pem */
-int keygen_ecies_p256(int argc, char **argv);
-/* flash-xts-128 -o KEY.bin (32 bytes) / flash-xts-256 -o KEY.bin (64 bytes) */
-int keygen_flash_xts_128(int argc, char **argv);
-int keygen_flash_xts_256(int argc, char **argv);
-/* nvs-keys -o NVSKEYS.bin (4096-byte nvs_keys partition image) */
-int keygen_nvs_keys(int argc, char **argv);
-
-/* Help text lines for these types (for `fwseal keygen --help`). */
-extern const char keygen_enc_help[];
+/* ecies-p256: out = 32-byte device HMAC key, pub = device public key PEM (required). */
+int keygen_ecies_p256(const char *type, const char *out, const char *pub);
+/* flash-xts-128 (32 bytes) / flash-xts-256 (64 bytes) raw key files. */
+int keygen_flash_xts(const char *type, const char *out, const char *pub);
+/* nvs-keys: 4096-byte nvs_keys partition image. */
+int keygen_nvs_keys(const char *type, const char *out, const char *pub);
 
 #endif
