@@ -81,3 +81,17 @@ expect_exit 1 "31-byte HMAC key refused" "$FWSEAL" decrypt --hmac-key "$T/hmac31
 expect_stderr "31 bytes: an ECIES device HMAC key must be 32 bytes" "31-byte HMAC reason"
 [ -e "$T/x" ] && fail "no output after key refusals" || ok "no output after key refusals"
 expect_exit 2 "encrypt refuses stdout" "$FWSEAL" encrypt --pubkey "$P/rsa/rsa_pub_key.pem" "$T/p" -o -
+
+# One-pass sign + encrypt: the decrypted container is what `fwseal sign`
+# writes (same data, padding and sector; only the randomized PSS signature
+# and its CRC, block bytes 812..1199, differ).
+A=$V/app/app_esp32c3_64k.bin SK=$V/secure_boot_v2/sb_rsa3072_key1.pem
+expect_exit 0 "encrypt --sign-key" "$FWSEAL" encrypt --sign-key "$SK" --pubkey "$P/ecc/device_pub_key.pem" "$A" -o "$T/se.bin"
+expect_exit 0 "decrypt the signed+encrypted image" "$FWSEAL" decrypt --hmac-key "$P/ecc/device_hmac_key.bin" "$T/se.bin" -o "$T/sd.bin"
+expect_exit 0 "fwseal sign of the same input" "$FWSEAL" sign --key "$SK" "$A" -o "$T/s1.bin"
+sz=$(stat -c %s "$T/s1.bin"); sec=$((sz - 4096))
+[ "$(stat -c %s "$T/sd.bin")" = "$sz" ] && ok "same length as fwseal sign output" || fail "signed+encrypted length"
+cmp -s -n $((sec + 812)) "$T/s1.bin" "$T/sd.bin" && ok "image, padding and block header/key identical" || fail "prefix differs"
+cmp -s -i $((sec + 1200)) "$T/s1.bin" "$T/sd.bin" && ok "rest of the sector identical" || fail "sector tail differs"
+expect_exit 1 "--sign-key with a P-384 key refused" "$FWSEAL" encrypt --sign-key "$T/p384.pem" --pubkey "$P/ecc/device_pub_key.pem" "$A" -o "$T/x"
+expect_exit 2 "at most 3 --sign-key" "$FWSEAL" encrypt --sign-key "$SK" --sign-key "$SK" --sign-key "$SK" --sign-key "$SK" --pubkey "$P/ecc/device_pub_key.pem" "$A" -o "$T/x"
