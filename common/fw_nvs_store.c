@@ -320,14 +320,13 @@ static int write_item(struct fw_nvs_store *s, const uint8_t hdr[32], const uint8
     struct fw_nvs_page *pg = &s->pg[p];
     unsigned i = pg->next_free;
     rc = write_entries(s, p, i, hdr, 1);
-    size_t off = 0;
-    for (unsigned k = 1; !rc && k < span; k++) {
+    unsigned full = (unsigned)(plen / 32);
+    if (!rc && full) rc = write_entries(s, p, i + 1, payload, full);
+    if (!rc && plen % 32) {
         uint8_t d[32];
-        size_t n = plen - off < 32 ? plen - off : 32;
         memset(d, 0xFF, 32);
-        memcpy(d, payload + off, n);
-        off += n;
-        rc = write_entries(s, p, i + k, d, 1);
+        memcpy(d, payload + 32 * full, plen % 32);
+        rc = write_entries(s, p, i + 1 + full, d, 1);
     }
     if (rc) return rc;
     pg->next_free = (uint8_t)(i + span);
@@ -802,12 +801,12 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
         return FW_ERR_KEY;
     }
     if (!readonly) {
-        if (!s->nfree) {
+        rc = flush_dirty(s);
+        if (!rc) rc = recover_freeing(s); /* may free the GC victim */
+        if (!rc && !s->nfree) {
             s->why = "no free page (read-write NVS needs one)";
             return FW_ERR_NO_SPACE;
         }
-        rc = flush_dirty(s);
-        if (!rc) rc = recover_freeing(s);
     }
     if (!rc) rc = dedupe(s);
     if (!rc) rc = blob_rules(s);

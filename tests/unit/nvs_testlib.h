@@ -23,6 +23,7 @@ struct ramflash {
     int cut_mode;
     int dead;
     int strict_violations;
+    unsigned long erases;
 };
 
 static inline int rf_read(void *ctx, uint32_t off, void *buf, size_t len)
@@ -64,6 +65,7 @@ static inline int rf_erase(void *ctx, uint32_t off, size_t len)
     if (c == 1) return FW_ERR_POWER_LOSS;
     size_t n = c == 2 ? (f->cut_mode ? len / 2 : 0) : len;
     memset(f->mem + off, 0xFF, n);
+    f->erases++;
     return c ? FW_ERR_POWER_LOSS : 0;
 }
 
