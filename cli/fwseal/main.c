@@ -7,8 +7,19 @@
 
 #define FWSEAL_VERSION "0.1.0"
 
-/* One line per subcommand; keep alphabetical within each group. */
+/* One line per subcommand: declare it here and list it in the table below. */
+extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign;
+extern const struct fwseal_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
+
 static const struct fwseal_cmd *const commands[] = {
+    &cmd_keygen,
+    &cmd_pubkey,
+    &cmd_digest,
+    &cmd_sign,
+    &cmd_encrypt,
+    &cmd_decrypt,
+    &cmd_flash_encrypt,
+    &cmd_flash_decrypt,
     NULL
 };
 

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# bench part: device code size on a Cortex-M4. Every module of device/ and
+# boot/ (and the crypto-free common/ codecs the device links) is compiled
+# alone with arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -c, mbedTLS and
+# device/sim excluded; text+data per module from arm-none-eabi-size.
+# A module that includes a POSIX/host header, or does not build for the
+# target, is reported as a portability finding instead of a figure.
+set -u
+root=${FWSEAL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+tmp=${BENCH_TMP:-$(mktemp -d)}/size
+mkdir -p "$tmp/inc"
+cc=arm-none-eabi-gcc size=arm-none-eabi-size
+command -v $cc >/dev/null || { echo "50-size: $cc not installed (make deps)" >&2; exit 3; }
+# mbedTLS headers only (never the host's libc headers): a private include
+# dir holding just the mbedtls/ directory, so newlib's stdint.h etc. win.
+ln -sfn /usr/include/mbedtls "$tmp/inc/mbedtls"
+flags=(-Os -mcpu=cortex-m4 -mthumb -std=c11 -ffunction-sections -fdata-sections
+       -Wall -Wextra -I"$root" -I"$root/common" -isystem "$tmp/inc")
+posix_re='#include <(unistd|fcntl|pthread|dirent|poll|netdb|termios|sys/[a-z_]+|arpa/[a-z_]+|netinet/[a-z_]+)\.h>'
+
+row() { printf 'BENCH\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
+total=0
+for dir in common device boot; do
+  sub=0
+  for src in "$root/$dir"/*.c; do
+    [ -f "$src" ] || continue
+    mod=$dir/$(basename "$src" .c)
+    if grep -Eq "$posix_re" "$src"; then
+      row "size (cortex-m4 -Os)" "$mod" - - - - "PORTABILITY: includes $(grep -Eo "$posix_re" "$src" | head -1 | sed 's/#include //')"
+      echo "50-size: portability bug: $mod includes a POSIX header" >&2
+      continue
+    fi
+    obj=$tmp/$(echo "$mod" | tr / _).o
+    if ! $cc "${flags[@]}" -c "$src" -o "$obj" 2>"$tmp/err"; then
+      row "size (cortex-m4 -Os)" "$mod" - - - - "does not build for cortex-m4: $(grep -m1 error "$tmp/err" | cut -c1-90)"
+      continue
+    fi
+    read -r text data _ < <($size "$obj" | awk 'NR==2{print $1, $2, $3}')
+    n=$((text + data)); sub=$((sub + n))
+    row "size (cortex-m4 -Os)" "$mod" "$n" bytes - - "text $text + data $data"
+  done
+  [ "$sub" -gt 0 ] && row "size (cortex-m4 -Os)" "$dir/ total" "$sub" bytes - - "text+data, mbedTLS excluded"
+  total=$((total + sub))
+done
+row "size (cortex-m4 -Os)" "device+boot+common total" "$total" bytes - - "text+data, mbedTLS and device/sim excluded"

@@ -1,0 +1,96 @@
+/* Device decryption secret: provisioning at init, loading at ota. */
+#include "cli/fwseal-device/dev_secret.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/util/cli.h"
+#include "fw_bytes.h"
+
+const char dev_secret_help[] =
+    "  --decrypt-key PRIV.pem       provision the RSA-3072 private key that unwraps\n"
+    "                               pre-encrypted OTA images (stored 0600 in DIR)\n"
+    "  --decrypt-hmac-key HMAC.bin  provision the 32-byte ECIES HMAC key instead\n";
+
+int dev_secret_parse_opt(int argc, char **argv, int *i, const char **rsa, const char **hmac)
+{
+    const char *a = argv[*i];
+    const char **dst = !strcmp(a, "--decrypt-key") ? rsa : !strcmp(a, "--decrypt-hmac-key") ? hmac : NULL;
+    if (!dst) return 0;
+    if (*i + 1 >= argc) {
+        cli_err(EXIT_USAGE, "%s needs a file argument", a);
+        return -1;
+    }
+    *dst = argv[++*i];
+    return 1;
+}
+
+static void path_of(char *out, size_t n, const char *dir, const char *name)
+{
+    snprintf(out, n, "%s/%s", dir, name);
+}
+
+int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *hmac_path)
+{
+    if ((rsa_pem_path != NULL) == (hmac_path != NULL))
+        return cli_err(EXIT_USAGE, "give exactly one of --decrypt-key and --decrypt-hmac-key");
+    const char *src = rsa_pem_path ? rsa_pem_path : hmac_path;
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    int rc = cli_read_file(src, 16384, &buf, &len);
+    if (rc) return rc;
+    struct fwd_decrypt_key k;
+    fwd_decrypt_key_init(&k);
+    int ok = rsa_pem_path ? fwd_decrypt_key_load_rsa(&k, buf, len) == FW_OK
+                          : len == 32 && fwd_decrypt_key_load_ecies_hmac(&k, buf) == FW_OK;
+    fwd_decrypt_key_free(&k);
+    if (!ok) {
+        fw_wipe(buf, len);
+        free(buf);
+        return cli_err(EXIT_REJECT, "%s: %s", src,
+                       rsa_pem_path ? "not an RSA-3072 private key" : "not a valid 32-byte ECIES HMAC key");
+    }
+    char path[4096];
+    path_of(path, sizeof path, dir, rsa_pem_path ? DEV_SECRET_RSA : DEV_SECRET_HMAC);
+    rc = cli_write_file(path, buf, len, 0600);
+    fw_wipe(buf, len);
+    free(buf);
+    if (rc) return rc;
+    /* Only one secret at a time: drop the other kind. */
+    path_of(path, sizeof path, dir, rsa_pem_path ? DEV_SECRET_HMAC : DEV_SECRET_RSA);
+    if (unlink(path) != 0 && errno != ENOENT) return cli_err(EXIT_IO, "%s: %s", path, strerror(errno));
+    return EXIT_OK_;
+}
+
+static int read_secret(const char *path, uint8_t *buf, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? FW_ERR_NOT_FOUND : FW_ERR_IO;
+    *len = fread(buf, 1, max, f);
+    int bad = ferror(f) || !feof(f);
+    fclose(f);
+    return bad ? FW_ERR_KEY : FW_OK;
+}
+
+int dev_secret_load(const char *dir, struct fwd_decrypt_key *k)
+{
+    static uint8_t buf[16384];
+    char path[4096];
+    size_t len = 0;
+    fwd_decrypt_key_init(k);
+    path_of(path, sizeof path, dir, DEV_SECRET_RSA);
+    int rc = read_secret(path, buf, sizeof buf, &len);
+    if (rc == FW_OK) {
+        rc = fwd_decrypt_key_load_rsa(k, buf, len);
+    } else if (rc == FW_ERR_NOT_FOUND) {
+        path_of(path, sizeof path, dir, DEV_SECRET_HMAC);
+        rc = read_secret(path, buf, sizeof buf, &len);
+        if (rc == FW_OK) rc = len == 32 ? fwd_decrypt_key_load_ecies_hmac(k, buf) : FW_ERR_KEY;
+    }
+    fw_wipe(buf, sizeof buf);
+    return rc;
+}

@@ -1,0 +1,69 @@
+/* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
+#include "cli/util/cli.h"
+#include "encryptor/fwh_encimg.h"
+#include "fw_err.h"
+
+static void help(void)
+{
+    printf("usage: fwseal encrypt --pubkey PUB.pem IN -o OUT\n"
+           "\n"
+           "Encrypt IN (normally a signed app image) into an ESP encrypted image\n"
+           "(esp_encrypted_img): 512-byte header + AES-256-GCM ciphertext, random key and\n"
+           "16-byte IV per image. The scheme follows the key type:\n"
+           "  RSA-3072 public key   key wrapped with RSAES-PKCS1-v1_5\n"
+           "  EC P-256 public key   ECIES-P256 (ephemeral ECDH + HKDF-SHA256), the device\n"
+           "                        public key from `fwseal keygen ecies-p256`\n"
+           "Other key types and sizes are refused. Streams: memory does not grow with IN\n"
+           "(IN may be '-' for stdin; OUT must be a file). Inputs of 4 GiB or more are\n"
+           "refused (bin_size is 32-bit).\n"
+           "\n"
+           "options:\n"
+           "  --pubkey PUB.pem   device public key (PEM)\n"
+           "  -o OUT             output container (written atomically)\n"
+           "\n"
+           "example:\n"
+           "  fwseal encrypt --pubkey rsa_pub_key.pem app-signed.bin -o app.enc.bin\n");
+}
+
+static int run(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) { help(); return 0; }
+    const char *pub = NULL, *out = NULL, *in = NULL;
+    const struct enc_opt opts[] = {{"--pubkey", &pub}, {"-o", &out}, {"--output", &out}};
+    int rc = enc_parse_args(argc, argv, opts, 3, NULL, NULL, 0, &in);
+    if (rc) return rc;
+    if (!pub || !out) return cli_err(EXIT_USAGE, "encrypt: --pubkey and -o are required (see --help)");
+    if (!strcmp(out, "-")) return cli_err(EXIT_USAGE, "encrypt: -o must be a file (the header is completed at the end)");
+
+    EVP_PKEY *pk = NULL;
+    char why[200];
+    int scheme = 0;
+    if ((rc = enc_load_pub(pub, &pk))) return rc;
+    if (fwh_encimg_key_scheme(pk, &scheme, why, sizeof why) != FW_OK) {
+        EVP_PKEY_free(pk);
+        return cli_err(EXIT_REJECT, "%s: %s", pub, why);
+    }
+    FILE *fin = NULL;
+    struct cli_out o;
+    if ((rc = enc_open_in(in, &fin))) { EVP_PKEY_free(pk); return rc; }
+    if ((rc = cli_out_open(&o, out, 0644))) {
+        if (fin != stdin) fclose(fin);
+        EVP_PKEY_free(pk);
+        return rc;
+    }
+    int err = fwh_encimg_encrypt_file(pk, fin, o.f, why, sizeof why);
+    if (fin != stdin) fclose(fin);
+    EVP_PKEY_free(pk);
+    if (err != FW_OK) {
+        cli_out_abort(&o);
+        return cli_err(err == FW_ERR_RANGE ? EXIT_REJECT : cli_exit_for(err), "%s: %s", in, why);
+    }
+    return cli_out_commit(&o);
+}
+
+const struct fwseal_cmd cmd_encrypt = {"encrypt", "encrypt an image into an ESP encrypted image (RSA-3072 / ECIES-P256)", run};

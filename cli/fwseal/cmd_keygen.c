@@ -1,0 +1,89 @@
+/* fwseal keygen TYPE -o PRIV.pem [--pub PUB.pem]: new private key (0600).
+ * A small dispatch table by key type: other modules add their types
+ * (ecies-p256, flash-xts-128/256, nvs-keys) as one line each. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/fwseal/commands.h"
+#include "cli/util/cli.h"
+#include "fw_err.h"
+#include "keys/fwh_keys.h"
+
+struct keygen_type {
+    const char *name;
+    const char *what;
+    /* Writes the key to out (mode 0600) and, if pub != NULL, the public part. */
+    int (*gen)(const char *type, const char *out, const char *pub);
+};
+
+static int keygen_sbv2(const char *type, const char *out, const char *pub);
+
+static const struct keygen_type types[] = {
+    {"rsa3072", "Secure Boot V2 RSA-3072 signing key (PEM)", keygen_sbv2},
+    {"ecdsa-p256", "Secure Boot V2 ECDSA P-256 signing key (PEM)", keygen_sbv2},
+};
+
+static int write_key_pems(const struct fwh_key *k, const char *out, const char *pub)
+{
+    uint8_t *pem = NULL;
+    size_t len = 0;
+    if (fwh_key_private_pem(k, &pem, &len)) return cli_err(EXIT_IO, "%s: cannot encode the private key", out);
+    int rc = cli_write_file(out, pem, len, 0600);
+    fwh_secure_free(pem, len);
+    if (rc || !pub) return rc;
+    if (fwh_key_public_pem(k, &pem, &len)) return cli_err(EXIT_IO, "%s: cannot encode the public key", pub);
+    rc = cli_write_file(pub, pem, len, 0644);
+    free(pem);
+    return rc;
+}
+
+static int keygen_sbv2(const char *type, const char *out, const char *pub)
+{
+    struct fwh_key k;
+    char why[256];
+    if (fwh_key_generate(fwh_key_type_parse(type), &k, why, sizeof why))
+        return cli_err(EXIT_IO, "%s: %s", out, why);
+    int rc = write_key_pems(&k, out, pub);
+    fwh_key_free(&k);
+    return rc;
+}
+
+static void help(FILE *f)
+{
+    fprintf(f, "usage: fwseal keygen TYPE -o PRIV [--pub PUB.pem] [--force]\n\n"
+               "Generate a new key. Private keys are written 0600, atomically.\n"
+               "An existing output file is refused unless --force is given.\n\ntypes:\n");
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) fprintf(f, "  %-14s %s\n", types[i].name, types[i].what);
+    fprintf(f, "\noptions:\n"
+               "  -o PRIV        private key output file\n"
+               "  --pub PUB.pem  also write the public key (PEM)\n"
+               "  --force        overwrite an existing output file\n"
+               "\nexample:\n  fwseal keygen rsa3072 -o release.pem --pub release_pub.pem\n");
+}
+
+static int run(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) { help(stdout); return 0; }
+    const char *type = NULL, *out = NULL, *pub = NULL;
+    int force = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (!strcmp(argv[i], "--pub") && i + 1 < argc) pub = argv[++i];
+        else if (!strcmp(argv[i], "--force")) force = 1;
+        else if (argv[i][0] == '-' ) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
+        else if (!type) type = argv[i];
+        else return cli_err(EXIT_USAGE, "keygen: unexpected argument '%s'", argv[i]);
+    }
+    if (!type || !out) { help(stderr); return EXIT_USAGE; }
+    const struct keygen_type *t = NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (!strcmp(types[i].name, type)) t = &types[i];
+    if (!t) return cli_err(EXIT_USAGE, "keygen: unknown key type '%s' (see fwseal keygen --help)", type);
+    struct stat st;
+    if (!force && stat(out, &st) == 0) return cli_err(EXIT_REJECT, "%s: already exists (use --force to overwrite)", out);
+    if (!force && pub && stat(pub, &st) == 0) return cli_err(EXIT_REJECT, "%s: already exists (use --force to overwrite)", pub);
+    return t->gen(t->name, out, pub);
+}
+
+const struct fwseal_cmd cmd_keygen = {"keygen", "generate a key (rsa3072, ecdsa-p256, ...)", run};

@@ -1,0 +1,204 @@
+/* fwseal sign --key K.pem [--key K2.pem] [--key K3.pem] [--append] IN -o OUT
+ * Secure Boot V2 signing exactly as espsecure sign_data --version 2: the
+ * input is streamed (hash + copy in 1 MiB chunks), padded with 0xFF to a 4096
+ * multiple, followed by the 4096-byte signature sector. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/fwseal/commands.h"
+#include "cli/util/cli.h"
+#include "fw_err.h"
+#include "fw_sbv2.h"
+#include "keys/fwh_keys.h"
+#include "signer/fwh_sign.h"
+
+int cmd_load_key(const char *path, struct fwh_key *k);
+
+#define MAX_KEYS 8          /* accepted on the command line; >3 refused below */
+#define CHUNK (1u << 20)
+
+static void help(FILE *f)
+{
+    fprintf(f, "usage: fwseal sign --key K1.pem [--key K2.pem] [--key K3.pem] [--append] IN -o OUT\n\n"
+               "Append a Secure Boot V2 signature sector (FORMATS 2.1-2.5) to IN, as\n"
+               "`espsecure.py sign_data --version 2` does: IN is padded with 0xFF to a\n"
+               "multiple of 4096, then a 4096-byte sector with one block per key follows\n"
+               "(RSA-3072 PSS/SHA-256/salt 32, or ECDSA P-256; all keys of one scheme;\n"
+               "at most 3 blocks). Any file can be signed; a warning is printed when IN\n"
+               "is not an ESP app image. OUT is written atomically (may equal IN).\n"
+               "\noptions:\n"
+               "  --key K.pem   private signing key (repeat for up to 3 keys)\n"
+               "  --append      IN is already signed: keep the valid blocks of its last\n"
+               "                4096 bytes and add new blocks after them\n"
+               "  -o OUT        output file (- for stdout)\n"
+               "\nexamples:\n"
+               "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
+               "  fwseal sign --append --key backup.pem app-signed.bin -o app-signed2.bin\n");
+}
+
+struct sign_args {
+    const char *keys[MAX_KEYS];
+    size_t nkeys;
+    int append;
+    const char *in, *out;
+};
+
+static int parse(int argc, char **argv, struct sign_args *a)
+{
+    memset(a, 0, sizeof *a);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+            if (a->nkeys == MAX_KEYS) return cli_err(EXIT_USAGE, "sign: too many --key options");
+            a->keys[a->nkeys++] = argv[++i];
+        } else if (!strcmp(argv[i], "--append")) {
+            a->append = 1;
+        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+            a->out = argv[++i];
+        } else if (argv[i][0] == '-' && argv[i][1]) {
+            return cli_err(EXIT_USAGE, "sign: unknown or incomplete option '%s'", argv[i]);
+        } else if (!a->in) {
+            a->in = argv[i];
+        } else {
+            return cli_err(EXIT_USAGE, "sign: unexpected argument '%s'", argv[i]);
+        }
+    }
+    if (!a->in || !a->out || a->nkeys == 0) {
+        help(stderr);
+        return EXIT_USAGE;
+    }
+    if (a->nkeys > FW_SBV2_MAX_BLOCKS)
+        return cli_err(EXIT_REJECT, "sign: %zu keys given; a signature sector holds at most 3 blocks", a->nkeys);
+    return 0;
+}
+
+static int read_full(int fd, uint8_t *p, size_t n, off_t off)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = pread(fd, p + got, n - got, off + (off_t)got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) return -1;
+        got += (size_t)r;
+    }
+    return 0;
+}
+
+/* Hash and copy data [0, len) of fd to out, then the 0xFF gap. */
+static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, const char *in)
+{
+    uint8_t *buf = malloc(CHUNK);
+    if (!buf) return cli_err(EXIT_IO, "out of memory");
+    int rc = 0;
+    for (uint64_t off = 0; off < len && !rc;) {
+        size_t n = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
+        if (read_full(fd, buf, n, (off_t)off)) rc = cli_err(EXIT_IO, "%s: read failed (file changed while signing?)", in);
+        else if (fwh_signer_update(s, buf, n)) rc = cli_err(EXIT_IO, "hash failed");
+        else if (fwrite(buf, 1, n, out) != n) rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
+        off += n;
+    }
+    uint64_t pad = fwh_sbv2_pad_len(len);
+    if (!rc && pad) {
+        memset(buf, 0xFF, (size_t)pad);
+        if (fwh_signer_update(s, buf, (size_t)pad)) rc = cli_err(EXIT_IO, "hash failed");
+        else if (fwrite(buf, 1, (size_t)pad, out) != pad) rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
+    }
+    free(buf);
+    return rc;
+}
+
+/* Open IN, find the data length and (with --append) the existing sector. */
+static int open_input(const struct sign_args *a, int *fd, uint64_t *data_len, uint8_t *old_sector)
+{
+    *fd = open(a->in, O_RDONLY);
+    if (*fd < 0) return cli_err(EXIT_IO, "%s: %s", a->in, strerror(errno));
+    struct stat st;
+    if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) return cli_err(EXIT_IO, "%s: not a regular file", a->in);
+    uint64_t len = (uint64_t)st.st_size;
+    if (len == 0) return cli_err(EXIT_REJECT, "%s: empty file, nothing to sign", a->in);
+    if (a->append) {
+        if (len % FW_SBV2_SECTOR_SIZE || len < 2 * (uint64_t)FW_SBV2_SECTOR_SIZE)
+            return cli_err(EXIT_REJECT, "%s: --append needs a signed image (size a multiple of 4096, at least 8192; got %llu)",
+                           a->in, (unsigned long long)len);
+        len -= FW_SBV2_SECTOR_SIZE;
+        if (read_full(*fd, old_sector, FW_SBV2_SECTOR_SIZE, (off_t)len))
+            return cli_err(EXIT_IO, "%s: read failed", a->in);
+    }
+    uint8_t magic = 0;
+    if (read_full(*fd, &magic, 1, 0)) return cli_err(EXIT_IO, "%s: read failed", a->in);
+    if (magic != 0xE9)
+        cli_warn("%s: not an ESP app image (first byte 0x%02x, expected 0xE9); signing it anyway", a->in, magic);
+    *data_len = len;
+    return 0;
+}
+
+static int sign_file(const struct sign_args *a, const struct fwh_key *const *keys)
+{
+    static uint8_t old[FW_SBV2_SECTOR_SIZE], sector[FW_SBV2_SECTOR_SIZE];
+    int fd = -1, rc;
+    uint64_t len = 0;
+    struct fwh_signer s = {0};
+    struct cli_out o = {0};
+    char why[256];
+    uint8_t digest[32];
+
+    rc = open_input(a, &fd, &len, old);
+    if (!rc && fwh_signer_init(&s)) rc = cli_err(EXIT_IO, "cannot initialise SHA-256");
+    if (!rc) rc = cli_out_open(&o, a->out, 0644);
+    if (rc) goto out;
+    rc = stream_data(fd, len, o.f, &s, a->in);
+    if (!rc && fwh_signer_digest(&s, digest)) rc = cli_err(EXIT_IO, "hash failed");
+    if (!rc) {
+        int e = fwh_sbv2_build_sector(sector, a->append ? old : NULL, keys, a->nkeys, digest, why, sizeof why);
+        if (e) rc = cli_err(cli_exit_for(e), "%s: %s", a->in, why);
+    }
+    if (!rc && fwrite(sector, 1, sizeof sector, o.f) != sizeof sector) rc = cli_err(EXIT_IO, "%s: write failed", a->out);
+    if (rc) cli_out_abort(&o);
+    else rc = cli_out_commit(&o);
+    if (!rc && !o.is_stdout) {
+        struct fw_sbv2_scan scan;
+        unsigned nblk = fw_sbv2_sector_scan(sector, &scan);
+        printf("%s: signed, %u block(s) %s, image digest ", a->out, nblk, fw_sbv2_scheme_name(scan.scheme[0]));
+        cli_print_hex(stdout, digest, sizeof digest);
+        putchar('\n');
+    }
+out:
+    fwh_signer_free(&s);
+    if (fd >= 0) close(fd);
+    return rc;
+}
+
+static int run(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) { help(stdout); return 0; }
+    struct sign_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc) return rc;
+    struct fwh_key keys[FW_SBV2_MAX_BLOCKS];
+    const struct fwh_key *kp[FW_SBV2_MAX_BLOCKS];
+    size_t loaded = 0;
+    while (loaded < a.nkeys) {
+        rc = cmd_load_key(a.keys[loaded], &keys[loaded]);
+        if (rc) break;
+        kp[loaded] = &keys[loaded];
+        loaded++;
+        if (!kp[loaded - 1]->has_private) {
+            rc = cli_err(EXIT_REJECT, "%s: public key; signing needs the private key", a.keys[loaded - 1]);
+            break;
+        }
+        if (kp[loaded - 1]->type != kp[0]->type) {
+            rc = cli_err(EXIT_REJECT, "%s: mixed signature schemes (%s and %s) in one sector are not allowed",
+                         a.keys[loaded - 1], fwh_key_type_name(kp[0]->type), fwh_key_type_name(kp[loaded - 1]->type));
+            break;
+        }
+    }
+    if (!rc) rc = sign_file(&a, kp);
+    for (size_t i = 0; i < loaded; i++) fwh_key_free(&keys[i]);
+    return rc;
+}
+
+const struct fwseal_cmd cmd_sign = {"sign", "Secure Boot V2 sign an image (up to 3 keys, --append)", run};

@@ -1,0 +1,37 @@
+/* Small helpers shared by the encryption commands (encrypt, decrypt,
+ * flash-encrypt, flash-decrypt, container verify): option scanning and
+ * reading fixed-size secret key files. */
+#ifndef FWSEAL_ENC_CLI_H
+#define FWSEAL_ENC_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <openssl/evp.h>
+
+/* Options with one value. Accepts "--name VALUE" and "--name=VALUE". */
+struct enc_opt {
+    const char *name;   /* "--pubkey", "-o", ... */
+    const char **value; /* set when seen (last one wins) */
+};
+
+/* Parse argv[1..]: options in opts, flags (no value) in flags (set to 1),
+ * exactly one positional argument into *pos. Returns 0 or EXIT_USAGE after
+ * printing one line. */
+int enc_parse_args(int argc, char **argv, const struct enc_opt *opts, size_t nopts,
+                   const char *const *flag_names, int *flags, size_t nflags, const char **pos);
+
+/* Read a secret key file of one of the allowed sizes (sizes[] terminated by
+ * 0) into out (capacity cap). Prints a one-line reason naming the file and
+ * the sizes, never the content. Returns 0 or an exit code. */
+int enc_read_secret(const char *path, const char *what, const size_t *sizes, uint8_t *out, size_t cap, size_t *len);
+
+/* Load a PEM public (or private) key / private key; prints the error. */
+int enc_load_pub(const char *path, EVP_PKEY **pk);
+int enc_load_priv(const char *path, EVP_PKEY **pk);
+
+/* Open IN for streaming ("-" = stdin); prints the error. */
+int enc_open_in(const char *path, FILE **f);
+
+#endif

@@ -1,0 +1,116 @@
+/* Streaming decryptor for the "ESP encrypted image" container (FORMATS §3),
+ * compatible with Espressif's esp_encrypted_img (RSA-3072 and ECIES-P256
+ * key establishment, AES-256-GCM with a 16-byte IV, no AAD), hardened per
+ * §3.8 / §9:
+ *   - input may be split at ANY byte; the output never depends on the split;
+ *   - magic checked as soon as 4 bytes are in, bin_size range checked before
+ *     any private-key operation;
+ *   - RSA: unwrapped key must be exactly 32 bytes, with implicit rejection:
+ *     a failed unwrap yields a pseudo-random key (HMAC of the wrapped key
+ *     under a secret derived from the private key), so a padding error
+ *     surfaces only as the same FW_ERR_AUTH a tag mismatch gives, at the end;
+ *   - ECIES: d_dev = PBKDF2-HMAC-SHA256(hmac_key, FIXED_SALT, 2048, 32) with
+ *     1 <= d < n, server point validated (on curve, not the identity);
+ *   - bytes beyond bin_size are an error (the reference "decrypts" them),
+ *     a short stream is an error at fwd_decrypt_finish();
+ *   - the GCM tag is compared in constant time in fwd_decrypt_finish().
+ *
+ * Plaintext is RELEASED BEFORE the tag is checked (that is the container's
+ * design): the sink must treat it as untrusted until finish returns 0.
+ *
+ * Memory: the caller owns struct fwd_decrypt (sizeof ~1.5 KiB on 64-bit:
+ * 512-byte header buffer, 512-byte output buffer, 16-byte block cache, the
+ * mbedTLS GCM context). fwd_decrypt_feed() never allocates. mbedTLS itself
+ * allocates once when the header completes (the AES key schedule inside the
+ * GCM cipher layer, freed by finish/abort) and transiently during the RSA or
+ * ECDH operation (bignum temporaries, freed before feed returns). The key
+ * object (struct fwd_decrypt_key) holds the parsed private key (mbedTLS heap,
+ * ~2 KiB for RSA-3072) and is reused across images.
+ */
+#ifndef FWD_DECRYPT_H
+#define FWD_DECRYPT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mbedtls/ecp.h>
+#include <mbedtls/gcm.h>
+#include <mbedtls/pk.h>
+
+#include "device/fwd_hal.h"
+
+#define FWD_DECRYPT_HEADER_SIZE 512u
+#define FWD_DECRYPT_OUT_SIZE    512u  /* plaintext handed to the sink per call, at most */
+
+enum fwd_decrypt_scheme { FWD_DECRYPT_RSA3072 = 1, FWD_DECRYPT_ECIES_P256 = 2 };
+
+/* The device secret. Load once, use for many images, free with
+ * fwd_decrypt_key_free(). Never printed; wiped on free. */
+struct fwd_decrypt_key {
+    int scheme;
+    mbedtls_pk_context pk;       /* RSA-3072 private key */
+    uint8_t rej_secret[32];      /* RSA implicit-rejection secret */
+    mbedtls_ecp_group grp;       /* ECIES: P-256 */
+    mbedtls_mpi d;               /* ECIES: device scalar */
+};
+
+void fwd_decrypt_key_init(struct fwd_decrypt_key *k);
+void fwd_decrypt_key_free(struct fwd_decrypt_key *k);
+/* RSA-3072 private key, PEM or DER (PKCS#1 or PKCS#8). FW_ERR_KEY if it is
+ * not an RSA-3072 private key. */
+int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pem, size_t len);
+/* ECIES-P256 device key from the 32-byte eFuse HMAC key (§3.4). FW_ERR_KEY if
+ * the derived scalar is outside [1, n-1]. */
+int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hmac_key[32]);
+
+typedef int (*fwd_decrypt_sink)(void *ctx, const uint8_t *p, size_t n);
+
+struct fwd_decrypt_cfg {
+    const struct fwd_decrypt_key *key;
+    const struct fwd_random *rng;  /* blinding for RSA / ECDH; required */
+    uint32_t min_bin_size;         /* Espressif's tool emits empty containers; a device wants >= 1 */
+    uint32_t max_bin_size;         /* e.g. the OTA slot size */
+    int strict_reserved;           /* §3.8 rule 6: reserved header bytes must be zero */
+    fwd_decrypt_sink sink;         /* receives plaintext; a negative return aborts */
+    void *sink_ctx;
+};
+
+enum fwd_decrypt_state { FWD_DEC_HEADER = 0, FWD_DEC_DATA, FWD_DEC_DONE, FWD_DEC_FAILED };
+
+struct fwd_decrypt {
+    struct fwd_decrypt_cfg cfg;
+    int state;
+    int err;                     /* first error, sticky */
+    uint32_t hdr_len;
+    uint32_t bin_size;
+    uint64_t pos;                /* ciphertext bytes decrypted and handed out */
+    uint32_t cache_len;
+    int gcm_live;
+    uint8_t hdr[FWD_DECRYPT_HEADER_SIZE];
+    uint8_t tag[16];
+    uint8_t cache[16];
+    mbedtls_gcm_context gcm;
+    uint8_t out[FWD_DECRYPT_OUT_SIZE];
+};
+
+/* FW_ERR_INVALID_ARG on a bad cfg (no key, no sink, no rng, min > max). */
+int fwd_decrypt_start(struct fwd_decrypt *d, const struct fwd_decrypt_cfg *cfg);
+/* Consume n bytes. Returns 0 or the first error (sticky: later calls return
+ * it again). Errors: FW_ERR_MAGIC, FW_ERR_RANGE (bin_size), FW_ERR_FORMAT
+ * (reserved bytes with strict, or bytes beyond bin_size), FW_ERR_KEY (bad
+ * ECIES server point), FW_ERR_CRYPTO, or the sink's own error. */
+int fwd_decrypt_feed(struct fwd_decrypt *d, const uint8_t *p, size_t n);
+/* 1 once the whole 512-byte header was accepted. */
+int fwd_decrypt_header_done(const struct fwd_decrypt *d);
+/* bin_size from the header (valid once header_done). */
+uint32_t fwd_decrypt_bin_size(const struct fwd_decrypt *d);
+/* Container bytes consumed so far (header + body). */
+uint64_t fwd_decrypt_consumed(const struct fwd_decrypt *d);
+/* End of stream: FW_ERR_TRUNCATED if fewer than 512 + bin_size bytes came,
+ * FW_ERR_AUTH if the tag does not match (or an RSA unwrap failed), else 0.
+ * Releases mbedTLS state on every path. */
+int fwd_decrypt_finish(struct fwd_decrypt *d);
+/* Drop the stream (any state); wipes key-dependent state. Idempotent. */
+void fwd_decrypt_abort(struct fwd_decrypt *d);
+
+#endif

@@ -1,0 +1,32 @@
+/* eFuse helpers shared by the device code and the provisioning CLI.
+ *
+ *  - secure_version thermometer (FORMATS §7.6): value = number of bits set;
+ *  - Secure Boot V2 public-key digest of a PEM key (FORMATS §2.6), computed
+ *    with mbedTLS exactly as `espsecure digest-sbv2-public-key`:
+ *      RSA-3072  : SHA-256( n_le[384] ‖ LE32(e) ‖ rinv_le[384] ‖ LE32(m') ),
+ *                  rinv = 2^6144 mod n, m' = (−n⁻¹) mod 2^32;
+ *      ECDSA P-256: SHA-256( 0x02 ‖ X_le[32] ‖ Y_le[32] ).
+ *    Other key types/sizes -> FW_ERR_KEY. Provisioning helper: uses mbedTLS's
+ *    heap-based PEM/bignum code, never called on a streaming path.
+ */
+#ifndef FWD_EFUSE_H
+#define FWD_EFUSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_hal.h"
+
+#define FWD_EFUSE_SECVER_MAX 32u
+
+/* popcount of the thermometer field. */
+unsigned fwd_efuse_secure_version(const struct fwd_efuse_state *st);
+/* Thermometer bits for value v (v lowest bits set); FW_ERR_RANGE above 32. */
+int fwd_efuse_secver_bits(unsigned v, uint32_t *bits);
+/* Digest slot i provisioned and not revoked. */
+int fwd_efuse_digest_usable(const struct fwd_efuse_state *st, unsigned i);
+
+/* SBv2 key digest of a PEM public or private key (pem need not be NUL-terminated). */
+int fwd_efuse_key_digest_pem(const uint8_t *pem, size_t len, uint8_t out[32]);
+
+#endif

@@ -1,0 +1,182 @@
+/* OTA operations of the running application, mirroring ESP-IDF's
+ * esp_ota_ops.h (FORMATS §8) with the rollback state machine (§7.4) and
+ * anti-rollback (§7.6) always enabled, and the fixes of §8.7 / §9:
+ *
+ *   fwd_ota_dev_open()                  once per boot: partition table, otadata, eFuse
+ *   fwd_ota_get_next_update_partition() the passive slot to write
+ *   fwd_ota_begin()                     refuse running slot / PENDING_VERIFY, erase the slot
+ *   fwd_ota_set_early_check()           optional: look at the app descriptor early
+ *   fwd_ota_write()  ...                sequential, through flash encryption
+ *   fwd_ota_end()                       full verification read back through decryption
+ *   fwd_ota_set_boot_partition()        re-verify, then otadata entry (state NEW)
+ *   -- reboot: the bootloader turns NEW into PENDING_VERIFY and verifies again --
+ *   fwd_ota_mark_app_valid()            VALID + burn a higher eFuse secure_version
+ *   fwd_ota_mark_app_invalid()          INVALID, the other entry becomes active
+ *
+ * Any failure after begin (write error, early-check refusal, verification
+ * failure in end, abort) ERASES the written part of the slot, so no plaintext
+ * of a rejected image stays readable, and closes the handle. The one
+ * exception is FW_ERR_POWER_LOSS: the device is "dead", callers stop at once
+ * and propagate it unchanged; the next boot sees an unselected half-written
+ * slot, which the bootloader never selects (it is not in otadata).
+ *
+ * Memory: no malloc. struct fwd_ota_dev (~15 KiB: struct fwd_dev ~8.6 KiB + the
+ * verification work area) and struct fwd_ota_handle (~0.4 KiB) are provided by the caller;
+ * one handle may be open per device at a time.
+ * Every hardware access goes through the platform (device/fwd_hal.h); all
+ * functions return 0 (FW_OK) or a negative fw_err code.
+ */
+#ifndef FWD_OTA_H
+#define FWD_OTA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_hal.h"
+#include "device/fwd_part.h"
+#include "device/fwd_verify.h"
+
+/* ota_state values of an otadata entry (FORMATS §7.3), esp_ota_img_states_t. */
+enum fwd_ota_img_state {
+    FWD_OTA_IMG_NEW            = 0x0,
+    FWD_OTA_IMG_PENDING_VERIFY = 0x1,
+    FWD_OTA_IMG_VALID          = 0x2,
+    FWD_OTA_IMG_INVALID        = 0x3,
+    FWD_OTA_IMG_ABORTED        = 0x4,
+    FWD_OTA_IMG_UNDEFINED      = 0xFFFFFFFF,
+};
+
+/* image_size arguments of fwd_ota_begin (as ESP's OTA_SIZE_UNKNOWN). */
+#define FWD_OTA_SIZE_UNKNOWN 0xFFFFFFFFu   /* erase the whole partition */
+
+/* The device as the running application sees it: the device context of
+ * device/fwd_part.h (flash encryption + partition table), an eFuse snapshot
+ * WITHOUT the flash-encryption key (wiped at open), the running partition.
+ * Fields are read-only for callers; never copy it after fwd_ota_dev_open. */
+struct fwd_ota_dev {
+    struct fwd_dev d;                       /* partitions: fwd_part_find(&dev->d, ...) */
+    struct fwd_efuse_state efuse;           /* fe_key zeroed; refreshed after burns */
+    const struct fwd_part *running;         /* NULL: nothing booted */
+    int busy;                               /* a handle is open */
+    struct fwd_verify_work work;            /* verification scratch (one at a time) */
+    struct fwd_verify_result last;          /* result of the last verification */
+};
+
+/* Called once, when the first FWD_APP_EARLY_BYTES of the new image have been
+ * written, with the new image's app descriptor (unverified: a hint only, the
+ * real decision is fwd_ota_end). Return FW_OK to continue or a negative
+ * fw_err (e.g. FW_ERR_VERSION for "same version as running / last invalid");
+ * the write then fails with that code and the slot is erased. */
+typedef int (*fwd_ota_early_check_fn)(void *arg, const struct fwd_ota_dev *dev,
+                                      const struct fwd_app_info *incoming);
+
+/* An OTA in progress. Caller-provided; opaque, do not touch the fields. */
+struct fwd_ota_handle {
+    uint32_t magic;                   /* open marker */
+    struct fwd_ota_dev *dev;
+    const struct fwd_part *part;
+    uint32_t erased;                  /* bytes erased from the slot start */
+    uint32_t wrote;                   /* bytes programmed to flash (multiple of 16) */
+    uint32_t received;                /* bytes accepted from the caller */
+    uint8_t pend[16];                 /* < 16 bytes waiting for a full FE block */
+    uint8_t pend_len;
+    uint8_t early[FWD_APP_EARLY_BYTES]; /* first bytes, for the early check */
+    fwd_ota_early_check_fn early_fn;
+    void *early_arg;
+    int early_done;
+};
+
+/* ---- device ---- */
+
+/* fwd_dev_open (eFuse, flash encryption, partition table at pt_offset, 0 =
+ * 0x8000), eFuse snapshot, and remember which app partition runs (label, or
+ * NULL when no app runs: queries work, update/confirm calls say FW_ERR_STATE).
+ * Table errors from fwd_dev_open, FW_ERR_NOT_FOUND for an unknown label. */
+int fwd_ota_dev_open(struct fwd_ota_dev *dev, const struct fwd_platform *plat,
+                     uint32_t pt_offset, const char *running_label);
+/* Wipe and close (safe after a failed open). */
+void fwd_ota_dev_close(struct fwd_ota_dev *dev);
+
+/* Partition lookup by label (NULL when absent). */
+const struct fwd_part *fwd_ota_find(const struct fwd_ota_dev *dev, const char *label);
+
+/* ---- queries (esp_ota_get_*) ---- */
+
+/* The partition the app runs from (NULL if nothing booted). */
+const struct fwd_part *fwd_ota_get_running_partition(const struct fwd_ota_dev *dev);
+/* What otadata selects for the next boot (active entry's slot, else factory,
+ * else ota_0); NULL on read error / no app partition. */
+const struct fwd_part *fwd_ota_get_boot_partition(struct fwd_ota_dev *dev);
+/* The OTA slot after the running one (ota_{(i+1) mod n}; ota_0 when running
+ * factory/test or nothing). `start` NULL = running. NULL if no OTA slots. */
+const struct fwd_part *fwd_ota_get_next_update_partition(struct fwd_ota_dev *dev,
+                                                             const struct fwd_part *start);
+/* The slot of an entry marked INVALID or ABORTED (the last rejected update),
+ * NULL if none (esp_ota_get_last_invalid_partition). */
+const struct fwd_part *fwd_ota_get_last_invalid_partition(struct fwd_ota_dev *dev);
+/* ota_state of the valid-CRC otadata entry with the highest seq that maps to
+ * `part`. FW_ERR_UNSUPPORTED for non-OTA partitions, FW_ERR_NOT_FOUND if no entry. */
+int fwd_ota_get_state_partition(struct fwd_ota_dev *dev, const struct fwd_part *part,
+                                uint32_t *state);
+/* App descriptor of the image in a partition (header + esp_app_desc_t only,
+ * not verified). FW_ERR_NOT_FOUND if no app image is there. */
+int fwd_ota_get_partition_description(struct fwd_ota_dev *dev, const struct fwd_part *part,
+                                      struct fwd_app_info *out);
+/* Full verification of the image in a partition (what end/set_boot do);
+ * details in dev->last and *res if non-NULL. */
+int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *part,
+                             struct fwd_verify_result *res);
+
+/* ---- update ---- */
+
+/* Start writing `part`. Refuses: non-OTA app partition (FW_ERR_INVALID_ARG), the
+ * running partition (FW_ERR_STATE), running app in PENDING_VERIFY (FW_ERR_STATE),
+ * another open handle (FW_ERR_STATE), image_size larger than the partition
+ * (FW_ERR_NO_SPACE). Erases ALIGN_UP(image_size, 4096) (whole partition for
+ * 0 / FWD_OTA_SIZE_UNKNOWN) and first invalidates (erases) an inactive otadata
+ * entry that points at `part`, so a half-written slot can never be selected. */
+int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size,
+                  struct fwd_ota_handle *h);
+
+/* Install the early-check hook (before the first write). */
+void fwd_ota_set_early_check(struct fwd_ota_handle *h, fwd_ota_early_check_fn fn, void *arg);
+
+/* Append len bytes (any size, strictly sequential). Only whole 16-byte blocks
+ * reach flash (FE granularity, §8.3); the rest waits in the handle. The first
+ * byte must be 0xE9 (FW_ERR_MAGIC). Writing past the erased area is
+ * FW_ERR_NO_SPACE. On any error (except power loss) the slot is erased and the
+ * handle closed. len 0 is a no-op. */
+int fwd_ota_write(struct fwd_ota_handle *h, const void *data, size_t len);
+
+/* Flush the last partial block (padded with 0xFF), then verify the written
+ * image read back through decryption: structure, checksum, SHA-256, chip id,
+ * secure_version >= eFuse, SBv2 signature against the non-revoked eFuse
+ * digests. On failure the slot is erased. The handle is closed on every path.
+ * Details of the verification in h->dev->last. */
+int fwd_ota_end(struct fwd_ota_handle *h);
+
+/* Give up: erase what was written, close the handle. */
+int fwd_ota_abort(struct fwd_ota_handle *h);
+
+/* Re-verify the image in `part` (an OTA slot or factory), then select it for
+ * the next boot: OTA slot -> new otadata entry in the inactive sector with the
+ * next matching seq, state NEW (power-safe order); factory -> both otadata
+ * entries erased. A secure_version below eFuse erases the partition and
+ * returns FW_ERR_ROLLBACK (as ESP_ERR_OTA_SMALL_SEC_VER). */
+int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *part);
+
+/* ---- confirm / reject (the running app about itself) ---- */
+
+/* Running app confirms itself: active entry -> VALID (in place, power-safe),
+ * THEN raise the eFuse secure_version to the app's (only the missing bits;
+ * the only place fwseal burns it, see docs/porting.md). FW_ERR_NOT_FOUND
+ * without otadata, FW_ERR_STATE when running factory / not the active entry. */
+int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev);
+
+/* Running app rejects itself: requires a rollback target (the other entry
+ * selectable with a verifying image, or a verifying factory app), else
+ * FW_ERR_STATE and nothing changes. Active entry -> INVALID; the caller then
+ * reboots (the bootloader runs the other image). */
+int fwd_ota_mark_app_invalid(struct fwd_ota_dev *dev);
+
+#endif

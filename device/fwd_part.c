@@ -1,0 +1,205 @@
+/* Device context and partition access (see fwd_part.h). */
+#include "device/fwd_part.h"
+
+#include <string.h>
+
+#include "fw_bytes.h"
+
+int fwd_part_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags)
+{
+    if (type == FWD_PT_DATA && subtype == FWD_PST_DATA_NVS) return 0; /* own XTS layer, §5.10 */
+    if (type == FWD_PT_APP || type == FWD_PT_BOOTLOADER || type == FWD_PT_PARTITION_TABLE) return 1;
+    if (type == FWD_PT_DATA &&
+        (subtype == FWD_PST_DATA_OTA || subtype == FWD_PST_DATA_NVS_KEYS || subtype == FWD_PST_DATA_TEE_OTA))
+        return 1;
+    return (flags & FWD_PART_FLAG_ENCRYPTED) != 0;
+}
+
+static int dev_init(struct fwd_dev *d, const struct fwd_platform *plat)
+{
+    if (!d || !plat) return FW_ERR_INVALID_ARG;
+    memset(d, 0, sizeof *d);
+    d->plat = plat;
+    struct fwd_efuse_state st;
+    int rc = plat->efuse.load(plat->efuse.ctx, &st);
+    if (rc == FW_OK) {
+        d->fe_mode = st.fe_mode;
+        d->chip_id = st.chip_id;
+        d->chip_rev = st.chip_rev;
+        rc = fwd_fe_init_efuse(&d->fe, st.fe_mode, st.fe_key);
+    }
+    fw_wipe(&st, sizeof st);
+    return rc;
+}
+
+int fwd_dev_open_blank(struct fwd_dev *d, const struct fwd_platform *plat)
+{
+    int rc = dev_init(d, plat);
+    if (rc) fwd_dev_close(d);
+    return rc;
+}
+
+void fwd_dev_close(struct fwd_dev *d)
+{
+    if (!d) return;
+    fwd_fe_free(&d->fe);
+    fw_wipe(d->wbuf, sizeof d->wbuf);
+    d->nparts = 0;
+}
+
+int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n)
+{
+    if (!d || (n && !parts)) return FW_ERR_INVALID_ARG;
+    if (n > FWD_PART_MAX) return FW_ERR_NO_SPACE;
+    for (size_t i = 0; i < n; i++) {
+        const struct fwd_part *p = &parts[i];
+        if ((uint64_t)p->offset + p->size > d->plat->flash.size) return FW_ERR_RANGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d->parts[i] = parts[i];
+        d->parts[i].label[FWD_PART_LABEL_LEN] = 0;
+        d->parts[i].encrypted = (uint8_t)(d->fe_mode != FWD_FE_OFF &&
+                                          fwd_part_is_encrypted_type(parts[i].type, parts[i].subtype, parts[i].flags));
+    }
+    d->nparts = n;
+    return FW_OK;
+}
+
+const struct fwd_part *fwd_part_find(const struct fwd_dev *d, const char *label)
+{
+    if (!d || !label) return NULL;
+    for (size_t i = 0; i < d->nparts; i++)
+        if (!strcmp(d->parts[i].label, label))
+            return &d->parts[i];
+    return NULL;
+}
+
+const struct fwd_part *fwd_part_find_type(const struct fwd_dev *d, uint8_t type, unsigned subtype)
+{
+    if (!d) return NULL;
+    for (size_t i = 0; i < d->nparts; i++)
+        if (d->parts[i].type == type && (subtype == FWD_PST_ANY || d->parts[i].subtype == subtype))
+            return &d->parts[i];
+    return NULL;
+}
+
+size_t fwd_part_ota_count(const struct fwd_dev *d)
+{
+    size_t n = 0;
+    while (n < 16 && fwd_part_find_type(d, FWD_PT_APP, FWD_PST_OTA_0 + (unsigned)n)) n++;
+    return n;
+}
+
+const struct fwd_part *fwd_part_ota_slot(const struct fwd_dev *d, size_t slot)
+{
+    if (slot >= fwd_part_ota_count(d)) return NULL;
+    return fwd_part_find_type(d, FWD_PT_APP, FWD_PST_OTA_0 + (unsigned)slot);
+}
+
+/* ---- absolute access ---------------------------------------------------- */
+
+/* Decrypting read of any range: the enclosing 16-byte blocks at the edges go
+ * through a 16-byte scratch, the aligned middle is decrypted in place. */
+static int read_decrypt(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t len)
+{
+    const struct fwd_flash *f = &d->plat->flash;
+    uint8_t blk[FWD_FE_BLOCK];
+    int rc;
+    while (len) {
+        uint32_t head = addr % FWD_FE_BLOCK;
+        if (head || len < FWD_FE_BLOCK) {
+            uint32_t base = addr - head;
+            size_t n = FWD_FE_BLOCK - head;
+            if (n > len) n = len;
+            if ((rc = fwd_flash_read(f, base, blk, FWD_FE_BLOCK)) ||
+                (rc = fwd_fe_decrypt(&d->fe, base, blk, blk, FWD_FE_BLOCK)))
+                return rc;
+            memcpy(buf, blk + head, n);
+            fw_wipe(blk, sizeof blk);
+            buf += n; addr += (uint32_t)n; len -= n;
+            continue;
+        }
+        size_t n = len - len % FWD_FE_BLOCK;
+        if ((rc = fwd_flash_read(f, addr, buf, n)) || (rc = fwd_fe_decrypt(&d->fe, addr, buf, buf, n))) return rc;
+        buf += n; addr += (uint32_t)n; len -= n;
+    }
+    return FW_OK;
+}
+
+static int write_encrypt(struct fwd_dev *d, uint32_t addr, const uint8_t *buf, size_t len)
+{
+    if (addr % FWD_FE_BLOCK || len % FWD_FE_BLOCK) return FW_ERR_ALIGN;
+    int rc = FW_OK;
+    while (len && rc == FW_OK) {
+        size_t n = len < sizeof d->wbuf ? len : sizeof d->wbuf;
+        rc = fwd_fe_encrypt(&d->fe, addr, buf, d->wbuf, n);
+        if (rc == FW_OK) rc = fwd_flash_write(&d->plat->flash, addr, d->wbuf, n);
+        buf += n; addr += (uint32_t)n; len -= n;
+    }
+    return rc;
+}
+
+static int abs_range_ok(const struct fwd_dev *d, uint32_t addr, size_t len)
+{
+    return d && d->plat && (uint64_t)addr + (uint64_t)len <= d->plat->flash.size;
+}
+
+int fwd_dev_read_abs(struct fwd_dev *d, uint32_t addr, void *buf, size_t len, int decrypt)
+{
+    if (!abs_range_ok(d, addr, len) || (len && !buf)) return FW_ERR_RANGE;
+    if (decrypt && d->fe_mode != FWD_FE_OFF) return read_decrypt(d, addr, buf, len);
+    return fwd_flash_read(&d->plat->flash, addr, buf, len);
+}
+
+int fwd_dev_write_abs(struct fwd_dev *d, uint32_t addr, const void *buf, size_t len, int encrypt)
+{
+    if (!abs_range_ok(d, addr, len) || (len && !buf)) return FW_ERR_RANGE;
+    if (encrypt && d->fe_mode != FWD_FE_OFF) return write_encrypt(d, addr, buf, len);
+    return fwd_flash_write(&d->plat->flash, addr, buf, len);
+}
+
+/* ---- partition-relative access ------------------------------------------ */
+
+static int part_range(const struct fwd_part *p, uint32_t off, size_t len, uint32_t *addr)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if ((uint64_t)off + (uint64_t)len > p->size) return FW_ERR_RANGE;
+    *addr = p->offset + off;
+    return FW_OK;
+}
+
+int fwd_part_read(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, void *buf, size_t len)
+{
+    uint32_t a;
+    int rc = part_range(p, off, len, &a);
+    return rc ? rc : fwd_dev_read_abs(d, a, buf, len, p->encrypted);
+}
+
+int fwd_part_write(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, const void *buf, size_t len)
+{
+    uint32_t a;
+    int rc = part_range(p, off, len, &a);
+    return rc ? rc : fwd_dev_write_abs(d, a, buf, len, p->encrypted);
+}
+
+int fwd_part_read_raw(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, void *buf, size_t len)
+{
+    uint32_t a;
+    int rc = part_range(p, off, len, &a);
+    return rc ? rc : fwd_dev_read_abs(d, a, buf, len, 0);
+}
+
+int fwd_part_write_raw(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, const void *buf, size_t len)
+{
+    uint32_t a;
+    int rc = part_range(p, off, len, &a);
+    return rc ? rc : fwd_dev_write_abs(d, a, buf, len, 0);
+}
+
+int fwd_part_erase(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, size_t len)
+{
+    uint32_t a;
+    int rc = part_range(p, off, len, &a);
+    if (rc) return rc;
+    return fwd_flash_erase(&d->plat->flash, a, len);
+}

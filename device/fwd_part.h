@@ -1,0 +1,126 @@
+/* The device context and partition access (FORMATS §4.1, §6).
+ *
+ * fwd_dev_open() loads the eFuse state, initialises flash encryption from it
+ * (mode + key; the key copy is wiped right after the key schedule is built),
+ * reads the partition table at flash 0x8000 (through decryption when flash
+ * encryption is on), validates it with common/fw_partition (§6.4) and keeps
+ * a compact copy. Partition-relative access then does bounds checks and
+ * encrypts exactly the partitions ESP encrypts (§4.1):
+ *   - app type (factory, ota_N, test, tee...), bootloader and
+ *     partition_table types, data/ota (otadata), data/nvs_keys, TEE otadata
+ *     (data/tee_ota), and anything flagged `encrypted`;
+ *   - never data/nvs (NVS has its own XTS layer, §5.10) — even if flagged.
+ * With flash encryption off nothing is encrypted.
+ *
+ * Rules (FW_ERR_* on violation, nothing written):
+ *   - off + len <= partition size (64-bit checked) -> else FW_ERR_RANGE;
+ *   - encrypted write: off and len multiples of 16 -> else FW_ERR_ALIGN;
+ *     raw write: the flash write_align; erase: sector-aligned;
+ *   - reads may have any offset/length (encrypted reads decrypt the
+ *     enclosing 16-byte blocks in a 16-byte scratch);
+ *   - "is this erased?" must use fwd_part_read_raw (erased flash decrypts to
+ *     noise, §4.4).
+ * A FW_ERR_POWER_LOSS from the HAL is returned unchanged at once.
+ *
+ * Memory (no heap): struct fwd_dev = flash-encryption context (~2.2 KiB,
+ * device/fwd_fe.h) + FWD_PART_MAX compact entries (36 bytes each, 2.3 KiB
+ * for 64) + a FWD_PART_WBUF-byte encryption buffer (default 4096) -> about
+ * 8.6 KiB in total on a 64-bit host. Stack: < 256 bytes per call (the
+ * partition table is parsed from a 0xC00-byte buffer that lives in wbuf).
+ * The context holds internal pointers (mbedTLS key schedules): never copy a
+ * struct fwd_dev after fwd_dev_open().
+ */
+#ifndef FWD_PART_H
+#define FWD_PART_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_fe.h"
+#include "device/fwd_hal.h"
+
+#define FWD_PART_TABLE_OFFSET 0x8000u
+#define FWD_PART_MAX 64        /* compact entries kept (ESP limit is 95) */
+#define FWD_PART_LABEL_LEN 16
+#ifndef FWD_PART_WBUF
+#define FWD_PART_WBUF 4096u    /* encrypted writes are issued in chunks of this size */
+#endif
+
+/* Partition types / subtypes used by the device code (FORMATS §6.2). */
+#define FWD_PT_APP 0x00
+#define FWD_PT_DATA 0x01
+#define FWD_PT_BOOTLOADER 0x02
+#define FWD_PT_PARTITION_TABLE 0x03
+#define FWD_PST_FACTORY 0x00
+#define FWD_PST_OTA_0 0x10
+#define FWD_PST_TEST 0x20
+#define FWD_PST_DATA_OTA 0x00
+#define FWD_PST_DATA_NVS 0x02
+#define FWD_PST_DATA_NVS_KEYS 0x04
+#define FWD_PST_DATA_TEE_OTA 0x90
+#define FWD_PST_ANY 0xFFFF     /* fwd_part_find_type: any subtype */
+
+#define FWD_PART_FLAG_ENCRYPTED 0x1u
+#define FWD_PART_FLAG_READONLY 0x2u
+
+struct fwd_part {
+    char label[FWD_PART_LABEL_LEN + 1]; /* always NUL-terminated (16-char labels have no NUL on flash) */
+    uint8_t type;
+    uint8_t subtype;
+    uint8_t encrypted;                  /* effective: FE on and §4.1 says so */
+    uint32_t offset;                    /* absolute flash address */
+    uint32_t size;
+    uint32_t flags;                     /* raw flags field */
+};
+
+struct fwd_dev {
+    const struct fwd_platform *plat;
+    int fe_mode;                        /* enum fwd_fe_mode from eFuse */
+    struct fwd_fe fe;
+    uint16_t chip_id, chip_rev;         /* from eFuse */
+    uint32_t pt_offset;
+    size_t nparts;
+    struct fwd_part parts[FWD_PART_MAX];
+    uint8_t wbuf[FWD_PART_WBUF];        /* encryption scratch, never holds keys */
+};
+
+/* Open: eFuse -> FE, partition table at pt_offset (0 = 0x8000).
+ * FW_ERR_KEY for a bad FE mode in eFuse, table errors from fw_partition
+ * (FW_ERR_MAGIC, FW_ERR_DIGEST for a bad MD5, FW_ERR_RANGE, ...),
+ * FW_ERR_NO_SPACE for more than FWD_PART_MAX partitions. */
+int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt_offset);
+/* Like fwd_dev_open but without a partition table (nparts = 0): used to
+ * provision a blank device (write the table with fwd_dev_write_abs). */
+int fwd_dev_open_blank(struct fwd_dev *d, const struct fwd_platform *plat);
+/* Install an already-parsed partition list (tests, or a port that keeps
+ * its table elsewhere). Entries are copied; `encrypted` is recomputed from
+ * the FE mode. FW_ERR_NO_SPACE above FWD_PART_MAX, FW_ERR_RANGE for an entry
+ * outside the flash. */
+int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n);
+/* Wipes the FE context. Safe to call twice / after a failed open. */
+void fwd_dev_close(struct fwd_dev *d);
+
+/* Does §4.1 encrypt this partition when flash encryption is on? (pure rule) */
+int fwd_part_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags);
+
+/* Lookup. NULL when absent. subtype FWD_PST_ANY matches every subtype. */
+const struct fwd_part *fwd_part_find(const struct fwd_dev *d, const char *label);
+const struct fwd_part *fwd_part_find_type(const struct fwd_dev *d, uint8_t type, unsigned subtype);
+/* OTA slots: contiguous ota_0, ota_1, ... (§6.6); count stops at the first
+ * missing subtype. fwd_part_ota_slot(d, i) for i < count, else NULL. */
+size_t fwd_part_ota_count(const struct fwd_dev *d);
+const struct fwd_part *fwd_part_ota_slot(const struct fwd_dev *d, size_t slot);
+
+/* Partition-relative access (off from the partition start). */
+int fwd_part_read(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, void *buf, size_t len);
+int fwd_part_write(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, const void *buf, size_t len);
+int fwd_part_erase(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, size_t len);
+int fwd_part_read_raw(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, void *buf, size_t len);
+int fwd_part_write_raw(struct fwd_dev *d, const struct fwd_part *p, uint32_t off, const void *buf, size_t len);
+
+/* Absolute-address access with explicit encryption choice (provisioning:
+ * bootloader, partition table). encrypt is ignored when FE is off. */
+int fwd_dev_read_abs(struct fwd_dev *d, uint32_t addr, void *buf, size_t len, int decrypt);
+int fwd_dev_write_abs(struct fwd_dev *d, uint32_t addr, const void *buf, size_t len, int encrypt);
+
+#endif

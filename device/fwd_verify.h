@@ -1,0 +1,157 @@
+/* Device-side verification of an ESP app image and its Secure Boot V2
+ * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on mbedTLS 2.28.
+ *
+ * One module, one job: given a way to read the image bytes *as the CPU would
+ * see them* (through flash decryption), decide whether the image may run and
+ * say precisely why not. Used by the OTA layer (fwd_ota_end / set_boot) and by
+ * the bootloader (boot/).
+ *
+ * Policy (stricter than ESP-IDF, see FORMATS §9):
+ *   - structure per §1.10 (magic, segment count 1..16, data_len multiple of 4
+ *     and < 16 MiB, 64-bit offsets, segment 0 >= 256 bytes holding the app
+ *     descriptor magic, hash_appended must be 1, everything inside the partition);
+ *   - XOR checksum and appended SHA-256 must match;
+ *   - chip id equals the eFuse chip id; chip revision within the header's range;
+ *   - esp_app_desc_t.secure_version >= eFuse secure_version (anti-rollback);
+ *   - signature sector at S = ALIGN_UP(E, 4096), entirely inside the partition;
+ *   - for every valid block (magic, version, CRC; RSA-3072 or ECDSA-P256):
+ *       block image_digest == SHA-256([0, S)) (constant-time compare),
+ *       SHA-256(key region) == a provisioned, NON-revoked eFuse digest,
+ *       the signature verifies (RSA-PSS salt 32 / ECDSA P-256);
+ *     accept if any block passes, never with zero trusted verifying blocks.
+ *   - the bytes hashed are exactly the bytes read once through the reader into
+ *     the fixed work buffer (no second read of the same range: no TOCTOU).
+ *
+ * Memory: no malloc in this module's own code; the caller provides a
+ * struct fwd_verify_work (about 5.5 KiB, see below). mbedTLS allocates its
+ * bignums from its own heap during the signature check (bounded: one RSA-3072
+ * public key or one P-256 group).
+ */
+#ifndef FWD_VERIFY_H
+#define FWD_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_hal.h"
+
+#define FWD_SBV2_SECTOR      4096u
+#define FWD_SBV2_BLOCK       1216u
+#define FWD_SBV2_BLOCKS      3u
+#define FWD_APP_DESC_OFF     0x20u   /* esp_app_desc_t inside the image */
+#define FWD_APP_DESC_LEN     256u
+/* Bytes of an image that hold header + first segment header + app descriptor:
+ * enough for an early version check while an OTA is still streaming. */
+#define FWD_APP_EARLY_BYTES  (FWD_APP_DESC_OFF + FWD_APP_DESC_LEN)
+
+/* Fields of esp_app_desc_t the device cares about (FORMATS §1.7), strings
+ * always NUL-terminated here (copied with a bound from the image). */
+struct fwd_app_info {
+    uint16_t chip_id;              /* image header */
+    uint16_t min_chip_rev, max_chip_rev;
+    uint32_t secure_version;
+    char version[33];
+    char project_name[33];
+    char time[17];
+    char date[17];
+    char idf_ver[33];
+    uint8_t app_elf_sha256[32];
+};
+
+/* Why an image was refused. FWD_VR_OK is a non-zero pattern on purpose so a
+ * skipped assignment (fault injection) never reads as "accepted". */
+enum fwd_verify_reason {
+    FWD_VR_OK = 0x5AC3,
+    FWD_VR_IO = 1,            /* reading the partition failed */
+    FWD_VR_HEADER,            /* bad magic / segment count / hash_appended / size */
+    FWD_VR_SEGMENT,           /* segment length, alignment or bounds */
+    FWD_VR_APP_DESC,          /* segment 0 too short or bad app descriptor magic */
+    FWD_VR_CHIP,              /* chip id or revision mismatch */
+    FWD_VR_CHECKSUM,          /* XOR checksum */
+    FWD_VR_HASH,              /* appended SHA-256 */
+    FWD_VR_TOO_BIG,           /* image or signature sector outside the partition */
+    FWD_VR_NO_SIGNATURE,      /* no valid signature block at all */
+    FWD_VR_DIGEST,            /* block image_digest differs from the computed one */
+    FWD_VR_UNTRUSTED,         /* no block carries a provisioned key */
+    FWD_VR_REVOKED,           /* the only trusted-looking keys are revoked */
+    FWD_VR_SIGNATURE,         /* trusted key, but the signature does not verify */
+    FWD_VR_ROLLBACK,          /* secure_version below the eFuse value */
+    FWD_VR_NO_KEYS,           /* secure boot on but no digest provisioned */
+};
+
+struct fwd_verify_result {
+    int reason;                    /* enum fwd_verify_reason */
+    int err;                       /* matching negative fw_err code (FW_OK when accepted) */
+    uint32_t image_len;            /* E: through the appended hash (§1.9 step 4) */
+    uint32_t sig_off;              /* S: signature sector offset (§2.1) */
+    uint32_t total_len;            /* S + 4096 */
+    uint8_t digest[32];            /* SHA-256 of [0, S) */
+    int block;                     /* index of the block that verified, -1 none */
+    int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
+    int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
+    struct fwd_app_info app;
+};
+
+/* Reads `len` bytes at image offset `off` (relative to the partition start),
+ * through flash decryption when the partition is encrypted. 0 or fw_err. */
+typedef int (*fwd_verify_read_fn)(void *ctx, uint32_t off, void *buf, size_t len);
+
+/* Working memory the caller provides (no malloc). */
+struct fwd_verify_work {
+    uint8_t buf[4096];             /* streaming buffer, also holds the signature sector */
+    uint8_t blk[FWD_SBV2_BLOCK];   /* scratch */
+};
+
+/* Verification policy inputs. */
+struct fwd_verify_policy {
+    const struct fwd_efuse_state *efuse;  /* chip id/rev, digests, revokes, secure_version */
+    int require_signature;         /* 1: Secure Boot V2 required (always 1 in fwseal) */
+    uint32_t part_offset;          /* absolute flash offset of the partition (MMU page rule) */
+};
+
+/* Full verification of the image at the start of a partition of part_size
+ * bytes. Returns FW_OK when accepted, else a negative fw_err (FW_ERR_POWER_LOSS
+ * propagates unchanged); res->reason says precisely why. */
+int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
+                     const struct fwd_verify_policy *pol, struct fwd_verify_work *w,
+                     struct fwd_verify_result *res);
+
+/* Read only the header + app descriptor (no hash, no signature): for status
+ * displays and early checks. FW_OK or a negative fw_err. */
+int fwd_verify_read_app_info(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
+                             struct fwd_app_info *out);
+/* Decode an app descriptor from the first FWD_APP_EARLY_BYTES of an image. */
+int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_info *out);
+
+/* ---- crypto core (also used directly by tests) ---- */
+
+/* SHA-256 over a block's key region (§2.6) into out. FW_ERR_UNSUPPORTED for
+ * schemes fwseal does not trust (only RSA-3072 and ECDSA-P256). */
+int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[32]);
+
+/* Is the block's key one of the provisioned eFuse digests? Constant-time
+ * compare against every slot. FW_OK (*slot set), FW_ERR_REVOKED (matches only
+ * revoked slots) or FW_ERR_UNTRUSTED. */
+int fwd_verify_key_trusted(const uint8_t blk[FWD_SBV2_BLOCK], const struct fwd_efuse_state *ef,
+                           int *slot);
+
+/* Signature of a block over a SHA-256 digest: RSA-3072 PSS (MGF1-SHA-256, salt
+ * exactly 32) from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s
+ * (point on curve, r and s in [1, n-1]). Does not look at image_digest.
+ * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED. */
+int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t digest[32]);
+
+/* Structural validity of a block (magic, version RSA/ECDSA-P256, CRC32-STD).
+ * FW_OK or FW_ERR_MAGIC / FW_ERR_UNSUPPORTED / FW_ERR_CRC. */
+int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
+
+/* Verify a whole signature sector against a computed digest: per §2.9 rules
+ * 2, 4-7. Returns FW_OK if any block passes; res->block/key_slot/block_status
+ * and res->reason are filled. */
+int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t digest[32],
+                          const struct fwd_efuse_state *ef, struct fwd_verify_result *res);
+
+/* Short text of a reason ("bad signature", "secure_version below eFuse", ...). */
+const char *fwd_verify_reason_str(int reason);
+
+#endif

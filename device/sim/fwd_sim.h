@@ -1,0 +1,138 @@
+/* Host simulation HAL: one implementation of device/fwd_hal.h.
+ *
+ *  - NOR flash backed by a file mapped MAP_SHARED (or by anonymous memory for
+ *    unit tests): every programmed byte is in the page cache the moment the
+ *    call returns, so data survives an abrupt _exit() exactly like real flash
+ *    survives a power cut.
+ *      erase  -> bytes become 0xFF;
+ *      write  -> new = old AND data (bits only go 1 -> 0);
+ *      STRICT -> (default, always on in tests) programming any byte that is
+ *                not 0xFF is refused with FW_ERR_NOT_ERASED and nothing is
+ *                written; this includes re-writing identical bytes, so every
+ *                caller must erase before it programs.
+ *    Counters: read/write/erase operations and bytes.
+ *
+ *  - Power-cut injection. Write and erase calls are numbered 1, 2, 3...
+ *    (both kinds share one counter; reads are not counted; one erase call is
+ *    one operation whatever its length). When the operation numbered
+ *    `cut_at` arrives:
+ *      FWD_SIM_CUT_CLEAN: nothing of it happens;
+ *      FWD_SIM_CUT_TORN:  a deterministic part of it happens:
+ *        write: the first floor(len/2) bytes rounded DOWN to write_align
+ *               are programmed (possibly 0 bytes), the rest is untouched;
+ *        erase: the first floor(len/2) bytes of the range become 0xFF
+ *               (for one sector: its first 2048 bytes).
+ *    then the simulator latches "dead": this and every later call (reads too)
+ *    return FW_ERR_POWER_LOSS. If an on_cut hook is installed it is called
+ *    first (the CLI installs one that _exit(99)s at once).
+ *
+ *  - Environment (fwd_sim_flash_apply_env, used by every fwseal-device command):
+ *      FWSEAL_SIM_TRACE=FILE   append one line per write/erase:
+ *                              "write 0x0000d000 32 #1" / "erase 0x0000d000 4096 #2"
+ *                              (op, absolute address, decimal length, op number
+ *                              within this process); the cut operation's line
+ *                              ends with " cut=clean" or " cut=torn".
+ *      FWSEAL_SIM_CUT_AT=N     cut at operation N (1-based).
+ *      FWSEAL_SIM_CUT_MODE=torn|clean (default clean).
+ *
+ *  - eFuse block in a file (layout in fwd_sim_efuse.c and docs/porting.md),
+ *    burn = bitwise OR (bits never clear).
+ *  - random: getrandom(2); time: CLOCK_MONOTONIC in milliseconds.
+ */
+#ifndef FWD_SIM_H
+#define FWD_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_hal.h"
+
+enum fwd_sim_cut_mode { FWD_SIM_CUT_CLEAN = 0, FWD_SIM_CUT_TORN = 1 };
+
+struct fwd_sim_stats {
+    uint64_t reads, read_bytes;
+    uint64_t writes, write_bytes;
+    uint64_t erases, erase_bytes;
+};
+
+struct fwd_sim_flash {
+    uint8_t *mem;          /* mapping of the whole flash */
+    uint32_t size;
+    uint32_t sector_size;
+    uint32_t write_align;
+    int fd;                /* backing file, -1 for anonymous memory */
+    int strict;            /* 1: programming a non-0xFF byte is refused */
+    struct fwd_sim_stats st;
+    uint64_t ops;          /* write+erase operations so far (numbering) */
+    uint64_t cut_at;       /* 0: never */
+    int cut_mode;          /* enum fwd_sim_cut_mode */
+    int dead;              /* latched after the cut */
+    int trace_fd;          /* -1: no trace */
+    void (*on_cut)(void *arg);
+    void *on_cut_arg;
+};
+
+/* Anonymous flash of `size` bytes, all 0xFF, strict mode on (unit tests). */
+int fwd_sim_flash_open_mem(struct fwd_sim_flash *s, uint32_t size);
+/* Map `path`. create=1: the file must not exist and is created erased (0xFF)
+ * with `size` bytes; create=0: it must exist and `size` is taken from it
+ * (size argument ignored). Strict mode on. */
+int fwd_sim_flash_open_file(struct fwd_sim_flash *s, const char *path, uint32_t size, int create);
+/* msync + unmap + close (also after a cut). Safe on a zeroed struct. */
+void fwd_sim_flash_close(struct fwd_sim_flash *s);
+
+/* Fill in the HAL view (geometry + callbacks pointing at s). */
+void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out);
+
+/* Arm a cut at operation number n counted from the CURRENT count
+ * (n = 1: the very next write/erase). n = 0 disarms. */
+void fwd_sim_flash_set_cut(struct fwd_sim_flash *s, uint64_t n, int mode);
+/* Revive after a cut (in-process tests: "power comes back"). Keeps data and
+ * counters, disarms the cut. */
+void fwd_sim_flash_revive(struct fwd_sim_flash *s);
+
+/* Apply FWSEAL_SIM_TRACE / FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE.
+ * Returns FW_ERR_INVALID_ARG for a malformed value, FW_ERR_IO if the trace
+ * file cannot be opened. */
+int fwd_sim_flash_apply_env(struct fwd_sim_flash *s);
+
+/* ---- eFuse ---------------------------------------------------------- */
+
+#define FWD_SIM_EFUSE_FILE_SIZE 256
+
+struct fwd_sim_efuse {
+    int fd;                                  /* -1: in memory only */
+    uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE];   /* in-memory copy of the file */
+};
+
+/* In-memory eFuses, all zero (unit tests). */
+void fwd_sim_efuse_open_mem(struct fwd_sim_efuse *e);
+/* File-backed. create=1 creates a blank (all-zero) block; the file must not exist. */
+int fwd_sim_efuse_open_file(struct fwd_sim_efuse *e, const char *path, int create);
+void fwd_sim_efuse_close(struct fwd_sim_efuse *e);
+void fwd_sim_efuse_hal(struct fwd_sim_efuse *e, struct fwd_efuse *out);
+
+/* Fixed binary layout of the eFuse file (FWD_SIM_EFUSE_FILE_SIZE bytes). */
+int fwd_sim_efuse_decode(const uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_efuse_state *st);
+void fwd_sim_efuse_encode(const struct fwd_efuse_state *st, uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE]);
+
+/* ---- random / time ---------------------------------------------------- */
+
+void fwd_sim_random_hal(struct fwd_random *out);
+void fwd_sim_time_hal(struct fwd_time *out);
+
+/* ---- the whole simulated platform ------------------------------------- */
+
+struct fwd_sim {
+    struct fwd_sim_flash flash;
+    struct fwd_sim_efuse efuse;
+    struct fwd_platform plat;
+};
+
+/* In-memory platform: erased flash of flash_size bytes, blank eFuses. */
+int fwd_sim_open_mem(struct fwd_sim *sim, uint32_t flash_size);
+/* Re-derive sim->plat from sim->flash / sim->efuse (after opening them yourself). */
+void fwd_sim_bind(struct fwd_sim *sim);
+void fwd_sim_close(struct fwd_sim *sim);
+
+#endif

@@ -1,0 +1,230 @@
+/* File-backed NOR flash simulator with power-cut injection (see fwd_sim.h). */
+#include "device/sim/fwd_sim.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define SIM_SECTOR 4096u
+#define SIM_WRITE_ALIGN 4u
+
+static void sim_defaults(struct fwd_sim_flash *s, uint32_t size)
+{
+    memset(s, 0, sizeof *s);
+    s->size = size;
+    s->sector_size = SIM_SECTOR;
+    s->write_align = SIM_WRITE_ALIGN;
+    s->fd = -1;
+    s->trace_fd = -1;
+    s->strict = 1;
+}
+
+static int size_ok(uint32_t size)
+{
+    return size >= SIM_SECTOR && size % SIM_SECTOR == 0;
+}
+
+int fwd_sim_flash_open_mem(struct fwd_sim_flash *s, uint32_t size)
+{
+    if (!s || !size_ok(size)) return FW_ERR_INVALID_ARG;
+    sim_defaults(s, size);
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return FW_ERR_NOMEM;
+    s->mem = m;
+    memset(s->mem, 0xFF, size);
+    return FW_OK;
+}
+
+int fwd_sim_flash_open_file(struct fwd_sim_flash *s, const char *path, uint32_t size, int create)
+{
+    if (!s || !path) return FW_ERR_INVALID_ARG;
+    int fd;
+    if (create) {
+        if (!size_ok(size)) return FW_ERR_INVALID_ARG;
+        fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0) return FW_ERR_IO;
+        if (ftruncate(fd, (off_t)size) != 0) { close(fd); unlink(path); return FW_ERR_IO; }
+    } else {
+        fd = open(path, O_RDWR | O_CLOEXEC);
+        if (fd < 0) return FW_ERR_IO;
+        struct stat st;
+        if (fstat(fd, &st) != 0 || st.st_size <= 0 || (uint64_t)st.st_size > UINT32_MAX ||
+            !size_ok((uint32_t)st.st_size)) {
+            close(fd);
+            return FW_ERR_FORMAT;
+        }
+        size = (uint32_t)st.st_size;
+    }
+    sim_defaults(s, size);
+    void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (m == MAP_FAILED) { close(fd); return FW_ERR_IO; }
+    s->mem = m;
+    s->fd = fd;
+    if (create) memset(s->mem, 0xFF, size);
+    return FW_OK;
+}
+
+void fwd_sim_flash_close(struct fwd_sim_flash *s)
+{
+    if (!s) return;
+    if (s->mem) {
+        if (s->fd >= 0) msync(s->mem, s->size, MS_SYNC);
+        munmap(s->mem, s->size);
+        s->mem = NULL;
+    }
+    if (s->fd >= 0) close(s->fd);
+    if (s->trace_fd >= 0) close(s->trace_fd);
+    s->fd = s->trace_fd = -1;
+}
+
+void fwd_sim_flash_set_cut(struct fwd_sim_flash *s, uint64_t n, int mode)
+{
+    s->cut_at = n ? s->ops + n : 0;
+    s->cut_mode = mode;
+}
+
+void fwd_sim_flash_revive(struct fwd_sim_flash *s)
+{
+    s->dead = 0;
+    s->cut_at = 0;
+}
+
+/* One trace line, written with a single write(2) on an O_APPEND descriptor so
+ * it is complete even if the process _exit()s right after. */
+static void trace(const struct fwd_sim_flash *s, const char *op, uint32_t addr, size_t len, const char *cut)
+{
+    if (s->trace_fd < 0) return;
+    char line[96];
+    int n = snprintf(line, sizeof line, "%s 0x%08" PRIx32 " %zu #%" PRIu64 "%s%s\n", op, addr, len, s->ops,
+                     cut ? " cut=" : "", cut ? cut : "");
+    if (n > 0 && (size_t)n < sizeof line) {
+        ssize_t w = write(s->trace_fd, line, (size_t)n);
+        (void)w; /* tracing is best effort: it must never change behaviour */
+    }
+}
+
+/* Count a write/erase; returns 1 if this operation is the cut point. */
+static int next_op_is_cut(struct fwd_sim_flash *s)
+{
+    s->ops++;
+    return s->cut_at && s->ops == s->cut_at;
+}
+
+static int power_lost(struct fwd_sim_flash *s)
+{
+    s->dead = 1;
+    if (s->fd >= 0) msync(s->mem, s->size, MS_SYNC);
+    if (s->on_cut) s->on_cut(s->on_cut_arg);
+    return FW_ERR_POWER_LOSS;
+}
+
+static int sim_read(void *ctx, uint32_t addr, void *buf, size_t len)
+{
+    struct fwd_sim_flash *s = ctx;
+    if (s->dead) return FW_ERR_POWER_LOSS;
+    if ((uint64_t)addr + len > s->size) return FW_ERR_INVALID_ARG;
+    memcpy(buf, s->mem + addr, len);
+    s->st.reads++;
+    s->st.read_bytes += len;
+    return FW_OK;
+}
+
+static void program(struct fwd_sim_flash *s, uint32_t addr, const uint8_t *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++) s->mem[addr + i] &= src[i];
+}
+
+static int sim_write(void *ctx, uint32_t addr, const void *buf, size_t len)
+{
+    struct fwd_sim_flash *s = ctx;
+    if (s->dead) return FW_ERR_POWER_LOSS;
+    if ((uint64_t)addr + len > s->size) return FW_ERR_INVALID_ARG;
+    if (s->write_align > 1 && (addr % s->write_align || len % s->write_align)) return FW_ERR_ALIGN;
+    if (s->strict)
+        for (size_t i = 0; i < len; i++)
+            if (s->mem[addr + i] != 0xFF) return FW_ERR_NOT_ERASED;
+    int cut = next_op_is_cut(s);
+    trace(s, "write", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL);
+    if (cut) {
+        if (s->cut_mode == FWD_SIM_CUT_TORN) {
+            size_t part = len / 2;
+            if (s->write_align > 1) part -= part % s->write_align;
+            program(s, addr, buf, part);
+        }
+        return power_lost(s);
+    }
+    program(s, addr, buf, len);
+    s->st.writes++;
+    s->st.write_bytes += len;
+    return FW_OK;
+}
+
+static int sim_erase(void *ctx, uint32_t addr, size_t len)
+{
+    struct fwd_sim_flash *s = ctx;
+    if (s->dead) return FW_ERR_POWER_LOSS;
+    if ((uint64_t)addr + len > s->size) return FW_ERR_INVALID_ARG;
+    if (addr % s->sector_size || len % s->sector_size) return FW_ERR_ALIGN;
+    int cut = next_op_is_cut(s);
+    trace(s, "erase", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL);
+    if (cut) {
+        if (s->cut_mode == FWD_SIM_CUT_TORN) memset(s->mem + addr, 0xFF, len / 2);
+        return power_lost(s);
+    }
+    memset(s->mem + addr, 0xFF, len);
+    s->st.erases++;
+    s->st.erase_bytes += len;
+    return FW_OK;
+}
+
+void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out)
+{
+    out->size = s->size;
+    out->sector_size = s->sector_size;
+    out->write_align = s->write_align;
+    out->read = sim_read;
+    out->write = sim_write;
+    out->erase = sim_erase;
+    out->ctx = s;
+}
+
+static int parse_count(const char *v, uint64_t *out)
+{
+    char *end;
+    if (!v || !*v || *v == '-') return -1;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || *end || n == 0) return -1;
+    *out = n;
+    return 0;
+}
+
+int fwd_sim_flash_apply_env(struct fwd_sim_flash *s)
+{
+    const char *mode = getenv("FWSEAL_SIM_CUT_MODE");
+    const char *at = getenv("FWSEAL_SIM_CUT_AT");
+    const char *tr = getenv("FWSEAL_SIM_TRACE");
+    int m = FWD_SIM_CUT_CLEAN;
+    if (mode && *mode) {
+        if (!strcmp(mode, "torn")) m = FWD_SIM_CUT_TORN;
+        else if (strcmp(mode, "clean")) return FW_ERR_INVALID_ARG;
+    }
+    if (at && *at) {
+        uint64_t n;
+        if (parse_count(at, &n)) return FW_ERR_INVALID_ARG;
+        fwd_sim_flash_set_cut(s, n, m);
+    }
+    if (tr && *tr) {
+        int fd = open(tr, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        if (fd < 0) return FW_ERR_IO;
+        if (s->trace_fd >= 0) close(s->trace_fd);
+        s->trace_fd = fd;
+    }
+    return FW_OK;
+}

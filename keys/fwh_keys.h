@@ -1,0 +1,72 @@
+/* Host key handling for Secure Boot V2 (OpenSSL 3 EVP): load PEM keys,
+ * generate, export, and derive the SBv2 block key fields and eFuse digest
+ * (FORMATS §2.3, §2.4, §2.6).
+ *
+ * Only RSA-3072 and ECDSA P-256 keys are accepted; everything else (RSA-2048,
+ * RSA-4096, P-384, Ed25519, encrypted PEM, ...) is refused with a reason.
+ * No file I/O here except reading a key file; callers write outputs
+ * atomically themselves (cli_out). Errors return a negative fw_err code and
+ * put a one-line reason (no secrets) in why[whylen]. */
+#ifndef FWH_KEYS_H
+#define FWH_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "fw_sbv2.h"
+
+enum fwh_key_type {
+    FWH_KEY_NONE = 0,
+    FWH_KEY_RSA3072,
+    FWH_KEY_ECDSA_P256,
+};
+
+struct fwh_key {
+    EVP_PKEY *pkey;
+    enum fwh_key_type type;
+    int has_private;
+};
+
+/* Largest key file read (PEM). */
+#define FWH_KEY_FILE_MAX (64u * 1024u)
+
+/* Parse a PEM private or public key from memory / a file.
+ * FW_ERR_KEY (not a key, unsupported type or size), FW_ERR_IO (file). */
+int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *why, size_t whylen);
+int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen);
+/* Frees the key (OpenSSL wipes private components). Safe on a zeroed struct. */
+void fwh_key_free(struct fwh_key *k);
+
+/* Generate a fresh key. */
+int fwh_key_generate(enum fwh_key_type t, struct fwh_key *k, char *why, size_t whylen);
+
+/* PEM encodings in a malloc'd buffer (*out, *len). The private one is PKCS#8
+ * "PRIVATE KEY"; callers must fwh_secure_free() it. The public one is SPKI
+ * "PUBLIC KEY" (what `openssl pkey -pubout` and espsecure write). */
+int fwh_key_private_pem(const struct fwh_key *k, uint8_t **out, size_t *len);
+int fwh_key_public_pem(const struct fwh_key *k, uint8_t **out, size_t *len);
+/* Wipe then free a buffer holding secrets. */
+void fwh_secure_free(void *p, size_t len);
+
+/* SBv2 scheme of a key type. */
+enum fw_sbv2_scheme fwh_key_scheme(const struct fwh_key *k);
+const char *fwh_key_type_name(enum fwh_key_type t);
+/* Parse "rsa3072" / "ecdsa-p256" (also espsecure's "ecdsa256"). NONE if unknown. */
+enum fwh_key_type fwh_key_type_parse(const char *s);
+
+/* Fill the key fields of an SBv2 block: scheme; RSA n (LE), e, rinv = 2^6144
+ * mod n (LE), m' = -n^-1 mod 2^32; ECDSA curve id and X, Y (LE). Other fields
+ * are left untouched. */
+int fwh_key_sbv2_fields(const struct fwh_key *k, struct fw_sbv2_block *b);
+
+/* The eFuse key digest: SHA-256 of the key region of a block carrying this
+ * key, laid out as in §2.6 (equals espsecure digest_sbv2_public_key). */
+int fwh_key_sbv2_digest(const struct fwh_key *k, uint8_t digest[FW_SBV2_KEY_DIGEST_LEN]);
+
+/* SHA-256 of a block's key region as it is stored (the digest the device
+ * compares with eFuse). FW_ERR_UNSUPPORTED for an unknown scheme. */
+int fwh_block_key_digest(const uint8_t blk[FW_SBV2_BLOCK_SIZE], uint8_t digest[FW_SBV2_KEY_DIGEST_LEN]);
+
+#endif

@@ -1,0 +1,34 @@
+/* Secure Boot V2 block signatures with OpenSSL 3 EVP (FORMATS §2.3, §2.4):
+ * make a signed block from a private key and an image digest, and check the
+ * signature of a block with the key embedded in it.
+ *
+ *   RSA-3072: RSASSA-PSS, SHA-256, MGF1-SHA-256, salt 32, over the digest;
+ *             signature stored byte-reversed (little-endian).
+ *   ECDSA P-256: signature over the SHA-256 digest, r and s stored as 32-byte
+ *             little-endian numbers.
+ * P-384/P-192 blocks decode (common/fw_sbv2) but are not signed or trusted
+ * here: fwh_sbv2_block_verify() reports them as FW_ERR_UNSUPPORTED. */
+#ifndef FWH_SBV2_CRYPTO_H
+#define FWH_SBV2_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fw_sbv2.h"
+#include "keys/fwh_keys.h"
+
+/* Build a complete block (fields, signature, CRC) signing digest[32] with a
+ * private key. The new signature is verified before returning (a faulty
+ * signature never leaves the signer). */
+int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t digest[32], uint8_t blk[FW_SBV2_BLOCK_SIZE],
+                        char *why, size_t whylen);
+
+/* Verify the signature of a structurally valid block over digest (the
+ * computed image digest, digest_len bytes) with the block's own key.
+ * Checks RSA modulus size (3072 bits) and the EC point (on the curve).
+ * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (unusable embedded key),
+ * FW_ERR_UNSUPPORTED (scheme not RSA-3072/P-256), FW_ERR_CRYPTO. */
+int fwh_sbv2_block_verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len,
+                          char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,230 @@
+/* keys/: PEM loading, refusal of other key types, SBv2 fields and digests
+ * against espsecure (keys.tsv), signing and block verification. */
+#include "testutil.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "fw_err.h"
+#include "fw_sbv2.h"
+#include "keys/fwh_keys.h"
+#include "keys/fwh_sbv2_crypto.h"
+
+struct krow { const char *priv, *pub, *digest; enum fwh_key_type type; };
+
+static const struct krow keys[] = {
+    {"secure_boot_v2/sb_rsa3072_key1.pem", "secure_boot_v2/sb_rsa3072_key1_pub.pem",
+     "ffcfbe591f3a74020ede0f2a9efc88dbaf5d0fe6a7a0ed89d6ab79c7a25eec97", FWH_KEY_RSA3072},
+    {"secure_boot_v2/sb_rsa3072_key2.pem", "secure_boot_v2/sb_rsa3072_key2_pub.pem",
+     "381883a359262c5e00143780d3090d2bd24feea30b81395ce1c6cad68664b199", FWH_KEY_RSA3072},
+    {"secure_boot_v2/sb_rsa3072_key3.pem", "secure_boot_v2/sb_rsa3072_key3_pub.pem",
+     "38d421f107e506f1a0484527d58602876af281a93a534b528e66f5557cd3d6f0", FWH_KEY_RSA3072},
+    {"secure_boot_v2/sb_rsa3072_wrong.pem", "secure_boot_v2/sb_rsa3072_wrong_pub.pem",
+     "f26c6ca61743289a248f1cbba5ba50b594942deb866de30a96ed06add041c062", FWH_KEY_RSA3072},
+    {"secure_boot_v2/sb_ecdsa256_key.pem", "secure_boot_v2/sb_ecdsa256_key_pub.pem",
+     "72f513cb9c24a7e3089b355193a444c631719e9a6312f280e14dd6a2d9807d0a", FWH_KEY_ECDSA_P256},
+    {"secure_boot_v2/sb_ecdsa256_wrong.pem", "secure_boot_v2/sb_ecdsa256_wrong_pub.pem",
+     "3f1df0f54f7157c20e6c4f5a50d14a80ee2036b290f3c93a05159f94132cf7aa", FWH_KEY_ECDSA_P256},
+};
+#define NKEYS (sizeof keys / sizeof keys[0])
+
+static void digests_match_espsecure(void **state)
+{
+    (void)state;
+    char why[256];
+    for (size_t i = 0; i < NKEYS; i++) {
+        uint8_t want[32], got[32];
+        tu_hex(keys[i].digest, want, 32);
+        size_t flen;
+        uint8_t *f = tu_read(tu_vector(keys[i].priv), &flen);
+        free(f);
+        /* the .digest.bin file next to the key holds the same bytes */
+        char dpath[256];
+        snprintf(dpath, sizeof dpath, "%s", keys[i].priv);
+        strcpy(strstr(dpath, ".pem"), ".digest.bin");
+        uint8_t *d = tu_read(tu_vector(dpath), &flen);
+        assert_int_equal(flen, 32);
+        assert_memory_equal(d, want, 32);
+        free(d);
+
+        const char *paths[2] = {keys[i].priv, keys[i].pub};
+        for (int p = 0; p < 2; p++) {
+            struct fwh_key k;
+            assert_int_equal(fwh_key_load(tu_vector(paths[p]), &k, why, sizeof why), FW_OK);
+            assert_int_equal(k.type, keys[i].type);
+            assert_int_equal(k.has_private, p == 0);
+            assert_int_equal(fwh_key_sbv2_digest(&k, got), FW_OK);
+            assert_memory_equal(got, want, 32);
+            fwh_key_free(&k);
+        }
+    }
+}
+
+/* Key fields derived from the PEM equal espsecure's block byte for byte. */
+static void fields_match_vector_block(void **state)
+{
+    (void)state;
+    static const struct { const char *img, *key; } cases[] = {
+        {"secure_boot_v2/signed_rsa_1key.bin", "secure_boot_v2/sb_rsa3072_key1_pub.pem"},
+        {"secure_boot_v2/signed_ecdsa256.bin", "secure_boot_v2/sb_ecdsa256_key_pub.pem"},
+    };
+    char why[256];
+    for (size_t i = 0; i < 2; i++) {
+        size_t len;
+        uint8_t *img = tu_read(tu_vector(cases[i].img), &len);
+        const uint8_t *blk = img + len - FW_SBV2_SECTOR_SIZE;
+        struct fwh_key k;
+        assert_int_equal(fwh_key_load(tu_vector(cases[i].key), &k, why, sizeof why), FW_OK);
+        struct fw_sbv2_block *b = calloc(1, sizeof *b);
+        assert_int_equal(fwh_key_sbv2_fields(&k, b), FW_OK);
+        uint8_t mine[FW_SBV2_BLOCK_SIZE];
+        assert_int_equal(fw_sbv2_block_encode(b, mine), FW_OK);
+        size_t off, klen;
+        assert_int_equal(fw_sbv2_key_region(blk, &off, &klen), FW_OK);
+        assert_memory_equal(mine + off, blk + off, klen);
+        free(b);
+        fwh_key_free(&k);
+        free(img);
+    }
+}
+
+static void vector_signatures_verify(void **state)
+{
+    (void)state;
+    static const char *files[] = {"secure_boot_v2/signed_rsa_1key.bin", "secure_boot_v2/signed_ecdsa256.bin",
+                                  "secure_boot_v2/signed_rsa_1key_unpadded.bin"};
+    char why[256];
+    for (size_t i = 0; i < 3; i++) {
+        size_t len;
+        uint8_t *img = tu_read(tu_vector(files[i]), &len);
+        uint8_t dg[32];
+        unsigned dl;
+        assert_int_equal(EVP_Digest(img, len - 4096, dg, &dl, EVP_sha256(), NULL), 1);
+        uint8_t *blk = img + len - FW_SBV2_SECTOR_SIZE;
+        assert_int_equal(fwh_sbv2_block_verify(blk, dg, 32, why, sizeof why), FW_OK);
+        dg[0] ^= 1;
+        assert_int_equal(fwh_sbv2_block_verify(blk, dg, 32, why, sizeof why), FW_ERR_SIGNATURE);
+        free(img);
+    }
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("secure_boot_v2/neg_ecdsa256_signature_flipped.bin"), &len);
+    uint8_t dg[32];
+    unsigned dl;
+    assert_int_equal(EVP_Digest(img, len - 4096, dg, &dl, EVP_sha256(), NULL), 1);
+    assert_int_equal(fwh_sbv2_block_verify(img + len - 4096, dg, 32, why, sizeof why), FW_ERR_SIGNATURE);
+    free(img);
+}
+
+static void sign_and_verify_roundtrip(void **state)
+{
+    (void)state;
+    char why[256];
+    const char *privs[] = {"secure_boot_v2/sb_rsa3072_key2.pem", "secure_boot_v2/sb_ecdsa256_key.pem"};
+    for (int i = 0; i < 2; i++) {
+        struct fwh_key k;
+        assert_int_equal(fwh_key_load(tu_vector(privs[i]), &k, why, sizeof why), FW_OK);
+        uint8_t dg[32], blk[FW_SBV2_BLOCK_SIZE], kd[32], kd2[32];
+        for (int j = 0; j < 32; j++) dg[j] = (uint8_t)(j * 3);
+        assert_int_equal(fwh_sbv2_sign_block(&k, dg, blk, why, sizeof why), FW_OK);
+        assert_int_equal(fw_sbv2_block_check(blk, fwh_key_scheme(&k)), FW_OK);
+        assert_int_equal(fw_sbv2_block_reserved_ok(blk), FW_OK);
+        assert_memory_equal(blk + 4, dg, 32);
+        assert_int_equal(fwh_sbv2_block_verify(blk, dg, 32, why, sizeof why), FW_OK);
+        assert_int_equal(fwh_block_key_digest(blk, kd), FW_OK);
+        assert_int_equal(fwh_key_sbv2_digest(&k, kd2), FW_OK);
+        assert_memory_equal(kd, kd2, 32);
+        /* a public key cannot sign */
+        k.has_private = 0;
+        assert_int_equal(fwh_sbv2_sign_block(&k, dg, blk, why, sizeof why), FW_ERR_KEY);
+        fwh_key_free(&k);
+    }
+}
+
+static uint8_t *pem_of(EVP_PKEY *pk, int priv, size_t *len)
+{
+    BIO *b = BIO_new(BIO_s_mem());
+    assert_non_null(b);
+    assert_int_equal(priv ? PEM_write_bio_PrivateKey(b, pk, NULL, NULL, 0, NULL, NULL) : PEM_write_bio_PUBKEY(b, pk), 1);
+    char *d;
+    long n = BIO_get_mem_data(b, &d);
+    uint8_t *out = malloc((size_t)n);
+    memcpy(out, d, (size_t)n);
+    *len = (size_t)n;
+    BIO_free(b);
+    return out;
+}
+
+static void refuses_other_key_types(void **state)
+{
+    (void)state;
+    EVP_PKEY *pks[] = {
+        EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048),
+        EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"),
+        EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"),
+    };
+    const char *names[] = {"RSA-2048", "secp384r1", "ED25519"};
+    char why[256];
+    for (int i = 0; i < 3; i++) {
+        assert_non_null(pks[i]);
+        for (int priv = 0; priv < 2; priv++) {
+            size_t len;
+            uint8_t *pem = pem_of(pks[i], priv, &len);
+            struct fwh_key k;
+            assert_int_equal(fwh_key_from_pem(pem, len, &k, why, sizeof why), FW_ERR_KEY);
+            assert_non_null(strstr(why, names[i]));
+            assert_null(k.pkey);
+            free(pem);
+        }
+        EVP_PKEY_free(pks[i]);
+    }
+    struct fwh_key k;
+    assert_int_equal(fwh_key_from_pem((const uint8_t *)"garbage", 7, &k, why, sizeof why), FW_ERR_KEY);
+    const char *enc = "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n";
+    assert_int_equal(fwh_key_from_pem((const uint8_t *)enc, strlen(enc), &k, why, sizeof why), FW_ERR_KEY);
+    assert_non_null(strstr(why, "encrypted"));
+    assert_int_equal(fwh_key_load("/nonexistent/key.pem", &k, why, sizeof why), FW_ERR_IO);
+}
+
+static void generate_export_reload(void **state)
+{
+    (void)state;
+    char why[256];
+    enum fwh_key_type types[] = {FWH_KEY_ECDSA_P256, FWH_KEY_RSA3072};
+    for (int i = 0; i < 2; i++) {
+        struct fwh_key k, priv, pub;
+        assert_int_equal(fwh_key_generate(types[i], &k, why, sizeof why), FW_OK);
+        assert_true(k.has_private);
+        uint8_t *pp, *pu;
+        size_t lp, lu;
+        assert_int_equal(fwh_key_private_pem(&k, &pp, &lp), FW_OK);
+        assert_int_equal(fwh_key_public_pem(&k, &pu, &lu), FW_OK);
+        assert_int_equal(fwh_key_from_pem(pp, lp, &priv, why, sizeof why), FW_OK);
+        assert_int_equal(fwh_key_from_pem(pu, lu, &pub, why, sizeof why), FW_OK);
+        assert_true(priv.has_private);
+        assert_false(pub.has_private);
+        uint8_t d1[32], d2[32];
+        assert_int_equal(fwh_key_sbv2_digest(&priv, d1), FW_OK);
+        assert_int_equal(fwh_key_sbv2_digest(&pub, d2), FW_OK);
+        assert_memory_equal(d1, d2, 32);
+        fwh_secure_free(pp, lp);
+        assert_int_equal(fwh_key_private_pem(&pub, &pp, &lp), FW_ERR_KEY);
+        free(pu);
+        fwh_key_free(&k); fwh_key_free(&priv); fwh_key_free(&pub);
+    }
+    assert_int_equal(fwh_key_type_parse("ecdsa256"), FWH_KEY_ECDSA_P256);
+    assert_int_equal(fwh_key_type_parse("rsa3072"), FWH_KEY_RSA3072);
+    assert_int_equal(fwh_key_type_parse("rsa2048"), FWH_KEY_NONE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(digests_match_espsecure),
+        cmocka_unit_test(fields_match_vector_block),
+        cmocka_unit_test(vector_signatures_verify),
+        cmocka_unit_test(sign_and_verify_roundtrip),
+        cmocka_unit_test(refuses_other_key_types),
+        cmocka_unit_test(generate_export_reload),
+    };
+    return cmocka_run_group_tests_name("keys", tests, NULL, NULL);
+}
