@@ -10,6 +10,7 @@
 /* One line per subcommand: declare it here and list it in the table below. */
 extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign;
 extern const struct fwseal_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
+extern const struct fwseal_cmd cmd_nvs;
 
 static const struct fwseal_cmd *const commands[] = {
     &cmd_keygen,
@@ -20,6 +21,7 @@ static const struct fwseal_cmd *const commands[] = {
     &cmd_decrypt,
     &cmd_flash_encrypt,
     &cmd_flash_decrypt,
+    &cmd_nvs,
     NULL
 };
 
