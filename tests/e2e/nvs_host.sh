@@ -33,6 +33,24 @@ check "dump of our encrypted output equals the expected items" \
   bash -c "'$FWSEAL' nvs dump '$T/nvs_enc.bin' --keys '$N/nvs_keys.bin' --json > '$T/d2.json'"
 check "  ...compared" kv_equal "$T/d2.json" "$N/nvs.expected_kv.json"
 
+# the device library (mbedTLS XTS) reads the same vectors: tests/tools/nvs_devdump
+DEVDUMP=$FWSEAL_BUILD/tools/nvs_devdump
+expect_exit 0 "device library lists nvs.bin" "$DEVDUMP" "$N/nvs.bin"
+cp "$T/.out" "$T/dev1.json"
+check "device listing of nvs.bin equals nvs.expected_kv.json" kv_equal "$T/dev1.json" "$N/nvs.expected_kv.json"
+expect_exit 0 "device library lists nvs_encrypted.bin" "$DEVDUMP" "$N/nvs_encrypted.bin" "$N/nvs_keys.bin"
+cp "$T/.out" "$T/dev2.json"
+check "device listing of nvs_encrypted.bin equals nvs.expected_kv.json" kv_equal "$T/dev2.json" "$N/nvs.expected_kv.json"
+expect_exit 1 "device library: wrong keys" "$DEVDUMP" "$N/nvs_encrypted.bin" "$N/neg_nvs_wrong_keys.bin"
+expect_stderr "wrong key" "device: wrong key reported"
+expect_exit 1 "device library: bad keys CRC" "$DEVDUMP" "$N/nvs_encrypted.bin" "$N/neg_nvs_keys_bad_crc.bin"
+expect_stderr "corrupt" "device: corrupt keys partition reported"
+expect_exit 1 "device library: erased keys" "$DEVDUMP" "$N/nvs_encrypted.bin" "$N/neg_nvs_keys_erased.bin"
+expect_stderr "not initialised" "device: keys not initialised reported"
+expect_exit 0 "device library lists the entry-CRC vector" "$DEVDUMP" "$N/neg_nvs_entry_crc.bin"
+cp "$T/.out" "$T/dev3.json"
+check "device: all items but limits/u8_min" kv_equal "$T/dev3.json" "$N/nvs.expected_kv.json" limits/u8_min
+
 expect_exit 0 "text dump" "$FWSEAL" nvs dump "$N/nvs.bin"
 expect_stdout '^limits:u64_max \(u64\) = 18446744073709551615$' "text dump shows u64 max"
 expect_stdout '^strings:s_comma \(string\) = "a,b,c; .quoted. text"$' "text dump quotes strings"
