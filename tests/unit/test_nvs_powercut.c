@@ -153,10 +153,10 @@ static int val_eq(const struct val *a, const struct val *b)
 
 struct ctx {
     const uint8_t *keys;        /* NULL = plain */
-    uint8_t base[SIZE], work[SIZE];
+    uint8_t base[SIZE], work[SIZE], cut_img[SIZE];
     struct model before, after;
     struct fwd_nvs nv;
-    unsigned long cuts, max_ops_in_op, gc_erases;
+    unsigned long cuts, max_ops_in_op, gc_erases, double_cuts;
 };
 
 static void mount_on(struct ctx *c, uint8_t *m, struct ramflash *rf, unsigned long cut_rel, int mode)
@@ -181,6 +181,37 @@ static void verify(struct ctx *c, const struct op *o, unsigned long opno, unsign
     }
 }
 
+/* A second cut during the recovery mount (at each of its flash ops, both
+ * modes), then a clean mount: the same old-or-new guarantee holds. */
+static void double_cut(struct ctx *c, const struct op *o, unsigned long n, unsigned long j, unsigned long mops)
+{
+    struct ramflash rf;
+    for (unsigned long j2 = 1; j2 <= mops; j2++)
+        for (int mode = 0; mode < 2; mode++) {
+            struct fw_nvs_io io;
+            memcpy(c->work, c->cut_img, SIZE);
+            rf_init(&rf, c->work, SIZE, &io);
+            rf.cut_at = j2;
+            rf.cut_mode = mode;
+            int rc = fwd_nvs_init_keys(&c->nv, &io, c->keys, 0);
+            if (rc != FW_ERR_POWER_LOSS) fail_msg("op %lu cut %lu: recovery cut %lu gave %d", n, j, j2, rc);
+            fwd_nvs_deinit(&c->nv);
+            mount_on(c, c->work, &rf, 0, 0);
+            verify(c, o, n, j, 10 + mode);
+            assert_int_equal(rf.strict_violations, 0);
+            fwd_nvs_deinit(&c->nv);
+            c->double_cuts++;
+        }
+    memcpy(c->work, c->cut_img, SIZE);
+}
+
+static int long_run(void)
+{
+    const char *e = getenv("FWSEAL_NVS_LONG");
+    return e && *e && strcmp(e, "0");
+}
+
+/* every_cut: 0 = one cut point in 7, 1 = all, 2 = all + recovery cuts everywhere */
 static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_cut)
 {
     static struct ctx c;
@@ -215,8 +246,15 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
                 rc = run_op(&c.nv.store, &o);
                 if (rc != FW_ERR_POWER_LOSS) fail_msg("op %lu cut %lu: expected power loss, got %d", n, j, rc);
                 fwd_nvs_deinit(&c.nv);
+                memcpy(c.cut_img, c.work, SIZE);
                 mount_on(&c, c.work, &rf, 0, 0);      /* reboot */
+                unsigned long recovery_ops = rf.ops;
                 verify(&c, &o, n, j, mode);
+                if (recovery_ops && (every_cut > 1 || n % 4 == 0)) { /* default: every 4th operation */
+                    fwd_nvs_deinit(&c.nv);
+                    double_cut(&c, &o, n, j, recovery_ops);
+                    mount_on(&c, c.work, &rf, 0, 0);
+                }
                 /* still usable: the interrupted operation can be redone */
                 rc = run_op(&c.nv.store, &o);
                 if (rc) fail_msg("op %lu cut %lu mode %d: store unusable after reboot: %d", n, j, mode, rc);
@@ -236,21 +274,17 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
     mount_on(&c, c.base, &rf, 0, 0);
     verify(&c, &o, nops, 0, 0);
     fwd_nvs_deinit(&c.nv);
-    printf("# nvs powercut: seed %llu, %u ops, %lu cuts survived (max %lu flash ops in one operation, %lu sector erases)\n",
-           (unsigned long long)seed, nops, c.cuts, c.max_ops_in_op, c.gc_erases);
+    printf("# nvs powercut: seed %llu, %u ops, %lu cuts + %lu cuts during recovery survived "
+           "(max %lu flash ops in one operation, %lu sector erases)\n",
+           (unsigned long long)seed, nops, c.cuts, c.double_cuts, c.max_ops_in_op, c.gc_erases);
     assert_true(c.gc_erases > 10); /* the workload must exercise garbage collection */
 }
 
-static int long_run(void)
-{
-    const char *e = getenv("FWSEAL_NVS_LONG");
-    return e && *e && strcmp(e, "0");
-}
 
 static void plain_every_cut_2000_ops(void **state)
 {
     (void)state;
-    sweep(NULL, 0x5eed0001, 2000, 1);
+    sweep(NULL, 0x5eed0001, 2000, long_run() ? 2 : 1);
 }
 
 static void encrypted_cuts(void **state)
@@ -258,7 +292,7 @@ static void encrypted_cuts(void **state)
     (void)state;
     uint8_t k[64];
     for (int i = 0; i < 64; i++) k[i] = (uint8_t)(0xA5 ^ (i * 29));
-    if (long_run()) sweep(k, 0x5eed0002, 2000, 1);
+    if (long_run()) sweep(k, 0x5eed0002, 2000, 2);
     else sweep(k, 0x5eed0002, 2000, 0); /* every op of the workload, 1 cut point in 7 */
 }
 
@@ -266,7 +300,7 @@ static void more_seeds_long(void **state)
 {
     (void)state;
     if (!long_run()) { printf("# set FWSEAL_NVS_LONG=1 for more seeds\n"); return; }
-    for (uint64_t s = 10; s < 16; s++) sweep(NULL, s * 0x9E3779B97F4A7C15ull, 3000, 1);
+    for (uint64_t s = 10; s < 16; s++) sweep(NULL, s * 0x9E3779B97F4A7C15ull, 3000, 2);
 }
 
 int main(void)
