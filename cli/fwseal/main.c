@@ -11,6 +11,7 @@
 extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_verify;
 extern const struct fwseal_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
 extern const struct fwseal_cmd cmd_mkimage, cmd_info, cmd_partition_table;
+extern const struct fwseal_cmd cmd_nvs;
 
 static const struct fwseal_cmd *const commands[] = {
     &cmd_keygen,
@@ -25,6 +26,7 @@ static const struct fwseal_cmd *const commands[] = {
     &cmd_mkimage,
     &cmd_info,
     &cmd_partition_table,
+    &cmd_nvs,
     NULL
 };
 
