@@ -341,7 +341,8 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
                     size_t whylen)
 {
     fwh_report_init(r);
-    int fd = open(path, O_RDONLY);
+    int is_stdin = !strcmp(path, "-");
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         snprintf(why, whylen, "%s", strerror(errno));
         return FW_ERR_IO;
@@ -365,6 +366,6 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
     if (!rc) rc = fwh_verify_finish(v, r);
     fwh_verify_free(v);
     free(buf);
-    close(fd);
+    if (!is_stdin) close(fd);
     return rc;
 }

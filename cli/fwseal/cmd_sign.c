@@ -88,15 +88,6 @@ static int read_full(int fd, uint8_t *p, size_t n, off_t off)
     return 0;
 }
 
-/* Start writing a chunk to disk now (asynchronously) so the fsync of the
- * atomic commit does not wait for the whole file at the end: on Linux,
- * POSIX_FADV_DONTNEED on dirty pages initiates their writeback. Harmless
- * (ignored) on pipes and where unsupported. */
-static void start_writeback(FILE *out, uint64_t off, size_t n)
-{
-    (void)posix_fadvise(fileno(out), (off_t)off, (off_t)n, POSIX_FADV_DONTNEED);
-}
-
 /* Hash and copy data [0, len) of fd to out, then the 0xFF gap. */
 static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, const char *in)
 {
@@ -107,9 +98,7 @@ static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, co
         size_t n = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
         if (read_full(fd, buf, n, (off_t)off)) rc = cli_err(EXIT_IO, "%s: read failed (file changed while signing?)", in);
         else if (fwh_signer_update(s, buf, n)) rc = cli_err(EXIT_IO, "hash failed");
-        else if (fwrite(buf, 1, n, out) != n || fflush(out) != 0)
-            rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
-        else start_writeback(out, off, n);
+        else if (fwrite(buf, 1, n, out) != n) rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
         off += n;
     }
     uint64_t pad = fwh_sbv2_pad_len(len);
