@@ -194,6 +194,14 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
     fwh_report_add(r, name, rsv ? FWH_FAIL : FWH_PASS, 0, rsv, "%s block%s", fw_sbv2_scheme_name(s),
                    rsv ? ", reserved/padding bytes not zero" : "");
     if (rsv) { note_problem(b, i, PRIO_FORMAT, "format", "reserved/padding bytes not zero"); return 0; }
+    if (!fw_sbv2_scheme_supported(s)) {
+        /* P-384 (SHA-384 digest) and P-192 decode but are not verified here */
+        snprintf(name, sizeof name, "block%u.signature", i);
+        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNSUPPORTED, "%s blocks are not supported (RSA-3072, ECDSA-P256 only)",
+                       fw_sbv2_scheme_name(s));
+        note_problem(b, i, PRIO_FORMAT, "scheme", "not supported (RSA-3072, ECDSA-P256 only)");
+        return 0;
+    }
 
     uint8_t kd[32];
     fwh_block_key_digest(blk, kd);
