@@ -230,4 +230,53 @@ expect_stdout "scheme: +ecies-p256" "ECIES container recognised"
 cp "$V/pre_encrypted/rsa/app_esp32c3_64k.enc.bin" "$T/enc_tail.bin"; printf 'x' >>"$T/enc_tail.bin"
 expect_exit 1 "encrypted image with trailing bytes rejected" "$FWSEAL" info "$T/enc_tail.bin"
 
+# ---- independent re-check of mkimage output (FORMATS §1, not our parser) -------------
+# A few lines of python walk the segments, recompute the XOR checksum, the
+# checksum position and the appended SHA-256, and check the descriptor magic
+# and MMU page congruence of flash-mapped segments.
+if [ $have_py = 1 ]; then
+  while IFS=$'\t' read -r st name detail; do
+    if [ "$st" = OK ]; then ok "$name"; else fail "$name" "$detail"; fi
+  done < <(python3 -S -c '
+import hashlib, struct, sys
+for f in sys.argv[1:]:
+    b = open(f, "rb").read()
+    name = "independent check of " + f.rsplit("/", 1)[-1]
+    try:
+        assert b[0] == 0xE9, "magic"
+        n = b[1]; assert 1 <= n <= 16, "segment count"
+        assert b[23] == 1, "hash_appended"
+        off, ck = 24, 0xEF
+        for i in range(n):
+            addr, ln = struct.unpack_from("<II", b, off); off += 8
+            assert ln % 4 == 0, "segment length"
+            if (0x3C000000 <= addr < 0x3E000000) or (0x42000000 <= addr < 0x44000000):
+                assert off % 65536 == addr % 65536, "MMU congruence of segment %d" % i
+            for x in b[off:off + ln]: ck ^= x
+            off += ln
+        c = (off + 1 + 15) // 16 * 16 - 1
+        assert b[c] == ck, "checksum %02x != %02x" % (b[c], ck)
+        assert b[c + 1:c + 33] == hashlib.sha256(b[:c + 1]).digest(), "appended SHA-256"
+        assert len(b) == c + 33, "length"
+        assert struct.unpack_from("<I", b, 0x20)[0] == 0xABCD5432, "descriptor magic"
+        print("OK\t%s\t" % name)
+    except AssertionError as e:
+        print("FAIL\t%s\t%s" % (name, e))
+' "$T/c3.bin" "$T/s3.bin" "$T/pad.bin" "$T/odd.bin" "$T/big.bin")
+fi
+
+# ---- mkimage -> sign (espsecure-compatible) -> info shows the block ----------------------
+K1=$V/secure_boot_v2/sb_rsa3072_key1.pem
+KE=$V/secure_boot_v2/sb_ecdsa256_key.pem
+D1=$(awk -F'\t' '$1=="rsa3072_key1" {print $5}' "$V/secure_boot_v2/keys.tsv")
+DE=$(awk -F'\t' '$1=="ecdsa256_key" {print $5}' "$V/secure_boot_v2/keys.tsv")
+check "sign a secure-padded mkimage output (RSA)" "$FWSEAL" sign --key "$K1" "$T/pad.bin" -o "$T/pad.signed.bin"
+expect_exit 0 "info on our signed image" "$FWSEAL" info "$T/pad.signed.bin"
+expect_stdout "Signature sector at 0x30000" "sector right after the secure-padded image (no gap)"
+expect_stdout "block 0: RSA-3072, valid, key digest $D1, image digest matches" "RSA block: key digest equals espsecure's"
+check "sign an unpadded mkimage output (ECDSA)" "$FWSEAL" sign --key "$KE" "$T/c3.bin" -o "$T/c3.signed.bin"
+expect_exit 0 "info on the ECDSA-signed image" "$FWSEAL" info "$T/c3.signed.bin"
+expect_stdout "block 0: ECDSA-P256, valid, key digest $DE, image digest matches" "ECDSA block: key digest equals espsecure's"
+expect_stdout "Signature sector at 0x1a000" "sector at ALIGN_UP(E, 4096) for an unpadded image"
+
 jflush
