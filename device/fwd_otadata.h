@@ -37,7 +37,7 @@
  * stricter §7.7 rules). ESP's bootloader reading fwseal otadata sees record 0
  * of each sector, i.e. the right slot but the state as first written.
  *
- * Memory: struct fwd_otadata ~ 120 bytes; stack < 128 bytes; no heap.
+ * Memory: struct fwd_otadata 96 bytes; stack < 128 bytes; no heap.
  */
 #ifndef FWD_OTADATA_H
 #define FWD_OTADATA_H

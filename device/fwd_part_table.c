@@ -1,13 +1,58 @@
 /* Loading the partition table from flash (FORMATS §6.4) into struct fwd_dev.
- * The decoding itself is common/fw_partition (owned by the formats module);
- * until it is merged this file only provides the entry point. */
+ * Decoding and validation are common/fw_partition's; this file reads the
+ * 0xC00-byte data area through flash decryption, supplies MD5 (mbedTLS) and
+ * keeps the compact per-partition view. */
 #include "device/fwd_part.h"
+
+#include <string.h>
+
+#include <mbedtls/md5.h>
+
+#include "fw_bytes.h"
+#include "fw_partition.h"
+
+static int md5_cb(void *ctx, const uint8_t *data, size_t len, uint8_t out[16])
+{
+    (void)ctx;
+    return mbedtls_md5_ret(data, len, out) == 0 ? 0 : -1;
+}
+
+/* Parse a binary table image (0xC00 bytes or fewer) into d->parts. Stack:
+ * struct fw_pt (~3.4 KiB) — only at open time. */
+static int load_from(struct fwd_dev *d, const uint8_t *bin, size_t len)
+{
+    struct fw_pt t;
+    int rc = fw_pt_parse(&t, bin, len, d->plat->flash.size, md5_cb, NULL, 0);
+    if (rc) return rc;
+    if (t.count > FWD_PART_MAX) return FW_ERR_NO_SPACE;
+    struct fwd_part tmp;
+    d->nparts = 0;
+    for (unsigned i = 0; i < t.count; i++) {
+        const struct fw_pt_entry *e = &t.e[i];
+        memset(&tmp, 0, sizeof tmp);
+        memcpy(tmp.label, e->label, FWD_PART_LABEL_LEN);
+        tmp.type = e->type;
+        tmp.subtype = e->subtype;
+        tmp.offset = e->offset;
+        tmp.size = e->size;
+        tmp.flags = e->flags;
+        tmp.encrypted = (uint8_t)(d->fe_mode != FWD_FE_OFF && fwd_part_is_encrypted_type(e->type, e->subtype, e->flags));
+        d->parts[d->nparts++] = tmp;
+    }
+    return FW_OK;
+}
 
 int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt_offset)
 {
     int rc = fwd_dev_open_blank(d, plat);
     if (rc) return rc;
     d->pt_offset = pt_offset ? pt_offset : FWD_PART_TABLE_OFFSET;
-    fwd_dev_close(d);
-    return FW_ERR_UNSUPPORTED; /* wired to common/fw_partition once it lands */
+    /* The raw table lives in wbuf while it is parsed (wbuf >= 0xC00). */
+    _Static_assert(FWD_PART_WBUF >= FW_PT_LEN, "wbuf holds the partition table");
+    if (d->pt_offset % FW_PT_SECTOR_LEN) rc = FW_ERR_ALIGN;
+    if (rc == FW_OK) rc = fwd_dev_read_abs(d, d->pt_offset, d->wbuf, FW_PT_LEN, 1);
+    if (rc == FW_OK) rc = load_from(d, d->wbuf, FW_PT_LEN);
+    fw_wipe(d->wbuf, FW_PT_LEN);
+    if (rc) fwd_dev_close(d);
+    return rc;
 }

@@ -5,7 +5,17 @@
 #include "cli/fwseal-device/commands.h"
 #include "cli/util/cli.h"
 
+extern const struct fwdev_cmd cmd_flash;
+extern const struct fwdev_cmd cmd_init;
+extern const struct fwdev_cmd cmd_read;
+extern const struct fwdev_cmd cmd_status;
+
+/* One line per subcommand. */
 static const struct fwdev_cmd *const commands[] = {
+    &cmd_init,
+    &cmd_flash,
+    &cmd_read,
+    &cmd_status,
     NULL
 };
 

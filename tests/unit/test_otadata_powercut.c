@@ -145,6 +145,40 @@ static void state_change_is_one_program(void **s)
     assert_true(total_cuts > 0);
 }
 
+/* Negative control: ESP's in-place rewrite (erase the active sector, write
+ * the entry with the new state) run through the same harness loses the
+ * active entry at some cut point — so the harness does catch the weakness
+ * of FORMATS §9 item 9 that the sealed record log avoids. */
+static int esp_in_place(struct fx *x, uint32_t state)
+{
+    struct fwd_otadata od;
+    int rc = fwd_otadata_load(&x->dev, &od);
+    if (rc) return rc;
+    int a = od.active;
+    struct fw_otadata_entry e = od.sec[a].e;
+    e.state = state;
+    uint8_t b[32];
+    fw_otadata_encode(&e, b);
+    if ((rc = fwd_part_erase(&x->dev, od.part, (uint32_t)a * 0x1000, 0x1000))) return rc;
+    return fwd_part_write(&x->dev, od.part, (uint32_t)a * 0x1000, b, 32);
+}
+
+static void esp_in_place_is_caught(void **s)
+{
+    (void)s;
+    struct fx x;
+    fx_open(&x, 0);
+    setup_slot1_pending(&x);
+    struct outcome before = observe(&x);
+    fwd_sim_flash_set_cut(&x.sim.flash, 2, FWD_SIM_CUT_CLEAN); /* after the erase, before the write */
+    assert_int_equal(esp_in_place(&x, FW_OTA_VALID), FW_ERR_POWER_LOSS);
+    fwd_sim_flash_revive(&x.sim.flash);
+    struct outcome o = observe(&x);
+    assert_false(same(o, before));
+    assert_true(o.active == 1 && o.slot == 0); /* the OLD image (slot 0) would boot */
+    fx_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -154,6 +188,7 @@ int main(void)
         cmocka_unit_test(xts128_torn),
         cmocka_unit_test(xts256_torn),
         cmocka_unit_test(state_change_is_one_program),
+        cmocka_unit_test(esp_in_place_is_caught),
     };
     return cmocka_run_group_tests_name("otadata_powercut", tests, NULL, NULL);
 }

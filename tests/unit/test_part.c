@@ -208,6 +208,68 @@ static void power_loss_propagates(void **s)
     fx_close(&x);
 }
 
+/* fwd_dev_open reads the table at 0x8000 through decryption (FORMATS §6.4). */
+static void table_roundtrip(size_t key, int corrupt, int wrong_key, int want)
+{
+    size_t n;
+    uint8_t *bin = tu_read(tu_vector("partition_table/partitions_two_ota_encr_nvs.bin"), &n);
+    struct fwd_sim sim;
+    struct fwd_dev *d = malloc(sizeof *d);
+    assert_int_equal(fwd_sim_open_mem(&sim, 0x400000), FW_OK);
+    struct fwd_efuse_state st;
+    memset(&st, 0, sizeof st);
+    st.fe_mode = key == 32 ? FWD_FE_XTS128 : key == 64 ? FWD_FE_XTS256 : FWD_FE_OFF;
+    for (size_t i = 0; i < key; i++) st.fe_key[i] = (uint8_t)(0x40 + i);
+    assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_OK);
+    assert_int_equal(fwd_dev_open_blank(d, &sim.plat), FW_OK);
+    if (corrupt) bin[40] ^= 0x01; /* inside the second record: MD5 no longer matches */
+    assert_int_equal(fwd_dev_write_abs(d, 0x8000, bin, n, 1), FW_OK);
+    fwd_dev_close(d);
+    if (wrong_key) { /* burn one more key bit: a different key */
+        memset(&st, 0, sizeof st);
+        st.fe_key[0] = 0x01;
+        assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_OK);
+    }
+    assert_int_equal(fwd_dev_open(d, &sim.plat, 0), want);
+    if (want == FW_OK) {
+        assert_int_equal(d->nparts, 6);
+        assert_int_equal(fwd_part_ota_count(d), 2);
+        const struct fwd_part *p = fwd_part_find(d, "nvs_key");
+        assert_non_null(p);
+        assert_int_equal(p->offset, 0x330000);
+        assert_int_equal(p->flags, FWD_PART_FLAG_ENCRYPTED);
+        assert_int_equal(p->encrypted, key != 0);
+        assert_int_equal(fwd_part_find(d, "ota_1")->offset, 0x1a0000);
+        if (key) {
+            uint8_t raw[32];
+            assert_int_equal(fwd_dev_read_abs(d, 0x8000, raw, 32, 0), FW_OK);
+            assert_memory_not_equal(raw, bin, 32); /* stored encrypted */
+        }
+    }
+    fwd_dev_close(d);
+    fwd_sim_close(&sim);
+    free(d);
+    free(bin);
+}
+
+static void open_table_plain(void **s) { (void)s; table_roundtrip(0, 0, 0, FW_OK); }
+static void open_table_xts128(void **s) { (void)s; table_roundtrip(32, 0, 0, FW_OK); }
+static void open_table_xts256(void **s) { (void)s; table_roundtrip(64, 0, 0, FW_OK); }
+static void open_table_corrupt(void **s) { (void)s; table_roundtrip(32, 1, 0, FW_ERR_DIGEST); }
+static void open_table_wrong_key(void **s) { (void)s; table_roundtrip(32, 0, 1, FW_ERR_MAGIC); }
+
+static void open_erased_flash(void **s)
+{
+    (void)s;
+    struct fwd_sim sim;
+    struct fwd_dev *d = malloc(sizeof *d);
+    assert_int_equal(fwd_sim_open_mem(&sim, 0x100000), FW_OK);
+    assert_int_equal(fwd_dev_open(d, &sim.plat, 0), FW_ERR_FORMAT); /* first record is the terminator */
+    assert_int_equal(fwd_dev_open(d, &sim.plat, 0x8800), FW_ERR_ALIGN);
+    fwd_sim_close(&sim);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -222,6 +284,12 @@ int main(void)
         cmocka_unit_test(vec_xts512_0x1F0000),
         cmocka_unit_test(bad_fe_mode_in_efuse),
         cmocka_unit_test(power_loss_propagates),
+        cmocka_unit_test(open_table_plain),
+        cmocka_unit_test(open_table_xts128),
+        cmocka_unit_test(open_table_xts256),
+        cmocka_unit_test(open_table_corrupt),
+        cmocka_unit_test(open_table_wrong_key),
+        cmocka_unit_test(open_erased_flash),
     };
     return cmocka_run_group_tests_name("part", tests, NULL, NULL);
 }
