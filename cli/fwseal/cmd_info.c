@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/info_container.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
@@ -91,44 +92,11 @@ static const char *safe(const char *s, char *buf, size_t max)
 
 /* ---- encrypted container hook -------------------------------------------- */
 
-/* ESP encrypted image container (FORMATS §3.1). Hook for the fw_enc_header
- * codec (branch `encrypt`): until it is merged this decodes the documented
- * fixed offsets itself. Returns the exit code. */
+/* ESP encrypted image container (FORMATS §3.1): printed by the
+ * fw_enc_header based helper (cli/fwseal/info_container.c). */
 static int info_container(struct info *in, const uint8_t *hdr, size_t got)
 {
-    int complete = got >= 512;
-    uint32_t bin_size = complete ? fw_dec32le(hdr + 404) : 0;
-    int size_ok = complete && in->file_size == 512ull + bin_size;
-    FILE *f = stdout;
-    if (in->json) {
-        fprintf(f, "{\n  \"file\": ");
-        json_str(f, in->path);
-        fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_encrypted_image\",\n", (unsigned long long)in->file_size);
-        fprintf(f, "  \"valid\": %s,\n", size_ok ? "true" : "false");
-        if (complete) {
-            fprintf(f, "  \"encrypted_header\": {\n    \"magic\": \"0x%08x\",\n    \"iv\": ", fw_dec32le(hdr));
-            json_hex(f, hdr + 388, 16);
-            fprintf(f, ",\n    \"bin_size\": %u,\n    \"tag\": ", bin_size);
-            json_hex(f, hdr + 408, 16);
-            fprintf(f, ",\n    \"payload_length_matches\": %s\n  }\n}\n", size_ok ? "true" : "false");
-        } else {
-            fprintf(f, "  \"error\": \"truncated header\"\n}\n");
-        }
-    } else {
-        printf("File: %s (%llu bytes)\nFormat: ESP encrypted image (pre-encrypted OTA container)\n", in->path,
-               (unsigned long long)in->file_size);
-        if (complete) {
-            printf("  magic:    0x%08x\n  iv:       ", fw_dec32le(hdr));
-            cli_print_hex(stdout, hdr + 388, 16);
-            printf("\n  bin_size: %u (%s)\n  tag:      ", bin_size, size_ok ? "matches the file" : "does NOT match the file");
-            cli_print_hex(stdout, hdr + 408, 16);
-            printf("\n");
-        }
-        printf("Result: %s\n", size_ok ? "well-formed container" : "INVALID container");
-    }
-    if (!complete) return cli_err(EXIT_REJECT, "%s: encrypted image header truncated", in->path);
-    if (!size_ok) return cli_err(EXIT_REJECT, "%s: encrypted image length does not match its header", in->path);
-    return 0;
+    return info_enc_container(in->path, in->file_size, hdr, got, in->json);
 }
 
 /* ---- signature blocks ------------------------------------------------------ */
