@@ -95,3 +95,9 @@ cmp -s -n $((sec + 812)) "$T/s1.bin" "$T/sd.bin" && ok "image, padding and block
 cmp -s -i $((sec + 1200)) "$T/s1.bin" "$T/sd.bin" && ok "rest of the sector identical" || fail "sector tail differs"
 expect_exit 1 "--sign-key with a P-384 key refused" "$FWSEAL" encrypt --sign-key "$T/p384.pem" --pubkey "$P/ecc/device_pub_key.pem" "$A" -o "$T/x"
 expect_exit 2 "at most 3 --sign-key" "$FWSEAL" encrypt --sign-key "$SK" --sign-key "$SK" --sign-key "$SK" --sign-key "$SK" --pubkey "$P/ecc/device_pub_key.pem" "$A" -o "$T/x"
+
+# bin_size is LE32: a 4 GiB input is refused up front (sparse file, not read).
+truncate -s 4G "$T/big4g"
+expect_exit 1 "4 GiB input refused" "$FWSEAL" encrypt --pubkey "$P/rsa/rsa_pub_key.pem" "$T/big4g" -o "$T/x4"
+expect_stderr "too large, bin_size is 32-bit" "4 GiB reason"
+rm -f "$T/big4g"
