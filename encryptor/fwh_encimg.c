@@ -102,7 +102,7 @@ int fwh_encimg_enc_begin(struct fwh_encimg_enc *e, EVP_PKEY *pub)
     if (rc != FW_OK) return rc;
     if (RAND_bytes(iv, sizeof iv) != 1) return FW_ERR_CRYPTO;
     if (scheme == FW_ENC_SCHEME_RSA3072) {
-        rc = RAND_bytes(key, sizeof key) == 1 ? rsa_wrap(pub, key, area) : FW_ERR_CRYPTO;
+        rc = RAND_priv_bytes(key, sizeof key) == 1 ? rsa_wrap(pub, key, area) : FW_ERR_CRYPTO;
         if (rc == FW_OK) fw_enc_header_init_rsa(&e->hdr, area, iv, 0);
     } else {
         rc = ecies_wrap(pub, key, area, area + 64);
@@ -239,7 +239,7 @@ static int rsa_unwrap(EVP_PKEY *priv, const uint8_t wrapped[384], uint8_t key[32
 {
     uint8_t out[512], fallback[32];
     size_t len = sizeof out;
-    if (RAND_bytes(fallback, sizeof fallback) != 1) return FW_ERR_CRYPTO;
+    if (RAND_priv_bytes(fallback, sizeof fallback) != 1) return FW_ERR_CRYPTO;
     memset(out, 0, sizeof out);
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL);
     if (!ctx || EVP_PKEY_decrypt_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0) {
