@@ -14,8 +14,26 @@ command -v $cc >/dev/null || { echo "50-size: $cc not installed (make deps)" >&2
 # mbedTLS headers only (never the host's libc headers): a private include
 # dir holding just the mbedtls/ directory, so newlib's stdint.h etc. win.
 ln -sfn /usr/include/mbedtls "$tmp/inc/mbedtls"
+# Debian's mbedTLS config is a Linux one (pthread threading, sockets, files);
+# a bare-metal build turns those off, as a real port's config would.
+cat >"$tmp/inc/fwseal_m4_user_config.h" <<'EOF'
+#undef MBEDTLS_THREADING_C
+#undef MBEDTLS_THREADING_PTHREAD
+#undef MBEDTLS_NET_C
+#undef MBEDTLS_FS_IO
+#undef MBEDTLS_TIMING_C
+#undef MBEDTLS_HAVEGE_C
+#undef MBEDTLS_HAVE_TIME_DATE
+#undef MBEDTLS_PSA_ITS_FILE_C
+#undef MBEDTLS_PSA_CRYPTO_STORAGE_C
+EOF
+# libc headers: newlib (libnewlib-arm-none-eabi); without it only modules
+# that need nothing beyond the compiler's freestanding headers build.
+echo '#include <string.h>' | $cc -x c -fsyntax-only - 2>/dev/null || \
+  echo "50-size: newlib headers missing (apt-get install libnewlib-arm-none-eabi)" >&2
 flags=(-Os -mcpu=cortex-m4 -mthumb -std=c11 -ffunction-sections -fdata-sections
-       -Wall -Wextra -I"$root" -I"$root/common" -isystem "$tmp/inc")
+       -Wall -Wextra -I"$root" -I"$root/common" -isystem "$tmp/inc"
+       -DMBEDTLS_USER_CONFIG_FILE='"fwseal_m4_user_config.h"')
 posix_re='#include <(unistd|fcntl|pthread|dirent|poll|netdb|termios|sys/[a-z_]+|arpa/[a-z_]+|netinet/[a-z_]+)\.h>'
 
 row() { printf 'BENCH\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"; }

@@ -86,18 +86,8 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
     if (!k || !der_or_pem || !len) return FW_ERR_INVALID_ARG;
     fwd_decrypt_key_free(k);
     fwd_decrypt_key_init(k);
-    /* mbedtls_pk_parse_key wants the PEM NUL included in len: copy if needed. */
-    int rc;
-    if (der_or_pem[len - 1] != 0 && len > 10 && !memcmp(der_or_pem, "-----", 5)) {
-        uint8_t buf[8192];
-        if (len >= sizeof buf) return FW_ERR_KEY;
-        memcpy(buf, der_or_pem, len);
-        buf[len] = 0;
-        rc = mbedtls_pk_parse_key(&k->pk, buf, len + 1, NULL, 0);
-        mbedtls_platform_zeroize(buf, len);
-    } else {
-        rc = mbedtls_pk_parse_key(&k->pk, der_or_pem, len, NULL, 0);
-    }
+    /* mbedTLS needs a PEM's terminating NUL inside len (documented in the header). */
+    int rc = mbedtls_pk_parse_key(&k->pk, der_or_pem, len, NULL, 0);
     if (rc != 0 || mbedtls_pk_get_type(&k->pk) != MBEDTLS_PK_RSA || mbedtls_pk_get_bitlen(&k->pk) != 3072) {
         fwd_decrypt_key_free(k);
         return FW_ERR_KEY;

@@ -56,8 +56,9 @@ struct fwd_decrypt_key {
 
 void fwd_decrypt_key_init(struct fwd_decrypt_key *k);
 void fwd_decrypt_key_free(struct fwd_decrypt_key *k);
-/* RSA-3072 private key, PEM or DER (PKCS#1 or PKCS#8). FW_ERR_KEY if it is
- * not an RSA-3072 private key. */
+/* RSA-3072 private key, PEM or DER (PKCS#1 or PKCS#8). A PEM must include
+ * its terminating NUL in len (mbedTLS rule). FW_ERR_KEY if it is not an
+ * RSA-3072 private key. */
 int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pem, size_t len);
 /* ECIES-P256 device key from the 32-byte eFuse HMAC key (§3.4). FW_ERR_KEY if
  * the derived scalar is outside [1, n-1]. */

@@ -75,17 +75,8 @@ int fwd_http_init(struct fwd_http *h, const struct fwd_http_cfg *cfg)
     mbedtls_x509_crt_init(&h->ca);
     h->conf_ready = 1;
     if (cfg->ca_pem && cfg->ca_pem_len) {
-        /* mbedTLS wants the PEM's terminating NUL inside the length. */
-        int rc;
-        if (cfg->ca_pem[cfg->ca_pem_len - 1] == 0) {
-            rc = mbedtls_x509_crt_parse(&h->ca, cfg->ca_pem, cfg->ca_pem_len);
-        } else {
-            uint8_t tmp[16384];
-            if (cfg->ca_pem_len >= sizeof tmp) return FW_ERR_KEY;
-            memcpy(tmp, cfg->ca_pem, cfg->ca_pem_len);
-            tmp[cfg->ca_pem_len] = 0;
-            rc = mbedtls_x509_crt_parse(&h->ca, tmp, cfg->ca_pem_len + 1);
-        }
+        /* PEM: the terminating NUL must be inside ca_pem_len (mbedTLS rule). */
+        int rc = mbedtls_x509_crt_parse(&h->ca, cfg->ca_pem, cfg->ca_pem_len);
         if (rc != 0) return FW_ERR_KEY; /* rc > 0: some certificates failed: refuse all */
     }
     if (mbedtls_ssl_config_defaults(&h->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,

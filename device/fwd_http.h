@@ -34,7 +34,7 @@
 #include "device/fwd_http_parse.h"
 
 struct fwd_http_cfg {
-    const uint8_t *ca_pem;        /* pinned CA certificate(s), PEM; required for https */
+    const uint8_t *ca_pem;        /* pinned CA certificate(s), PEM incl. its NUL; required for https */
     size_t ca_pem_len;
     const struct fwd_random *rng; /* TLS randomness; required */
     const struct fwd_time *time;  /* watchdog clock; required */

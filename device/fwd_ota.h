@@ -94,6 +94,10 @@ struct fwd_ota_handle {
  * Table errors from fwd_dev_open, FW_ERR_NOT_FOUND for an unknown label. */
 int fwd_ota_dev_open(struct fwd_ota_dev *dev, const struct fwd_platform *plat,
                      uint32_t pt_offset, const char *running_label);
+/* Same for a port with a compiled-in partition list (no table on flash):
+ * fwd_dev_open_blank + fwd_dev_set_parts. Also what the unit tests use. */
+int fwd_ota_dev_open_parts(struct fwd_ota_dev *dev, const struct fwd_platform *plat,
+                           const struct fwd_part *parts, size_t n, const char *running_label);
 /* Wipe and close (safe after a failed open). */
 void fwd_ota_dev_close(struct fwd_ota_dev *dev);
 

@@ -10,6 +10,7 @@
 #include <openssl/rsa.h>
 
 #include "encryptor/fwh_ecies.h"
+#include "signer/fwh_sign.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
 
@@ -141,9 +142,38 @@ void fwh_encimg_enc_free(struct fwh_encimg_enc *e)
     e->gcm = NULL;
 }
 
-int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_t whylen)
+/* Encrypt n bytes of buf into buf + CHUNK and write them. */
+static int enc_write(struct fwh_encimg_enc *e, uint8_t *buf, size_t n, FILE *out, char *why, size_t whylen)
+{
+    int rc = fwh_encimg_enc_update(e, buf, n, buf + FWH_ENCIMG_CHUNK);
+    if (rc == FW_ERR_RANGE) return say(why, whylen, rc, "input too large: bin_size is 32-bit (limit 4 GiB - 1)");
+    if (rc != FW_OK) return say(why, whylen, rc, "AES-GCM failed (OpenSSL)");
+    if (fwrite(buf + FWH_ENCIMG_CHUNK, 1, n, out) != n) return say(why, whylen, FW_ERR_IO, "write failed");
+    return FW_OK;
+}
+
+/* Padding and signature sector after the data (sign + encrypt mode). */
+static int sign_tail(struct fwh_encimg_enc *e, struct fwh_signer *sg, const struct fwh_key *const *keys,
+                     size_t nkeys, uint8_t *buf, FILE *out, char *why, size_t whylen)
+{
+    uint64_t pad = fwh_sbv2_pad_len(sg->len);
+    uint8_t digest[32];
+    int rc = fwh_signer_update_ff(sg, pad) == FW_OK ? FW_OK : say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+    memset(buf, 0xFF, (size_t)pad); /* pad < 4096 <= CHUNK */
+    if (rc == FW_OK) rc = enc_write(e, buf, (size_t)pad, out, why, whylen);
+    if (rc == FW_OK && fwh_signer_digest(sg, digest) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+    if (rc == FW_OK) {
+        rc = fwh_sbv2_build_sector(buf, NULL, keys, nkeys, digest, why, whylen);
+        if (rc == FW_OK) rc = enc_write(e, buf, FW_SBV2_SECTOR_SIZE, out, why, whylen);
+    }
+    return rc;
+}
+
+static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in, FILE *out,
+                          char *why, size_t whylen)
 {
     struct fwh_encimg_enc e;
+    struct fwh_signer sg = {0};
     uint8_t hdr[FW_ENC_HEADER_SIZE] = {0};
     uint8_t *buf = malloc(2 * (size_t)FWH_ENCIMG_CHUNK);
     if (!buf) return say(why, whylen, FW_ERR_NOMEM, "out of memory");
@@ -153,27 +183,40 @@ int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_
         if (rc == FW_ERR_KEY) return fwh_encimg_key_scheme(pub, &(int){0}, why, whylen);
         return say(why, whylen, rc, "key setup failed (OpenSSL)");
     }
+    if (keys && fwh_signer_init(&sg) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
-    if (fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = say(why, whylen, FW_ERR_IO, "write failed");
+    if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = say(why, whylen, FW_ERR_IO, "write failed");
     while (rc == FW_OK) {
         size_t n = fread(buf, 1, FWH_ENCIMG_CHUNK, in);
         if (n == 0) {
             if (ferror(in)) rc = say(why, whylen, FW_ERR_IO, "read failed");
             break;
         }
-        rc = fwh_encimg_enc_update(&e, buf, n, buf + FWH_ENCIMG_CHUNK);
-        if (rc == FW_ERR_RANGE) rc = say(why, whylen, rc, "input too large: bin_size is 32-bit (limit 4 GiB - 1)");
-        else if (rc != FW_OK) rc = say(why, whylen, rc, "AES-GCM failed (OpenSSL)");
-        else if (fwrite(buf + FWH_ENCIMG_CHUNK, 1, n, out) != n) rc = say(why, whylen, FW_ERR_IO, "write failed");
+        if (keys && fwh_signer_update(&sg, buf, n) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+        if (rc == FW_OK) rc = enc_write(&e, buf, n, out, why, whylen);
     }
+    if (rc == FW_OK && keys) rc = sign_tail(&e, &sg, keys, nkeys, buf, out, why, whylen);
     if (rc == FW_OK && fwh_encimg_enc_finish(&e, hdr) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "AES-GCM failed");
     if (rc == FW_OK && (fflush(out) != 0 || fseeko(out, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr ||
                         fseeko(out, 0, SEEK_END) != 0))
         rc = say(why, whylen, FW_ERR_IO, "cannot rewrite the header (output must be a seekable file)");
+    if (keys) fwh_signer_free(&sg);
     fwh_encimg_enc_free(&e);
     OPENSSL_cleanse(buf, 2 * (size_t)FWH_ENCIMG_CHUNK);
     free(buf);
     return rc;
+}
+
+int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_t whylen)
+{
+    return encrypt_stream(pub, NULL, 0, in, out, why, whylen);
+}
+
+int fwh_encimg_sign_encrypt_file(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in,
+                                 FILE *out, char *why, size_t whylen)
+{
+    if (!keys || nkeys == 0) return say(why, whylen, FW_ERR_INVALID_ARG, "no signing key");
+    return encrypt_stream(pub, keys, nkeys, in, out, why, whylen);
 }
 
 /* --- decryption ---------------------------------------------------------- */

@@ -54,6 +54,15 @@ void fwh_encimg_enc_free(struct fwh_encimg_enc *e);
  * position = 0). On error *why holds a one-line reason. */
 int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_t whylen);
 
+/* One pass sign + encrypt: the plaintext of the container is IN, 0xFF
+ * padding to a 4096 multiple and a Secure Boot V2 signature sector by keys
+ * (1..3, one scheme), i.e. exactly what `fwseal sign` would write, without
+ * an intermediate file: IN is read once, hashed and encrypted together, and
+ * the sector (built once the digest is known) is encrypted last. */
+struct fwh_key;
+int fwh_encimg_sign_encrypt_file(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in,
+                                 FILE *out, char *why, size_t whylen);
+
 /* --- decryption ---------------------------------------------------------- */
 struct fwh_encimg_key {
     int scheme;                /* FW_ENC_SCHEME_* */

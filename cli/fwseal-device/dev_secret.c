@@ -45,7 +45,15 @@ int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *
     if (rc) return rc;
     struct fwd_decrypt_key k;
     fwd_decrypt_key_init(&k);
-    int ok = rsa_pem_path ? fwd_decrypt_key_load_rsa(&k, buf, len) == FW_OK
+    uint8_t *z = realloc(buf, len + 1); /* PEM: mbedTLS wants the NUL inside the length */
+    if (!z) {
+        fw_wipe(buf, len);
+        free(buf);
+        return cli_err(EXIT_IO, "out of memory");
+    }
+    buf = z;
+    buf[len] = 0;
+    int ok = rsa_pem_path ? fwd_decrypt_key_load_rsa(&k, buf, len + 1) == FW_OK
                           : len == 32 && fwd_decrypt_key_load_ecies_hmac(&k, buf) == FW_OK;
     fwd_decrypt_key_free(&k);
     if (!ok) {
@@ -70,7 +78,7 @@ static int read_secret(const char *path, uint8_t *buf, size_t max, size_t *len)
 {
     FILE *f = fopen(path, "rb");
     if (!f) return errno == ENOENT ? FW_ERR_NOT_FOUND : FW_ERR_IO;
-    *len = fread(buf, 1, max, f);
+    *len = fread(buf, 1, max - 1, f);
     int bad = ferror(f) || !feof(f);
     fclose(f);
     return bad ? FW_ERR_KEY : FW_OK;
@@ -85,7 +93,8 @@ int dev_secret_load(const char *dir, struct fwd_decrypt_key *k)
     path_of(path, sizeof path, dir, DEV_SECRET_RSA);
     int rc = read_secret(path, buf, sizeof buf, &len);
     if (rc == FW_OK) {
-        rc = fwd_decrypt_key_load_rsa(k, buf, len);
+        buf[len] = 0; /* PEM: the NUL counts */
+        rc = fwd_decrypt_key_load_rsa(k, buf, len + 1);
     } else if (rc == FW_ERR_NOT_FOUND) {
         path_of(path, sizeof path, dir, DEV_SECRET_HMAC);
         rc = read_secret(path, buf, sizeof buf, &len);

@@ -78,7 +78,7 @@ static int run(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { help(); return 0; }
     const char *key = NULL, *hmac = NULL, *out = NULL, *in = NULL;
-    const struct enc_opt opts[] = {{"--key", &key}, {"--hmac-key", &hmac}, {"-o", &out}, {"--output", &out}};
+    const struct enc_opt opts[] = {{"--key", &key, NULL, 0}, {"--hmac-key", &hmac, NULL, 0}, {"-o", &out, NULL, 0}, {"--output", &out, NULL, 0}};
     int rc = enc_parse_args(argc, argv, opts, 4, NULL, NULL, 0, &in);
     if (rc) return rc;
     if (!out) return cli_err(EXIT_USAGE, "decrypt: -o OUT is required (see --help)");

@@ -6,11 +6,12 @@
 #include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "encryptor/fwh_encimg.h"
+#include "keys/fwh_keys.h"
 #include "fw_err.h"
 
 static void help(void)
 {
-    printf("usage: fwseal encrypt --pubkey PUB.pem IN -o OUT\n"
+    printf("usage: fwseal encrypt --pubkey PUB.pem [--sign-key K.pem ...] IN -o OUT\n"
            "\n"
            "Encrypt IN (normally a signed app image) into an ESP encrypted image\n"
            "(esp_encrypted_img): 512-byte header + AES-256-GCM ciphertext, random key and\n"
@@ -24,18 +25,25 @@ static void help(void)
            "\n"
            "options:\n"
            "  --pubkey PUB.pem   device public key (PEM)\n"
+           "  --sign-key K.pem   sign and encrypt in one pass: the container then holds\n"
+           "                     exactly what `fwseal sign --key K.pem IN` writes (IN,\n"
+           "                     0xFF padding to 4096, Secure Boot V2 signature sector),\n"
+           "                     with no plaintext intermediate file (repeat: <= 3 keys)\n"
            "  -o OUT             output container (written atomically)\n"
            "\n"
            "example:\n"
-           "  fwseal encrypt --pubkey rsa_pub_key.pem app-signed.bin -o app.enc.bin\n");
+           "  fwseal encrypt --pubkey rsa_pub_key.pem app-signed.bin -o app.enc.bin\n"
+           "  fwseal encrypt --sign-key release.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n");
 }
 
 static int run(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { help(); return 0; }
-    const char *pub = NULL, *out = NULL, *in = NULL;
-    const struct enc_opt opts[] = {{"--pubkey", &pub}, {"-o", &out}, {"--output", &out}};
-    int rc = enc_parse_args(argc, argv, opts, 3, NULL, NULL, 0, &in);
+    const char *pub = NULL, *out = NULL, *in = NULL, *signp[3] = {0};
+    size_t nsign = 0;
+    const struct enc_opt opts[] = {{"--pubkey", &pub, NULL, 0}, {"-o", &out, NULL, 0}, {"--output", &out, NULL, 0},
+                                   {"--sign-key", signp, &nsign, 3}};
+    int rc = enc_parse_args(argc, argv, opts, 4, NULL, NULL, 0, &in);
     if (rc) return rc;
     if (!pub || !out) return cli_err(EXIT_USAGE, "encrypt: --pubkey and -o are required (see --help)");
     if (!strcmp(out, "-")) return cli_err(EXIT_USAGE, "encrypt: -o must be a file (the header is completed at the end)");
@@ -48,17 +56,30 @@ static int run(int argc, char **argv)
         EVP_PKEY_free(pk);
         return cli_err(EXIT_REJECT, "%s: %s", pub, why);
     }
+    struct fwh_key keys[3] = {{0}};
+    const struct fwh_key *kp[3];
+    for (size_t i = 0; i < nsign; i++) {
+        if (fwh_key_load(signp[i], &keys[i], why, sizeof why) != FW_OK) {
+            for (size_t j = 0; j < i; j++) fwh_key_free(&keys[j]);
+            EVP_PKEY_free(pk);
+            return cli_err(EXIT_REJECT, "%s: %s", signp[i], why);
+        }
+        kp[i] = &keys[i];
+    }
     FILE *fin = NULL;
     struct cli_out o;
-    if ((rc = enc_open_in(in, &fin))) { EVP_PKEY_free(pk); return rc; }
+    if ((rc = enc_open_in(in, &fin))) { EVP_PKEY_free(pk); for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]); return rc; }
     if ((rc = cli_out_open(&o, out, 0644))) {
         if (fin != stdin) fclose(fin);
         EVP_PKEY_free(pk);
+        for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
         return rc;
     }
-    int err = fwh_encimg_encrypt_file(pk, fin, o.f, why, sizeof why);
+    int err = nsign ? fwh_encimg_sign_encrypt_file(pk, kp, nsign, fin, o.f, why, sizeof why)
+                    : fwh_encimg_encrypt_file(pk, fin, o.f, why, sizeof why);
     if (fin != stdin) fclose(fin);
     EVP_PKEY_free(pk);
+    for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
     if (err != FW_OK) {
         cli_out_abort(&o);
         return cli_err(err == FW_ERR_RANGE ? EXIT_REJECT : cli_exit_for(err), "%s: %s", in, why);

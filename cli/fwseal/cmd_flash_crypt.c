@@ -45,9 +45,9 @@ static int run_common(int argc, char **argv, int encrypt)
 {
     if (cli_wants_help(argc, argv)) { help(encrypt); return 0; }
     const char *keyp = NULL, *addrs = NULL, *schemes = "xts", *confs = NULL, *out = NULL, *in = NULL;
-    const struct enc_opt opts[] = {{"--key", &keyp}, {"--keyfile", &keyp}, {"--address", &addrs},
-                                   {"--scheme", &schemes}, {"--flash-crypt-conf", &confs}, {"-o", &out},
-                                   {"--output", &out}};
+    const struct enc_opt opts[] = {{"--key", &keyp, NULL, 0}, {"--keyfile", &keyp, NULL, 0}, {"--address", &addrs, NULL, 0},
+                                   {"--scheme", &schemes, NULL, 0}, {"--flash-crypt-conf", &confs, NULL, 0}, {"-o", &out, NULL, 0},
+                                   {"--output", &out, NULL, 0}};
     int rc = enc_parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], NULL, NULL, 0, &in);
     if (rc) return rc;
     if (!keyp || !addrs || !out) return cli_err(EXIT_USAGE, "%s: --key, --address and -o are required (see --help)", argv[0]);

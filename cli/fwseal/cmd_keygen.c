@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/keygen_enc.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "keys/fwh_keys.h"
@@ -22,6 +23,10 @@ static int keygen_sbv2(const char *type, const char *out, const char *pub);
 static const struct keygen_type types[] = {
     {"rsa3072", "Secure Boot V2 RSA-3072 signing key (PEM)", keygen_sbv2},
     {"ecdsa-p256", "Secure Boot V2 ECDSA P-256 signing key (PEM)", keygen_sbv2},
+    {"ecies-p256", "32-byte device HMAC key (eFuse, HMAC_UP) + ECIES device public key (--pub, required)", keygen_ecies_p256},
+    {"flash-xts-128", "32-byte XTS-AES-128 flash encryption key", keygen_flash_xts},
+    {"flash-xts-256", "64-byte XTS-AES-256 flash encryption key", keygen_flash_xts},
+    {"nvs-keys", "4096-byte nvs_keys partition image (eky, tky, CRC32)", keygen_nvs_keys},
 };
 
 static int write_key_pems(const struct fwh_key *k, const char *out, const char *pub)

@@ -41,7 +41,13 @@ int enc_parse_args(int argc, char **argv, const struct enc_opt *opts, size_t nop
             if (i + 1 >= argc) return cli_err(EXIT_USAGE, "%s: %s needs a value", argv[0], a);
             v = argv[++i];
         }
-        *opts[k].value = v;
+        if (opts[k].count) {
+            if (*opts[k].count >= opts[k].cap)
+                return cli_err(EXIT_USAGE, "%s: at most %zu %s options", argv[0], opts[k].cap, opts[k].name);
+            opts[k].value[(*opts[k].count)++] = v;
+        } else {
+            *opts[k].value = v;
+        }
     }
     if (!*pos) return cli_err(EXIT_USAGE, "%s: missing input file (see --help)", argv[0]);
     return 0;

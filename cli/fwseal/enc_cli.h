@@ -14,6 +14,8 @@
 struct enc_opt {
     const char *name;   /* "--pubkey", "-o", ... */
     const char **value; /* set when seen (last one wins) */
+    size_t *count;      /* repeatable option: value[] has room for cap */
+    size_t cap;
 };
 
 /* Parse argv[1..]: options in opts, flags (no value) in flags (set to 1),

@@ -8,18 +8,25 @@
 #define FWSEAL_VERSION "0.1.0"
 
 /* One line per subcommand: declare it here and list it in the table below. */
-extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign;
+extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_verify;
 extern const struct fwseal_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
+extern const struct fwseal_cmd cmd_mkimage, cmd_info, cmd_partition_table;
+extern const struct fwseal_cmd cmd_nvs;
 
 static const struct fwseal_cmd *const commands[] = {
     &cmd_keygen,
     &cmd_pubkey,
     &cmd_digest,
     &cmd_sign,
+    &cmd_verify,
     &cmd_encrypt,
     &cmd_decrypt,
     &cmd_flash_encrypt,
     &cmd_flash_decrypt,
+    &cmd_mkimage,
+    &cmd_info,
+    &cmd_partition_table,
+    &cmd_nvs,
     NULL
 };
 

@@ -49,6 +49,7 @@ static uint8_t *slurp(const char *path, size_t *len)
     static uint8_t buf[65536];
     *len = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
+    buf[(*len)++] = 0; /* PEM: the NUL counts */
     return buf;
 }
 

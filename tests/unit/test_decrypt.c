@@ -45,8 +45,12 @@ static void load_rsa(struct fwd_decrypt_key *k, const char *rel)
 {
     size_t n;
     uint8_t *pem = tu_read(tu_vector(rel), &n);
+    pem = realloc(pem, n + 1);
+    pem[n] = 0; /* PEM: the NUL counts */
     fwd_decrypt_key_init(k);
-    assert_int_equal(fwd_decrypt_key_load_rsa(k, pem, n), 0);
+    assert_int_equal(fwd_decrypt_key_load_rsa(k, pem, n + 1), 0);
+    assert_int_equal(fwd_decrypt_key_load_rsa(k, pem, n), FW_ERR_KEY); /* without its NUL */
+    assert_int_equal(fwd_decrypt_key_load_rsa(k, pem, n + 1), 0);
     free(pem);
 }
 
@@ -360,7 +364,9 @@ static void key_loading(void **state)
     size_t n;
     /* an ECDSA P-256 PEM is not an RSA-3072 decryption key */
     uint8_t *pem = tu_read(tu_vector("pre_encrypted/ecc/device_priv_key.pem"), &n);
-    assert_int_equal(fwd_decrypt_key_load_rsa(&k, pem, n), FW_ERR_KEY);
+    pem = realloc(pem, n + 1);
+    pem[n] = 0;
+    assert_int_equal(fwd_decrypt_key_load_rsa(&k, pem, n + 1), FW_ERR_KEY);
     free(pem);
     assert_int_equal(fwd_decrypt_key_load_rsa(&k, (const uint8_t *)"garbage", 7), FW_ERR_KEY);
     fwd_decrypt_key_free(&k);

@@ -1,6 +1,7 @@
 /* HTTP response parser and body decoder fed hostile input. */
 #include "testutil.h"
 
+#include "device/fwd_http.h"
 #include "device/fwd_http_parse.h"
 #include "fw_err.h"
 
@@ -196,11 +197,42 @@ static void bodies(void **state)
     assert_int_equal(body("HTTP/1.1 200 OK\r\n\r\n", S("anything"), 7, NULL), FW_ERR_NO_SPACE);
 }
 
+static void urls(void **state)
+{
+    (void)state;
+    char host[256], port[8], path[FWD_HTTP_URL_MAX];
+    int tls;
+    assert_int_equal(fwd_http_parse_url("https://localhost:8443/fw/a.bin?x=1#frag", &tls, host, sizeof host, port, path,
+                                        sizeof path), 0);
+    assert_int_equal(tls, 1);
+    assert_string_equal(host, "localhost");
+    assert_string_equal(port, "8443");
+    assert_string_equal(path, "/fw/a.bin?x=1");
+    assert_int_equal(fwd_http_parse_url("http://h", &tls, host, sizeof host, port, path, sizeof path), 0);
+    assert_int_equal(tls, 0);
+    assert_string_equal(port, "80");
+    assert_string_equal(path, "/");
+    static const char *bad[] = {
+        "ftp://h/", "https://", "https://user@h/", "https://[::1]/", "https://h:0/", "https://h:65536/",
+        "https://h:123456/", "https://h:/", "https://h/a b", "https://h/\x01", "https://h\r\n/", "HTTPS://h/",
+        "https://h:80x/",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (fwd_http_parse_url(bad[i], &tls, host, sizeof host, port, path, sizeof path) == 0)
+            fail_msg("accepted URL '%s'", bad[i]);
+    char *longp = malloc(FWD_HTTP_URL_MAX + 32);
+    strcpy(longp, "https://h/");
+    memset(longp + 10, 'a', FWD_HTTP_URL_MAX);
+    longp[10 + FWD_HTTP_URL_MAX] = 0;
+    assert_int_not_equal(fwd_http_parse_url(longp, &tls, host, sizeof host, port, path, sizeof path), 0);
+    free(longp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(status_lines), cmocka_unit_test(lengths), cmocka_unit_test(ranges),
-        cmocka_unit_test(location_and_size), cmocka_unit_test(bodies),
+        cmocka_unit_test(location_and_size), cmocka_unit_test(bodies), cmocka_unit_test(urls),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,57 @@
+/* The second-stage bootloader (FORMATS §7.2-7.6, §2.7, §9 items 9-10).
+ *
+ *   1. read the partition table and both otadata sectors (through decryption);
+ *   2. rewrite every PENDING_VERIFY entry as ABORTED (the app did not confirm);
+ *   3. plan the candidates (boot/fwb_decide.h: highest valid seq, then the
+ *      other selectable entry, factory, unmarked slots, test);
+ *   4. FULLY verify each candidate in turn (structure, checksum, SHA-256,
+ *      chip, secure_version >= eFuse, SBv2 signature against the non-revoked
+ *      eFuse digests) and take the first that passes;
+ *   5. double-check the decision (fault-injection hardening, MCUboot style):
+ *      re-read otadata, recompute the plan on a separate path, re-verify the
+ *      chosen image from flash, and require both passes to agree on the slot
+ *      and on the image digest, through redundant complementary flags;
+ *   6. commit: NEW -> PENDING_VERIFY for the booted entry (or, in the
+ *      initial-contents case, a fresh VALID entry), then "jump".
+ *
+ * The bootloader never burns the eFuse secure_version (only the app's
+ * confirmation does, fwd_ota_mark_app_valid): see docs/porting.md.
+ * With no candidate verifying it returns FW_ERR_NOT_FOUND ("no bootable image").
+ *
+ * Memory: no heap; the struct fwd_ota_dev of the caller (its work area) plus
+ * ~1 KiB of stack for the plan and a second result.
+ */
+#ifndef FWB_BOOT_H
+#define FWB_BOOT_H
+
+#include <stdint.h>
+
+#include "boot/fwb_decide.h"
+#include "device/fwd_ota.h"
+
+struct fwb_attempt {
+    char label[FWD_PART_LABEL_LEN + 1];
+    int reason;                 /* enum fwd_verify_reason */
+    int err;
+};
+
+struct fwb_result {
+    const struct fwd_part *part;    /* booted partition, NULL if none */
+    int kind;                       /* enum fwb_kind */
+    int slot;                       /* OTA slot or -1 */
+    uint32_t state;                 /* ota_state after boot (UNDEFINED for factory/test) */
+    int has_state;                  /* an otadata entry selects it */
+    struct fwd_app_info app;
+    uint8_t digest[32];             /* SHA-256 of the signed region of the booted image */
+    int key_slot;                   /* eFuse digest slot that verified it */
+    int n_attempts;
+    struct fwb_attempt attempts[FWB_MAX_CAND];
+};
+
+/* Run the bootloader on an opened device (dev->running is ignored and set to
+ * the booted partition on success). FW_OK, FW_ERR_NOT_FOUND (no bootable
+ * image), FW_ERR_STATE (the double check disagreed: refuse, do not boot),
+ * FW_ERR_POWER_LOSS, or another flash error. */
+int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res);
+
+#endif

@@ -1,0 +1,491 @@
+/* fwseal info: describe an ESP app image (FORMATS §1), its Secure Boot V2
+ * signature sector (§2) when one sits at S, or an ESP encrypted image
+ * container (§3, magic CF B6 88 07).
+ *
+ * The image is streamed through fw_image_parser in 64 KiB reads, hashing
+ * [0, hash_end) and [0, S) on the way, so memory stays bounded for any size.
+ * Exit 0 valid, 1 invalid (what was parsed is still printed), 3 I/O. */
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/fwseal/commands.h"
+#include "cli/util/cli.h"
+#include "fw_bytes.h"
+#include "fw_crc32.h"
+#include "fw_err.h"
+#include "fw_image.h"
+
+#define CHUNK (64u * 1024u)
+#define SIG_BLOCK_LEN 1216u
+#define SIG_BLOCKS 3u
+#define ENC_MAGIC 0x0788B6CFu
+
+struct info {
+    const char *path;
+    uint64_t file_size;
+    int json;
+    struct fw_image_parser p;
+    int feed_rc, finish_rc;
+    uint8_t sha_hash[32], sha_signed[32];
+    int hashes_final;
+    uint8_t sector[FW_IMAGE_SIG_SECTOR_LEN];
+    uint64_t sector_got;
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: fwseal info IMAGE [--json]\n"
+            "\n"
+            "Describe an ESP app image: header fields and chip, segments (with memory type),\n"
+            "checksum and appended SHA-256 (valid/invalid), app descriptor (version, project,\n"
+            "secure_version, ...), and - when a Secure Boot V2 signature sector sits at\n"
+            "S = ALIGN_UP(image length, 4096) - each signature block (scheme, CRC, key digest,\n"
+            "whether its image digest matches). An ESP encrypted image (magic CF B6 88 07)\n"
+            "is recognised and its header printed.\n"
+            "\n"
+            "options:\n"
+            "  --json      machine-readable report on stdout\n"
+            "\n"
+            "exit: 0 valid image, 1 invalid (everything that could be parsed is still printed),\n"
+            "      3 file not readable.\n"
+            "\n"
+            "example:\n"
+            "  fwseal info app.bin --json\n");
+}
+
+/* ---- JSON helpers -------------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
+        else if (*p < 0x20 || *p >= 0x7F) fprintf(f, "\\u%04x", *p);
+        else fputc(*p, f);
+    }
+    fputc('"', f);
+}
+
+static void json_hex(FILE *f, const uint8_t *p, size_t n)
+{
+    fputc('"', f);
+    cli_print_hex(f, p, n);
+    fputc('"', f);
+}
+
+/* Printable copy of a descriptor string for the text report. */
+static const char *safe(const char *s, char *buf, size_t max)
+{
+    size_t o = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < max; p++) {
+        if (*p < 0x20 || *p >= 0x7F) o += (size_t)snprintf(buf + o, max - o, "\\x%02x", *p);
+        else buf[o++] = (char)*p;
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+/* ---- encrypted container hook -------------------------------------------- */
+
+/* ESP encrypted image container (FORMATS §3.1). Hook for the fw_enc_header
+ * codec (branch `encrypt`): until it is merged this decodes the documented
+ * fixed offsets itself. Returns the exit code. */
+static int info_container(struct info *in, const uint8_t *hdr, size_t got)
+{
+    int complete = got >= 512;
+    uint32_t bin_size = complete ? fw_dec32le(hdr + 404) : 0;
+    int size_ok = complete && in->file_size == 512ull + bin_size;
+    FILE *f = stdout;
+    if (in->json) {
+        fprintf(f, "{\n  \"file\": ");
+        json_str(f, in->path);
+        fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_encrypted_image\",\n", (unsigned long long)in->file_size);
+        fprintf(f, "  \"valid\": %s,\n", size_ok ? "true" : "false");
+        if (complete) {
+            fprintf(f, "  \"encrypted_header\": {\n    \"magic\": \"0x%08x\",\n    \"iv\": ", fw_dec32le(hdr));
+            json_hex(f, hdr + 388, 16);
+            fprintf(f, ",\n    \"bin_size\": %u,\n    \"tag\": ", bin_size);
+            json_hex(f, hdr + 408, 16);
+            fprintf(f, ",\n    \"payload_length_matches\": %s\n  }\n}\n", size_ok ? "true" : "false");
+        } else {
+            fprintf(f, "  \"error\": \"truncated header\"\n}\n");
+        }
+    } else {
+        printf("File: %s (%llu bytes)\nFormat: ESP encrypted image (pre-encrypted OTA container)\n", in->path,
+               (unsigned long long)in->file_size);
+        if (complete) {
+            printf("  magic:    0x%08x\n  iv:       ", fw_dec32le(hdr));
+            cli_print_hex(stdout, hdr + 388, 16);
+            printf("\n  bin_size: %u (%s)\n  tag:      ", bin_size, size_ok ? "matches the file" : "does NOT match the file");
+            cli_print_hex(stdout, hdr + 408, 16);
+            printf("\n");
+        }
+        printf("Result: %s\n", size_ok ? "well-formed container" : "INVALID container");
+    }
+    if (!complete) return cli_err(EXIT_REJECT, "%s: encrypted image header truncated", in->path);
+    if (!size_ok) return cli_err(EXIT_REJECT, "%s: encrypted image length does not match its header", in->path);
+    return 0;
+}
+
+/* ---- signature blocks ------------------------------------------------------ */
+
+/* One block of the SBv2 sector (§2.3-§2.6). Local decoder until common/fw_sbv2
+ * (branch `sign`) is merged; keep it to these facts. */
+struct sig_view {
+    int erased;
+    int magic_ok;
+    const char *scheme;
+    int crc_ok;
+    size_t key_off, key_len, digest_len;
+    uint8_t key_digest[32];
+    int digest_matches;
+};
+
+static void view_block(const uint8_t *b, const uint8_t signed_digest[32], struct sig_view *v)
+{
+    memset(v, 0, sizeof *v);
+    v->scheme = "unknown";
+    size_t i = 0;
+    while (i < SIG_BLOCK_LEN && b[i] == 0xFF) i++;
+    if (i == SIG_BLOCK_LEN) { v->erased = 1; return; }
+    v->magic_ok = b[0] == 0xE7;
+    v->crc_ok = fw_crc32_std(b, 1196) == fw_dec32le(b + 1196);
+    if (b[1] == 0x02) { v->scheme = "RSA-3072"; v->key_off = 36; v->key_len = 776; v->digest_len = 32; }
+    else if (b[1] == 0x03 && b[36] == 2) { v->scheme = "ECDSA-P256"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
+    else if (b[1] == 0x03 && b[36] == 1) { v->scheme = "ECDSA-P192"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
+    else if (b[1] == 0x03 && b[52] == 3) { v->scheme = "ECDSA-P384"; v->key_off = 52; v->key_len = 97; v->digest_len = 48; }
+    if (v->key_len) {
+        unsigned ml;
+        EVP_Digest(b + v->key_off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL);
+    }
+    /* P-384 signs a SHA-384 digest we do not compute here */
+    v->digest_matches = v->digest_len == 32 && !memcmp(b + 4, signed_digest, 32);
+}
+
+static int sector_present(const struct info *in)
+{
+    return fw_image_parser_done(&in->p) && in->sector_got == FW_IMAGE_SIG_SECTOR_LEN;
+}
+
+static void print_sig_text(const struct info *in)
+{
+    const struct fw_image_parser *p = &in->p;
+    if (!fw_image_parser_done(p)) return;
+    if (!sector_present(in)) {
+        if (in->file_size > p->image_len)
+            printf("Trailing data: %llu bytes after the image, no complete signature sector at 0x%llx\n",
+                   (unsigned long long)(in->file_size - p->image_len), (unsigned long long)p->sig_off);
+        else printf("Signature sector: none (unsigned)\n");
+        return;
+    }
+    printf("Signature sector at 0x%llx (signed data [0, 0x%llx), SHA-256 ", (unsigned long long)p->sig_off,
+           (unsigned long long)p->sig_off);
+    cli_print_hex(stdout, in->sha_signed, 32);
+    printf(")\n");
+    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+        struct sig_view v;
+        view_block(in->sector + i * SIG_BLOCK_LEN, in->sha_signed, &v);
+        if (v.erased) { printf("  block %u: empty (erased)\n", i); continue; }
+        printf("  block %u: %s, magic %s, CRC %s", i, v.scheme, v.magic_ok ? "ok" : "BAD", v.crc_ok ? "valid" : "INVALID");
+        if (v.key_len) {
+            printf(", key digest ");
+            cli_print_hex(stdout, v.key_digest, 32);
+        }
+        printf(", image digest %s\n", v.digest_matches ? "matches" : "does NOT match");
+    }
+    if (in->file_size > p->sig_off + FW_IMAGE_SIG_SECTOR_LEN)
+        printf("Trailing data: %llu bytes after the signature sector\n",
+               (unsigned long long)(in->file_size - p->sig_off - FW_IMAGE_SIG_SECTOR_LEN));
+}
+
+static void print_sig_json(const struct info *in, FILE *f)
+{
+    fprintf(f, "  \"signature_sector\": ");
+    if (!sector_present(in)) { fprintf(f, "null"); return; }
+    fprintf(f, "{\n    \"offset\": %llu,\n    \"signed_sha256\": ", (unsigned long long)in->p.sig_off);
+    json_hex(f, in->sha_signed, 32);
+    fprintf(f, ",\n    \"blocks\": [");
+    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+        struct sig_view v;
+        const uint8_t *b = in->sector + i * SIG_BLOCK_LEN;
+        view_block(b, in->sha_signed, &v);
+        fprintf(f, "%s\n      {\"index\": %u, \"erased\": %s", i ? "," : "", i, v.erased ? "true" : "false");
+        if (!v.erased) {
+            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", v.magic_ok ? "true" : "false", b[1]);
+            json_str(f, v.scheme);
+            fprintf(f, ", \"crc_valid\": %s", v.crc_ok ? "true" : "false");
+            if (v.key_len) {
+                fprintf(f, ", \"key_digest\": ");
+                json_hex(f, v.key_digest, 32);
+                fprintf(f, ", \"image_digest\": ");
+                json_hex(f, b + 4, v.digest_len);
+            }
+            fprintf(f, ", \"image_digest_matches\": %s", v.digest_matches ? "true" : "false");
+        }
+        fprintf(f, "}");
+    }
+    fprintf(f, "\n    ]\n  }");
+}
+
+/* ---- streaming ------------------------------------------------------------ */
+
+static void capture_sector(struct info *in, uint64_t off, const uint8_t *d, size_t n)
+{
+    const struct fw_image_parser *p = &in->p;
+    if (!p->layout_known) return;
+    uint64_t s0 = p->sig_off, s1 = s0 + FW_IMAGE_SIG_SECTOR_LEN;
+    uint64_t a = off > s0 ? off : s0, b = off + n < s1 ? off + n : s1;
+    if (a >= b) return;
+    memcpy(in->sector + (a - s0), d + (a - off), (size_t)(b - a));
+    in->sector_got += b - a;
+}
+
+static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t first_len)
+{
+    EVP_MD_CTX *h1 = EVP_MD_CTX_new(), *h2 = EVP_MD_CTX_new();
+    uint8_t *buf = malloc(CHUNK);
+    int rc = 0;
+    if (!h1 || !h2 || !buf || !EVP_DigestInit_ex(h1, EVP_sha256(), NULL) || !EVP_DigestInit_ex(h2, EVP_sha256(), NULL)) {
+        rc = cli_err(EXIT_IO, "%s: out of memory", in->path);
+        goto out;
+    }
+    fw_image_parser_init(&in->p, FW_IMAGE_NO_LIMIT);
+    memcpy(buf, first, first_len);
+    size_t n = first_len;
+    for (;;) {
+        n += fread(buf + n, 1, CHUNK - n, f);
+        if (n == 0) break;
+        uint64_t at = fw_image_parser_pos(&in->p);
+        in->feed_rc = fw_image_parser_feed(&in->p, buf, n);
+        if (in->feed_rc) break;
+        EVP_DigestUpdate(h1, buf, fw_image_parser_in_hash(&in->p, at, n));
+        EVP_DigestUpdate(h2, buf, fw_image_parser_in_signed(&in->p, at, n));
+        capture_sector(in, at, buf, n);
+        n = 0;
+    }
+    if (ferror(f)) { rc = cli_err(EXIT_IO, "%s: read error", in->path); goto out; }
+    in->finish_rc = fw_image_parser_finish(&in->p);
+    unsigned ml;
+    EVP_DigestFinal_ex(h1, in->sha_hash, &ml);
+    EVP_DigestFinal_ex(h2, in->sha_signed, &ml);
+    in->hashes_final = in->feed_rc == FW_OK && fw_image_parser_done(&in->p);
+out:
+    EVP_MD_CTX_free(h1);
+    EVP_MD_CTX_free(h2);
+    free(buf);
+    return rc;
+}
+
+/* ---- report ---------------------------------------------------------------- */
+
+static const char *spi_mode_name(uint8_t m)
+{
+    static const char *const names[] = {"QIO", "QOUT", "DIO", "DOUT", "FAST_READ", "SLOW_READ"};
+    return m < 6 ? names[m] : "unknown";
+}
+
+static const char *flash_size_name(uint8_t ss)
+{
+    static const char *const names[] = {"1MB", "2MB", "4MB", "8MB", "16MB", "32MB", "64MB", "128MB"};
+    return (ss >> 4) < 8 ? names[ss >> 4] : "unknown";
+}
+
+static int hash_ok(const struct info *in)
+{
+    const uint8_t *st = fw_image_parser_stored_hash(&in->p);
+    return in->hashes_final && st && fw_ct_equal(st, in->sha_hash, 32);
+}
+
+/* The one reason an image is invalid, or NULL. */
+static const char *invalid_reason(const struct info *in)
+{
+    static char why[160];
+    const struct fw_image_parser *p = &in->p;
+    if (in->feed_rc) {
+        snprintf(why, sizeof why, "malformed image at offset 0x%llx: %s", (unsigned long long)p->pos, fw_strerror(in->feed_rc));
+        if (in->feed_rc == FW_ERR_MAGIC && p->header.magic != FW_IMAGE_MAGIC) snprintf(why, sizeof why, "not an ESP app image (bad magic)");
+        else if (in->feed_rc == FW_ERR_MAGIC) snprintf(why, sizeof why, "app descriptor magic is not 0xABCD5432");
+        return why;
+    }
+    if (in->finish_rc == FW_ERR_TRUNCATED) {
+        snprintf(why, sizeof why, "truncated: %llu bytes, image needs %s", (unsigned long long)in->file_size,
+                 p->layout_known ? "more" : "more (layout incomplete)");
+        if (p->layout_known)
+            snprintf(why, sizeof why, "truncated: %llu of %llu bytes", (unsigned long long)in->file_size,
+                     (unsigned long long)p->image_len);
+        return why;
+    }
+    if (in->finish_rc == FW_ERR_CHECKSUM) return "checksum mismatch";
+    if (in->finish_rc) return fw_strerror(in->finish_rc);
+    if (!p->header.hash_appended) return "no appended SHA-256 (hash_appended = 0)";
+    if (!hash_ok(in)) return "appended SHA-256 does not match the image";
+    return NULL;
+}
+
+static void print_text(const struct info *in)
+{
+    const struct fw_image_parser *p = &in->p;
+    const struct fw_image_header *h = fw_image_parser_header(p);
+    const struct fw_app_desc *d = fw_image_parser_app_desc(p);
+    char sb[160];
+    printf("File: %s (%llu bytes)\nFormat: ESP app image\n", in->path, (unsigned long long)in->file_size);
+    if (h) {
+        const char *cn = fw_chip_name(h->chip_id);
+        printf("Header:\n  magic:          0x%02x\n  segments:       %u\n", h->magic, h->segment_count);
+        printf("  spi_mode:       %u (%s)\n  flash size:     %s, freq nibble 0x%x (byte 0x%02x)\n", h->spi_mode,
+               spi_mode_name(h->spi_mode), flash_size_name(h->spi_speed_size), h->spi_speed_size & 0xF, h->spi_speed_size);
+        printf("  entry_addr:     0x%08x\n  wp_pin:         0x%02x\n  spi_pin_drv:    %02x %02x %02x\n", h->entry_addr,
+               h->wp_pin, h->spi_pin_drv[0], h->spi_pin_drv[1], h->spi_pin_drv[2]);
+        printf("  chip:           %s (id %u)\n", cn ? cn : "unknown", h->chip_id);
+        printf("  min_chip_rev:   v%u.%u (full %u, legacy %u)\n", h->min_chip_rev_full / 100, h->min_chip_rev_full % 100,
+               h->min_chip_rev_full, h->min_chip_rev);
+        printf("  max_chip_rev:   v%u.%u (full %u)\n  hash_appended:  %u\n", h->max_chip_rev_full / 100,
+               h->max_chip_rev_full % 100, h->max_chip_rev_full, h->hash_appended);
+    }
+    if (p->seg_seen) {
+        printf("Segments:\n  idx  length    load_addr   file_off    type\n");
+        for (unsigned i = 0; i < p->seg_seen; i++)
+            printf("  %-3u  0x%06x  0x%08x  0x%08llx  %s\n", i, p->seg[i].data_len, p->seg[i].load_addr,
+                   (unsigned long long)p->seg[i].data_off - 8,
+                   fw_seg_class_name(fw_image_seg_class(h->chip_id, p->seg[i].load_addr)));
+    }
+    if (p->state >= FW_IMG_S_HASH && p->state != FW_IMG_S_ERROR)
+        printf("Checksum: 0x%02x (computed 0x%02x) %s\n", p->stored_checksum, p->checksum, p->checksum_ok ? "valid" : "INVALID");
+    const uint8_t *st = fw_image_parser_stored_hash(p);
+    if (st && in->hashes_final) {
+        printf("SHA-256:  ");
+        cli_print_hex(stdout, st, 32);
+        printf(" %s\n", hash_ok(in) ? "valid" : "INVALID");
+        if (!hash_ok(in)) { printf("  computed ");  cli_print_hex(stdout, in->sha_hash, 32); printf("\n"); }
+    }
+    if (p->layout_known)
+        printf("Layout: checksum at 0x%llx, image length E = %llu, signature sector offset S = 0x%llx\n",
+               (unsigned long long)p->chk_off, (unsigned long long)p->image_len, (unsigned long long)p->sig_off);
+    if (d) {
+        printf("App descriptor:\n  magic_word:     0x%08x\n  secure_version: %u\n", d->magic_word, d->secure_version);
+        printf("  version:        %s\n", safe(d->version, sb, sizeof sb));
+        printf("  project_name:   %s\n", safe(d->project_name, sb, sizeof sb));
+        printf("  time:           %s\n", safe(d->time, sb, sizeof sb));
+        printf("  date:           %s\n", safe(d->date, sb, sizeof sb));
+        printf("  idf_ver:        %s\n  app_elf_sha256: ", safe(d->idf_ver, sb, sizeof sb));
+        cli_print_hex(stdout, d->app_elf_sha256, 32);
+        printf("\n  efuse_blk_rev:  min %u, max %u\n  mmu_page_size:  %u KB\n", d->min_efuse_blk_rev_full,
+               d->max_efuse_blk_rev_full, fw_app_desc_mmu_page(d) / 1024);
+    }
+    print_sig_text(in);
+    const char *why = invalid_reason(in);
+    printf("Result: %s%s\n", why ? "INVALID: " : "valid", why ? why : "");
+}
+
+static void print_json(const struct info *in)
+{
+    FILE *f = stdout;
+    const struct fw_image_parser *p = &in->p;
+    const struct fw_image_header *h = fw_image_parser_header(p);
+    const struct fw_app_desc *d = fw_image_parser_app_desc(p);
+    const char *why = invalid_reason(in);
+    fprintf(f, "{\n  \"file\": ");
+    json_str(f, in->path);
+    fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_app_image\",\n  \"valid\": %s,\n  \"error\": ",
+            (unsigned long long)in->file_size, why ? "false" : "true");
+    if (why) json_str(f, why); else fprintf(f, "null");
+    fprintf(f, ",\n  \"header\": ");
+    if (h) {
+        const char *cn = fw_chip_name(h->chip_id);
+        fprintf(f, "{\"magic\": %u, \"segment_count\": %u, \"spi_mode\": %u, \"spi_speed_size\": %u, \"entry_addr\": %u, "
+                   "\"wp_pin\": %u, \"spi_pin_drv\": [%u, %u, %u], \"chip_id\": %u, \"chip\": ",
+                h->magic, h->segment_count, h->spi_mode, h->spi_speed_size, h->entry_addr, h->wp_pin, h->spi_pin_drv[0],
+                h->spi_pin_drv[1], h->spi_pin_drv[2], h->chip_id);
+        if (cn) json_str(f, cn); else fprintf(f, "null");
+        fprintf(f, ", \"min_chip_rev\": %u, \"min_chip_rev_full\": %u, \"max_chip_rev_full\": %u, \"hash_appended\": %u}",
+                h->min_chip_rev, h->min_chip_rev_full, h->max_chip_rev_full, h->hash_appended);
+    } else fprintf(f, "null");
+    fprintf(f, ",\n  \"segments\": [");
+    for (unsigned i = 0; i < p->seg_seen; i++) {
+        fprintf(f, "%s\n    {\"index\": %u, \"load_addr\": %u, \"data_len\": %u, \"file_offset\": %llu, \"data_offset\": %llu, \"type\": \"%s\"}",
+                i ? "," : "", i, p->seg[i].load_addr, p->seg[i].data_len, (unsigned long long)p->seg[i].data_off - 8,
+                (unsigned long long)p->seg[i].data_off, fw_seg_class_name(fw_image_seg_class(h->chip_id, p->seg[i].load_addr)));
+    }
+    fprintf(f, "%s],\n  \"checksum\": ", p->seg_seen ? "\n  " : "");
+    if (p->state >= FW_IMG_S_HASH && p->state != FW_IMG_S_ERROR)
+        fprintf(f, "{\"stored\": %u, \"computed\": %u, \"valid\": %s}", p->stored_checksum, p->checksum,
+                p->checksum_ok ? "true" : "false");
+    else fprintf(f, "null");
+    fprintf(f, ",\n  \"sha256\": ");
+    const uint8_t *st = fw_image_parser_stored_hash(p);
+    if (st && in->hashes_final) {
+        fprintf(f, "{\"stored\": ");
+        json_hex(f, st, 32);
+        fprintf(f, ", \"computed\": ");
+        json_hex(f, in->sha_hash, 32);
+        fprintf(f, ", \"valid\": %s}", hash_ok(in) ? "true" : "false");
+    } else fprintf(f, "null");
+    fprintf(f, ",\n  \"layout\": ");
+    if (p->layout_known)
+        fprintf(f, "{\"checksum_offset\": %llu, \"hash_end\": %llu, \"image_length\": %llu, \"signature_offset\": %llu}",
+                (unsigned long long)p->chk_off, (unsigned long long)p->hash_end, (unsigned long long)p->image_len,
+                (unsigned long long)p->sig_off);
+    else fprintf(f, "null");
+    fprintf(f, ",\n  \"app_desc\": ");
+    if (d) {
+        fprintf(f, "{\"magic_word\": %u, \"secure_version\": %u, \"version\": ", d->magic_word, d->secure_version);
+        json_str(f, d->version);
+        fprintf(f, ", \"project_name\": ");
+        json_str(f, d->project_name);
+        fprintf(f, ", \"time\": ");
+        json_str(f, d->time);
+        fprintf(f, ", \"date\": ");
+        json_str(f, d->date);
+        fprintf(f, ", \"idf_ver\": ");
+        json_str(f, d->idf_ver);
+        fprintf(f, ", \"app_elf_sha256\": ");
+        json_hex(f, d->app_elf_sha256, 32);
+        fprintf(f, ", \"min_efuse_blk_rev_full\": %u, \"max_efuse_blk_rev_full\": %u, \"mmu_page_size_log2\": %u, \"spi_flash_mode\": %u}",
+                d->min_efuse_blk_rev_full, d->max_efuse_blk_rev_full, d->mmu_page_size, d->spi_flash_mode);
+    } else fprintf(f, "null");
+    fprintf(f, ",\n");
+    print_sig_json(in, f);
+    fprintf(f, "\n}\n");
+}
+
+static int run_info(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
+    static struct info in;
+    memset(&in, 0, sizeof in);
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) in.json = 1;
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
+        else if (in.path) return cli_err(EXIT_USAGE, "info: more than one image given");
+        else in.path = argv[i];
+    }
+    if (!in.path) return cli_err(EXIT_USAGE, "info: no image given (see --help)");
+    FILE *f = fopen(in.path, "rb");
+    if (!f) return cli_err(EXIT_IO, "%s: %s", in.path, strerror(errno));
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) { fclose(f); return cli_err(EXIT_IO, "%s: not a regular file", in.path); }
+    in.file_size = (uint64_t)st.st_size;
+    if (in.file_size == 0) { fclose(f); return cli_err(EXIT_REJECT, "%s: empty file", in.path); }
+
+    static uint8_t head[512];
+    size_t got = fread(head, 1, sizeof head, f);
+    int rc;
+    if (got >= 4 && fw_dec32le(head) == ENC_MAGIC) {
+        rc = info_container(&in, head, got);
+    } else {
+        rc = stream_image(&in, f, head, got);
+        if (!rc) {
+            if (in.json) print_json(&in); else print_text(&in);
+            const char *why = invalid_reason(&in);
+            if (why) rc = cli_err(EXIT_REJECT, "%s: %s", in.path, why);
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+const struct fwseal_cmd cmd_info = {"info", "describe an app image, its signatures, or an encrypted image", run_info};

@@ -1,0 +1,279 @@
+/* Device OTA pipeline (see fwd_ota_pipeline.h). */
+#include "device/fwd_ota_pipeline.h"
+
+#include <string.h>
+
+#include "device/fwd_efuse.h"
+#include "fw_bytes.h"
+
+#define PROGRESS_STEP_MIN (64u * 1024u)
+#define IMAGE_MAGIC 0xE9
+#define CONTAINER_MAGIC0 0xCF
+
+static void emit(struct fwd_ota_pipeline *p, struct fwd_ota_event *ev)
+{
+    if (p->cfg.event) p->cfg.event(p->cfg.event_ctx, ev);
+}
+
+static void emit_simple(struct fwd_ota_pipeline *p, int type)
+{
+    struct fwd_ota_event ev = { .type = type, .done = p->written, .total = p->total, .slot = p->part->label,
+                                .encrypted = p->mode == 1 };
+    emit(p, &ev);
+}
+
+/* Record the first failure, erase whatever reached the slot, report. A power
+ * loss stops everything at once: no erase (the HAL is dead anyway). */
+static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
+{
+    if (p->state < 0) return p->err;
+    p->state = -1;
+    p->err = err;
+    p->reason = reason;
+    if (err == FW_ERR_POWER_LOSS) return err;
+    if (p->mode == 1) fwd_decrypt_abort(&p->dec);
+    if (p->began) {
+        fwd_ota_abort(&p->ota); /* erases the written part; harmless if the handle already closed */
+        p->began = 0;
+    }
+    struct fwd_ota_event ev = { .type = FWD_OTA_EV_ABORTED, .done = p->written, .total = p->total,
+                                .slot = p->part ? p->part->label : "", .encrypted = p->mode == 1,
+                                .err = err, .reason = reason };
+    emit(p, &ev);
+    return err;
+}
+
+int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipeline_cfg *cfg)
+{
+    if (!p || !cfg || !cfg->dev) return FW_ERR_INVALID_ARG;
+    memset(p, 0, sizeof *p);
+    p->cfg = *cfg;
+    p->reason = "";
+    p->part = fwd_ota_get_next_update_partition(cfg->dev, NULL);
+    if (!p->part) {
+        p->state = -1;
+        p->err = FW_ERR_NOT_FOUND;
+        p->reason = "no OTA slot to write";
+        return p->err;
+    }
+    p->total = cfg->size_hint;
+    emit_simple(p, FWD_OTA_EV_START);
+    return FW_OK;
+}
+
+/* ---- early checks on the first plaintext bytes ------------------------------ */
+
+static int same_version_as(struct fwd_ota_pipeline *p, const struct fwd_part *part)
+{
+    struct fwd_app_info other;
+    if (!part || fwd_ota_get_partition_description(p->cfg.dev, part, &other) != FW_OK) return 0;
+    return !strcmp(other.version, p->app.version);
+}
+
+static int early_checks(struct fwd_ota_pipeline *p)
+{
+    struct fwd_ota_dev *dev = p->cfg.dev;
+    if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
+    if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
+        return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
+    if (p->app.chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
+    if (p->app.secure_version < fwd_efuse_secure_version(&dev->efuse))
+        return fail(p, FW_ERR_ROLLBACK, "secure_version below the eFuse anti-rollback value (downgrade)");
+    if (!p->cfg.allow_same_version && same_version_as(p, fwd_ota_get_running_partition(dev)))
+        return fail(p, FW_ERR_VERSION, "same version as the running app (use --allow-same-version)");
+    if (same_version_as(p, fwd_ota_get_last_invalid_partition(dev)))
+        return fail(p, FW_ERR_VERSION, "same version as the last invalid (rolled back) app");
+    if (p->total > p->part->size) return fail(p, FW_ERR_NO_SPACE, "image larger than the OTA slot");
+    struct fwd_ota_event ev = { .type = FWD_OTA_EV_APP_DESC, .total = p->total, .slot = p->part->label,
+                                .encrypted = p->mode == 1, .app = &p->app };
+    emit(p, &ev);
+    /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
+    uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
+    int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
+    if (rc != FW_OK) return fail(p, rc, "cannot start writing the OTA slot");
+    p->began = 1;
+    return FW_OK;
+}
+
+static void progress(struct fwd_ota_pipeline *p)
+{
+    if (p->written < p->next_progress && p->written != p->total) return;
+    uint64_t step = p->total / 50;
+    if (step < PROGRESS_STEP_MIN) step = PROGRESS_STEP_MIN;
+    p->next_progress = p->written + step;
+    emit_simple(p, FWD_OTA_EV_WRITING);
+}
+
+static int ota_write(struct fwd_ota_pipeline *p, const uint8_t *d, size_t n)
+{
+    int rc = fwd_ota_write(&p->ota, d, n);
+    if (rc != FW_OK) {
+        p->began = 0; /* fwd_ota_write erased and closed on error */
+        return fail(p, rc, rc == FW_ERR_NO_SPACE ? "image larger than the OTA slot" : "writing the OTA slot failed");
+    }
+    p->written += n;
+    progress(p);
+    return FW_OK;
+}
+
+/* Plaintext sink: buffer the first bytes for the early checks, then write. */
+static int plain_sink(void *ctx, const uint8_t *d, size_t n)
+{
+    struct fwd_ota_pipeline *p = ctx;
+    if (p->state) return p->err ? p->err : FW_ERR_STATE;
+    if (!p->began) {
+        size_t take = sizeof p->early - p->early_len;
+        if (take > n) take = n;
+        memcpy(p->early + p->early_len, d, take);
+        p->early_len += (uint32_t)take;
+        d += take;
+        n -= take;
+        if (p->early_len < sizeof p->early) return FW_OK;
+        int rc = early_checks(p);
+        if (rc == FW_OK) rc = ota_write(p, p->early, sizeof p->early);
+        if (rc != FW_OK) return rc;
+    }
+    return n ? ota_write(p, d, n) : FW_OK;
+}
+
+static int start_decrypt(struct fwd_ota_pipeline *p)
+{
+    if (!p->cfg.key) return fail(p, FW_ERR_KEY, "encrypted image but no device decryption key provisioned");
+    struct fwd_decrypt_cfg dc = {
+        .key = p->cfg.key, .rng = &p->cfg.dev->d.plat->random,
+        .min_bin_size = FWD_APP_EARLY_BYTES, .max_bin_size = p->part->size,
+        .strict_reserved = 1, .sink = plain_sink, .sink_ctx = p,
+    };
+    int rc = fwd_decrypt_start(&p->dec, &dc);
+    return rc == FW_OK ? FW_OK : fail(p, rc, "cannot start the decryptor");
+}
+
+static const char *decrypt_reason(int rc)
+{
+    switch (rc) {
+    case FW_ERR_MAGIC: return "not an encrypted image (bad magic)";
+    case FW_ERR_RANGE: return "encrypted image size out of range (empty or larger than the slot)";
+    case FW_ERR_FORMAT: return "malformed encrypted image (trailing bytes or non-zero reserved header bytes)";
+    case FW_ERR_KEY: return "invalid key material in the encrypted image header";
+    case FW_ERR_TRUNCATED: return "encrypted image truncated";
+    case FW_ERR_AUTH: return "decryption failed: GCM tag mismatch (tampered, or encrypted for another device key)";
+    default: return "decryption failed";
+    }
+}
+
+int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state < 0) return p->err;
+    if (p->state > 0) return FW_ERR_STATE;
+    if (!n) return FW_OK;
+    if (!data) return fail(p, FW_ERR_INVALID_ARG, "no data");
+    if (p->mode == 0) {
+        if (data[0] == CONTAINER_MAGIC0) {
+            p->mode = 1;
+            int rc = start_decrypt(p);
+            if (rc) return rc;
+        } else if (data[0] == IMAGE_MAGIC && p->cfg.allow_plaintext) {
+            p->mode = 2;
+        } else {
+            return fail(p, FW_ERR_MAGIC, p->cfg.allow_plaintext ? "neither an encrypted container nor an app image"
+                                                                 : "not an encrypted image (bad magic)");
+        }
+    }
+    int rc;
+    if (p->mode == 2) {
+        rc = plain_sink(p, data, n);
+    } else {
+        rc = fwd_decrypt_feed(&p->dec, data, n);
+        if (rc == FW_OK && !p->header_announced && fwd_decrypt_header_done(&p->dec)) {
+            p->header_announced = 1;
+            p->total = fwd_decrypt_bin_size(&p->dec);
+            emit_simple(p, FWD_OTA_EV_HEADER_VERIFIED);
+        }
+        if (rc != FW_OK && p->state >= 0) rc = fail(p, rc, decrypt_reason(rc)); /* decryptor's own error */
+    }
+    if (rc == FW_OK) p->in_bytes += n;
+    return rc;
+}
+
+int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state < 0) return p->err;
+    if (p->state > 0) return FW_ERR_STATE;
+    if (p->mode == 0) return fail(p, FW_ERR_TRUNCATED, "no data received");
+    if (p->mode == 1) {
+        int rc = fwd_decrypt_finish(&p->dec);
+        if (rc != FW_OK) return fail(p, rc, decrypt_reason(rc));
+    }
+    if (!p->began) return fail(p, FW_ERR_TRUNCATED, "image too short to hold an app descriptor");
+    if (p->mode == 2) p->total = p->written;
+    emit_simple(p, FWD_OTA_EV_VERIFYING);
+    p->began = 0; /* fwd_ota_end closes the handle (and erases on failure) on every path */
+    int rc = fwd_ota_end(&p->ota);
+    if (rc != FW_OK) {
+        const char *why = rc == FW_ERR_POWER_LOSS ? "power loss" : fwd_verify_reason_str(p->cfg.dev->last.reason);
+        return fail(p, rc, why);
+    }
+    rc = fwd_ota_set_boot_partition(p->cfg.dev, p->part);
+    if (rc != FW_OK) {
+        /* Verified but not selectable: do not leave it around either. */
+        int erc = FW_OK;
+        if (rc != FW_ERR_POWER_LOSS && (erc = fwd_ota_begin(p->cfg.dev, p->part, (uint32_t)p->total, &p->ota)) == FW_OK)
+            p->began = 1; /* fail() aborts the fresh handle: erases the slot */
+        (void)erc;
+        return fail(p, rc, "cannot select the new image for boot");
+    }
+    emit_simple(p, FWD_OTA_EV_BOOT_UPDATED);
+    p->state = 1;
+    emit_simple(p, FWD_OTA_EV_FINISHED);
+    return FW_OK;
+}
+
+int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    return fail(p, err, reason ? reason : "aborted");
+}
+
+const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p) { return p && p->reason ? p->reason : ""; }
+
+/* ---- HTTP source ------------------------------------------------------------ */
+
+static int http_sink(void *ctx, const uint8_t *d, size_t n) { return fwd_ota_pipeline_feed(ctx, d, n); }
+
+static void on_connected(void *ctx, const char *host, int tls)
+{
+    struct fwd_ota_pipeline *p = ctx;
+    struct fwd_ota_event ev = { .type = FWD_OTA_EV_CONNECTED, .done = p->written, .total = p->total,
+                                .slot = p->part->label, .host = host, .tls = tls, .encrypted = p->mode == 1 };
+    emit(p, &ev);
+}
+
+int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, const char *url, unsigned retries)
+{
+    if (!p || !h || !url) return FW_ERR_INVALID_ARG;
+    if (p->state) return p->state < 0 ? p->err : FW_ERR_STATE;
+    h->cfg.on_connected = on_connected;
+    h->cfg.ev_ctx = p;
+    /* Never accept a resource larger than a container for this slot. */
+    uint64_t cap = (uint64_t)p->part->size + FWD_DECRYPT_HEADER_SIZE;
+    if (h->cfg.max_body > cap) h->cfg.max_body = cap;
+    uint64_t expect = FWD_HTTP_NO_LENGTH;
+    for (unsigned attempt = 0;; attempt++) {
+        struct fwd_http_result res;
+        int rc = fwd_http_get(h, url, p->in_bytes, expect, http_sink, p, &res);
+        if (expect == FWD_HTTP_NO_LENGTH && res.total != FWD_HTTP_NO_LENGTH) {
+            expect = res.total;
+            if (p->mode != 1 && !p->total) p->total = res.total; /* plaintext size hint */
+        }
+        if (rc == FW_OK) break;
+        if (p->state < 0) return p->err; /* the pipeline itself refused the data */
+        if (!fwd_http_retryable(rc) || attempt >= retries) return fail(p, rc, res.why);
+        struct fwd_ota_event ev = { .type = FWD_OTA_EV_RETRY, .done = p->in_bytes, .total = expect,
+                                    .slot = p->part->label, .encrypted = p->mode == 1,
+                                    .attempt = (int)attempt + 1, .err = rc, .reason = res.why };
+        emit(p, &ev);
+    }
+    return fwd_ota_pipeline_finish(p);
+}

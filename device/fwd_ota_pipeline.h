@@ -1,0 +1,119 @@
+/* The device OTA pipeline: source -> (decrypt) -> early checks -> OTA write
+ * -> GCM tag -> Secure Boot V2 verification read back through flash
+ * decryption -> boot partition, with events for library users.
+ *
+ *   fwd_ota_pipeline_start()     choose the passive slot, event START
+ *   fwd_ota_pipeline_feed() ...  container (CF B6 88 07...) or plaintext image
+ *                                (0xE9..., only if cfg.allow_plaintext) bytes,
+ *                                any chunking; resumable: feed continues the
+ *                                same stream after a reconnect
+ *   fwd_ota_pipeline_finish()    tag, fwd_ota_end (image + signature), set boot
+ *   fwd_ota_pipeline_run_http()  drives feed from an HTTPS URL with Range
+ *                                resume on dropped connections, then finish
+ *
+ * Invariants:
+ *   - nothing is erased or written before the first FWD_APP_EARLY_BYTES of
+ *     plaintext passed the early checks (app descriptor present, chip id,
+ *     secure_version >= eFuse, version != running unless allowed,
+ *     version != last invalid app, size <= slot);
+ *   - the slot becomes the boot partition ONLY after the GCM tag (encrypted
+ *     input) AND fwd_ota_end's full verification (structure, hash, SBv2
+ *     signature by a non-revoked eFuse key, anti-rollback) passed;
+ *   - on ANY failure the written part of the slot is erased (fwd_ota_abort /
+ *     fwd_ota_end / fwd_ota_write do it), the running image stays the boot
+ *     image, and an ABORTED event carries the reason. FW_ERR_POWER_LOSS is
+ *     propagated at once (the device is dead; the next boot never selects
+ *     the half-written slot because it is not in otadata).
+ *
+ * Memory: caller-provided struct fwd_ota_pipeline (decryptor ~1.5 KiB + OTA
+ * handle ~0.4 KiB + 288-byte early buffer + app info); the device context
+ * (struct fwd_ota_dev, ~7 KiB with its verification work area) is the
+ * caller's too. No allocation in this module; see fwd_decrypt.h / fwd_http.h
+ * for what mbedTLS allocates.
+ */
+#ifndef FWD_OTA_PIPELINE_H
+#define FWD_OTA_PIPELINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_decrypt.h"
+#include "device/fwd_http.h"
+#include "device/fwd_ota.h"
+
+enum fwd_ota_ev_type {
+    FWD_OTA_EV_START = 1,        /* slot chosen: ev.slot */
+    FWD_OTA_EV_CONNECTED,        /* ev.host, ev.tls (HTTP only; again after a reconnect) */
+    FWD_OTA_EV_HEADER_VERIFIED,  /* container header accepted, key established: ev.total = bin_size */
+    FWD_OTA_EV_APP_DESC,         /* early checks passed: ev.app */
+    FWD_OTA_EV_WRITING,          /* ev.done / ev.total plaintext bytes (throttled) */
+    FWD_OTA_EV_RETRY,            /* connection lost: ev.attempt, resuming at ev.done container bytes */
+    FWD_OTA_EV_VERIFYING,        /* tag ok (if encrypted), verifying the written image */
+    FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
+    FWD_OTA_EV_FINISHED,
+    FWD_OTA_EV_ABORTED,          /* ev.err, ev.reason; slot erased */
+};
+
+struct fwd_ota_event {
+    int type;
+    uint64_t done, total;
+    const char *slot;
+    const char *host;
+    int tls;
+    int encrypted;
+    int attempt;
+    const struct fwd_app_info *app;
+    int err;
+    const char *reason;
+};
+
+typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
+
+struct fwd_ota_pipeline_cfg {
+    struct fwd_ota_dev *dev;                /* opened with fwd_ota_dev_open */
+    const struct fwd_decrypt_key *key;      /* device secret; NULL: encrypted input refused */
+    int allow_plaintext;                    /* accept a bare 0xE9 image (e.g. --file) */
+    int allow_same_version;                 /* skip "same version as running" */
+    uint64_t size_hint;                     /* plaintext: expected size if known (erase less), else 0 */
+    fwd_ota_event_fn event;                 /* optional */
+    void *event_ctx;
+};
+
+struct fwd_ota_pipeline {
+    struct fwd_ota_pipeline_cfg cfg;
+    const struct fwd_part *part;
+    int mode;                /* 0 undecided, 1 encrypted, 2 plaintext */
+    int began;               /* fwd_ota_begin done, handle open */
+    int state;               /* 0 running, 1 finished, -1 failed */
+    int err;
+    const char *reason;
+    int header_announced;
+    uint64_t in_bytes;       /* input bytes accepted (container or image) */
+    uint64_t written;        /* plaintext bytes handed to fwd_ota_write */
+    uint64_t total;          /* plaintext size if known */
+    uint64_t next_progress;
+    uint32_t early_len;
+    uint8_t early[FWD_APP_EARLY_BYTES];
+    struct fwd_app_info app;
+    struct fwd_ota_handle ota;
+    struct fwd_decrypt dec;
+};
+
+/* FW_ERR_INVALID_ARG (cfg), FW_ERR_NOT_FOUND (no OTA slot to write). */
+int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipeline_cfg *cfg);
+/* 0 or the first error (sticky; the pipeline has already aborted and erased). */
+int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n);
+/* End of input: tag, verification, set boot. 0 = the new image will boot next. */
+int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p);
+/* Give up from outside (transport failure): erase, event ABORTED. Returns err. */
+int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason);
+/* Short reason of the failure ("" while running / after success). */
+const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p);
+
+/* Download url with h (initialised by the caller: CA, timeouts) into the
+ * pipeline; on a retryable transport error reconnect and continue with a
+ * Range request from the next byte into the SAME stream, at most `retries`
+ * times; then finish. Returns 0 or the error (pipeline aborted). */
+int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, const char *url, unsigned retries);
+
+#endif

@@ -1,0 +1,190 @@
+/* Streaming verification of an app image in a partition (see fwd_verify.h).
+ * The image is read once, 4 KiB at a time, into the caller's work buffer;
+ * the same bytes go to the fw_image push parser, to the "simple hash"
+ * SHA-256 (bytes before hash_end) and to the "signed" SHA-256 (bytes before
+ * S). Nothing is read twice, so what is hashed is what was checked. */
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include "device/fwd_efuse.h"
+#include "device/fwd_verify.h"
+#include "fw_bytes.h"
+#include "fw_image.h"
+
+struct stream {
+    struct fw_image_parser p;
+    mbedtls_sha256_context simple, sig;
+    uint8_t simple_hash[32];
+};
+
+static int set_reason(struct fwd_verify_result *res, int reason, int err)
+{
+    res->reason = reason;
+    res->err = err;
+    return err;
+}
+
+static void fill_app_info(const struct fw_image_header *h, const struct fw_app_desc *d, struct fwd_app_info *a)
+{
+    memset(a, 0, sizeof *a);
+    if (h) {
+        a->chip_id = h->chip_id;
+        a->min_chip_rev = h->min_chip_rev_full;
+        a->max_chip_rev = h->max_chip_rev_full;
+    }
+    if (!d) return;
+    a->secure_version = d->secure_version;
+    memcpy(a->version, d->version, sizeof a->version);
+    memcpy(a->project_name, d->project_name, sizeof a->project_name);
+    memcpy(a->time, d->time, sizeof a->time);
+    memcpy(a->date, d->date, sizeof a->date);
+    memcpy(a->idf_ver, d->idf_ver, sizeof a->idf_ver);
+    memcpy(a->app_elf_sha256, d->app_elf_sha256, sizeof a->app_elf_sha256);
+    /* the parser keeps a NUL past a full-length field; be explicit anyway */
+    a->version[32] = a->project_name[32] = a->idf_ver[32] = 0;
+    a->time[16] = a->date[16] = 0;
+}
+
+/* Which rule a parser error broke. */
+static int parser_reason(const struct fw_image_parser *p, int err)
+{
+    if (err == FW_ERR_NO_SPACE || err == FW_ERR_TRUNCATED) return FWD_VR_TOO_BIG;
+    if (!p->have_header || fw_image_header_check(&p->header) != FW_OK) return FWD_VR_HEADER;
+    if (p->seg_seen == 0 && err == FW_ERR_FORMAT) return FWD_VR_APP_DESC;   /* segment 0 < 256 bytes */
+    if (p->seg_seen == 1 && !p->have_desc && err == FW_ERR_MAGIC) return FWD_VR_APP_DESC;
+    return FWD_VR_SEGMENT;
+}
+
+/* Feed [0, S) through parser + both hashes; afterwards p.layout_known. */
+static int stream_image(fwd_verify_read_fn rd, void *ctx, uint32_t part_size, struct stream *st,
+                        struct fwd_verify_work *w, struct fwd_verify_result *res)
+{
+    uint64_t off = 0;
+    for (;;) {
+        uint64_t end = st->p.layout_known && fw_image_parser_done(&st->p) ? st->p.sig_off : part_size;
+        if (end > part_size) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_NO_SPACE);
+        if (off >= end) break;
+        size_t n = (size_t)(end - off < sizeof w->buf ? end - off : sizeof w->buf);
+        int rc = rd(ctx, (uint32_t)off, w->buf, n);
+        if (rc) return set_reason(res, FWD_VR_IO, rc);
+        rc = fw_image_parser_feed(&st->p, w->buf, n);
+        if (rc) return set_reason(res, parser_reason(&st->p, rc), rc);
+        size_t nh = fw_image_parser_in_hash(&st->p, off, n);
+        size_t ns = fw_image_parser_in_signed(&st->p, off, n);
+        if (mbedtls_sha256_update_ret(&st->simple, w->buf, nh) || mbedtls_sha256_update_ret(&st->sig, w->buf, ns))
+            return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+        off += n;
+    }
+    if (!fw_image_parser_done(&st->p)) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_TRUNCATED);
+    return FW_OK;
+}
+
+/* Rules 2, 5-7 and 9 once the whole image went through the parser. */
+static int check_structure(struct stream *st, const struct fwd_verify_policy *pol, struct fwd_verify_result *res)
+{
+    const struct fw_image_parser *p = &st->p;
+    const struct fw_image_header *h = fw_image_parser_header(p);
+    const struct fw_app_desc *d = fw_image_parser_app_desc(p);
+    int rc = fw_image_parser_finish(p);
+    if (rc == FW_ERR_CHECKSUM) return set_reason(res, FWD_VR_CHECKSUM, rc);
+    if (rc) return set_reason(res, parser_reason(p, rc), rc);
+    if (!h || !d) return set_reason(res, FWD_VR_APP_DESC, FW_ERR_FORMAT);
+    if (fw_image_check_chip(h, pol->efuse->chip_id, pol->efuse->chip_rev))
+        return set_reason(res, FWD_VR_CHIP, FW_ERR_CHIP);
+    if (fw_image_check_mapping(h->chip_id, p->seg, p->seg_seen, pol->part_offset, fw_app_desc_mmu_page(d)))
+        return set_reason(res, FWD_VR_SEGMENT, FW_ERR_ALIGN);
+    /* This project always requires the appended SHA-256 (§1.10 rule 7). */
+    const uint8_t *stored = fw_image_parser_stored_hash(p);
+    if (h->hash_appended != 1 || !stored) return set_reason(res, FWD_VR_HEADER, FW_ERR_FORMAT);
+    if (mbedtls_sha256_finish_ret(&st->simple, st->simple_hash)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+    if (!fw_ct_equal(stored, st->simple_hash, 32)) return set_reason(res, FWD_VR_HASH, FW_ERR_DIGEST);
+    return FW_OK;
+}
+
+static int check_anti_rollback(const struct fwd_verify_policy *pol, struct fwd_verify_result *res)
+{
+    if (res->app.secure_version < fwd_efuse_secure_version(pol->efuse))
+        return set_reason(res, FWD_VR_ROLLBACK, FW_ERR_ROLLBACK);
+    return FW_OK;
+}
+
+static int check_signature(fwd_verify_read_fn rd, void *ctx, uint32_t part_size, struct stream *st,
+                           const struct fwd_verify_policy *pol, struct fwd_verify_work *w,
+                           struct fwd_verify_result *res)
+{
+    uint64_t s = st->p.sig_off;
+    if (s + FWD_SBV2_SECTOR > part_size) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_NO_SPACE);
+    if (mbedtls_sha256_finish_ret(&st->sig, res->digest)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+    res->sig_off = (uint32_t)s;
+    res->total_len = (uint32_t)(s + FWD_SBV2_SECTOR);
+    int rc = rd(ctx, (uint32_t)s, w->buf, FWD_SBV2_SECTOR);
+    if (rc) return set_reason(res, FWD_VR_IO, rc);
+    return fwd_verify_sig_sector(w->buf, res->digest, pol->efuse, res);
+}
+
+int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
+                     const struct fwd_verify_policy *pol, struct fwd_verify_work *w,
+                     struct fwd_verify_result *res)
+{
+    struct stream st;
+    if (!res) return FW_ERR_INVALID_ARG;
+    memset(res, 0, sizeof *res);
+    res->block = res->key_slot = -1;
+    set_reason(res, FWD_VR_IO, FW_ERR_INVALID_ARG);
+    if (!rd || !pol || !pol->efuse || !w) return res->err;
+
+    fw_image_parser_init(&st.p, part_size);
+    mbedtls_sha256_init(&st.simple);
+    mbedtls_sha256_init(&st.sig);
+    int rc = FW_ERR_CRYPTO;
+    if (mbedtls_sha256_starts_ret(&st.simple, 0) || mbedtls_sha256_starts_ret(&st.sig, 0)) {
+        set_reason(res, FWD_VR_IO, rc);
+        goto out;
+    }
+    rc = stream_image(rd, rd_ctx, part_size, &st, w, res);
+    fill_app_info(fw_image_parser_header(&st.p), fw_image_parser_app_desc(&st.p), &res->app);
+    if (rc) goto out;
+    res->image_len = (uint32_t)st.p.image_len;
+    if ((rc = check_structure(&st, pol, res)) != FW_OK) goto out;
+    if ((rc = check_anti_rollback(pol, res)) != FW_OK) goto out;
+    if (pol->require_signature) {
+        rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res);
+    } else {
+        rc = set_reason(res, FWD_VR_OK, FW_OK);
+    }
+out:
+    mbedtls_sha256_free(&st.simple);
+    mbedtls_sha256_free(&st.sig);
+    mbedtls_platform_zeroize(w->buf, sizeof w->buf);
+    /* Never report success unless every step said so. */
+    if (rc != FW_OK || res->reason != FWD_VR_OK) {
+        if (rc == FW_OK) rc = FW_ERR_SIGNATURE;
+        if (res->reason == FWD_VR_OK) res->reason = FWD_VR_SIGNATURE;
+        res->err = rc;
+    }
+    return rc;
+}
+
+int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_info *out)
+{
+    struct fw_image_header h;
+    struct fw_app_desc d;
+    if (!img || !out || len < FWD_APP_EARLY_BYTES) return FW_ERR_TRUNCATED;
+    fw_image_header_decode(img, &h);
+    if (fw_image_header_check(&h)) return FW_ERR_NOT_FOUND;
+    fw_app_desc_decode(img + FWD_APP_DESC_OFF, &d);
+    if (d.magic_word != FW_APP_DESC_MAGIC) return FW_ERR_NOT_FOUND;
+    fill_app_info(&h, &d, out);
+    return FW_OK;
+}
+
+int fwd_verify_read_app_info(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size, struct fwd_app_info *out)
+{
+    uint8_t b[FWD_APP_EARLY_BYTES];
+    if (!rd || part_size < sizeof b) return FW_ERR_NOT_FOUND;
+    int rc = rd(rd_ctx, 0, b, sizeof b);
+    if (rc) return rc;
+    return fwd_verify_parse_app_info(b, sizeof b, out);
+}

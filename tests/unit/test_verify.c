@@ -1,0 +1,178 @@
+/* verify/: the incremental verifier gives the same report whatever the
+ * chunking, names the right first failure, and survives hostile input. */
+#include "testutil.h"
+
+#include "fw_err.h"
+#include "fw_sbv2.h"
+#include "verify/fwh_verify.h"
+
+static const char *KEY1 = "ffcfbe591f3a74020ede0f2a9efc88dbaf5d0fe6a7a0ed89d6ab79c7a25eec97";
+static const char *KEY2 = "381883a359262c5e00143780d3090d2bd24feea30b81395ce1c6cad68664b199";
+
+static int run_chunked(const uint8_t *p, size_t len, size_t chunk, const struct fwh_verify_opts *o,
+                       struct fwh_report *r)
+{
+    struct fwh_verify *v;
+    assert_int_equal(fwh_verify_new(&v, o), FW_OK);
+    for (size_t off = 0; off < len;) {
+        size_t n = len - off < chunk ? len - off : chunk;
+        assert_int_equal(fwh_verify_update(v, p + off, n), FW_OK);
+        off += n;
+    }
+    int rc = fwh_verify_finish(v, r);
+    assert_int_equal(fwh_verify_update(v, p, 1), FW_ERR_STATE);
+    fwh_verify_free(v);
+    return rc;
+}
+
+static void chunking_does_not_matter(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("secure_boot_v2/signed_rsa_2keys.bin"), &len);
+    uint8_t trusted[1][32];
+    tu_hex(KEY2, trusted[0], 32);
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])trusted, .n_trusted = 1};
+    static struct fwh_report ref, r;
+    assert_int_equal(run_chunked(img, len, len, &o, &ref), FW_OK);
+    assert_true(fwh_report_valid(&ref));
+    assert_int_equal(fwh_report_find(&ref, "block1.key_trusted")->result, FWH_PASS);
+    assert_int_equal(fwh_report_find(&ref, "block0.key_trusted")->result, FWH_FAIL);
+    assert_int_equal(fwh_report_find(&ref, "image.sha256")->result, FWH_PASS);
+    static const size_t chunks[] = {1, 7, 24, 4095, 4096, 4097, 65536, 100000};
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        if (chunks[i] == 1 && len > 300000) continue;
+        assert_int_equal(run_chunked(img, len, chunks[i], &o, &r), FW_OK);
+        assert_int_equal(r.n, ref.n);
+        for (size_t k = 0; k < r.n; k++) {
+            assert_string_equal(r.checks[k].name, ref.checks[k].name);
+            assert_int_equal(r.checks[k].result, ref.checks[k].result);
+            assert_string_equal(r.checks[k].detail, ref.checks[k].detail);
+        }
+    }
+    free(img);
+}
+
+static void first_failures(void **state)
+{
+    (void)state;
+    static const struct { const char *file, *check; int err; } cases[] = {
+        {"secure_boot_v2/neg_sig_signature_flipped.bin", "signature.trusted", FW_ERR_SIGNATURE},
+        {"secure_boot_v2/neg_sig_bad_crc.bin", "sector.blocks", FW_ERR_CRC},
+        {"secure_boot_v2/neg_sig_bad_magic.bin", "sector.blocks", FW_ERR_MAGIC},
+        {"secure_boot_v2/neg_sig_bad_version.bin", "sector.blocks", FW_ERR_UNSUPPORTED},
+        {"secure_boot_v2/neg_sig_sector_erased.bin", "sector.blocks", FW_ERR_NOT_FOUND},
+        {"secure_boot_v2/neg_image_byte_changed.bin", "image.checksum", FW_ERR_CHECKSUM},
+        {"secure_boot_v2/neg_image_last_byte_changed.bin", "image.sha256", FW_ERR_DIGEST},
+        {"secure_boot_v2/neg_truncated.bin", "file.length", FW_ERR_TRUNCATED},
+        {"app/app_esp32c3_128k_sbpad.bin", "image.sector_offset", FW_ERR_FORMAT},
+    };
+    uint8_t trusted[1][32];
+    tu_hex(KEY1, trusted[0], 32);
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])trusted, .n_trusted = 1};
+    static struct fwh_report r;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        uint8_t *img = tu_read(tu_vector(cases[i].file), &len);
+        int rc = run_chunked(img, len, 8192, &o, &r);
+        const struct fwh_check *ff = fwh_report_first_failure(&r);
+        assert_non_null(ff);
+        if (strcmp(ff->name, cases[i].check)) fail_msg("%s: first failure %s, wanted %s", cases[i].file, ff->name, cases[i].check);
+        assert_int_equal(rc, cases[i].err);
+        free(img);
+    }
+}
+
+static void revoked_and_policy(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("secure_boot_v2/signed_rsa_1key.bin"), &len);
+    uint8_t d[1][32];
+    tu_hex(KEY1, d[0], 32);
+    static struct fwh_report r;
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])d, .n_trusted = 1,
+                                .revoked = (const uint8_t(*)[32])d, .n_revoked = 1};
+    assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_ERR_SIGNATURE);
+    assert_int_equal(fwh_report_find(&r, "block0.key_revoked")->result, FWH_FAIL);
+
+    struct fwh_verify_opts none = {0};
+    assert_int_equal(run_chunked(img, len, 65536, &none, &r), FW_ERR_UNTRUSTED);
+    assert_string_equal(fwh_report_first_failure(&r)->name, "trust.anchor");
+    none.allow_untrusted = 1;
+    assert_int_equal(run_chunked(img, len, 65536, &none, &r), FW_OK);
+
+    struct fwh_verify_opts pol = {.trusted = (const uint8_t(*)[32])d, .n_trusted = 1,
+                                  .have_min_secure_version = 1, .min_secure_version = 5,
+                                  .have_chip = 1, .chip_id = 0x0009};
+    assert_int_equal(run_chunked(img, len, 65536, &pol, &r), FW_ERR_CHIP);
+    assert_int_equal(fwh_report_find(&r, "image.secure_version")->result, FWH_FAIL);
+    pol.chip_id = 0x0005;
+    assert_int_equal(run_chunked(img, len, 65536, &pol, &r), FW_ERR_ROLLBACK);
+    pol.min_secure_version = 4;
+    assert_int_equal(run_chunked(img, len, 65536, &pol, &r), FW_OK);
+    free(img);
+}
+
+/* Short, empty, garbage and non-image inputs: a report, never a crash. */
+static void hostile_inputs(void **state)
+{
+    (void)state;
+    uint8_t *buf = malloc(3 * 4096);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < 3 * 4096; i++) { x = x * 1103515245u + 12345u; buf[i] = (uint8_t)(x >> 16); }
+    uint8_t d[1][32] = {{0}};
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])d, .n_trusted = 1};
+    static struct fwh_report r;
+    static const size_t sizes[] = {0, 1, 24, 4095, 4096, 8191, 8192, 12288};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        assert_int_not_equal(run_chunked(buf, sizes[i], 1000, &o, &r), FW_OK);
+        assert_false(fwh_report_valid(&r));
+        o.raw = 1;
+        assert_int_not_equal(run_chunked(buf, sizes[i], 1000, &o, &r), FW_OK);
+        o.raw = 0;
+    }
+    /* an image header that claims huge segments, then ends */
+    memset(buf, 0xFF, 8192);
+    buf[0] = 0xE9; buf[1] = 16; buf[23] = 1;
+    for (int s = 0; s < 2; s++) { buf[24 + 4 + s] = 0xFC; buf[24 + 6] = 0xFF; }
+    assert_int_not_equal(run_chunked(buf, 8192, 333, &o, &r), FW_OK);
+    assert_int_equal(fwh_report_find(&r, "image.structure")->result, FWH_FAIL);
+    free(buf);
+
+    char why[128];
+    assert_int_equal(fwh_verify_file("/nonexistent/file.bin", &o, &r, why, sizeof why), FW_ERR_IO);
+    assert_int_equal(r.n, 0);
+}
+
+static void json_escapes(void **state)
+{
+    (void)state;
+    static struct fwh_report r;
+    fwh_report_init(&r);
+    fwh_report_add(&r, "x", FWH_FAIL, 1, FW_ERR_FORMAT, "quote \" backslash \\ tab \t");
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    fwh_report_print_json(&r, "a\"b", f);
+    fclose(f);
+    assert_non_null(strstr(out, "\"file\": \"a\\\"b\""));
+    assert_non_null(strstr(out, "quote \\\" backslash \\\\ tab \\u0009"));
+    assert_non_null(strstr(out, "\"valid\": false"));
+    free(out);
+    /* a full report does not overflow */
+    for (int i = 0; i < 2 * FWH_REPORT_MAX; i++) fwh_report_add(&r, "y", FWH_PASS, 0, 0, "%d", i);
+    assert_int_equal(r.n, FWH_REPORT_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(chunking_does_not_matter),
+        cmocka_unit_test(first_failures),
+        cmocka_unit_test(revoked_and_policy),
+        cmocka_unit_test(hostile_inputs),
+        cmocka_unit_test(json_escapes),
+    };
+    return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
+}

@@ -1,0 +1,321 @@
+/* Streaming Secure Boot V2 verifier: signed-region digest with a 4096-byte
+ * lag (the last 4096 bytes fed are the signature sector), block checks, trust
+ * and revocation, plus the app image checks of fwh_vimage. */
+#include "verify/fwh_verify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "fw_bytes.h"
+#include "fw_err.h"
+#include "keys/fwh_keys.h"
+#include "keys/fwh_sbv2_crypto.h"
+
+struct fwh_verify {
+    const struct fwh_verify_opts *o;
+    EVP_MD_CTX *md;                    /* SHA-256 of everything but the tail */
+    uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* last bytes fed: the candidate sector */
+    size_t tail_len;
+    uint64_t total;
+    int finished;
+    int failed;                        /* OpenSSL failure during update */
+    struct fwh_vimage *img;            /* NULL in raw mode */
+};
+
+int fwh_verify_new(struct fwh_verify **out, const struct fwh_verify_opts *o)
+{
+    struct fwh_verify *v = calloc(1, sizeof *v);
+    if (!v) return FW_ERR_NOMEM;
+    v->o = o;
+    v->md = EVP_MD_CTX_new();
+    if (!o->raw) v->img = fwh_vimage_new();
+    if (!v->md || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1) {
+        fwh_verify_free(v);
+        return FW_ERR_NOMEM;
+    }
+    *out = v;
+    return FW_OK;
+}
+
+void fwh_verify_free(struct fwh_verify *v)
+{
+    if (!v) return;
+    EVP_MD_CTX_free(v->md);
+    fwh_vimage_free(v->img);
+    free(v);
+}
+
+/* Keep the last 4096 bytes back; hash whatever falls out of that window. */
+int fwh_verify_update(struct fwh_verify *v, const uint8_t *p, size_t n)
+{
+    if (v->finished) return FW_ERR_STATE;
+    if (n > UINT64_MAX - v->total) return FW_ERR_OVERFLOW;
+    v->total += n;
+    if (v->img && fwh_vimage_update(v->img, p, n) == FW_ERR_CRYPTO) v->failed = 1;
+    if (v->tail_len + n <= sizeof v->tail) {
+        memcpy(v->tail + v->tail_len, p, n);
+        v->tail_len += n;
+        return FW_OK;
+    }
+    size_t excess = v->tail_len + n - sizeof v->tail;
+    size_t from_tail = excess < v->tail_len ? excess : v->tail_len;
+    size_t from_new = excess - from_tail;
+    if (EVP_DigestUpdate(v->md, v->tail, from_tail) != 1 || EVP_DigestUpdate(v->md, p, from_new) != 1) {
+        v->failed = 1;
+        return FW_ERR_CRYPTO;
+    }
+    memmove(v->tail, v->tail + from_tail, v->tail_len - from_tail);
+    v->tail_len -= from_tail;
+    memcpy(v->tail + v->tail_len, p + from_new, n - from_new);
+    v->tail_len += n - from_new;
+    return FW_OK;
+}
+
+static void hex(char *out, const uint8_t *p, size_t n)
+{
+    static const char d[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = d[p[i] >> 4];
+        out[2 * i + 1] = d[p[i] & 15];
+    }
+    out[2 * n] = 0;
+}
+
+static int in_list(const uint8_t (*list)[32], size_t n, const uint8_t d[32])
+{
+    int found = 0;
+    for (size_t i = 0; i < n; i++) found |= fw_ct_equal(list[i], d, 32);
+    return found;
+}
+
+/* Why a block is structurally invalid, in words. */
+static void block_format_detail(const uint8_t *blk, int st, char *out, size_t n)
+{
+    switch (st) {
+    case FW_ERR_MAGIC:
+        snprintf(out, n, "bad magic 0x%02x (expected 0xE7)", blk[0]);
+        break;
+    case FW_ERR_CRC:
+        snprintf(out, n, "CRC mismatch (stored 0x%08x, computed 0x%08x)", (unsigned)fw_dec32le(blk + FW_SBV2_OFF_CRC),
+                 (unsigned)fw_sbv2_block_crc(blk));
+        break;
+    case FW_ERR_UNSUPPORTED:
+        if (blk[1] != FW_SBV2_VERSION_RSA && blk[1] != FW_SBV2_VERSION_ECDSA)
+            snprintf(out, n, "unknown version 0x%02x (expected 0x02 RSA or 0x03 ECDSA)", blk[1]);
+        else
+            snprintf(out, n, "unknown ECDSA curve/sha_version (sha_version %u)", blk[2]);
+        break;
+    default:
+        snprintf(out, n, "%s", fw_strerror(st));
+    }
+}
+
+struct block_ctx {
+    const struct fwh_verify_opts *o;
+    const uint8_t *digest;
+    struct fwh_report *r;
+    char first_problem[160];   /* most telling reason a block failed, for signature.trusted */
+    int problem_prio;
+    int passed;                /* index of the first block that passed, -1 */
+    char passed_key[65];
+};
+
+/* Problem priorities: a block with a usable key that failed (revoked, digest,
+ * signature) says more than a malformed block, which says more than a block
+ * signed by some other, untrusted key. The first of the highest wins. */
+enum { PRIO_UNTRUSTED = 1, PRIO_FORMAT = 2, PRIO_KEYED = 3 };
+
+static void note_problem(struct block_ctx *b, unsigned i, int prio, const char *what, const char *detail)
+{
+    if (prio <= b->problem_prio) return;
+    b->problem_prio = prio;
+    snprintf(b->first_problem, sizeof b->first_problem, "block %u %.24s: %.100s", i, what, detail);
+}
+
+/* Checks of one non-erased block slot; returns 1 if the block passes. */
+static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
+{
+    char name[FWH_CHECK_NAME], detail[200], kd_hex[65];
+    struct fwh_report *r = b->r;
+    int st = fw_sbv2_block_check(blk, FW_SBV2_SCHEME_NONE);
+    snprintf(name, sizeof name, "block%u.format", i);
+    if (st) {
+        block_format_detail(blk, st, detail, sizeof detail);
+        fwh_report_add(r, name, FWH_FAIL, 0, st, "%s", detail);
+        note_problem(b, i, PRIO_FORMAT, "format", detail);
+        return 0;
+    }
+    enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
+    int rsv = fw_sbv2_block_reserved_ok(blk);
+    fwh_report_add(r, name, rsv ? FWH_FAIL : FWH_PASS, 0, rsv, "%s block%s", fw_sbv2_scheme_name(s),
+                   rsv ? ", reserved/padding bytes not zero" : "");
+    if (rsv) { note_problem(b, i, PRIO_FORMAT, "format", "reserved/padding bytes not zero"); return 0; }
+
+    uint8_t kd[32];
+    fwh_block_key_digest(blk, kd);
+    hex(kd_hex, kd, 32);
+    int key_ok = b->o->n_trusted == 0 || in_list(b->o->trusted, b->o->n_trusted, kd);
+    int prio = key_ok ? PRIO_KEYED : PRIO_UNTRUSTED;
+
+    int ok = 1;
+    size_t dl = fw_sbv2_digest_len(s);
+    snprintf(name, sizeof name, "block%u.image_digest", i);
+    char stored[97];
+    hex(stored, blk + FW_SBV2_OFF_DIGEST, dl);
+    if (dl != 32 || !fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, 32)) {
+        char comp[65];
+        hex(comp, b->digest, 32);
+        snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
+        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
+        note_problem(b, i, prio, "image digest mismatch", detail);
+        ok = 0;
+    } else {
+        fwh_report_add(r, name, FWH_PASS, 0, 0, "%s", stored);
+    }
+
+    snprintf(name, sizeof name, "block%u.key_trusted", i);
+    if (b->o->n_trusted == 0) {
+        fwh_report_add(r, name, FWH_SKIP, 0, 0, "key digest %s (no trust anchor given)", kd_hex);
+    } else if (key_ok) {
+        fwh_report_add(r, name, FWH_PASS, 0, 0, "key digest %s is trusted", kd_hex);
+    } else {
+        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNTRUSTED, "key digest %s is not trusted", kd_hex);
+        snprintf(detail, sizeof detail, "key digest %.16s... not trusted", kd_hex);
+        note_problem(b, i, PRIO_UNTRUSTED, "key", detail);
+        ok = 0;
+    }
+    snprintf(name, sizeof name, "block%u.key_revoked", i);
+    if (in_list(b->o->revoked, b->o->n_revoked, kd)) {
+        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_REVOKED, "key digest %s is revoked", kd_hex);
+        snprintf(detail, sizeof detail, "key digest %.16s... is revoked", kd_hex);
+        note_problem(b, i, PRIO_KEYED, "key", detail);
+        ok = 0;
+    } else {
+        fwh_report_add(r, name, FWH_PASS, 0, 0, "not revoked");
+    }
+
+    snprintf(name, sizeof name, "block%u.signature", i);
+    int vs = fwh_sbv2_block_verify(blk, b->digest, 32, detail, sizeof detail);
+    if (vs) {
+        fwh_report_add(r, name, FWH_FAIL, 0, vs, "%s", detail);
+        note_problem(b, i, prio, "signature", detail);
+        ok = 0;
+    } else {
+        fwh_report_add(r, name, FWH_PASS, 0, 0, "%s signature verifies with the block's key", fw_sbv2_scheme_name(s));
+    }
+    if (ok && b->passed < 0) {
+        b->passed = (int)i;
+        memcpy(b->passed_key, kd_hex, sizeof b->passed_key);
+    }
+    return ok;
+}
+
+static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uint8_t digest[32], struct fwh_report *r)
+{
+    const struct fwh_verify_opts *o = v->o;
+    struct fw_sbv2_scan scan;
+    fw_sbv2_sector_scan(sector, &scan);
+    char detail[200];
+    /* Invalid blocks are skipped, not fatal (§2.7): count every valid slot. */
+    unsigned valid = 0, first = 0;
+    for (unsigned i = FW_SBV2_MAX_BLOCKS; i-- > 0;)
+        if (scan.status[i] == FW_OK) { valid++; first = i; }
+    if (valid) {
+        fwh_report_add(r, "sector.blocks", FWH_PASS, 1, 0, "%u valid %s block(s)", valid,
+                       fw_sbv2_scheme_name(scan.scheme[first]));
+    } else if (scan.erased[0]) {
+        fwh_report_add(r, "sector.blocks", FWH_FAIL, 1, FW_ERR_NOT_FOUND,
+                       "no signature block: signature sector block 0 is erased (0xFF)");
+    } else {
+        block_format_detail(sector, scan.status[0], detail, sizeof detail);
+        fwh_report_add(r, "sector.blocks", FWH_FAIL, 1, scan.status[0], "no valid signature block: block 0 %s", detail);
+    }
+    int pad_ok = scan.tail_erased;
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) pad_ok &= scan.status[i] == FW_OK || scan.erased[i];
+    fwh_report_add(r, "sector.padding", pad_ok ? FWH_PASS : FWH_FAIL, 0, FW_ERR_FORMAT, "%s",
+                   pad_ok ? "unused slots and tail erased (0xFF)" : "unused space is not erased (0xFF)");
+
+    struct block_ctx b = {.o = o, .digest = digest, .r = r, .passed = -1};
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++)
+        if (!scan.erased[i]) check_block(&b, fw_sbv2_sector_block_c(sector, i), i);
+
+    if (b.passed >= 0)
+        fwh_report_add(r, "signature.trusted", FWH_PASS, 1, 0, "block %d verified (key digest %s%s)", b.passed,
+                       b.passed_key, o->n_trusted ? ", trusted" : ", embedded key only");
+    else
+        fwh_report_add(r, "signature.trusted", FWH_FAIL, 1, b.first_problem[0] ? FW_ERR_SIGNATURE : FW_ERR_NOT_FOUND,
+                       "no block passed: %s", b.first_problem[0] ? b.first_problem : "no valid signature block");
+
+    if (o->n_trusted)
+        fwh_report_add(r, "trust.anchor", FWH_PASS, 1, 0, "%zu trusted key digest(s)", o->n_trusted);
+    else if (o->allow_untrusted)
+        fwh_report_add(r, "trust.anchor", FWH_SKIP, 1, 0,
+                       "no trust anchor (--allow-untrusted): signature checked against the embedded key only");
+    else
+        fwh_report_add(r, "trust.anchor", FWH_FAIL, 1, FW_ERR_UNTRUSTED,
+                       "no --trust/--trust-digest given: the signature was checked against the key embedded in "
+                       "the image, which is not trusted");
+}
+
+int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
+{
+    fwh_report_init(r);
+    if (v->finished) return FW_ERR_STATE;
+    v->finished = 1;
+    uint8_t digest[32];
+    unsigned dl = 0;
+    if (v->failed || EVP_DigestFinal_ex(v->md, digest, &dl) != 1) {
+        fwh_report_add(r, "internal", FWH_FAIL, 1, FW_ERR_CRYPTO, "crypto library failure");
+        return FW_ERR_CRYPTO;
+    }
+    uint64_t t = v->total;
+    int len_ok = t >= 2u * FW_SBV2_SECTOR_SIZE && t % FW_SBV2_SECTOR_SIZE == 0;
+    if (len_ok)
+        fwh_report_add(r, "file.length", FWH_PASS, 1, 0, "%llu bytes: %llu signed + 4096-byte signature sector",
+                       (unsigned long long)t, (unsigned long long)(t - FW_SBV2_SECTOR_SIZE));
+    else
+        fwh_report_add(r, "file.length", FWH_FAIL, 1, FW_ERR_TRUNCATED,
+                       "%llu bytes is not a multiple of 4096 of at least 8192 (truncated, or not signed)",
+                       (unsigned long long)t);
+    if (v->img) fwh_vimage_finish(v->img, t, v->o, r);
+    if (len_ok) sector_checks(v, v->tail, digest, r);
+    const struct fwh_check *ff = fwh_report_first_failure(r);
+    return ff ? (ff->err ? ff->err : FW_ERR_FORMAT) : FW_OK;
+}
+
+int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fwh_report *r, char *why,
+                    size_t whylen)
+{
+    fwh_report_init(r);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        return FW_ERR_IO;
+    }
+    struct fwh_verify *v = NULL;
+    uint8_t *buf = malloc(1u << 16);
+    int rc = buf ? fwh_verify_new(&v, o) : FW_ERR_NOMEM;
+    while (!rc) {
+        ssize_t n = read(fd, buf, 1u << 16);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            snprintf(why, whylen, "read failed: %s", strerror(errno));
+            rc = FW_ERR_IO;
+        } else if (n == 0) {
+            break;
+        } else {
+            rc = fwh_verify_update(v, buf, (size_t)n);
+        }
+    }
+    if (rc == FW_ERR_NOMEM) snprintf(why, whylen, "out of memory");
+    if (!rc) rc = fwh_verify_finish(v, r);
+    fwh_verify_free(v);
+    free(buf);
+    close(fd);
+    return rc;
+}

@@ -1,0 +1,166 @@
+/* App image checks of the verifier (FORMATS §1.9, §1.10, §2.1) on top of the
+ * crypto-free streaming parser common/fw_image: header, segment walk,
+ * checksum, appended SHA-256, app descriptor, sector position, chip and
+ * anti-rollback floor. */
+#include "verify/fwh_verify.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "fw_err.h"
+#include "fw_image.h"
+
+struct fwh_vimage {
+    struct fw_image_parser p;
+    EVP_MD_CTX *md;       /* SHA-256 of [0, hash_end): the "simple hash" */
+    int feed_err;
+};
+
+struct fwh_vimage *fwh_vimage_new(void)
+{
+    struct fwh_vimage *m = calloc(1, sizeof *m);
+    if (!m) return NULL;
+    fw_image_parser_init(&m->p, FW_IMAGE_NO_LIMIT);
+    m->md = EVP_MD_CTX_new();
+    if (!m->md || EVP_DigestInit_ex(m->md, EVP_sha256(), NULL) != 1) {
+        fwh_vimage_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void fwh_vimage_free(struct fwh_vimage *m)
+{
+    if (!m) return;
+    EVP_MD_CTX_free(m->md);
+    free(m);
+}
+
+int fwh_vimage_update(struct fwh_vimage *m, const uint8_t *p, size_t n)
+{
+    if (m->feed_err) return FW_OK; /* sticky: the first error is reported by finish */
+    uint64_t off = fw_image_parser_pos(&m->p);
+    int rc = fw_image_parser_feed(&m->p, p, n);
+    if (rc < 0) {
+        m->feed_err = rc;
+        return FW_OK;
+    }
+    size_t h = fw_image_parser_in_hash(&m->p, off, n);
+    return h && EVP_DigestUpdate(m->md, p, h) != 1 ? FW_ERR_CRYPTO : FW_OK;
+}
+
+static void header_check(const struct fw_image_header *h, struct fwh_report *r)
+{
+    if (!h) {
+        fwh_report_add(r, "image.header", FWH_FAIL, 1, FW_ERR_TRUNCATED, "shorter than an image header (24 bytes)");
+        return;
+    }
+    int rc = fw_image_header_check(h);
+    if (rc == FW_ERR_MAGIC)
+        fwh_report_add(r, "image.header", FWH_FAIL, 1, rc,
+                       "bad image magic 0x%02x (expected 0xE9): not an ESP app image (--raw verifies any file)", h->magic);
+    else if (rc == FW_ERR_RANGE)
+        fwh_report_add(r, "image.header", FWH_FAIL, 1, rc, "segment count %u out of range 1..16", h->segment_count);
+    else if (rc)
+        fwh_report_add(r, "image.header", FWH_FAIL, 1, rc, "hash_appended %u is not 0 or 1", h->hash_appended);
+    else
+        fwh_report_add(r, "image.header", FWH_PASS, 1, 0, "chip %s (0x%04x), %u segments",
+                       fw_chip_name(h->chip_id) ? fw_chip_name(h->chip_id) : "unknown", h->chip_id, h->segment_count);
+}
+
+static void structure_check(struct fwh_vimage *m, int fin, struct fwh_report *r)
+{
+    const struct fw_image_parser *p = &m->p;
+    if (m->feed_err == FW_ERR_MAGIC && p->seg_seen > 0)
+        fwh_report_add(r, "image.structure", FWH_FAIL, 1, m->feed_err,
+                       "app descriptor magic is not 0xABCD5432 at offset 0x20");
+    else if (m->feed_err)
+        fwh_report_add(r, "image.structure", FWH_FAIL, 1, m->feed_err, "segment walk failed near offset %llu: %s",
+                       (unsigned long long)p->pos, fw_strerror(m->feed_err));
+    else if (fin == FW_ERR_TRUNCATED)
+        fwh_report_add(r, "image.structure", FWH_FAIL, 1, fin, "image truncated (file ends inside the image)");
+    else
+        fwh_report_add(r, "image.structure", FWH_PASS, 1, 0, "%u segments, image length E = %llu",
+                       p->header.segment_count, (unsigned long long)p->image_len);
+}
+
+static void integrity_checks(struct fwh_vimage *m, struct fwh_report *r)
+{
+    const struct fw_image_parser *p = &m->p;
+    if (!fw_image_parser_done(p)) {
+        fwh_report_add(r, "image.checksum", FWH_SKIP, 1, 0, "image incomplete");
+        fwh_report_add(r, "image.sha256", FWH_SKIP, 1, 0, "image incomplete");
+        return;
+    }
+    if (p->checksum_ok)
+        fwh_report_add(r, "image.checksum", FWH_PASS, 1, 0, "0x%02x", p->stored_checksum);
+    else
+        fwh_report_add(r, "image.checksum", FWH_FAIL, 1, FW_ERR_CHECKSUM,
+                       "checksum mismatch (stored 0x%02x, computed 0x%02x): image modified", p->stored_checksum,
+                       p->checksum);
+    const uint8_t *stored = fw_image_parser_stored_hash(p);
+    uint8_t calc[32];
+    unsigned dl = 0;
+    if (!stored) {
+        fwh_report_add(r, "image.sha256", FWH_FAIL, 1, FW_ERR_DIGEST, "no appended SHA-256 (hash_appended = 0)");
+    } else if (EVP_DigestFinal_ex(m->md, calc, &dl) != 1) {
+        fwh_report_add(r, "image.sha256", FWH_FAIL, 1, FW_ERR_CRYPTO, "SHA-256 failed");
+    } else if (memcmp(calc, stored, 32) != 0) {
+        fwh_report_add(r, "image.sha256", FWH_FAIL, 1, FW_ERR_DIGEST,
+                       "appended SHA-256 does not match the image: image modified");
+    } else {
+        fwh_report_add(r, "image.sha256", FWH_PASS, 1, 0, "appended SHA-256 matches");
+    }
+}
+
+static void layout_checks(const struct fw_image_parser *p, uint64_t total, const struct fwh_verify_opts *o,
+                          struct fwh_report *r)
+{
+    const struct fw_app_desc *d = fw_image_parser_app_desc(p);
+    const struct fw_image_header *h = fw_image_parser_header(p);
+    if (d && d->magic_word == FW_APP_DESC_MAGIC)
+        fwh_report_add(r, "image.app_desc", FWH_PASS, 1, 0, "project '%s' version '%s' secure_version %u",
+                       d->project_name, d->version, d->secure_version);
+    else
+        fwh_report_add(r, "image.app_desc", FWH_FAIL, 1, FW_ERR_MAGIC, "no esp_app_desc_t (magic 0xABCD5432) at 0x20");
+
+    if (!fw_image_parser_done(p))
+        fwh_report_add(r, "image.sector_offset", FWH_SKIP, 1, 0, "image incomplete");
+    else if (total >= FW_SBV2_SECTOR_SIZE && p->sig_off == total - FW_SBV2_SECTOR_SIZE)
+        fwh_report_add(r, "image.sector_offset", FWH_PASS, 1, 0, "signature sector at 0x%llx = ALIGN_UP(E, 4096)",
+                       (unsigned long long)p->sig_off);
+    else
+        fwh_report_add(r, "image.sector_offset", FWH_FAIL, 1, FW_ERR_FORMAT,
+                       "signature sector belongs at 0x%llx (ALIGN_UP(E, 4096)) but the file is %llu bytes",
+                       (unsigned long long)p->sig_off, (unsigned long long)total);
+
+    if (o->have_chip) {
+        if (h && h->chip_id == o->chip_id)
+            fwh_report_add(r, "image.chip", FWH_PASS, 1, 0, "chip id 0x%04x", h->chip_id);
+        else
+            fwh_report_add(r, "image.chip", FWH_FAIL, 1, FW_ERR_CHIP, "image is for chip %s (0x%04x), expected %s",
+                           h && fw_chip_name(h->chip_id) ? fw_chip_name(h->chip_id) : "unknown", h ? h->chip_id : 0xFFFF,
+                           fw_chip_name(o->chip_id) ? fw_chip_name(o->chip_id) : "?");
+    }
+    if (o->have_min_secure_version) {
+        if (d && d->magic_word == FW_APP_DESC_MAGIC && d->secure_version >= o->min_secure_version)
+            fwh_report_add(r, "image.secure_version", FWH_PASS, 1, 0, "secure_version %u >= %u", d->secure_version,
+                           o->min_secure_version);
+        else
+            fwh_report_add(r, "image.secure_version", FWH_FAIL, 1, FW_ERR_ROLLBACK,
+                           "secure_version %u below the anti-rollback floor %u", d ? d->secure_version : 0,
+                           o->min_secure_version);
+    }
+}
+
+void fwh_vimage_finish(struct fwh_vimage *m, uint64_t total, const struct fwh_verify_opts *o, struct fwh_report *r)
+{
+    const struct fw_image_header *h = fw_image_parser_header(&m->p);
+    header_check(h, r);
+    if (!h || fw_image_header_check(h)) return; /* not an app image: the other checks would only repeat it */
+    structure_check(m, fw_image_parser_finish(&m->p), r);
+    integrity_checks(m, r);
+    layout_checks(&m->p, total, o, r);
+}
