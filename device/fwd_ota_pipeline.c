@@ -95,7 +95,9 @@ static int early_checks(struct fwd_ota_pipeline *p)
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
     int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
-    if (rc != FW_OK) return fail(p, rc, "cannot start writing the OTA slot");
+    if (rc != FW_OK)
+        return fail(p, rc, rc == FW_ERR_STATE ? "cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY)"
+                                              : "cannot start writing the OTA slot");
     p->began = 1;
     return FW_OK;
 }
