@@ -9,6 +9,7 @@ extern const struct fwdev_cmd cmd_flash;
 extern const struct fwdev_cmd cmd_init;
 extern const struct fwdev_cmd cmd_read;
 extern const struct fwdev_cmd cmd_status;
+extern const struct fwdev_cmd cmd_nvs, cmd_factory_reset;
 
 /* One line per subcommand. */
 static const struct fwdev_cmd *const commands[] = {
@@ -16,6 +17,8 @@ static const struct fwdev_cmd *const commands[] = {
     &cmd_flash,
     &cmd_read,
     &cmd_status,
+    &cmd_nvs,
+    &cmd_factory_reset,
     NULL
 };
 
