@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fwseal fuzz runner (make fuzz). Usage:
 #   fuzz/run.sh SECONDS [TARGET...]      fuzz each target SECONDS seconds
-#   FUZZ_RUNS=N fuzz/run.sh 0 [TARGET]   fuzz each target for N executions instead
+#   FUZZ_RUNS=N fuzz/run.sh S [TARGET]   fuzz each target for N executions instead
+#                                        (capped at S seconds if S > 0)
 #   FUZZ_REPLAY_ONLY=1 fuzz/run.sh 0     only replay seeds and regression inputs
 #
 # For every built harness build/fuzz/fuzz_<target>:
@@ -87,7 +88,8 @@ for t in "${targets[@]}"; do
   if [ "$replay_only" = 1 ]; then
     "$bin" "${extra[@]}" -max_len="$maxlen" -runs=0 -timeout=10 "$seeds" >"$log" 2>&1
   elif [ -n "$runs" ]; then
-    "$bin" "${extra[@]}" -max_len="$maxlen" -runs="$runs" -timeout=10 -print_final_stats=1 \
+    cap=(); [ "$secs" -gt 0 ] 2>/dev/null && cap=(-max_total_time="$secs")
+    "$bin" "${extra[@]}" "${cap[@]}" -max_len="$maxlen" -runs="$runs" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$art/" "$work" "$seeds" >"$log" 2>&1
   else
     "$bin" "${extra[@]}" -max_len="$maxlen" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
