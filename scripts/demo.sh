@@ -84,7 +84,7 @@ print_summary() {
   python3 - "${summary[@]}" <<'PY'
 import sys
 rows = [r.split("\t") for r in sys.argv[1:]]
-hdr = ["attempted", "device did", "why", ""]
+hdr = ["attempted", "device did", "why", "result"]
 w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(hdr)]
 fmt = lambda r: "  " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r))
 print(fmt(hdr)); print("  " + "-+-".join("-" * x for x in w))
