@@ -64,7 +64,8 @@ def worst(f, stack=()):
 name = lambda t: t.split(":")[-1]
 paths = [("OTA path", r"^(fwd_ota_|fwd_decrypt_|fwd_http_|fwd_update_|fwd_verify_)"),
          ("OTA path without HTTPS", r"^(fwd_ota_|fwd_decrypt_|fwd_update_|fwd_verify_)"),
-         ("NVS path", r"^fwd_nvs_"), ("boot path", r"^fwb_")]
+         ("NVS path", r"^(fwd_nvs_|fw_nvs_(mount|open|set_|get_|commit|erase_|iter_|stats|find))"),
+         ("boot path", r"^fwb_")]
 for label, rx in paths:
     entries = [f for f in frame if re.match(rx, f)]  # public (non-static) functions only
     if not entries:
