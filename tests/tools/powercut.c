@@ -18,8 +18,10 @@
  *              writes up to 64 bytes, every --step bytes above), at every
  *              erase a partial erase (every sector boundary of the range and
  *              every --step bytes inside the first sector)
- *   double     random cut in the scenario, then a random cut during the
- *              recovery (boot or NVS mount), fixed seeds 1..N
+ *   double     a cut in the scenario, then a cut during the recovery (boot
+ *              or NVS mount): every pair when the scenario has at most 64
+ *              first-cut points (the boot-state scenarios), else random
+ *              pairs with fixed seeds 1..N (--seeds, default 100)
  * Invariants after each cut and a reboot:
  *   the bootloader boots; the image it runs verifies (re-checked here); it
  *   is OLD or NEW, never anything else; otadata loads and the booting entry
@@ -42,7 +44,7 @@ static const uint8_t *old_img, *new_img, *enc_img;
 static size_t old_len, new_len, enc_len;
 static struct fwd_app_info old_info, new_info;
 static uint32_t step = 256;
-static unsigned nseeds = 0;   /* 0: enough to reach 1000 cut points per scenario */
+static unsigned nseeds = 0;   /* double schedule: 0 = exhaustive for small scenarios, else 100 seeds */
 static int failures;
 
 enum { S_BASE, S_NEW, S_PV, S_NVS };
@@ -315,8 +317,41 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
             size_t nv = variants(k - 1, keep, 512);
             for (size_t v = 0; v < nv; v++) one(sc, "torn", k, keep[v], 0, 0, &torn);
         }
-    if (!only_sched || !strcmp(only_sched, "double")) {
-        unsigned seeds = nseeds ? nseeds : (unsigned)(lin.tried + torn.tried >= 900 ? 100 : 1000 - lin.tried - torn.tried);
+    /* Few first-cut points (the boot-state scenarios): every pair of a
+     * first cut and a cut during the recovery, exhaustively. */
+    size_t firsts = 0;
+    for (size_t k = 0; k < n; k++) {
+        uint32_t keep[512];
+        P.log[k].erase = kind[k], P.log[k].len = len[k];
+        firsts += 1 + variants(k, keep, 512);
+    }
+    if ((!only_sched || !strcmp(only_sched, "double")) && !nseeds && firsts <= 64) {
+        for (size_t k = 1; k <= n; k++) {
+            uint32_t keep1[513];
+            P.log[k - 1].erase = kind[k - 1], P.log[k - 1].len = len[k - 1];
+            size_t nv1 = variants(k - 1, keep1 + 1, 512) + 1;
+            keep1[0] = 0;
+            for (size_t v1 = 0; v1 < nv1; v1++) {
+                pc_restore(&P, sc->from);
+                pc_arm(&P, k, keep1[v1]);
+                (void)sc->run();
+                pc_revive(&P);
+                size_t m = count_ops(sc, 1);
+                static uint8_t rk[8192];
+                static uint32_t rl[8192];
+                for (size_t j = 0; j < m; j++) rk[j] = P.log[j].erase, rl[j] = P.log[j].len;
+                for (size_t c2 = 1; c2 <= m; c2++) {
+                    uint32_t keep2[513];
+                    P.log[c2 - 1].erase = rk[c2 - 1], P.log[c2 - 1].len = rl[c2 - 1];
+                    size_t nv2 = variants(c2 - 1, keep2 + 1, 512) + 1;
+                    keep2[0] = 0;
+                    for (size_t v2 = 0; v2 < nv2; v2++) one(sc, "double", k, keep1[v1], c2, keep2[v2], &dbl);
+                }
+                if (!m) one(sc, "double", k, keep1[v1], 0, 0, &dbl);
+            }
+        }
+    } else if (!only_sched || !strcmp(only_sched, "double")) {
+        unsigned seeds = nseeds ? nseeds : 100;
         for (unsigned s = 1; s <= seeds && n; s++) {
             uint64_t st = 0xD1B54A32D192ED03ull * s;
             uint64_t c1 = 1 + rnd(&st) % n;
