@@ -160,6 +160,7 @@ struct block_ctx {
     struct fwh_report *r;
     char first_problem[160];   /* most telling reason a block failed, for signature.trusted */
     int problem_prio;
+    int problem_err;           /* fw_err of that problem */
     int passed;                /* index of the first block that passed, -1 */
     char passed_key[65];
 };
@@ -169,105 +170,137 @@ struct block_ctx {
  * signed by some other, untrusted key. The first of the highest wins. */
 enum { PRIO_UNTRUSTED = 1, PRIO_FORMAT = 2, PRIO_KEYED = 3 };
 
-static void note_problem(struct block_ctx *b, unsigned i, int prio, const char *what, const char *detail)
+static void note_problem(struct block_ctx *b, unsigned i, int prio, int err, const char *what, const char *detail)
 {
     if (prio <= b->problem_prio) return;
     b->problem_prio = prio;
+    b->problem_err = err;
     snprintf(b->first_problem, sizeof b->first_problem, "block %u %.24s: %.100s", i, what, detail);
 }
 
-/* Checks of one non-erased block slot; returns 1 if the block passes. */
-static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
+/* blockN.format: structure, reserved bytes, supported scheme. 1 if usable. */
+static int block_format(struct block_ctx *b, const uint8_t *blk, unsigned i)
 {
-    char name[FWH_CHECK_NAME], detail[200], kd_hex[65];
-    struct fwh_report *r = b->r;
+    char name[FWH_CHECK_NAME], detail[200];
     int st = fw_sbv2_block_check(blk, FW_SBV2_SCHEME_NONE);
     snprintf(name, sizeof name, "block%u.format", i);
     if (st) {
         block_format_detail(blk, st, detail, sizeof detail);
-        fwh_report_add(r, name, FWH_FAIL, 0, st, "%s", detail);
-        note_problem(b, i, PRIO_FORMAT, "format", detail);
+        fwh_report_add(b->r, name, FWH_FAIL, 0, st, "%s", detail);
+        note_problem(b, i, PRIO_FORMAT, st, "format", detail);
         return 0;
     }
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
-    int rsv = fw_sbv2_block_reserved_ok(blk);
-    fwh_report_add(r, name, rsv ? FWH_FAIL : FWH_PASS, 0, rsv, "%s block%s", fw_sbv2_scheme_name(s),
-                   rsv ? ", reserved/padding bytes not zero" : "");
-    if (rsv) { note_problem(b, i, PRIO_FORMAT, "format", "reserved/padding bytes not zero"); return 0; }
-    if (!fw_sbv2_scheme_supported(s)) {
-        /* P-384 (SHA-384 digest) and P-192 decode but are not verified here */
-        snprintf(name, sizeof name, "block%u.signature", i);
-        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNSUPPORTED, "%s blocks are not supported (RSA-3072, ECDSA-P256 only)",
+    if (fw_sbv2_block_reserved_ok(blk)) {
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_FORMAT, "%s block, reserved/padding bytes not zero",
                        fw_sbv2_scheme_name(s));
-        note_problem(b, i, PRIO_FORMAT, "scheme", "not supported (RSA-3072, ECDSA-P256 only)");
+        note_problem(b, i, PRIO_FORMAT, FW_ERR_FORMAT, "format", "reserved/padding bytes not zero");
         return 0;
     }
-
-    uint8_t kd[32];
-    fwh_block_key_digest(blk, kd);
-    hex(kd_hex, kd, 32);
-    int key_ok = b->o->n_trusted == 0 || in_list(b->o->trusted, b->o->n_trusted, kd);
-    int prio = key_ok ? PRIO_KEYED : PRIO_UNTRUSTED;
-
-    int ok = 1;
-    size_t dl = fw_sbv2_digest_len(s);
-    snprintf(name, sizeof name, "block%u.image_digest", i);
-    char stored[97];
-    hex(stored, blk + FW_SBV2_OFF_DIGEST, dl);
-    if (dl != 32 || !fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, 32)) {
-        char comp[65];
-        hex(comp, b->digest, 32);
-        snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
-        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
-        note_problem(b, i, prio, "image digest mismatch", detail);
-        ok = 0;
-    } else {
-        fwh_report_add(r, name, FWH_PASS, 0, 0, "%s", stored);
+    if (!fw_sbv2_scheme_supported(s)) {
+        /* P-384 (SHA-384 digest) and P-192 decode but are not verified here */
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_UNSUPPORTED,
+                       "%s blocks are not supported (RSA-3072, ECDSA-P256 only)", fw_sbv2_scheme_name(s));
+        note_problem(b, i, PRIO_FORMAT, FW_ERR_UNSUPPORTED, "scheme", "not supported (RSA-3072, ECDSA-P256 only)");
+        return 0;
     }
+    fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s block", fw_sbv2_scheme_name(s));
+    return 1;
+}
 
+/* blockN.image_digest: stored digest == computed (§2.9 rule 4). */
+static int block_digest(struct block_ctx *b, const uint8_t *blk, unsigned i, int prio)
+{
+    char name[FWH_CHECK_NAME], detail[200], stored[65], comp[65];
+    snprintf(name, sizeof name, "block%u.image_digest", i);
+    hex(stored, blk + FW_SBV2_OFF_DIGEST, 32);
+    if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, 32)) {
+        fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s", stored);
+        return 1;
+    }
+    hex(comp, b->digest, 32);
+    snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
+    fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
+    note_problem(b, i, prio, FW_ERR_DIGEST, "image digest mismatch", detail);
+    return 0;
+}
+
+/* blockN.key_trusted and blockN.key_revoked for key digest kd. */
+static int block_key(struct block_ctx *b, const uint8_t kd[32], unsigned i, int key_ok)
+{
+    char name[FWH_CHECK_NAME], detail[200], kd_hex[65];
+    int ok = 1;
+    hex(kd_hex, kd, 32);
     snprintf(name, sizeof name, "block%u.key_trusted", i);
     if (b->o->n_trusted == 0) {
-        fwh_report_add(r, name, FWH_SKIP, 0, 0, "key digest %s (no trust anchor given)", kd_hex);
+        fwh_report_add(b->r, name, FWH_SKIP, 0, 0, "key digest %s (no trust anchor given)", kd_hex);
     } else if (key_ok) {
-        fwh_report_add(r, name, FWH_PASS, 0, 0, "key digest %s is trusted", kd_hex);
+        fwh_report_add(b->r, name, FWH_PASS, 0, 0, "key digest %s is trusted", kd_hex);
     } else {
-        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNTRUSTED, "key digest %s is not trusted", kd_hex);
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_UNTRUSTED, "key digest %s is not trusted", kd_hex);
         snprintf(detail, sizeof detail, "key digest %.16s... not trusted", kd_hex);
-        note_problem(b, i, PRIO_UNTRUSTED, "key", detail);
+        note_problem(b, i, PRIO_UNTRUSTED, FW_ERR_UNTRUSTED, "key", detail);
         ok = 0;
     }
     snprintf(name, sizeof name, "block%u.key_revoked", i);
     if (in_list(b->o->revoked, b->o->n_revoked, kd)) {
-        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_REVOKED, "key digest %s is revoked", kd_hex);
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_REVOKED, "key digest %s is revoked", kd_hex);
         snprintf(detail, sizeof detail, "key digest %.16s... is revoked", kd_hex);
-        note_problem(b, i, PRIO_KEYED, "key", detail);
+        note_problem(b, i, PRIO_KEYED, FW_ERR_REVOKED, "key", detail);
         ok = 0;
     } else {
-        fwh_report_add(r, name, FWH_PASS, 0, 0, "not revoked");
+        fwh_report_add(b->r, name, FWH_PASS, 0, 0, "not revoked");
     }
+    return ok;
+}
 
+/* blockN.signature and (with --chip) blockN.chip. */
+static int block_signature(struct block_ctx *b, const uint8_t *blk, unsigned i, int prio)
+{
+    char name[FWH_CHECK_NAME], detail[200];
+    enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
+    int ok = 1;
     snprintf(name, sizeof name, "block%u.signature", i);
     int vs = fwh_sbv2_block_verify(blk, b->digest, 32, detail, sizeof detail);
     if (vs) {
-        fwh_report_add(r, name, FWH_FAIL, 0, vs, "%s", detail);
-        note_problem(b, i, prio, "signature", detail);
+        fwh_report_add(b->r, name, FWH_FAIL, 0, vs, "%s", detail);
+        note_problem(b, i, prio, vs, "signature", detail);
         ok = 0;
     } else {
-        fwh_report_add(r, name, FWH_PASS, 0, 0, "%s signature verifies with the block's key", fw_sbv2_scheme_name(s));
+        fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s signature verifies with the block's key", fw_sbv2_scheme_name(s));
     }
-    if (b->o->have_chip) {
-        snprintf(name, sizeof name, "block%u.chip", i);
-        if (chip_accepts(b->o, i, s, detail, sizeof detail)) {
-            fwh_report_add(r, name, FWH_PASS, 0, 0, "%s block %u is verified by the chip", fw_sbv2_scheme_name(s), i);
-        } else {
-            fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_CHIP, "%s", detail);
-            note_problem(b, i, prio, "chip", detail);
-            ok = 0;
-        }
+    if (!b->o->have_chip) return ok;
+    snprintf(name, sizeof name, "block%u.chip", i);
+    if (chip_accepts(b->o, i, s, detail, sizeof detail)) {
+        fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s block %u is verified by the chip", fw_sbv2_scheme_name(s), i);
+        return ok;
     }
+    fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_CHIP, "%s", detail);
+    note_problem(b, i, prio, FW_ERR_CHIP, "chip", detail);
+    return 0;
+}
+
+/* Checks of one non-erased block slot; returns 1 if the block passes. Every
+ * check runs (the report lists them all) even after one failed. */
+static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
+{
+    if (!block_format(b, blk, i)) return 0;
+    uint8_t kd[32];
+    if (fwh_block_key_digest(blk, kd) != FW_OK) {
+        char name[FWH_CHECK_NAME];
+        snprintf(name, sizeof name, "block%u.key_trusted", i);
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_CRYPTO, "cannot hash the key region");
+        note_problem(b, i, PRIO_FORMAT, FW_ERR_CRYPTO, "key", "cannot hash the key region");
+        return 0;
+    }
+    int key_ok = b->o->n_trusted == 0 || in_list(b->o->trusted, b->o->n_trusted, kd);
+    int prio = key_ok ? PRIO_KEYED : PRIO_UNTRUSTED;
+    int ok = block_digest(b, blk, i, prio);
+    ok &= block_key(b, kd, i, key_ok);
+    ok &= block_signature(b, blk, i, prio);
     if (ok && b->passed < 0) {
         b->passed = (int)i;
-        memcpy(b->passed_key, kd_hex, sizeof b->passed_key);
+        hex(b->passed_key, kd, 32);
     }
     return ok;
 }
@@ -305,7 +338,7 @@ static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uin
         fwh_report_add(r, "signature.trusted", FWH_PASS, 1, 0, "block %d verified (key digest %s%s)", b.passed,
                        b.passed_key, o->n_trusted ? ", trusted" : ", embedded key only");
     else
-        fwh_report_add(r, "signature.trusted", FWH_FAIL, 1, b.first_problem[0] ? FW_ERR_SIGNATURE : FW_ERR_NOT_FOUND,
+        fwh_report_add(r, "signature.trusted", FWH_FAIL, 1, b.first_problem[0] ? b.problem_err : FW_ERR_NOT_FOUND,
                        "no block passed: %s", b.first_problem[0] ? b.first_problem : "no valid signature block");
 
     if (o->n_trusted)

@@ -34,7 +34,7 @@
  *   image.secure_version required  secure_version >= --min-secure-version        [only with min]
  *   sector.blocks        required  at least one structurally valid block (invalid ones are skipped)
  *   sector.padding       info      unused block slots and bytes 3648..4095 are 0xFF
- *   blockN.format        per block magic, CRC, version, curve, reserved bytes
+ *   blockN.format        per block magic, CRC, version, curve, reserved bytes, scheme supported
  *   blockN.image_digest  per block stored digest == computed SHA-256 of [0, S) (§2.9 rule 4)
  *   blockN.key_trusted   per block SHA-256 of the key region is a trusted digest
  *   blockN.key_revoked   per block key digest is not revoked
