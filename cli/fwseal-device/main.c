@@ -13,6 +13,7 @@ extern const struct fwdev_cmd cmd_boot;
 extern const struct fwdev_cmd cmd_confirm;
 extern const struct fwdev_cmd cmd_rollback;
 extern const struct fwdev_cmd cmd_ota;
+extern const struct fwdev_cmd cmd_nvs, cmd_factory_reset;
 
 /* One line per subcommand. */
 static const struct fwdev_cmd *const commands[] = {
@@ -24,6 +25,8 @@ static const struct fwdev_cmd *const commands[] = {
     &cmd_confirm,
     &cmd_rollback,
     &cmd_ota,
+    &cmd_nvs,
+    &cmd_factory_reset,
     NULL
 };
 
