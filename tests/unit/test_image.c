@@ -499,6 +499,12 @@ static void rule6_mapping_congruence(void **state)
     assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10000), FW_ERR_ALIGN);
     s[1].load_addr = 0x3FC8C000; /* RAM: not mapped, rule does not apply */
     assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10000), FW_OK);
+    assert_int_equal(fw_image_check_mapping(0x0000, s, 2, 0x10000, 0x10000), FW_ERR_UNSUPPORTED); /* esp32: no map */
+    assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10001), FW_ERR_INVALID_ARG);
+    assert_int_equal(fw_image_seg_class(0x0D, 0x42800020), FW_SEG_DROM);   /* c6 unified bus */
+    assert_int_equal(fw_image_seg_class(0x0D, 0x42000020), FW_SEG_IROM);
+    assert_int_equal(fw_image_seg_class(0x0C, 0x3C000020), FW_SEG_DROM);   /* c2 */
+    assert_int_equal(fw_image_seg_class(0x0000, 0x3F400020), FW_SEG_UNKNOWN);
     assert_int_equal(fw_image_seg_class(5, 0), FW_SEG_PADDING);
     assert_int_equal(fw_image_seg_class(9, 0x42000020), FW_SEG_IROM);
     assert_int_equal(fw_image_seg_class(9, 0x3C030020), FW_SEG_DROM);
