@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/info_container.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
@@ -90,68 +91,11 @@ static const char *safe(const char *s, char *buf, size_t max)
 
 /* ---- encrypted container hook -------------------------------------------- */
 
-/* ESP encrypted image container (FORMATS §3.1-§3.3) via common/fw_enc_header.
- * The scheme is not recorded in the header; it is shown from the documented
- * display heuristic (288 zero bytes after the ECIES salt). Returns the exit code. */
+/* ESP encrypted image container (FORMATS §3.1): printed by the
+ * fw_enc_header based helper (cli/fwseal/info_container.c). */
 static int info_container(struct info *in, const uint8_t *hdr, size_t got)
 {
-    struct fw_enc_header h;
-    int rc = fw_enc_header_decode(hdr, got, &h);
-    int len_rc = rc ? rc : fw_enc_check_total_len(&h, in->file_size);
-    int scheme = rc ? 0 : (fw_enc_looks_like_ecies(&h) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072);
-    int strict = rc ? rc : fw_enc_header_check_strict(&h, scheme);
-    const char *why = rc == FW_ERR_TRUNCATED ? "encrypted image header truncated"
-                    : rc ? "malformed encrypted image header"
-                    : len_rc == FW_ERR_TRUNCATED ? "encrypted image shorter than its header says"
-                    : len_rc ? "encrypted image has bytes after its payload"
-                    : NULL;
-    FILE *f = stdout;
-    if (in->json) {
-        fprintf(f, "{\n  \"file\": ");
-        json_str(f, in->path);
-        fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_encrypted_image\",\n  \"valid\": %s,\n  \"error\": ",
-                (unsigned long long)in->file_size, why ? "false" : "true");
-        if (why) json_str(f, why); else fprintf(f, "null");
-        fprintf(f, ",\n  \"encrypted_header\": ");
-        if (rc) fprintf(f, "null");
-        else {
-            fprintf(f, "{\"magic\": %u, \"scheme_guess\": ", FW_ENC_MAGIC);
-            json_str(f, fw_enc_scheme_name(scheme));
-            fprintf(f, ", \"iv\": ");
-            json_hex(f, h.iv, FW_ENC_IV_SIZE);
-            fprintf(f, ", \"bin_size\": %u, \"tag\": ", h.bin_size);
-            json_hex(f, h.tag, FW_ENC_TAG_SIZE);
-            if (scheme == FW_ENC_SCHEME_ECIES_P256) {
-                fprintf(f, ", \"server_pub\": ");
-                json_hex(f, fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE);
-                fprintf(f, ", \"kdf_salt\": ");
-                json_hex(f, fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE);
-            }
-            fprintf(f, ", \"payload_length_matches\": %s, \"reserved_zero\": %s}", len_rc ? "false" : "true",
-                    strict ? "false" : "true");
-        }
-        fprintf(f, "\n}\n");
-    } else {
-        printf("File: %s (%llu bytes)\nFormat: ESP encrypted image (pre-encrypted OTA container)\n", in->path,
-               (unsigned long long)in->file_size);
-        if (!rc) {
-            printf("  magic:     0x%08x\n  scheme:    %s (guessed from the key area)\n  iv:        ", FW_ENC_MAGIC,
-                   fw_enc_scheme_name(scheme));
-            cli_print_hex(stdout, h.iv, FW_ENC_IV_SIZE);
-            printf("\n  bin_size:  %u (%s)\n  tag:       ", h.bin_size, len_rc ? "does NOT match the file" : "matches the file");
-            cli_print_hex(stdout, h.tag, FW_ENC_TAG_SIZE);
-            if (scheme == FW_ENC_SCHEME_ECIES_P256) {
-                printf("\n  server_pub: ");
-                cli_print_hex(stdout, fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE);
-                printf("\n  kdf_salt:  ");
-                cli_print_hex(stdout, fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE);
-            }
-            printf("\n  reserved:  %s\n", strict ? "NOT all zero" : "zero");
-        }
-        printf("Result: %s%s\n", why ? "INVALID: " : "well-formed container (payload authenticity needs the key: fwseal decrypt)", why ? why : "");
-    }
-    if (why) return cli_err(EXIT_REJECT, "%s: %s", in->path, why);
-    return 0;
+    return info_enc_container(in->path, in->file_size, hdr, got, in->json);
 }
 
 /* ---- signature blocks ------------------------------------------------------ */
