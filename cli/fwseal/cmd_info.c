@@ -15,14 +15,12 @@
 #include "cli/fwseal/info_container.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
-#include "fw_crc32.h"
+#include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
+#include "fw_sbv2.h"
 
 #define CHUNK (64u * 1024u)
-#define SIG_BLOCK_LEN 1216u
-#define SIG_BLOCKS 3u
-#define ENC_MAGIC 0x0788B6CFu
 
 struct info {
     const char *path;
@@ -46,7 +44,8 @@ static void usage(FILE *f)
             "secure_version, ...), and - when a Secure Boot V2 signature sector sits at\n"
             "S = ALIGN_UP(image length, 4096) - each signature block (scheme, CRC, key digest,\n"
             "whether its image digest matches). An ESP encrypted image (magic CF B6 88 07)\n"
-            "is recognised and its header printed.\n"
+            "is recognised and its header printed. info checks structure and hashes only;\n"
+            "signatures are checked by `fwseal verify`.\n"
             "\n"
             "options:\n"
             "  --json      machine-readable report on stdout\n"
@@ -101,37 +100,43 @@ static int info_container(struct info *in, const uint8_t *hdr, size_t got)
 
 /* ---- signature blocks ------------------------------------------------------ */
 
-/* One block of the SBv2 sector (§2.3-§2.6). Local decoder until common/fw_sbv2
- * (branch `sign`) is merged; keep it to these facts. */
+/* One block of the SBv2 sector, through common/fw_sbv2 (§2.3-§2.7). */
 struct sig_view {
     int erased;
-    int magic_ok;
-    const char *scheme;
-    int crc_ok;
-    size_t key_off, key_len, digest_len;
+    int status;                 /* fw_sbv2_block_check(): FW_OK = valid block */
+    enum fw_sbv2_scheme scheme;
+    size_t key_len, digest_len;
     uint8_t key_digest[32];
     int digest_matches;
 };
 
+static const char *status_text(int st)
+{
+    switch (st) {
+    case FW_OK:              return "valid";
+    case FW_ERR_MAGIC:       return "bad magic";
+    case FW_ERR_CRC:         return "CRC INVALID";
+    case FW_ERR_UNSUPPORTED: return "unknown version/curve";
+    default:                 return fw_strerror(st);
+    }
+}
+
 static void view_block(const uint8_t *b, const uint8_t signed_digest[32], struct sig_view *v)
 {
     memset(v, 0, sizeof *v);
-    v->scheme = "unknown";
     size_t i = 0;
-    while (i < SIG_BLOCK_LEN && b[i] == 0xFF) i++;
-    if (i == SIG_BLOCK_LEN) { v->erased = 1; return; }
-    v->magic_ok = b[0] == 0xE7;
-    v->crc_ok = fw_crc32_std(b, 1196) == fw_dec32le(b + 1196);
-    if (b[1] == 0x02) { v->scheme = "RSA-3072"; v->key_off = 36; v->key_len = 776; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[36] == 2) { v->scheme = "ECDSA-P256"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[36] == 1) { v->scheme = "ECDSA-P192"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[52] == 3) { v->scheme = "ECDSA-P384"; v->key_off = 52; v->key_len = 97; v->digest_len = 48; }
-    if (v->key_len) {
+    while (i < FW_SBV2_BLOCK_SIZE && b[i] == 0xFF) i++;
+    if (i == FW_SBV2_BLOCK_SIZE) { v->erased = 1; return; }
+    v->status = fw_sbv2_block_check(b, FW_SBV2_SCHEME_NONE);
+    v->scheme = fw_sbv2_block_scheme(b);
+    v->digest_len = fw_sbv2_digest_len(v->scheme);
+    size_t off;
+    if (fw_sbv2_key_region(b, &off, &v->key_len) == FW_OK) {
         unsigned ml;
-        EVP_Digest(b + v->key_off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL);
-    }
-    /* P-384 signs a SHA-384 digest we do not compute here */
-    v->digest_matches = v->digest_len == 32 && !memcmp(b + 4, signed_digest, 32);
+        if (!EVP_Digest(b + off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL)) v->key_len = 0;
+    } else v->key_len = 0;
+    /* P-384 signs a SHA-384 digest, which info does not compute */
+    v->digest_matches = v->digest_len == 32 && fw_ct_equal(b + FW_SBV2_OFF_DIGEST, signed_digest, 32);
 }
 
 static int sector_present(const struct info *in)
@@ -154,11 +159,11 @@ static void print_sig_text(const struct info *in)
            (unsigned long long)p->sig_off);
     cli_print_hex(stdout, in->sha_signed, 32);
     printf(")\n");
-    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
-        view_block(in->sector + i * SIG_BLOCK_LEN, in->sha_signed, &v);
+        view_block(in->sector + i * FW_SBV2_BLOCK_SIZE, in->sha_signed, &v);
         if (v.erased) { printf("  block %u: empty (erased)\n", i); continue; }
-        printf("  block %u: %s, magic %s, CRC %s", i, v.scheme, v.magic_ok ? "ok" : "BAD", v.crc_ok ? "valid" : "INVALID");
+        printf("  block %u: %s, %s", i, fw_sbv2_scheme_name(v.scheme), status_text(v.status));
         if (v.key_len) {
             printf(", key digest ");
             cli_print_hex(stdout, v.key_digest, 32);
@@ -177,15 +182,17 @@ static void print_sig_json(const struct info *in, FILE *f)
     fprintf(f, "{\n    \"offset\": %llu,\n    \"signed_sha256\": ", (unsigned long long)in->p.sig_off);
     json_hex(f, in->sha_signed, 32);
     fprintf(f, ",\n    \"blocks\": [");
-    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
-        const uint8_t *b = in->sector + i * SIG_BLOCK_LEN;
+        const uint8_t *b = in->sector + i * FW_SBV2_BLOCK_SIZE;
         view_block(b, in->sha_signed, &v);
         fprintf(f, "%s\n      {\"index\": %u, \"erased\": %s", i ? "," : "", i, v.erased ? "true" : "false");
         if (!v.erased) {
-            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", v.magic_ok ? "true" : "false", b[1]);
-            json_str(f, v.scheme);
-            fprintf(f, ", \"crc_valid\": %s", v.crc_ok ? "true" : "false");
+            fprintf(f, ", \"valid\": %s, \"status\": ", v.status == FW_OK ? "true" : "false");
+            json_str(f, status_text(v.status));
+            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", b[0] == FW_SBV2_MAGIC ? "true" : "false", b[1]);
+            json_str(f, fw_sbv2_scheme_name(v.scheme));
+            fprintf(f, ", \"crc_valid\": %s", fw_sbv2_block_crc(b) == fw_dec32le(b + FW_SBV2_OFF_CRC) ? "true" : "false");
             if (v.key_len) {
                 fprintf(f, ", \"key_digest\": ");
                 json_hex(f, v.key_digest, 32);
@@ -442,7 +449,7 @@ static int run_info(int argc, char **argv)
     static uint8_t head[512];
     size_t got = fread(head, 1, sizeof head, f);
     int rc;
-    if (got >= 4 && fw_dec32le(head) == ENC_MAGIC) {
+    if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
     } else {
         rc = stream_image(&in, f, head, got);

@@ -46,7 +46,7 @@ static void help(FILE *f)
             "image.structure, image.checksum, image.sha256, image.app_desc,\n"
             "image.sector_offset, image.chip, image.secure_version, sector.blocks,\n"
             "sector.padding, blockN.format, blockN.image_digest, blockN.key_trusted,\n"
-            "blockN.key_revoked, blockN.signature (N = 0..2), signature.trusted,\n"
+            "blockN.key_revoked, blockN.signature, blockN.chip (N = 0..2), signature.trusted,\n"
             "trust.anchor. Block checks are not required individually: one block that\n"
             "passes all of them suffices (signature.trusted).\n"
             "\nexamples:\n"
