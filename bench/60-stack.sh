@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench part: worst-case stack of the device paths, from GCC's call-graph
+# bench part: worst-case stack (and peak heap) of the device paths, from GCC's call-graph
 # info (-fcallgraph-info=su: per-function frame sizes + call edges) of every
 # device/, boot/ and common/ module compiled for a Cortex-M4 (-Os), the same
 # build as 50-size.sh. For each path (OTA, NVS, boot) the deepest chain from
@@ -64,7 +64,8 @@ def worst(f, stack=()):
 name = lambda t: t.split(":")[-1]
 paths = [("OTA path", r"^(fwd_ota_|fwd_decrypt_|fwd_http_|fwd_update_|fwd_verify_)"),
          ("OTA path without HTTPS", r"^(fwd_ota_|fwd_decrypt_|fwd_update_|fwd_verify_)"),
-         ("NVS path", r"^fwd_nvs_"), ("boot path", r"^fwb_")]
+         ("NVS path", r"^(fwd_nvs_|fw_nvs_(mount|open|set_|get_|commit|erase_|iter_|stats|find))"),
+         ("boot path", r"^fwb_")]
 for label, rx in paths:
     entries = [f for f in frame if re.match(rx, f)]  # public (non-static) functions only
     if not entries:
@@ -80,3 +81,22 @@ for label, rx in paths:
     print(f"BENCH\tstack (cortex-m4 -Os)\t{label} worst case\t{b}\tbytes\t-\t-\t{note}")
     print(f"BENCH\tstack (cortex-m4 -Os)\t{label} entry points\t{len(entries)}\tfunctions\t-\t-\tdeepest: {name(f)}")
 PY
+
+# Peak heap (build/tools/heapmeter interposes the allocator) of the same
+# paths, on the host simulator, with images made by the real CLI.
+build=${FWSEAL_BUILD:-$root/build}
+if [ -x "$build/tools/heapmeter" ] && [ -x "$build/bin/fwseal" ]; then
+  H=$tmp/heap; mkdir -p "$H"; F=$build/bin/fwseal
+  if "$F" keygen rsa3072 -o "$H/s.pem" --pub "$H/s_pub.pem" >/dev/null 2>&1 &&
+     "$F" keygen rsa3072 -o "$H/e.pem" --pub "$H/e_pub.pem" >/dev/null 2>&1 &&
+     "$F" digest "$H/s_pub.pem" -o "$H/d.bin" >/dev/null 2>&1 &&
+     "$F" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project heap --size 256K -o "$H/1.bin" >/dev/null 2>&1 &&
+     "$F" mkimage --chip esp32c3 --version 2.0.0 --secure-version 1 --project heap --size 256K -o "$H/2.bin" >/dev/null 2>&1 &&
+     "$F" sign --key "$H/s.pem" "$H/1.bin" -o "$H/1.s" >/dev/null 2>&1 &&
+     "$F" sign --key "$H/s.pem" "$H/2.bin" -o "$H/2.s" >/dev/null 2>&1 &&
+     "$F" encrypt --pubkey "$H/e_pub.pem" "$H/2.s" -o "$H/2.e" >/dev/null 2>&1; then
+    "$build/tools/heapmeter" "$H/1.s" "$H/2.s" "$H/2.e" "$H/e.pem" "$H/d.bin"
+  else
+    echo "60-stack: could not make the heap-meter images" >&2
+  fi
+fi

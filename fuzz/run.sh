@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # fwseal fuzz runner (make fuzz). Usage:
 #   fuzz/run.sh SECONDS [TARGET...]      fuzz each target SECONDS seconds
-#   FUZZ_RUNS=N fuzz/run.sh 0 [TARGET]   fuzz each target for N executions instead
+#   FUZZ_RUNS=N fuzz/run.sh S [TARGET]   fuzz each target for N executions instead
+#                                        (capped at S seconds if S > 0)
 #   FUZZ_REPLAY_ONLY=1 fuzz/run.sh 0     only replay seeds and regression inputs
 #
 # For every built harness build/fuzz/fuzz_<target>:
@@ -17,6 +18,7 @@
 #   FUZZ-SEEDS: GLOB...   seed files from the shared vectors
 #   FUZZ-SEED-PREFIX: HEX bytes put before each vector seed (for harnesses
 #                         whose first input bytes are options, not data)
+#   FUZZ-ARGS: ARGS       extra libFuzzer arguments (e.g. -close_fd_mask=3)
 #   FUZZ-SEED-TAIL: N     take the last N bytes of each vector seed (e.g. the
 #                         signature sector of a signed image), not the first
 # Exit status: 0 if no target crashed and every regression input passed.
@@ -52,6 +54,7 @@ for t in "${targets[@]}"; do
     echo "fuzz: $bin not built (make fuzz-build)" >&2; bad=1; rows+=("$t	-	build-missing	-"); continue
   fi
   maxlen=$(opt "$src" FUZZ-MAX-LEN); maxlen=${maxlen:-4096}
+  read -r -a extra <<<"$(opt "$src" FUZZ-ARGS)"
   work=$build/fuzz/corpus/$t art=$build/fuzz/artifacts/$t seeds=$build/fuzz/seeds/$t
   mkdir -p "$work" "$art" "$seeds"
   rm -f "$art"/crash-* "$art"/leak-* "$art"/timeout-* "$art"/oom-*
@@ -72,7 +75,7 @@ for t in "${targets[@]}"; do
       [ -f "$f" ] || continue
       case "$f" in *.txt|*.md) continue ;; esac
       reg=$((reg + 1))
-      if ! "$bin" -max_len="$maxlen" "$f" >"$art/replay.log" 2>&1; then
+      if ! "$bin" "${extra[@]}" -max_len="$maxlen" "$f" >"$art/replay.log" 2>&1; then
         regfail=$((regfail + 1)); echo "fuzz: $t: regression input fails: $f" >&2
         grep -E 'ERROR|runtime error|#[0-9]+ 0x' "$art/replay.log" | head -8 | sed 's/^/    /' >&2
       fi
@@ -83,12 +86,13 @@ for t in "${targets[@]}"; do
   # 2. fuzz (or, with FUZZ_REPLAY_ONLY, run the seed corpus once).
   log=$art/fuzz.log
   if [ "$replay_only" = 1 ]; then
-    "$bin" -max_len="$maxlen" -runs=0 -timeout=10 "$seeds" >"$log" 2>&1
+    "$bin" "${extra[@]}" -max_len="$maxlen" -runs=0 -timeout=10 "$seeds" >"$log" 2>&1
   elif [ -n "$runs" ]; then
-    "$bin" -max_len="$maxlen" -runs="$runs" -timeout=10 -print_final_stats=1 \
+    cap=(); [ "$secs" -gt 0 ] 2>/dev/null && cap=(-max_total_time="$secs")
+    "$bin" "${extra[@]}" "${cap[@]}" -max_len="$maxlen" -runs="$runs" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$art/" "$work" "$seeds" >"$log" 2>&1
   else
-    "$bin" -max_len="$maxlen" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
+    "$bin" "${extra[@]}" -max_len="$maxlen" -max_total_time="$secs" -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$art/" "$work" "$seeds" >"$log" 2>&1
   fi
   rc=$?

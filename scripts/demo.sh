@@ -84,7 +84,7 @@ print_summary() {
   python3 - "${summary[@]}" <<'PY'
 import sys
 rows = [r.split("\t") for r in sys.argv[1:]]
-hdr = ["attempted", "device did", "why", ""]
+hdr = ["attempted", "device did", "why", "result"]
 w = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(hdr)]
 fmt = lambda r: "  " + " | ".join(c.ljust(w[i]) for i, c in enumerate(r))
 print(fmt(hdr)); print("  " + "-+-".join("-" * x for x in w))
@@ -101,34 +101,12 @@ exit_demo() {
   exit 1
 }
 
-# boot_json NAME: run the bootloader, leave its JSON in $W/log/NAME.out; echo "label version state".
+# boot_info NAME: run the bootloader (its JSON kept in $W/log/NAME.out);
+# echo "exit label version state efuse_secure_version".
 boot_info() {
   run "$1" "$FWDEV" boot "$DEV" --json
-  local rc=$?
-  local f=$W/log/$1.out
-  echo "$rc $(jget "$f" label) $(jget "$f" version) $(jget "$f" ota_state)"
-}
-efuse_secver() {
-  run status "$FWDEV" status "$DEV" --json >/dev/null
-  python3 - "$W/log/status.out" <<'PY'
-import json, sys
-def find(o, pred, path=""):
-    if isinstance(o, dict):
-        for k, v in o.items():
-            p = path + "/" + k
-            if pred(p, v): return v
-            r = find(v, pred, p)
-            if r is not None: return r
-    elif isinstance(o, list):
-        for i, v in enumerate(o):
-            r = find(v, pred, path + "/%d" % i)
-            if r is not None: return r
-    return None
-try: doc = json.load(open(sys.argv[1]))
-except Exception: print(""); sys.exit(0)
-v = find(doc, lambda p, v: "efuse" in p.lower() and p.endswith("secure_version") and isinstance(v, int))
-print("" if v is None else v)
-PY
+  local rc=$? f=$W/log/$1.out
+  echo "$rc $(jget "$f" booted) $(jget "$f" version) $(jget "$f" ota_state) $(jget "$f" efuse_secure_version)"
 }
 
 [ -x "$FWSEAL" ] && [ -x "$FWDEV" ] || { echo "demo: build first (make all): $FWSEAL, $FWDEV" >&2; exit 3; }
@@ -175,7 +153,7 @@ must init     "$FWDEV" init "$DEV" --partitions partitions.csv --flash-size 4MB 
                 --decrypt-key enc.pem --nvs-keys nvs_keys.bin
 must flash-f  "$FWDEV" flash "$DEV" --partition factory app_v1.signed.bin
 must flash-n  "$FWDEV" flash "$DEV" --partition fctry fctry.bin
-read -r rc label ver state < <(boot_info boot1)
+read -r rc label ver state sv < <(boot_info boot1)
 if [ "$rc" = 0 ] && [ "$label" = factory ] && [ "$ver" = 1.0.0 ]; then
   good "bootloader verified and booted factory app $ver"
   record "provision + first boot" "booted factory v1.0.0" "signature verifies against the eFuse key digest" ok
@@ -252,17 +230,17 @@ good "nginx (PID $NGINX_PID) serving https://localhost:$port/"
 url=https://localhost:$port
 if "$FWDEV" ota "$DEV" "$url/app_v2.enc.bin" --ca ca.pem 2>"$W/log/ota-v2.err" | sed 's/^/      | /'; [ "${PIPESTATUS[0]}" = 0 ]; then
   good "downloaded, decrypted on the fly, written through flash encryption, signature re-verified, boot slot switched"
-  read -r rc label ver state < <(boot_info boot2)
+  read -r rc label ver state sv < <(boot_info boot2)
   if [ "$rc" = 0 ] && [ "$ver" = 2.0.0 ]; then
     good "rebooted into $label v$ver, state $state (pending verify until the app confirms)"
     say "app self-test: NVS still readable, version as expected …"
     if run nvs-get2 "$FWDEV" nvs "$DEV" --partition fctry get factory serial && run confirm2 "$FWDEV" confirm "$DEV"; then
-      sv=$(efuse_secver)
-      if [ "$sv" = 2 ]; then
+      read -r rc label ver state sv < <(boot_info boot2b)
+      if [ "$sv" = 2 ] && [ "$state" = VALID ] && [ "$ver" = 2.0.0 ]; then
         good "self-test passed, confirmed (VALID), eFuse secure_version burned to $sv"
         record "HTTPS OTA to v2" "booted v2, confirmed" "tag + signature OK; self-test passed; secure_version 1→2" ok
       else
-        bad "after confirm, eFuse secure_version is '$sv', expected 2"
+        bad "after confirm: $label v$ver state '$state', eFuse secure_version '$sv' (expected VALID, 2)"
         record "HTTPS OTA to v2" "booted v2, confirmed" "secure_version not burned ('$sv')" FAIL
       fi
     else
@@ -290,8 +268,8 @@ attack() { # attack NAME FILE WHAT
   run "ota-$name" "$FWDEV" ota "$DEV" "$url/$file" --ca ca.pem
   rc=$?
   local why; why=$(tail -1 "$W/log/ota-$name.err" | sed 's/^fwseal-device: //' | cut -c1-70)
-  local r l v s
-  read -r r l v s < <(boot_info "boot-$name")
+  local r l v s e
+  read -r r l v s e < <(boot_info "boot-$name")
   if [ "$rc" = 1 ] && [ "$r" = 0 ] && [ "$v" = 2.0.0 ]; then
     good "$what refused (exit 1: $why); device still boots v$v"
     record "$what" "refused, kept v2.0.0" "$why" ok
@@ -309,10 +287,10 @@ must mk-v3   "$FWSEAL" mkimage --chip esp32c3 --version 3.0.0 --secure-version 2
 must sign-v3 "$FWSEAL" sign --key sign.pem app_v3.bin -o app_v3.signed.bin
 must enc-v3  "$FWSEAL" encrypt --pubkey enc_pub.pem app_v3.signed.bin -o www/app_v3.enc.bin
 if run ota-v3 "$FWDEV" ota "$DEV" "$url/app_v3.enc.bin" --ca ca.pem; then
-  read -r rc label ver state < <(boot_info boot3)
+  read -r rc label ver state sv < <(boot_info boot3)
   if [ "$rc" = 0 ] && [ "$ver" = 3.0.0 ]; then
     good "booted $label v$ver ($state); self-test \"fails\": the app does not confirm and reboots"
-    read -r rc label ver state < <(boot_info boot4)
+    read -r rc label ver state sv < <(boot_info boot4)
     if [ "$rc" = 0 ] && [ "$ver" = 2.0.0 ]; then
       good "next boot: v3 marked ABORTED, rolled back to $label v$ver"
       record "OTA to v3 (self-test fails)" "booted v3 once, rolled back to v2" "v3 never confirmed: PENDING_VERIFY → ABORTED" ok
@@ -328,8 +306,7 @@ else
   bad "v3 OTA failed: $(tail -1 "$W/log/ota-v3.err")"
   record "OTA to v3 (self-test fails)" "OTA failed" "$(tail -1 "$W/log/ota-v3.err")" FAIL
 fi
-sv=$(efuse_secver)
-if [ "$sv" = 2 ]; then good "eFuse secure_version still 2 (only a confirmed image burns it)"; else bad "eFuse secure_version '$sv', expected 2"; fi
+if [ "${sv:-}" = 2 ]; then good "eFuse secure_version still 2 (only a confirmed image burns it)"; else bad "eFuse secure_version '$sv', expected 2"; fi
 
 cleanup_nginx_pid=$NGINX_PID
 kill "$NGINX_PID" 2>/dev/null
