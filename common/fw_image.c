@@ -217,6 +217,15 @@ int fw_app_desc_encode(const struct fw_app_desc *d, uint8_t b[FW_APP_DESC_LEN])
     return FW_OK;
 }
 
+int fw_image_peek_secure_version(const uint8_t *img, size_t len, uint32_t *secure_version)
+{
+    if (!img || !secure_version) return FW_ERR_INVALID_ARG;
+    if (len < FW_APP_DESC_OFFSET + 8) return FW_ERR_TRUNCATED;
+    if (img[0] != FW_IMAGE_MAGIC || fw_dec32le(img + FW_APP_DESC_OFFSET) != FW_APP_DESC_MAGIC) return FW_ERR_MAGIC;
+    *secure_version = fw_dec32le(img + FW_APP_DESC_OFFSET + 4);
+    return FW_OK;
+}
+
 uint32_t fw_app_desc_mmu_page(const struct fw_app_desc *d)
 {
     /* chips with configurable MMU use 8..64 KiB pages */

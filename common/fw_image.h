@@ -119,6 +119,11 @@ struct fw_app_desc {
 void fw_app_desc_decode(const uint8_t b[FW_APP_DESC_LEN], struct fw_app_desc *d);
 /* Encode; FW_ERR_RANGE if a string does not fit its field with its NUL. */
 int fw_app_desc_encode(const struct fw_app_desc *d, uint8_t b[FW_APP_DESC_LEN]);
+/* secure_version straight from the first bytes of an image (what the
+ * bootloader reads for anti-rollback: the first 8 bytes of segment 0 data at
+ * image offset 0x20, §1.7). Needs len >= 0x28; checks the image magic and the
+ * descriptor magic. FW_ERR_TRUNCATED / FW_ERR_MAGIC otherwise. */
+int fw_image_peek_secure_version(const uint8_t *img, size_t len, uint32_t *secure_version);
 /* MMU page size in bytes from the descriptor (64 KiB when unset/out of range). */
 uint32_t fw_app_desc_mmu_page(const struct fw_app_desc *d);
 

@@ -263,7 +263,7 @@ static int put_blob(struct gen *g, uint8_t ns, const char *key, const uint8_t *d
 }
 
 /* Parse an integer of a primitive type (decimal or 0x hex, optional sign). */
-static int parse_int(const char *s, uint8_t type, uint64_t *out)
+int fw_nvs_parse_int(const char *s, uint8_t type, uint64_t *out)
 {
     int neg = 0;
     while (*s == ' ' || *s == '\t') s++;
@@ -347,7 +347,7 @@ static int do_row(struct gen *g, char *f[4], const struct fw_nvs_gen_loader *ld)
     int t = enc_type(enc);
     if (t > 0 && !is_file) {
         uint64_t v;
-        if (parse_int(val, (uint8_t)t, &v)) return gerr(g, FW_ERR_RANGE, "'%s' is not a valid %s", val, enc);
+        if (fw_nvs_parse_int(val, (uint8_t)t, &v)) return gerr(g, FW_ERR_RANGE, "'%s' is not a valid %s", val, enc);
         return put_primitive(g, ns, (uint8_t)t, key, v);
     }
     if (t > 0) return gerr(g, FW_ERR_FORMAT, "file rows need string, hex2bin, base64 or binary");

@@ -38,6 +38,10 @@ int fw_nvs_gen_csv(const char *csv, size_t csv_len, uint8_t *out, size_t out_siz
                    const struct fw_nvs_gen_loader *ld, const struct fw_nvs_crypt *crypt,
                    char *err, size_t errlen);
 
+/* Integer of a primitive NVS type (decimal or 0x hex, optional sign, range
+ * checked; signed values two's complement): 0 or -1. */
+int fw_nvs_parse_int(const char *s, uint8_t type, uint64_t *out);
+
 /* Decoders shared with the CLIs. Return decoded length or -1 on bad input. */
 long fw_nvs_hex_decode(const char *s, size_t n, uint8_t *out, size_t max);
 long fw_nvs_b64_decode(const char *s, size_t n, uint8_t *out, size_t max);

@@ -889,6 +889,13 @@ int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_ha
     return FW_OK;
 }
 
+int fw_nvs_open_index(struct fw_nvs_store *s, uint8_t ns, int rw, struct fw_nvs_handle *h)
+{
+    if (!s || !h || ns == 0 || ns > FW_NVS_MAX_NS) return FW_ERR_INVALID_ARG;
+    *h = (struct fw_nvs_handle){ s, ns, (uint8_t)(rw != 0) };
+    return check_handle(h, rw, NULL);
+}
+
 int fw_nvs_set_int(struct fw_nvs_handle *h, const char *key, uint8_t type, uint64_t v)
 {
     int rc = check_handle(h, 1, key);

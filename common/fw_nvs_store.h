@@ -117,6 +117,10 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
  * namespaces" beyond 254); read-only open of a missing one: FW_ERR_NOT_FOUND. */
 int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_handle *h);
 
+/* Handle on a namespace index as found by iteration (its namespace entry may
+ * be missing in a damaged image). ns 1..254. */
+int fw_nvs_open_index(struct fw_nvs_store *s, uint8_t ns, int rw, struct fw_nvs_handle *h);
+
 /* Integers: type is FW_NVS_U8..FW_NVS_I64; the value is stored in the low
  * bytes (signed values two's complement). get requires the same type. */
 int fw_nvs_set_int(struct fw_nvs_handle *h, const char *key, uint8_t type, uint64_t v);

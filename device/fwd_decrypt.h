@@ -18,9 +18,10 @@
  * Plaintext is RELEASED BEFORE the tag is checked (that is the container's
  * design): the sink must treat it as untrusted until finish returns 0.
  *
- * Memory: the caller owns struct fwd_decrypt (sizeof ~1.5 KiB on 64-bit:
- * 512-byte header buffer, 512-byte output buffer, 16-byte block cache, the
- * mbedTLS GCM context). fwd_decrypt_feed() never allocates. mbedTLS itself
+ * Memory: the caller owns struct fwd_decrypt (3096 bytes on x86-64: 512-byte
+ * header buffer, FWD_DECRYPT_OUT_SIZE (2 KiB) output buffer, 16-byte block
+ * cache, the 424-byte mbedTLS GCM context). The output size trades RAM for
+ * fewer, larger flash writes downstream. fwd_decrypt_feed() never allocates. mbedTLS itself
  * allocates once when the header completes (the AES key schedule inside the
  * GCM cipher layer, freed by finish/abort) and transiently during the RSA or
  * ECDH operation (bignum temporaries, freed before feed returns). The key
@@ -40,7 +41,7 @@
 #include "device/fwd_hal.h"
 
 #define FWD_DECRYPT_HEADER_SIZE 512u
-#define FWD_DECRYPT_OUT_SIZE    512u  /* plaintext handed to the sink per call, at most */
+#define FWD_DECRYPT_OUT_SIZE    2048u /* plaintext handed to the sink per call, at most */
 
 enum fwd_decrypt_scheme { FWD_DECRYPT_RSA3072 = 1, FWD_DECRYPT_ECIES_P256 = 2 };
 

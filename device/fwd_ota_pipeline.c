@@ -76,7 +76,12 @@ static int early_checks(struct fwd_ota_pipeline *p)
     if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
         return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
-    if (p->app.chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
+    const struct fwd_app_info *a = &p->app;
+    uint16_t rev = dev->efuse.chip_rev;
+    if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
+    /* Same rule as the image verifier (fw_image_check_chip): 0 / 0xFFFF max = no limit. */
+    if (rev < a->min_chip_rev || (a->max_chip_rev != 0 && a->max_chip_rev != 0xFFFF && rev > a->max_chip_rev))
+        return fail(p, FW_ERR_CHIP, "image does not support this chip revision");
     if (p->app.secure_version < fwd_efuse_secure_version(&dev->efuse))
         return fail(p, FW_ERR_ROLLBACK, "secure_version below the eFuse anti-rollback value (downgrade)");
     if (!p->cfg.allow_same_version && same_version_as(p, fwd_ota_get_running_partition(dev)))
@@ -90,7 +95,9 @@ static int early_checks(struct fwd_ota_pipeline *p)
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
     int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
-    if (rc != FW_OK) return fail(p, rc, "cannot start writing the OTA slot");
+    if (rc != FW_OK)
+        return fail(p, rc, rc == FW_ERR_STATE ? "cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY)"
+                                              : "cannot start writing the OTA slot");
     p->began = 1;
     return FW_OK;
 }
@@ -116,11 +123,21 @@ static int ota_write(struct fwd_ota_pipeline *p, const uint8_t *d, size_t n)
     return FW_OK;
 }
 
+/* HEADER_VERIFIED once, before any plaintext event of the same feed call. */
+static void announce_header(struct fwd_ota_pipeline *p)
+{
+    if (p->mode != 1 || p->header_announced || !fwd_decrypt_header_done(&p->dec)) return;
+    p->header_announced = 1;
+    p->total = fwd_decrypt_bin_size(&p->dec);
+    emit_simple(p, FWD_OTA_EV_HEADER_VERIFIED);
+}
+
 /* Plaintext sink: buffer the first bytes for the early checks, then write. */
 static int plain_sink(void *ctx, const uint8_t *d, size_t n)
 {
     struct fwd_ota_pipeline *p = ctx;
     if (p->state) return p->err ? p->err : FW_ERR_STATE;
+    announce_header(p);
     if (!p->began) {
         size_t take = sizeof p->early - p->early_len;
         if (take > n) take = n;
@@ -185,11 +202,7 @@ int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_
         rc = plain_sink(p, data, n);
     } else {
         rc = fwd_decrypt_feed(&p->dec, data, n);
-        if (rc == FW_OK && !p->header_announced && fwd_decrypt_header_done(&p->dec)) {
-            p->header_announced = 1;
-            p->total = fwd_decrypt_bin_size(&p->dec);
-            emit_simple(p, FWD_OTA_EV_HEADER_VERIFIED);
-        }
+        if (rc == FW_OK) announce_header(p);
         if (rc != FW_OK && p->state >= 0) rc = fail(p, rc, decrypt_reason(rc)); /* decryptor's own error */
     }
     if (rc == FW_OK) p->in_bytes += n;

@@ -102,7 +102,7 @@ int fwh_encimg_enc_begin(struct fwh_encimg_enc *e, EVP_PKEY *pub)
     if (rc != FW_OK) return rc;
     if (RAND_bytes(iv, sizeof iv) != 1) return FW_ERR_CRYPTO;
     if (scheme == FW_ENC_SCHEME_RSA3072) {
-        rc = RAND_bytes(key, sizeof key) == 1 ? rsa_wrap(pub, key, area) : FW_ERR_CRYPTO;
+        rc = RAND_priv_bytes(key, sizeof key) == 1 ? rsa_wrap(pub, key, area) : FW_ERR_CRYPTO;
         if (rc == FW_OK) fw_enc_header_init_rsa(&e->hdr, area, iv, 0);
     } else {
         rc = ecies_wrap(pub, key, area, area + 64);
@@ -239,7 +239,7 @@ static int rsa_unwrap(EVP_PKEY *priv, const uint8_t wrapped[384], uint8_t key[32
 {
     uint8_t out[512], fallback[32];
     size_t len = sizeof out;
-    if (RAND_bytes(fallback, sizeof fallback) != 1) return FW_ERR_CRYPTO;
+    if (RAND_priv_bytes(fallback, sizeof fallback) != 1) return FW_ERR_CRYPTO;
     memset(out, 0, sizeof out);
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, priv, NULL);
     if (!ctx || EVP_PKEY_decrypt_init(ctx) <= 0 || EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_PADDING) <= 0) {
@@ -409,4 +409,31 @@ int fwh_encimg_decrypt_stream(const struct fwh_encimg_key *k, FILE *in, fwh_sink
     OPENSSL_cleanse(buf, 2 * (size_t)FWH_ENCIMG_CHUNK);
     free(buf);
     return rc;
+}
+
+int fwh_encimg_inspect(FILE *in, struct fwh_encimg_info *ci, char *why, size_t whylen)
+{
+    uint8_t buf[4096];
+    memset(ci, 0, sizeof *ci);
+    size_t n = fread(buf, 1, FW_ENC_HEADER_SIZE, in);
+    ci->total = n;
+    if (n < FW_ENC_HEADER_SIZE && ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    int rc = fw_enc_header_decode(buf, n, &ci->h);
+    if (rc == FW_ERR_MAGIC) return say(why, whylen, rc, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
+    if (rc != FW_OK) return say(why, whylen, rc, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
+    ci->header_ok = 1;
+    ci->scheme_guess = fw_enc_looks_like_ecies(&ci->h) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072;
+    ci->reserved_ok = fw_enc_header_check_strict(&ci->h, ci->scheme_guess) == FW_OK;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) ci->total += n;
+    if (ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    rc = fw_enc_check_total_len(&ci->h, ci->total);
+    ci->length_ok = rc == FW_OK;
+    if (rc == FW_ERR_TRUNCATED)
+        return say(why, whylen, rc, "truncated body: %llu of %u ciphertext bytes (header bin_size)",
+                   (unsigned long long)(ci->total - FW_ENC_HEADER_SIZE), ci->h.bin_size);
+    if (rc != FW_OK)
+        return say(why, whylen, rc, "%llu trailing bytes after the %u-byte body (header bin_size)",
+                   (unsigned long long)(ci->total - FW_ENC_HEADER_SIZE - ci->h.bin_size), ci->h.bin_size);
+    if (!ci->reserved_ok) return say(why, whylen, FW_ERR_FORMAT, "reserved header bytes 424..511 are not zero");
+    return FW_OK;
 }

@@ -89,4 +89,19 @@ void fwh_encimg_dec_free(struct fwh_encimg_dec *d);
 int fwh_encimg_decrypt_stream(const struct fwh_encimg_key *k, FILE *in, fwh_sink_fn sink, void *arg,
                               struct fw_enc_header *h, char *why, size_t whylen);
 
+/* --- header-only inspection (fwseal info, fwseal verify without a key) --- */
+struct fwh_encimg_info {
+    struct fw_enc_header h;
+    int header_ok;     /* 512 bytes with the right magic were decoded into h */
+    int scheme_guess;  /* FW_ENC_SCHEME_*: ECIES if bytes 100..387 are zero */
+    uint64_t total;    /* bytes in the stream */
+    int length_ok;     /* total == 512 + bin_size */
+    int reserved_ok;   /* strict check for the guessed scheme */
+};
+/* Read the whole stream (the body is only counted, not decrypted).
+ * FW_OK only if all checks pass; otherwise the first failure with a reason
+ * in why (FW_ERR_MAGIC, FW_ERR_TRUNCATED, FW_ERR_FORMAT, FW_ERR_IO). The
+ * info is filled as far as it could be. */
+int fwh_encimg_inspect(FILE *in, struct fwh_encimg_info *ci, char *why, size_t whylen);
+
 #endif

@@ -146,8 +146,12 @@ static int esp32_row_key(struct fwh_flashenc *f, uint32_t r)
         if (r & (1u << b))
             for (unsigned i = 0; i < 32; i++) k[i] ^= f->bitmask[b][i];
     /* The "encrypt" direction is the AES decryption primitive (§4.5). */
-    int ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, k, NULL, !f->encrypt) > 0 &&
+    int ok;
+    if (f->row == UINT32_MAX) /* first row: set the cipher up once */
+        ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, k, NULL, !f->encrypt) > 0 &&
              EVP_CIPHER_CTX_set_padding(f->ctx, 0) > 0;
+    else /* later rows: new key only */
+        ok = EVP_CipherInit_ex(f->ctx, NULL, NULL, k, NULL, -1) > 0;
     OPENSSL_cleanse(k, sizeof k);
     f->row = r;
     return ok ? FW_OK : FW_ERR_CRYPTO;

@@ -13,6 +13,7 @@
 
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "fw_image.h"
 #include "keys/fwh_keys.h"
 #include "keys/fwh_sbv2_crypto.h"
 
@@ -115,6 +116,44 @@ static void block_format_detail(const uint8_t *blk, int st, char *out, size_t n)
     }
 }
 
+/* Secure Boot V2 per target (FORMATS §2.8): schemes the chip verifies and how
+ * many blocks it honours. Unknown chips: no restriction. */
+#define SCH(x) (1u << (x))
+static const struct { uint16_t chip; unsigned schemes; unsigned blocks; } chip_sbv2[] = {
+    {FW_CHIP_ESP32, SCH(FW_SBV2_RSA3072), 1},
+    {FW_CHIP_ESP32S2, SCH(FW_SBV2_RSA3072), 3},
+    {FW_CHIP_ESP32S3, SCH(FW_SBV2_RSA3072), 3},
+    {FW_CHIP_ESP32C3, SCH(FW_SBV2_RSA3072), 3},
+    {FW_CHIP_ESP32C2, SCH(FW_SBV2_ECDSA_P256) | SCH(FW_SBV2_ECDSA_P192), 1},
+    {FW_CHIP_ESP32C6, SCH(FW_SBV2_RSA3072) | SCH(FW_SBV2_ECDSA_P256), 3},
+    {FW_CHIP_ESP32H2, SCH(FW_SBV2_RSA3072) | SCH(FW_SBV2_ECDSA_P256), 3},
+    {FW_CHIP_ESP32P4, SCH(FW_SBV2_RSA3072) | SCH(FW_SBV2_ECDSA_P256), 3},
+    {FW_CHIP_ESP32C5, SCH(FW_SBV2_RSA3072) | SCH(FW_SBV2_ECDSA_P256) | SCH(FW_SBV2_ECDSA_P384), 3},
+    {FW_CHIP_ESP32C61, SCH(FW_SBV2_ECDSA_P256), 3},
+    {FW_CHIP_ESP32H4, SCH(FW_SBV2_ECDSA_P256) | SCH(FW_SBV2_ECDSA_P384), 3},
+    {FW_CHIP_ESP32H21, SCH(FW_SBV2_RSA3072), 3},
+};
+
+/* Does the configured chip verify block i of scheme s? 1 yes, 0 no; why set. */
+static int chip_accepts(const struct fwh_verify_opts *o, unsigned i, enum fw_sbv2_scheme s, char *why, size_t n)
+{
+    if (!o->have_chip) return 1;
+    for (size_t k = 0; k < sizeof chip_sbv2 / sizeof chip_sbv2[0]; k++) {
+        if (chip_sbv2[k].chip != o->chip_id) continue;
+        const char *name = fw_chip_name(o->chip_id);
+        if (i >= chip_sbv2[k].blocks) {
+            snprintf(why, n, "%s honours only signature block 0", name ? name : "this chip");
+            return 0;
+        }
+        if (!(chip_sbv2[k].schemes & SCH(s))) {
+            snprintf(why, n, "%s does not verify %s signatures", name ? name : "this chip", fw_sbv2_scheme_name(s));
+            return 0;
+        }
+        return 1;
+    }
+    return 1;
+}
+
 struct block_ctx {
     const struct fwh_verify_opts *o;
     const uint8_t *digest;
@@ -207,6 +246,16 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
         ok = 0;
     } else {
         fwh_report_add(r, name, FWH_PASS, 0, 0, "%s signature verifies with the block's key", fw_sbv2_scheme_name(s));
+    }
+    if (b->o->have_chip) {
+        snprintf(name, sizeof name, "block%u.chip", i);
+        if (chip_accepts(b->o, i, s, detail, sizeof detail)) {
+            fwh_report_add(r, name, FWH_PASS, 0, 0, "%s block %u is verified by the chip", fw_sbv2_scheme_name(s), i);
+        } else {
+            fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_CHIP, "%s", detail);
+            note_problem(b, i, prio, "chip", detail);
+            ok = 0;
+        }
     }
     if (ok && b->passed < 0) {
         b->passed = (int)i;

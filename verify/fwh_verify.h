@@ -39,6 +39,8 @@
  *   blockN.key_trusted   per block SHA-256 of the key region is a trusted digest
  *   blockN.key_revoked   per block key digest is not revoked
  *   blockN.signature     per block RSA-PSS / ECDSA signature verifies with the block's key
+ *   blockN.chip          per block the --chip verifies this scheme and block index (§2.8:
+ *                                  ESP32/C2 honour block 0 only; C3/S2/S3 RSA only; ...)
  *   signature.trusted    required  some block passed all its checks
  *   trust.anchor         required  a trust anchor was given (or --allow-untrusted)
  * Blocks after an invalid one are still checked (the bootloader skips invalid
@@ -82,8 +84,8 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
 /* ---- internal: app image checks (verify/fwh_vimage.c) ---- */
 struct fwh_vimage;
 struct fwh_vimage *fwh_vimage_new(void);
-/* Feed image bytes; returns how many leading bytes of the chunk are inside
- * the simple-hash region so the caller... (the module hashes them itself). */
+/* Feed image bytes in order (the module hashes the simple-hash region itself).
+ * Content problems are kept for finish(); FW_ERR_CRYPTO if OpenSSL fails. */
 int fwh_vimage_update(struct fwh_vimage *m, const uint8_t *p, size_t n);
 /* Append the image.* checks for a file of total bytes. */
 void fwh_vimage_finish(struct fwh_vimage *m, uint64_t total, const struct fwh_verify_opts *o, struct fwh_report *r);

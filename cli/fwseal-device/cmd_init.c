@@ -17,6 +17,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/dev_secret.h"
+#include "cli/fwseal-device/nvs_cli.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/util/cli.h"
 #include "device/fwd_efuse.h"
@@ -129,6 +130,7 @@ static int opt_secver(struct init_ctx *c, const char *a)
 
 static int prov_decrypt_key(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, a, NULL); }
 static int prov_decrypt_hmac(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, NULL, a); }
+static int prov_nvs_keys(struct init_ctx *c, const char *a) { return nvscli_provision_keys(c->dd, a); }
 
 static const struct init_opt opts[] = {
     {"--partitions", "CSV|BIN", "partition table (gen_esp32part CSV or binary) [required]", opt_partitions, NULL},
@@ -143,6 +145,7 @@ static const struct init_opt opts[] = {
     {"--secure-version", "N", "initial eFuse secure_version (thermometer, 0..32)", opt_secver, NULL},
     {"--decrypt-key", "PRIV.pem", "device RSA-3072 key for pre-encrypted OTA images (stored 0600)", NULL, prov_decrypt_key},
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
+    {"--nvs-keys", "NVSKEYS.bin", "write this nvs_keys image into the nvs_keys partition (flash-encrypted)", NULL, prov_nvs_keys},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])

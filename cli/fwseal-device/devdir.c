@@ -113,6 +113,9 @@ static int open_common(struct devdir *dd, unsigned flags, int fresh)
         return devdir_fail(dd, "flash.bin", rc);
     if ((rc = fwd_sim_efuse_open_file(&dd->sim.efuse, devdir_path(dd, "efuse.bin"), 0)))
         return devdir_fail(dd, "efuse.bin", rc);
+    if (conf_u32(dd, "flash_size", 0) != dd->sim.flash.size)
+        return cli_err(EXIT_IO, "%s: flash.bin is %u bytes, device.conf says flash_size=%s", dd->dir,
+                       (unsigned)dd->sim.flash.size, devdir_conf_get(dd, "flash_size") ? devdir_conf_get(dd, "flash_size") : "?");
     uint32_t align = conf_u32(dd, "write_align", 4);
     if (align == 0 || align > 256 || 4096 % align) return cli_err(EXIT_IO, "%s: device.conf: bad write_align", dd->dir);
     dd->sim.flash.write_align = align;

@@ -9,6 +9,11 @@ extern const struct fwdev_cmd cmd_flash;
 extern const struct fwdev_cmd cmd_init;
 extern const struct fwdev_cmd cmd_read;
 extern const struct fwdev_cmd cmd_status;
+extern const struct fwdev_cmd cmd_boot;
+extern const struct fwdev_cmd cmd_confirm;
+extern const struct fwdev_cmd cmd_rollback;
+extern const struct fwdev_cmd cmd_ota;
+extern const struct fwdev_cmd cmd_nvs, cmd_factory_reset;
 
 /* One line per subcommand. */
 static const struct fwdev_cmd *const commands[] = {
@@ -16,6 +21,12 @@ static const struct fwdev_cmd *const commands[] = {
     &cmd_flash,
     &cmd_read,
     &cmd_status,
+    &cmd_boot,
+    &cmd_confirm,
+    &cmd_rollback,
+    &cmd_ota,
+    &cmd_nvs,
+    &cmd_factory_reset,
     NULL
 };
 

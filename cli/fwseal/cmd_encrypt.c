@@ -1,6 +1,8 @@
 /* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/fwseal/commands.h"
 #include "cli/fwseal/enc_cli.h"
@@ -69,6 +71,14 @@ static int run(int argc, char **argv)
     FILE *fin = NULL;
     struct cli_out o;
     if ((rc = enc_open_in(in, &fin))) { EVP_PKEY_free(pk); for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]); return rc; }
+    struct stat st; /* fail fast on a regular file; streams are checked as they flow */
+    if (fstat(fileno(fin), &st) == 0 && S_ISREG(st.st_mode) && (uint64_t)st.st_size > UINT32_MAX) {
+        if (fin != stdin) fclose(fin);
+        EVP_PKEY_free(pk);
+        for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
+        return cli_err(EXIT_REJECT, "%s: %llu bytes: too large, bin_size is 32-bit (limit 4 GiB - 1)", in,
+                       (unsigned long long)st.st_size);
+    }
     if ((rc = cli_out_open(&o, out, 0644))) {
         if (fin != stdin) fclose(fin);
         EVP_PKEY_free(pk);

@@ -12,16 +12,15 @@
 #include <sys/stat.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/info_container.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
-#include "fw_crc32.h"
+#include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
+#include "fw_sbv2.h"
 
 #define CHUNK (64u * 1024u)
-#define SIG_BLOCK_LEN 1216u
-#define SIG_BLOCKS 3u
-#define ENC_MAGIC 0x0788B6CFu
 
 struct info {
     const char *path;
@@ -45,7 +44,8 @@ static void usage(FILE *f)
             "secure_version, ...), and - when a Secure Boot V2 signature sector sits at\n"
             "S = ALIGN_UP(image length, 4096) - each signature block (scheme, CRC, key digest,\n"
             "whether its image digest matches). An ESP encrypted image (magic CF B6 88 07)\n"
-            "is recognised and its header printed.\n"
+            "is recognised and its header printed. info checks structure and hashes only;\n"
+            "signatures are checked by `fwseal verify`.\n"
             "\n"
             "options:\n"
             "  --json      machine-readable report on stdout\n"
@@ -91,79 +91,52 @@ static const char *safe(const char *s, char *buf, size_t max)
 
 /* ---- encrypted container hook -------------------------------------------- */
 
-/* ESP encrypted image container (FORMATS §3.1). Hook for the fw_enc_header
- * codec (branch `encrypt`): until it is merged this decodes the documented
- * fixed offsets itself. Returns the exit code. */
+/* ESP encrypted image container (FORMATS §3.1): printed by the
+ * fw_enc_header based helper (cli/fwseal/info_container.c). */
 static int info_container(struct info *in, const uint8_t *hdr, size_t got)
 {
-    int complete = got >= 512;
-    uint32_t bin_size = complete ? fw_dec32le(hdr + 404) : 0;
-    int size_ok = complete && in->file_size == 512ull + bin_size;
-    FILE *f = stdout;
-    if (in->json) {
-        fprintf(f, "{\n  \"file\": ");
-        json_str(f, in->path);
-        fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_encrypted_image\",\n", (unsigned long long)in->file_size);
-        fprintf(f, "  \"valid\": %s,\n", size_ok ? "true" : "false");
-        if (complete) {
-            fprintf(f, "  \"encrypted_header\": {\n    \"magic\": \"0x%08x\",\n    \"iv\": ", fw_dec32le(hdr));
-            json_hex(f, hdr + 388, 16);
-            fprintf(f, ",\n    \"bin_size\": %u,\n    \"tag\": ", bin_size);
-            json_hex(f, hdr + 408, 16);
-            fprintf(f, ",\n    \"payload_length_matches\": %s\n  }\n}\n", size_ok ? "true" : "false");
-        } else {
-            fprintf(f, "  \"error\": \"truncated header\"\n}\n");
-        }
-    } else {
-        printf("File: %s (%llu bytes)\nFormat: ESP encrypted image (pre-encrypted OTA container)\n", in->path,
-               (unsigned long long)in->file_size);
-        if (complete) {
-            printf("  magic:    0x%08x\n  iv:       ", fw_dec32le(hdr));
-            cli_print_hex(stdout, hdr + 388, 16);
-            printf("\n  bin_size: %u (%s)\n  tag:      ", bin_size, size_ok ? "matches the file" : "does NOT match the file");
-            cli_print_hex(stdout, hdr + 408, 16);
-            printf("\n");
-        }
-        printf("Result: %s\n", size_ok ? "well-formed container" : "INVALID container");
-    }
-    if (!complete) return cli_err(EXIT_REJECT, "%s: encrypted image header truncated", in->path);
-    if (!size_ok) return cli_err(EXIT_REJECT, "%s: encrypted image length does not match its header", in->path);
-    return 0;
+    return info_enc_container(in->path, in->file_size, hdr, got, in->json);
 }
 
 /* ---- signature blocks ------------------------------------------------------ */
 
-/* One block of the SBv2 sector (§2.3-§2.6). Local decoder until common/fw_sbv2
- * (branch `sign`) is merged; keep it to these facts. */
+/* One block of the SBv2 sector, through common/fw_sbv2 (§2.3-§2.7). */
 struct sig_view {
     int erased;
-    int magic_ok;
-    const char *scheme;
-    int crc_ok;
-    size_t key_off, key_len, digest_len;
+    int status;                 /* fw_sbv2_block_check(): FW_OK = valid block */
+    enum fw_sbv2_scheme scheme;
+    size_t key_len, digest_len;
     uint8_t key_digest[32];
     int digest_matches;
 };
 
+static const char *status_text(int st)
+{
+    switch (st) {
+    case FW_OK:              return "valid";
+    case FW_ERR_MAGIC:       return "bad magic";
+    case FW_ERR_CRC:         return "CRC INVALID";
+    case FW_ERR_UNSUPPORTED: return "unknown version/curve";
+    default:                 return fw_strerror(st);
+    }
+}
+
 static void view_block(const uint8_t *b, const uint8_t signed_digest[32], struct sig_view *v)
 {
     memset(v, 0, sizeof *v);
-    v->scheme = "unknown";
     size_t i = 0;
-    while (i < SIG_BLOCK_LEN && b[i] == 0xFF) i++;
-    if (i == SIG_BLOCK_LEN) { v->erased = 1; return; }
-    v->magic_ok = b[0] == 0xE7;
-    v->crc_ok = fw_crc32_std(b, 1196) == fw_dec32le(b + 1196);
-    if (b[1] == 0x02) { v->scheme = "RSA-3072"; v->key_off = 36; v->key_len = 776; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[36] == 2) { v->scheme = "ECDSA-P256"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[36] == 1) { v->scheme = "ECDSA-P192"; v->key_off = 36; v->key_len = 65; v->digest_len = 32; }
-    else if (b[1] == 0x03 && b[52] == 3) { v->scheme = "ECDSA-P384"; v->key_off = 52; v->key_len = 97; v->digest_len = 48; }
-    if (v->key_len) {
+    while (i < FW_SBV2_BLOCK_SIZE && b[i] == 0xFF) i++;
+    if (i == FW_SBV2_BLOCK_SIZE) { v->erased = 1; return; }
+    v->status = fw_sbv2_block_check(b, FW_SBV2_SCHEME_NONE);
+    v->scheme = fw_sbv2_block_scheme(b);
+    v->digest_len = fw_sbv2_digest_len(v->scheme);
+    size_t off;
+    if (fw_sbv2_key_region(b, &off, &v->key_len) == FW_OK) {
         unsigned ml;
-        EVP_Digest(b + v->key_off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL);
-    }
-    /* P-384 signs a SHA-384 digest we do not compute here */
-    v->digest_matches = v->digest_len == 32 && !memcmp(b + 4, signed_digest, 32);
+        if (!EVP_Digest(b + off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL)) v->key_len = 0;
+    } else v->key_len = 0;
+    /* P-384 signs a SHA-384 digest, which info does not compute */
+    v->digest_matches = v->digest_len == 32 && fw_ct_equal(b + FW_SBV2_OFF_DIGEST, signed_digest, 32);
 }
 
 static int sector_present(const struct info *in)
@@ -186,11 +159,11 @@ static void print_sig_text(const struct info *in)
            (unsigned long long)p->sig_off);
     cli_print_hex(stdout, in->sha_signed, 32);
     printf(")\n");
-    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
-        view_block(in->sector + i * SIG_BLOCK_LEN, in->sha_signed, &v);
+        view_block(in->sector + i * FW_SBV2_BLOCK_SIZE, in->sha_signed, &v);
         if (v.erased) { printf("  block %u: empty (erased)\n", i); continue; }
-        printf("  block %u: %s, magic %s, CRC %s", i, v.scheme, v.magic_ok ? "ok" : "BAD", v.crc_ok ? "valid" : "INVALID");
+        printf("  block %u: %s, %s", i, fw_sbv2_scheme_name(v.scheme), status_text(v.status));
         if (v.key_len) {
             printf(", key digest ");
             cli_print_hex(stdout, v.key_digest, 32);
@@ -209,15 +182,17 @@ static void print_sig_json(const struct info *in, FILE *f)
     fprintf(f, "{\n    \"offset\": %llu,\n    \"signed_sha256\": ", (unsigned long long)in->p.sig_off);
     json_hex(f, in->sha_signed, 32);
     fprintf(f, ",\n    \"blocks\": [");
-    for (unsigned i = 0; i < SIG_BLOCKS; i++) {
+    for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
-        const uint8_t *b = in->sector + i * SIG_BLOCK_LEN;
+        const uint8_t *b = in->sector + i * FW_SBV2_BLOCK_SIZE;
         view_block(b, in->sha_signed, &v);
         fprintf(f, "%s\n      {\"index\": %u, \"erased\": %s", i ? "," : "", i, v.erased ? "true" : "false");
         if (!v.erased) {
-            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", v.magic_ok ? "true" : "false", b[1]);
-            json_str(f, v.scheme);
-            fprintf(f, ", \"crc_valid\": %s", v.crc_ok ? "true" : "false");
+            fprintf(f, ", \"valid\": %s, \"status\": ", v.status == FW_OK ? "true" : "false");
+            json_str(f, status_text(v.status));
+            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", b[0] == FW_SBV2_MAGIC ? "true" : "false", b[1]);
+            json_str(f, fw_sbv2_scheme_name(v.scheme));
+            fprintf(f, ", \"crc_valid\": %s", fw_sbv2_block_crc(b) == fw_dec32le(b + FW_SBV2_OFF_CRC) ? "true" : "false");
             if (v.key_len) {
                 fprintf(f, ", \"key_digest\": ");
                 json_hex(f, v.key_digest, 32);
@@ -474,7 +449,7 @@ static int run_info(int argc, char **argv)
     static uint8_t head[512];
     size_t got = fread(head, 1, sizeof head, f);
     int rc;
-    if (got >= 4 && fw_dec32le(head) == ENC_MAGIC) {
+    if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
     } else {
         rc = stream_image(&in, f, head, got);

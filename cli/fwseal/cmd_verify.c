@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/verify_container.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "fw_image.h"
@@ -45,13 +46,14 @@ static void help(FILE *f)
             "image.structure, image.checksum, image.sha256, image.app_desc,\n"
             "image.sector_offset, image.chip, image.secure_version, sector.blocks,\n"
             "sector.padding, blockN.format, blockN.image_digest, blockN.key_trusted,\n"
-            "blockN.key_revoked, blockN.signature (N = 0..2), signature.trusted,\n"
+            "blockN.key_revoked, blockN.signature, blockN.chip (N = 0..2), signature.trusted,\n"
             "trust.anchor. Block checks are not required individually: one block that\n"
             "passes all of them suffices (signature.trusted).\n"
             "\nexamples:\n"
             "  fwseal verify app-signed.bin --trust release_pub.pem\n"
             "  fwseal verify app-signed.bin --trust-digest $(fwseal digest release_pub.pem) \\\n"
             "      --min-secure-version 2 --chip esp32c3 --json\n");
+    fputs(verify_container_help, f);
 }
 
 struct verify_args {
@@ -59,6 +61,8 @@ struct verify_args {
     uint8_t trusted[MAX_DIGESTS][32], revoked[MAX_DIGESTS][32];
     struct fwh_verify_opts o;
     int json;
+    const char *decrypt_key, *decrypt_hmac; /* encrypted container (verify_container.c) */
+    int header_only;
 };
 
 static int add_digest(uint8_t (*list)[32], size_t *n, const char *hex, const char *opt)
@@ -93,7 +97,10 @@ static int parse(int argc, char **argv, struct verify_args *a)
         if (!strcmp(opt, "--json")) a->json = 1;
         else if (!strcmp(opt, "--allow-untrusted")) a->o.allow_untrusted = 1;
         else if (!strcmp(opt, "--raw")) a->o.raw = 1;
+        else if (!strcmp(opt, "--header-only")) a->header_only = 1;
         else if (!val && opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
+        else if (!strcmp(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
+        else if (!strcmp(opt, "--decrypt-hmac-key")) { a->decrypt_hmac = val; i++; }
         else if (!strcmp(opt, "--trust")) { rc = add_trusted_key(a, val); i++; }
         else if (!strcmp(opt, "--trust-digest")) { rc = add_digest(a->trusted, &a->o.n_trusted, val, opt); i++; }
         else if (!strcmp(opt, "--revoked-digest")) { rc = add_digest(a->revoked, &a->o.n_revoked, val, opt); i++; }
@@ -130,6 +137,8 @@ static int run(int argc, char **argv)
     static struct fwh_report rep;
     int rc = parse(argc, argv, &a);
     if (rc) return rc;
+    if (a.decrypt_key || a.decrypt_hmac || a.header_only || verify_is_container(a.image))
+        return verify_container(&a.o, a.image, a.decrypt_key, a.decrypt_hmac, a.header_only, a.json);
     char why[256] = "";
     int e = fwh_verify_file(a.image, &a.o, &rep, why, sizeof why);
     if (rep.n == 0) return cli_err(cli_exit_for(e) == EXIT_REJECT ? EXIT_IO : cli_exit_for(e), "%s: %s", a.image,

@@ -11,10 +11,21 @@
 #include "encryptor/fwh_keygen_enc.h"
 #include "fw_err.h"
 
+/* Atomic 0600 write with stdio buffering off, so no copy of the secret is
+ * left in a freed stdio buffer; buf is wiped in every case. */
 static int write_secret(const char *path, uint8_t *buf, size_t n)
 {
-    int rc = strcmp(path, "-") ? cli_write_file(path, buf, n, 0600)
+    struct cli_out o;
+    int rc = strcmp(path, "-") ? cli_out_open(&o, path, 0600)
                                : cli_err(EXIT_USAGE, "keygen: refusing to write a secret key to stdout");
+    if (!rc) {
+        if (setvbuf(o.f, NULL, _IONBF, 0) != 0 || fwrite(buf, 1, n, o.f) != n) {
+            cli_out_abort(&o);
+            rc = cli_err(EXIT_IO, "%s: write failed", path);
+        } else {
+            rc = cli_out_commit(&o);
+        }
+    }
     OPENSSL_cleanse(buf, n);
     return rc;
 }

@@ -25,7 +25,7 @@ void nvs_json_str(FILE *f, const char *p, size_t n)
 int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in, int json)
 {
     struct fw_nvs_handle h;
-    int rc = fw_nvs_open(s, in->ns_name, 0, &h);
+    int rc = fw_nvs_open_index(s, in->ns, 0, &h);
     if (rc) return rc;
     if (fw_nvs_type_is_primitive(in->type)) {
         uint64_t v;
@@ -56,6 +56,17 @@ int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *i
     return rc;
 }
 
+/* Render one value into memory first so an unreadable item is skipped whole. */
+static int render_value(struct fw_nvs_store *s, const struct fw_nvs_info *in, int json, char **out, size_t *len)
+{
+    FILE *m = open_memstream(out, len);
+    if (!m) return FW_ERR_NOMEM;
+    int rc = nvs_print_value(m, s, in, json);
+    if (fclose(m) != 0 && !rc) rc = FW_ERR_NOMEM;
+    if (rc) { free(*out); *out = NULL; }
+    return rc;
+}
+
 int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json)
 {
     struct fw_nvs_iter it = { 0 };
@@ -64,10 +75,9 @@ int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json)
     if (json) fputs("[", f);
     while (fw_nvs_iter_next(s, 0, &it, &in)) {
         const char *tn = fw_nvs_type_name(in.type);
-        /* value first into a buffer-less check: skip unreadable items */
-        FILE *null = fopen("/dev/null", "w");
-        int rc = null ? nvs_print_value(null, s, &in, json) : FW_ERR_IO;
-        if (null) fclose(null);
+        char *val = NULL;
+        size_t vlen = 0;
+        int rc = render_value(s, &in, json, &val, &vlen);
         if (rc == FW_ERR_NOT_FOUND || rc == FW_ERR_CRC) { bad++; continue; }
         if (rc) return rc;
         if (json) {
@@ -77,14 +87,15 @@ int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json)
             fputs(", \"key\": ", f);
             nvs_json_str(f, in.key, strlen(in.key));
             fprintf(f, ", \"type\": \"%s\", \"value\": ", tn);
-            nvs_print_value(f, s, &in, 1);
+            fwrite(val, 1, vlen, f);
             if (in.type == FW_NVS_BLOB_IDX) fprintf(f, ", \"chunks\": %u", in.chunks);
             fputs("}", f);
         } else {
             fprintf(f, "%s:%s (%s) = ", in.ns_name, in.key, tn);
-            nvs_print_value(f, s, &in, 0);
+            fwrite(val, 1, vlen, f);
             fputc('\n', f);
         }
+        free(val);
         first = 0;
     }
     if (json) fputs(first ? "]\n" : "\n]\n", f);

@@ -98,3 +98,12 @@ python3 -c "import json,sys; p={x['label']:x['encrypted'] for x in json.load(ope
 printf '\x00' | dd of="$e/flash.bin" bs=1 seek=$((0x8000 + 5)) conv=notrunc 2>/dev/null
 expect_exit 1 "corrupted partition table refused" "$FWDEV" status "$e"
 expect_stderr "partition table" "error names the partition table"
+
+# flash.bin must match device.conf.
+f=$T/devsz
+check "init small" "$FWDEV" init "$f" --partitions "$PT/partitions_two_ota.csv"
+truncate -s 2M "$f/flash.bin"
+expect_exit 3 "flash.bin size mismatch refused" "$FWDEV" status "$f"
+expect_stderr "flash.bin is 2097152 bytes" "mismatch explained"
+head -c 100 "$f/efuse.bin" >"$T/ef" && cp "$T/ef" "$f/efuse.bin" && truncate -s 4M "$f/flash.bin"
+expect_exit 1 "truncated efuse.bin refused" "$FWDEV" status "$f"

@@ -62,6 +62,12 @@ run flash-encrypt --key "$T/xts128.bin" --address 0x10008 "$T/plain" -o "$T/bad"
 run flash-encrypt --key "$T/hmac.bin" --scheme esp32 --address 0x10000 "$T/plain" -o "$T/f3"
 run flash-decrypt --key "$T/nvskeys.bin" --address 0x10000 "$T/plain" -o "$T/bad"
 run flash-encrypt --key "$T/xts128.bin" --address 0x10000 "$T/hmac.bin" -o "$T/f4"
+run verify "$T/e.bin" --decrypt-hmac-key "$T/hmac.bin" --allow-untrusted --raw
+run verify "$T/e.bin" --decrypt-hmac-key "$T/hmac.bin" --json
+run verify "$T/e.bin" --decrypt-hmac-key "$T/xts128.bin"
+run verify "$T/r.bin" --decrypt-key "$P/rsa/rsa_priv_key.pem" --json
+run info --json "$T/e.bin"
+run encrypt --sign-key "$V/secure_boot_v2/sb_rsa3072_key1.pem" --pubkey "$T/dev_pub.pem" "$T/plain" -o "$T/s.bin"
 grep -q "exit 1" "$cap" && grep -q "exit 0" "$cap" && ok "captured successes and failures" || fail "capture ran"
 python3 - "$cap" "$T/hmac.bin" "$T/h3.bin" "$T/xts128.bin" "$T/xts256.bin" "$T/x3.bin" "$T/nvskeys.bin" "$T/n3.bin" \
   "$P/ecc/device_hmac_key.bin" "$P/ecc/wrong_device_hmac_key.bin" <<'PY' && ok "no secret byte sequence on stdout/stderr" || fail "secret leaked"

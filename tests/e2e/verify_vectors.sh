@@ -85,6 +85,8 @@ expect_stderr "image.secure_version: secure_version 4 below the anti-rollback fl
 expect_exit 0 "chip esp32c3 ok" "$FWSEAL" verify "$S1" --trust "$SB/sb_rsa3072_key1_pub.pem" --chip esp32c3
 expect_exit 1 "chip esp32s3 rejected" "$FWSEAL" verify "$S1" --trust "$SB/sb_rsa3072_key1_pub.pem" --chip esp32s3
 expect_stderr "image.chip: image is for chip esp32c3" "chip: reason"
+expect_exit 1 "ECDSA image for an RSA-only chip (esp32c3) rejected" "$FWSEAL" verify "$SB/signed_ecdsa256.bin" --trust "$SB/sb_ecdsa256_key_pub.pem" --chip esp32c3
+expect_stderr "esp32c3 does not verify ECDSA-P256" "chip scheme: reason"
 expect_exit 2 "unknown chip is a usage error" "$FWSEAL" verify "$S1" --chip esp99
 
 # JSON report: valid JSON, every check with stable fields

@@ -10,6 +10,8 @@
  *     sha256      SHA-256 over MIB MiB
  *     rsa-unwrap  one RSA-3072 PKCS#1 v1.5 private decryption (needs RSA_PRIV.pem)
  *     pss-verify  one RSA-3072 PSS (salt 32) verify with the public half of RSA_PRIV.pem
+ *     rsa-prep    the preparation the two above share (key parse, a test
+ *                 ciphertext and signature): subtract it to get the op alone
  * Prints a checksum so the work cannot be optimised away.
  */
 #include <stdio.h>
@@ -84,7 +86,7 @@ int main(int argc, char **argv)
         mbedtls_sha256_finish_ret(&s, d);
         acc ^= d[0];
         mbedtls_sha256_free(&s);
-    } else if (!strcmp(mode, "rsa-unwrap") || !strcmp(mode, "pss-verify")) {
+    } else if (!strcmp(mode, "rsa-unwrap") || !strcmp(mode, "pss-verify") || !strcmp(mode, "rsa-prep")) {
         if (argc < 4) return 2;
         mbedtls_pk_context pk;
         mbedtls_pk_init(&pk);
@@ -98,7 +100,9 @@ int main(int argc, char **argv)
         if (mbedtls_rsa_rsaes_pkcs1_v15_encrypt(r, rng, NULL, MBEDTLS_RSA_PUBLIC, 32, msg, ct)) return 3;
         mbedtls_rsa_set_padding(r, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
         if (mbedtls_rsa_rsassa_pss_sign(r, rng, NULL, MBEDTLS_RSA_PRIVATE, MBEDTLS_MD_SHA256, 32, hash, sig)) return 3;
-        if (!strcmp(mode, "rsa-unwrap")) {
+        if (!strcmp(mode, "rsa-prep")) {
+            acc ^= ct[0] ^ sig[0];
+        } else if (!strcmp(mode, "rsa-unwrap")) {
             size_t olen = 0;
             mbedtls_rsa_set_padding(r, MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
             int rc = mbedtls_rsa_rsaes_pkcs1_v15_decrypt(r, rng, NULL, MBEDTLS_RSA_PRIVATE, &olen, ct, outk, 32);

@@ -92,7 +92,7 @@ static inline size_t nvs_listing(struct fw_nvs_store *s, char *out, size_t max, 
     static char b64[700000];
     while (fw_nvs_iter_next(s, 0, &it, &in)) {
         struct fw_nvs_handle h;
-        assert_int_equal(fw_nvs_open(s, in.ns_name, 0, &h), 0);
+        assert_int_equal(fw_nvs_open_index(s, in.ns, 0, &h), 0);
         char val[64];
         const char *v = val;
         if (fw_nvs_type_is_primitive(in.type)) {

@@ -296,6 +296,54 @@ static void ecies_point_validation(void **state)
     assert_null(k);
 }
 
+static void inspect_one(const char *rel, int want, int want_scheme)
+{
+    FILE *f = fopen(tu_vector(rel), "rb");
+    assert_non_null(f);
+    struct fwh_encimg_info ci;
+    char why[200] = "";
+    int rc = fwh_encimg_inspect(f, &ci, why, sizeof why);
+    fclose(f);
+    if (rc != want) fail_msg("%s: %d (%s), want %d", rel, rc, why, want);
+    if (want_scheme) assert_int_equal(ci.scheme_guess, want_scheme);
+}
+
+/* Header-only inspection: structure only, the tag cannot be judged. */
+static void inspect_vectors(void **state)
+{
+    (void)state;
+    inspect_one("pre_encrypted/rsa/app_esp32c3_64k.enc.bin", FW_OK, FW_ENC_SCHEME_RSA3072);
+    inspect_one("pre_encrypted/rsa/empty_0.enc.bin", FW_OK, FW_ENC_SCHEME_RSA3072);
+    inspect_one("pre_encrypted/ecc/app_esp32c3_64k.enc.bin", FW_OK, FW_ENC_SCHEME_ECIES_P256);
+    inspect_one("pre_encrypted/ecc/neg_flip_authtag.enc.bin", FW_OK, FW_ENC_SCHEME_ECIES_P256);
+    inspect_one("pre_encrypted/rsa/neg_bad_magic.enc.bin", FW_ERR_MAGIC, 0);
+    inspect_one("pre_encrypted/rsa/neg_truncated_header.enc.bin", FW_ERR_TRUNCATED, 0);
+    inspect_one("pre_encrypted/rsa/neg_truncated.enc.bin", FW_ERR_TRUNCATED, FW_ENC_SCHEME_RSA3072);
+    inspect_one("pre_encrypted/rsa/neg_size_plus16.enc.bin", FW_ERR_TRUNCATED, 0);
+    inspect_one("pre_encrypted/rsa/neg_size_minus16.enc.bin", FW_ERR_FORMAT, 0);
+    inspect_one("pre_encrypted/ecc/neg_truncated.enc.bin", FW_ERR_TRUNCATED, FW_ENC_SCHEME_ECIES_P256);
+}
+
+/* bin_size is LE32: the encryptor refuses to go past 4 GiB - 1. */
+static void size_limit_4gib(void **state)
+{
+    (void)state;
+    EVP_PKEY *pub = load_pem("pre_encrypted/rsa/rsa_pub_key.pem", 0);
+    struct fwh_encimg_enc e;
+    uint8_t in[16] = {0}, out[16], hdr[512];
+    assert_int_equal(fwh_encimg_enc_begin(&e, pub), FW_OK);
+    e.total = UINT32_MAX - 15; /* as if 4 GiB - 16 bytes had been encrypted */
+    assert_int_equal(fwh_encimg_enc_update(&e, in, 16, out), FW_ERR_RANGE);
+    assert_int_equal(fwh_encimg_enc_update(&e, in, 15, out), FW_OK);
+    assert_int_equal(fwh_encimg_enc_update(&e, in, 1, out), FW_ERR_RANGE);
+    assert_int_equal(fwh_encimg_enc_finish(&e, hdr), FW_OK);
+    struct fw_enc_header h;
+    assert_int_equal(fw_enc_header_decode(hdr, sizeof hdr, &h), FW_OK);
+    assert_int_equal(h.bin_size, UINT32_MAX);
+    fwh_encimg_enc_free(&e);
+    EVP_PKEY_free(pub);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +355,8 @@ int main(void)
         cmocka_unit_test(fresh_randomness),
         cmocka_unit_test(key_types_refused),
         cmocka_unit_test(ecies_point_validation),
+        cmocka_unit_test(inspect_vectors),
+        cmocka_unit_test(size_limit_4gib),
     };
     return cmocka_run_group_tests_name("enc_image", tests, NULL, NULL);
 }

@@ -275,6 +275,16 @@ static void codecs_round_trip(void **state)
     assert_int_equal(fw_app_desc_encode(&d, b), FW_OK);
     assert_memory_equal(b, img + FW_APP_DESC_OFFSET, FW_APP_DESC_LEN);
     assert_int_equal(fw_app_desc_mmu_page(&d), 0x10000);
+    uint32_t sv = 0;
+    assert_int_equal(fw_image_peek_secure_version(img, 0x28, &sv), FW_OK);
+    assert_int_equal(sv, 3);
+    assert_int_equal(fw_image_peek_secure_version(img, 0x27, &sv), FW_ERR_TRUNCATED);
+    img[0x20] ^= 1;
+    assert_int_equal(fw_image_peek_secure_version(img, len, &sv), FW_ERR_MAGIC);
+    img[0x20] ^= 1;
+    img[0] = 0xE8;
+    assert_int_equal(fw_image_peek_secure_version(img, len, &sv), FW_ERR_MAGIC);
+    img[0] = 0xE9;
     /* a string that does not fit with its NUL is refused by encode */
     memset(d.version, 'x', 32);
     d.version[32] = 0;

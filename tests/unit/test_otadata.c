@@ -333,6 +333,36 @@ static void bad_partition(void **s)
     fx_close(&x);
 }
 
+/* §7.7 rule 4: the slot must address an existing, contiguous OTA partition. */
+static void rule_slot_must_exist(void **s)
+{
+    (void)s;
+    struct fx x;
+    struct fwd_otadata od;
+    uint32_t slot;
+    fx_open(&x, 0);
+    assert_int_equal(fwd_otadata_load(&x.dev, &od), FW_OK);
+    assert_int_equal(fwd_otadata_select_slot(&x.dev, &od, 2, FW_OTA_NEW), FW_ERR_RANGE);
+    assert_int_equal(fwd_otadata_select_slot(&x.dev, &od, 1, FW_OTA_NEW), FW_OK);
+    /* Same otadata, table with ota_1 gone: seq 2 now maps to slot 0 of 1. */
+    struct fwd_part p[2] = {fx_parts[1], fx_parts[3]};
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_OK);
+    assert_int_equal(fwd_otadata_load(&x.dev, &od), FW_OK);
+    assert_int_equal(fwd_otadata_active_slot(&x.dev, &od, &slot), FW_OK);
+    assert_int_equal(slot, 0);
+    /* No OTA partition at all: no slot. */
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 1), FW_OK);
+    assert_int_equal(fwd_otadata_load(&x.dev, &od), FW_OK);
+    assert_int_equal(od.active, 0);
+    assert_int_equal(fwd_otadata_active_slot(&x.dev, &od, &slot), FW_ERR_NOT_FOUND);
+    assert_int_equal(fwd_otadata_select_slot(&x.dev, &od, 0, FW_OTA_NEW), FW_ERR_NOT_FOUND);
+    /* Bad arguments. */
+    assert_int_equal(fwd_otadata_set_state(&x.dev, &od, 2, FW_OTA_VALID), FW_ERR_INVALID_ARG);
+    assert_int_equal(fwd_otadata_set_state(&x.dev, &od, 0, 9), FW_ERR_INVALID_ARG);
+    assert_int_equal(fwd_otadata_set_state(&x.dev, &od, 1, FW_OTA_VALID), FW_ERR_STATE); /* empty sector */
+    fx_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -353,6 +383,7 @@ int main(void)
         cmocka_unit_test(log_rejects_foreign_records),
         cmocka_unit_test(full_log_compacts),
         cmocka_unit_test(bad_partition),
+        cmocka_unit_test(rule_slot_must_exist),
     };
     return cmocka_run_group_tests_name("otadata", tests, NULL, NULL);
 }

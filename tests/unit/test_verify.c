@@ -114,6 +114,37 @@ static void revoked_and_policy(void **state)
     free(img);
 }
 
+/* §2.8: ESP32 honours block 0 only; ESP32-C3 verifies RSA only. */
+static void chip_scheme_rules(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("secure_boot_v2/signed_rsa_2keys.bin"), &len);
+    uint8_t d[1][32];
+    tu_hex(KEY2, d[0], 32);
+    static struct fwh_report r;
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])d, .n_trusted = 1, .raw = 1,
+                                .have_chip = 1, .chip_id = 0x0000 /* ESP32 */};
+    assert_int_not_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    assert_int_equal(fwh_report_find(&r, "block1.chip")->result, FWH_FAIL);
+    assert_non_null(strstr(fwh_report_find(&r, "block1.chip")->detail, "only signature block 0"));
+    o.chip_id = 0x0005; /* ESP32-C3: 3 blocks */
+    assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    tu_hex(KEY1, d[0], 32);
+    o.chip_id = 0x0000;
+    assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    free(img);
+
+    img = tu_read(tu_vector("secure_boot_v2/signed_ecdsa256.bin"), &len);
+    tu_hex("72f513cb9c24a7e3089b355193a444c631719e9a6312f280e14dd6a2d9807d0a", d[0], 32);
+    o.chip_id = 0x0005;
+    assert_int_not_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    assert_non_null(strstr(fwh_report_find(&r, "block0.chip")->detail, "does not verify ECDSA-P256"));
+    o.chip_id = 0x000D; /* ESP32-C6: RSA or P-256 */
+    assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    free(img);
+}
+
 /* Short, empty, garbage and non-image inputs: a report, never a crash. */
 static void hostile_inputs(void **state)
 {
@@ -171,6 +202,7 @@ int main(void)
         cmocka_unit_test(chunking_does_not_matter),
         cmocka_unit_test(first_failures),
         cmocka_unit_test(revoked_and_policy),
+        cmocka_unit_test(chip_scheme_rules),
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(json_escapes),
     };

@@ -1,0 +1,122 @@
+/* fwseal-device boot: power on the simulated device and run the Secure Boot V2
+ * bootloader (boot/fwb_boot.c); the booted partition becomes the running app. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/fwseal-device/commands.h"
+#include "cli/fwseal-device/devdir.h"
+#include "cli/fwseal-device/running.h"
+#include "cli/util/cli.h"
+#include "device/fwd_efuse.h"
+#include "fw_otadata.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: fwseal-device boot DIR [--json]\n\n"
+               "Power on: the bootloader turns an unconfirmed PENDING_VERIFY entry into\n"
+               "ABORTED, picks the slot (highest valid otadata sequence, then the other entry,\n"
+               "factory, unmarked slots, test), fully verifies it (structure, SHA-256, chip,\n"
+               "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
+               "falls back to the next candidate if it fails, marks a NEW entry\n"
+               "PENDING_VERIFY and records the booted partition as the running app.\n"
+               "Prints the booted label, app version, secure_version and ota state.\n"
+               "Exit 1 with \"no bootable image\" when nothing verifies.\n\n"
+               "options:\n  --json   one JSON object on stdout\n\n"
+               "example:\n  fwseal-device boot dev --json\n");
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c >= 0x7F) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+static const char *state_name(const struct fwb_result *r)
+{
+    return r->has_state ? fw_otadata_state_name(r->state) : "none";
+}
+
+static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv)
+{
+    printf("{\"booted\":");
+    if (booted) json_str(stdout, r->part->label);
+    else printf("null");
+    if (booted) {
+        printf(",\"version\":");
+        json_str(stdout, r->app.version);
+        printf(",\"project\":");
+        json_str(stdout, r->app.project_name);
+        printf(",\"secure_version\":%u,\"ota_state\":", (unsigned)r->app.secure_version);
+        json_str(stdout, state_name(r));
+        printf(",\"key_slot\":%d,\"digest\":\"", r->key_slot);
+        for (int i = 0; i < 32; i++) printf("%02x", r->digest[i]);
+        printf("\"");
+    }
+    printf(",\"efuse_secure_version\":%u,\"attempts\":[", efuse_sv);
+    for (int i = 0; i < r->n_attempts; i++) {
+        printf("%s{\"partition\":", i ? "," : "");
+        json_str(stdout, r->attempts[i].label);
+        printf(",\"result\":");
+        json_str(stdout, fwd_verify_reason_str(r->attempts[i].reason));
+        printf("}");
+    }
+    printf("]}\n");
+}
+
+static int do_boot(struct devdir *dd, int json)
+{
+    struct fwd_ota_dev *od = calloc(1, sizeof *od);
+    struct fwb_result r;
+    char why[512];
+    if (!od) return cli_err(EXIT_IO, "out of memory");
+    int rc = running_boot(dd, od, &r);
+    unsigned efuse_sv = fwd_efuse_secure_version(&od->efuse);
+    if (rc == FW_OK || rc == FW_ERR_NOT_FOUND) {
+        if (json) print_json(&r, rc == FW_OK, efuse_sv);
+        else if (rc == FW_OK)
+            printf("booted %s: version %s, secure_version %u, ota state %s (eFuse secure_version %u)\n",
+                   r.part->label, r.app.version, (unsigned)r.app.secure_version, state_name(&r), efuse_sv);
+    }
+    if (rc == FW_ERR_NOT_FOUND) {
+        running_attempts_str(&r, why, sizeof why);
+        rc = cli_err(EXIT_REJECT, "%s: no bootable image (%s)", dd->dir, why);
+    } else if (rc == FW_ERR_STATE) {
+        rc = cli_err(EXIT_REJECT, "%s: boot decision check failed: refusing to boot", dd->dir);
+    } else if (rc) {
+        rc = devdir_fail(dd, "boot", rc);
+    }
+    running_detach(od);
+    return rc;
+}
+
+static int run_boot(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    const char *dir = NULL;
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) json = 1;
+        else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "boot: unknown option '%s' (see --help)", argv[i]);
+        else if (!dir) dir = argv[i];
+        else return cli_err(EXIT_USAGE, "boot: unexpected argument '%s'", argv[i]);
+    }
+    if (!dir) return cli_err(EXIT_USAGE, "boot: usage: fwseal-device boot DIR [--json]");
+    struct devdir *dd;
+    int rc = devdir_open(dir, 0, &dd);
+    if (rc) return rc;
+    rc = do_boot(dd, json);
+    devdir_close(dd);
+    return rc;
+}
+
+const struct fwdev_cmd cmd_boot = {"boot", "power on: run the Secure Boot V2 bootloader", run_boot};

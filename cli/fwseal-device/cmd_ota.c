@@ -1,0 +1,69 @@
+/* fwseal-device ota: the running app installs a signed PLAINTEXT image from a
+ * file or stdin into the passive slot (cli/fwseal-device/ota_apply.c does
+ * the device part for any byte source). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/fwseal-device/commands.h"
+#include "cli/fwseal-device/ota_apply.h"
+#include "cli/util/cli.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: fwseal-device ota DIR --file IMAGE|-\n\n"
+               "OTA performed by the running app (boots first if none runs): erase the passive\n"
+               "slot, stream IMAGE (a signed plaintext app image; - = stdin) into it through\n"
+               "flash encryption, verify it fully read back (structure, SHA-256, chip,\n"
+               "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
+               "then select it for the next boot (otadata state NEW). On any failure the\n"
+               "slot is erased and the next boot is unchanged (exit 1).\n\n"
+               "options:\n  --file IMAGE   image file, or - for stdin\n\n"
+               "example:\n  fwseal-device ota dev --file app-signed.bin && fwseal-device boot dev\n");
+}
+
+struct file_src {
+    FILE *f;
+};
+
+static long file_read(void *ctx, uint8_t *buf, size_t max)
+{
+    struct file_src *s = ctx;
+    size_t n = fread(buf, 1, max, s->f);
+    if (n == 0 && ferror(s->f)) return FW_ERR_IO;
+    return (long)n;
+}
+
+static int run_ota(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        usage(stdout);
+        return 0;
+    }
+    const char *dir = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
+        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
+        else if (!dir) dir = argv[i];
+        else return cli_err(EXIT_USAGE, "ota: unexpected argument '%s'", argv[i]);
+    }
+    if (!dir || !file) return cli_err(EXIT_USAGE, "ota: usage: fwseal-device ota DIR --file IMAGE|-");
+    struct file_src fs;
+    struct ota_src src = {file_read, NULL, &fs, FWD_OTA_SIZE_UNKNOWN, file};
+    if (!strcmp(file, "-")) {
+        fs.f = stdin;
+        src.name = "stdin";
+    } else {
+        struct stat st;
+        fs.f = fopen(file, "rb");
+        if (!fs.f) return cli_err(EXIT_IO, "%s: %s", file, strerror(errno));
+        if (fstat(fileno(fs.f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && st.st_size < 0xFFFFFFFEll)
+            src.size_hint = (uint32_t)st.st_size;
+    }
+    int rc = ota_apply_cmd(dir, &src);
+    if (fs.f != stdin) fclose(fs.f);
+    return rc;
+}
+
+const struct fwdev_cmd cmd_ota = {"ota", "running app installs a signed image into the passive slot", run_ota};

@@ -1,0 +1,322 @@
+/* The OTA pipeline on the simulated device: encrypted signed image -> new
+ * boot partition; every rejection erases what was written and keeps the old
+ * boot partition; early checks refuse before any erase; events in order. */
+#include "testutil.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "device/fwd_efuse.h"
+#include "device/fwd_ota_pipeline.h"
+#include "device/sim/fwd_sim.h"
+#include "encryptor/fwh_encimg.h"
+
+#define FLASH (4u << 20)
+
+static struct fwd_sim sim;
+static struct fwd_ota_dev dev;
+static struct fwd_ota_pipeline pipe_;
+static struct fwd_decrypt_key key;
+
+struct evlog {
+    int types[64];
+    int n;
+    int aborted_err;
+    uint64_t last_done;
+};
+
+static void on_ev(void *ctx, const struct fwd_ota_event *ev)
+{
+    struct evlog *l = ctx;
+    if (l->n && l->types[l->n - 1] == ev->type && ev->type == FWD_OTA_EV_WRITING) {
+        l->last_done = ev->done; /* collapse progress */
+        return;
+    }
+    if (l->n < 64) l->types[l->n++] = ev->type;
+    if (ev->type == FWD_OTA_EV_ABORTED) l->aborted_err = ev->err;
+    if (ev->type == FWD_OTA_EV_WRITING) l->last_done = ev->done;
+}
+
+/* Encrypt a plaintext file for the vector RSA device key, in memory. */
+static uint8_t *encrypt_file(const char *rel, size_t *out_len)
+{
+    size_t n;
+    uint8_t *plain = tu_read(tu_vector(rel), &n);
+    FILE *pf = fopen(tu_vector("pre_encrypted/rsa/rsa_pub_key.pem"), "r");
+    assert_non_null(pf);
+    EVP_PKEY *pub = PEM_read_PUBKEY(pf, NULL, NULL, NULL);
+    fclose(pf);
+    assert_non_null(pub);
+    struct fwh_encimg_enc e;
+    uint8_t *out = malloc(n + FW_ENC_HEADER_SIZE);
+    assert_int_equal(fwh_encimg_enc_begin(&e, pub), 0);
+    assert_int_equal(fwh_encimg_enc_update(&e, plain, n, out + FW_ENC_HEADER_SIZE), 0);
+    assert_int_equal(fwh_encimg_enc_finish(&e, out), 0);
+    fwh_encimg_enc_free(&e);
+    EVP_PKEY_free(pub);
+    free(plain);
+    *out_len = n + FW_ENC_HEADER_SIZE;
+    return out;
+}
+
+/* Fresh device: C3, XTS-128, key1 digest trusted, the partition table of the
+ * vectors, `running` (a signed vector image) in ota_0 and running. */
+static void device_up(const char *running_rel, unsigned efuse_secver)
+{
+    fwd_sim_close(&sim);
+    assert_int_equal(fwd_sim_open_mem(&sim, FLASH), 0);
+    struct fwd_efuse_state st;
+    memset(&st, 0, sizeof st);
+    size_t n;
+    uint8_t *k = tu_read(tu_vector("flash_encryption/fe_key_xts_256.bin"), &n);
+    memcpy(st.fe_key, k, 32);
+    free(k);
+    st.fe_mode = FWD_FE_XTS128;
+    st.chip_id = 5;
+    st.chip_rev = 3; /* v0.3: the vector images require >= 0.3 */
+    uint8_t *dg = tu_read(tu_vector("secure_boot_v2/sb_rsa3072_key1.digest.bin"), &n);
+    memcpy(st.digest[0], dg, 32);
+    free(dg);
+    st.digest_present = 1;
+    assert_int_equal(fwd_efuse_secver_bits(efuse_secver, &st.secure_version_bits), 0);
+    assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), 0);
+
+    static struct fwd_dev d;
+    assert_int_equal(fwd_dev_open_blank(&d, &sim.plat), 0);
+    uint8_t *pt = tu_read(tu_vector("partition_table/partitions_two_ota.bin"), &n);
+    assert_int_equal(fwd_dev_write_abs(&d, 0x8000, pt, n, 1), 0);
+    free(pt);
+    fwd_dev_close(&d);
+    assert_int_equal(fwd_dev_open(&d, &sim.plat, 0), 0);
+    uint8_t *img = tu_read(tu_vector(running_rel), &n);
+    const struct fwd_part *p0 = fwd_part_find(&d, "ota_0");
+    assert_non_null(p0);
+    size_t padded = (n + 4095) / 4096 * 4096;
+    uint8_t *buf = malloc(padded);
+    memset(buf, 0xFF, padded);
+    memcpy(buf, img, n);
+    assert_int_equal(fwd_part_erase(&d, p0, 0, padded), 0);
+    assert_int_equal(fwd_part_write(&d, p0, 0, buf, padded), 0);
+    free(buf);
+    free(img);
+    fwd_dev_close(&d);
+    fwd_ota_dev_close(&dev);
+    assert_int_equal(fwd_ota_dev_open(&dev, &sim.plat, 0, "ota_0"), 0);
+}
+
+static int run(const uint8_t *img, size_t len, size_t chunk, int allow_same, struct evlog *log)
+{
+    struct fwd_ota_pipeline_cfg cfg = { .dev = &dev, .key = &key, .allow_same_version = allow_same,
+                                        .event = on_ev, .event_ctx = log };
+    memset(log, 0, sizeof *log);
+    int rc = fwd_ota_pipeline_start(&pipe_, &cfg);
+    for (size_t off = 0; rc == 0 && off < len; off += chunk)
+        rc = fwd_ota_pipeline_feed(&pipe_, img + off, len - off < chunk ? len - off : chunk);
+    if (rc == 0) rc = fwd_ota_pipeline_finish(&pipe_);
+    return rc;
+}
+
+static const char *boot_label(void)
+{
+    const struct fwd_part *b = fwd_ota_get_boot_partition(&dev);
+    return b ? b->label : "(none)";
+}
+
+/* No plaintext of `rel` anywhere in ota_1, and the written area is erased. */
+static void assert_slot_clean(const char *rel)
+{
+    size_t n;
+    uint8_t *plain = tu_read(tu_vector(rel), &n);
+    const struct fwd_part *p1 = fwd_part_find(&dev.d, "ota_1");
+    static uint8_t raw[2u << 20], dec[2u << 20];
+    assert_true(n <= sizeof raw);
+    assert_int_equal(fwd_part_read_raw(&dev.d, p1, 0, raw, n), 0);
+    assert_int_equal(fwd_part_read(&dev.d, p1, 0, dec, n), 0);
+    for (size_t i = 0; i < n; i++)
+        if (raw[i] != 0xFF) fail_msg("ota_1 raw byte %zu is 0x%02x, not erased", i, raw[i]);
+    for (size_t off = 0; off + 4096 <= n; off += 4096)
+        assert_memory_not_equal(dec + off, plain + off, 4096);
+    free(plain);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    size_t n;
+    uint8_t *pem = tu_read(tu_vector("pre_encrypted/rsa/rsa_priv_key.pem"), &n);
+    pem = realloc(pem, n + 1);
+    pem[n] = 0;
+    fwd_decrypt_key_init(&key);
+    assert_int_equal(fwd_decrypt_key_load_rsa(&key, pem, n + 1), 0);
+    free(pem);
+    return 0;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    fwd_decrypt_key_free(&key);
+    fwd_ota_dev_close(&dev);
+    fwd_sim_close(&sim);
+    return 0;
+}
+
+#define RUNNING "secure_boot_v2/signed_rsa_1key_unpadded.bin" /* 1.0.0, sv 1 */
+#define NEWIMG "secure_boot_v2/signed_rsa_1key.bin"           /* 1.2.0-sb, sv 4 */
+
+static void happy_path_events(void **s)
+{
+    (void)s;
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    static const size_t chunks[] = { 4096, 1, 333, 65536 };
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        device_up(RUNNING, 1);
+        struct evlog log;
+        assert_string_equal(boot_label(), "ota_0");
+        assert_int_equal(run(enc, len, chunks[c], 0, &log), 0);
+        assert_string_equal(boot_label(), "ota_1");
+        static const int want[] = { FWD_OTA_EV_START, FWD_OTA_EV_HEADER_VERIFIED, FWD_OTA_EV_APP_DESC,
+                                    FWD_OTA_EV_WRITING, FWD_OTA_EV_VERIFYING, FWD_OTA_EV_BOOT_UPDATED,
+                                    FWD_OTA_EV_FINISHED };
+        assert_int_equal(log.n, 7);
+        assert_memory_equal(log.types, want, sizeof want);
+        assert_int_equal(log.last_done, len - FW_ENC_HEADER_SIZE);
+        uint32_t state = 0;
+        assert_int_equal(fwd_ota_get_state_partition(&dev, fwd_part_find(&dev.d, "ota_1"), &state), 0);
+        assert_int_equal(state, FWD_OTA_IMG_NEW);
+    }
+    /* the slot holds exactly the image, read back through flash decryption */
+    size_t n;
+    uint8_t *plain = tu_read(tu_vector(NEWIMG), &n), *back = malloc(n);
+    assert_int_equal(fwd_part_read(&dev.d, fwd_part_find(&dev.d, "ota_1"), 0, back, n), 0);
+    assert_memory_equal(back, plain, n);
+    free(back);
+    free(plain);
+    free(enc);
+}
+
+static void reject(uint8_t *enc, size_t len, int want, const char *plain_rel, int expect_no_flash_ops)
+{
+    device_up(RUNNING, 1);
+    struct evlog log;
+    uint64_t ops = sim.flash.ops;
+    assert_int_equal(run(enc, len, 1000, 0, &log), want);
+    assert_int_equal(log.types[log.n - 1], FWD_OTA_EV_ABORTED);
+    assert_int_equal(log.aborted_err, want);
+    assert_string_equal(boot_label(), "ota_0");
+    if (expect_no_flash_ops) assert_int_equal(sim.flash.ops, ops);
+    else assert_slot_clean(plain_rel);
+}
+
+static void tamper(void **s)
+{
+    (void)s;
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    /* flipped tag: all data written, tag fails at the end -> erased */
+    enc[410] ^= 1;
+    reject(enc, len, FW_ERR_AUTH, NEWIMG, 0);
+    enc[410] ^= 1;
+    /* flipped body byte in the middle */
+    enc[len / 2] ^= 0x40;
+    reject(enc, len, FW_ERR_AUTH, NEWIMG, 0);
+    enc[len / 2] ^= 0x40;
+    /* wrapped key: implicit rejection -> garbage plaintext -> early check refuses before any erase */
+    enc[200] ^= 1;
+    reject(enc, len, FW_ERR_MAGIC, NEWIMG, 1);
+    enc[200] ^= 1;
+    /* magic */
+    enc[0] ^= 1;
+    reject(enc, len, FW_ERR_MAGIC, NEWIMG, 1);
+    enc[0] ^= 1;
+    /* truncated and trailing */
+    reject(enc, len - 1, FW_ERR_TRUNCATED, NEWIMG, 0);
+    uint8_t *more = malloc(len + 16);
+    memcpy(more, enc, len);
+    memset(more + len, 0, 16);
+    reject(more, len + 16, FW_ERR_FORMAT, NEWIMG, 0);
+    free(more);
+    free(enc);
+}
+
+static void unsigned_and_early_checks(void **s)
+{
+    (void)s;
+    size_t len;
+    /* correctly encrypted but unsigned: the tag passes, the signature check erases */
+    uint8_t *enc = encrypt_file("app/app_esp32c3_128k_sbpad.bin", &len);
+    reject(enc, len, FW_ERR_SIGNATURE, "app/app_esp32c3_128k_sbpad.bin", 0);
+    free(enc);
+    /* another chip: refused on the app descriptor, before any erase */
+    enc = encrypt_file("app/app_esp32s3_256k.bin", &len);
+    reject(enc, len, FW_ERR_CHIP, "app/app_esp32s3_256k.bin", 1);
+    free(enc);
+    /* downgrade: eFuse secure_version 5 > image 4 */
+    enc = encrypt_file(NEWIMG, &len);
+    device_up(RUNNING, 5);
+    struct evlog log;
+    uint64_t ops = sim.flash.ops;
+    assert_int_equal(run(enc, len, 4096, 0, &log), FW_ERR_ROLLBACK);
+    assert_int_equal(sim.flash.ops, ops);
+    free(enc);
+    /* same version as running: refused, unless allowed */
+    enc = encrypt_file(RUNNING, &len);
+    device_up(RUNNING, 1);
+    ops = sim.flash.ops;
+    assert_int_equal(run(enc, len, 4096, 0, &log), FW_ERR_VERSION);
+    assert_int_equal(sim.flash.ops, ops);
+    assert_int_equal(run(enc, len, 4096, 1, &log), 0);
+    assert_string_equal(boot_label(), "ota_1");
+    free(enc);
+}
+
+static void power_loss(void **s)
+{
+    (void)s;
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    device_up(RUNNING, 1);
+    struct evlog log;
+    fwd_sim_flash_set_cut(&sim.flash, 10, FWD_SIM_CUT_TORN);
+    assert_int_equal(run(enc, len, 4096, 0, &log), FW_ERR_POWER_LOSS);
+    fwd_sim_flash_revive(&sim.flash);
+    fwd_ota_dev_close(&dev);
+    assert_int_equal(fwd_ota_dev_open(&dev, &sim.plat, 0, "ota_0"), 0);
+    assert_string_equal(boot_label(), "ota_0");
+    free(enc);
+}
+
+static void plaintext_policy(void **s)
+{
+    (void)s;
+    size_t n;
+    uint8_t *plain = tu_read(tu_vector(NEWIMG), &n);
+    device_up(RUNNING, 1);
+    struct evlog log;
+    /* a bare image is refused unless the caller allows it */
+    assert_int_equal(run(plain, n, 4096, 0, &log), FW_ERR_MAGIC);
+    struct fwd_ota_pipeline_cfg cfg = { .dev = &dev, .key = NULL, .allow_plaintext = 1, .size_hint = n };
+    assert_int_equal(fwd_ota_pipeline_start(&pipe_, &cfg), 0);
+    assert_int_equal(fwd_ota_pipeline_feed(&pipe_, plain, n), 0);
+    assert_int_equal(fwd_ota_pipeline_finish(&pipe_), 0);
+    assert_string_equal(boot_label(), "ota_1");
+    /* encrypted input without a provisioned key */
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    device_up(RUNNING, 1);
+    cfg.key = NULL;
+    assert_int_equal(fwd_ota_pipeline_start(&pipe_, &cfg), 0);
+    assert_int_equal(fwd_ota_pipeline_feed(&pipe_, enc, len), FW_ERR_KEY);
+    free(enc);
+    free(plain);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(happy_path_events), cmocka_unit_test(tamper), cmocka_unit_test(unsigned_and_early_checks),
+        cmocka_unit_test(power_loss), cmocka_unit_test(plaintext_policy),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
