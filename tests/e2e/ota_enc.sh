@@ -70,6 +70,11 @@ expect_exit 0 "ota over https: encrypted signed v2" $FWDEV ota dev "$U/v2.0.0.en
 for ev in start connected header_verified app_desc writing verifying boot_updated finished; do
   expect_stdout "\"event\":\"$ev\"" "event $ev emitted"
 done
+cp "$T/.out" events.json
+check "every --json line is one valid JSON object" python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert lines and all(isinstance(json.loads(l), dict) for l in lines)' events.json
 $FWDEV boot dev --json >boot.json 2>&1
 check "new image boots as PENDING_VERIFY" grep -Eq '"version": *"2.0.0"' boot.json
 check "state is PENDING_VERIFY" grep -Eiq 'pending_verify' boot.json
@@ -77,6 +82,21 @@ check "confirm" $FWDEV confirm dev
 $FWDEV boot dev --json >boot2.json 2>&1
 check "v2 still runs after confirm, state VALID" grep -Eq '"version": *"2.0.0"' boot2.json
 check "state VALID after confirm" grep -Eiq '"valid"' boot2.json
+
+# ---- ECIES-P256 device key (HMAC key provisioned at init) ----------------------
+EC=$V/pre_encrypted/ecc
+$FWSEAL encrypt --pubkey "$EC/device_pub_key.pem" v2.0.0.s.bin -o ecc.enc >/dev/null
+$FWSEAL encrypt --pubkey "$EC/wrong_device_pub_key.pem" v2.0.0.s.bin -o ecc_wrong.enc >/dev/null
+rm -rf edev
+$FWDEV init edev --partitions "$V/partition_table/partitions_two_ota.csv" --flash-encryption xts-128 \
+  --flash-key fe.bin --secure-boot-key sb_pub.pem --secure-version 2 --decrypt-hmac-key "$EC/device_hmac_key.bin" >/dev/null &&
+  $FWDEV flash edev --partition ota_0 v1.s.bin >/dev/null && $FWDEV boot edev >/dev/null
+check "ECIES: HMAC key stored 0600" test "$(stat -c %a edev/secret_decrypt_hmac.bin)" = 600
+cp -a edev edev2
+expect_exit 1 "ECIES: image for another device key refused" $FWDEV ota edev2 --file ecc_wrong.enc
+expect_stderr "not an app image|GCM tag" "ECIES: wrong key = garbage plaintext or tag mismatch"
+check "ECIES: encrypted OTA accepted" $FWDEV ota edev --file ecc.enc
+check "ECIES: new image boots" test "$(booted_version edev)" = 2.0.0
 
 # ---- Espressif-encrypted image (unsigned: decrypts, streams, refused by signature) ----
 newdev esp 1 # the Espressif image has secure_version 1
