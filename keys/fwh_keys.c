@@ -82,6 +82,8 @@ static int classify(struct fwh_key *k, char *why, size_t whylen)
             return fail(FW_ERR_KEY, why, whylen,
                         "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", desc);
         }
+        if (!has_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X))
+            return fail(FW_ERR_KEY, why, whylen, "EC parameters without a key");
         k->type = FWH_KEY_ECDSA_P256;
         k->has_private = has_bn_param(pk, OSSL_PKEY_PARAM_PRIV_KEY);
         return FW_OK;
@@ -99,17 +101,33 @@ static int contains(const uint8_t *p, size_t n, const char *needle)
     return 0;
 }
 
+/* Offset of the first PEM block that is not "EC PARAMETERS" (0 if none). */
+static size_t skip_ec_params(const uint8_t *p, size_t n)
+{
+    static const char begin[] = "-----BEGIN ", params[] = "-----BEGIN EC PARAMETERS-----";
+    size_t bl = sizeof begin - 1, pl = sizeof params - 1;
+    for (size_t i = 0; i + bl <= n; i++) {
+        if (memcmp(p + i, begin, bl)) continue;
+        if (i + pl <= n && !memcmp(p + i, params, pl)) { i += pl - 1; continue; }
+        return i;
+    }
+    return 0;
+}
+
 int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
     if (len > FWH_KEY_FILE_MAX) return fail(FW_ERR_KEY, why, whylen, "key file too large");
     if (contains(pem, len, "ENCRYPTED"))
         return fail(FW_ERR_KEY, why, whylen, "encrypted private keys are not supported");
+    /* `openssl ecparam -genkey` writes an EC PARAMETERS block before the key:
+     * decode from the first block that is a key. */
+    size_t start = skip_ec_params(pem, len);
     OSSL_DECODER_CTX *dctx =
         OSSL_DECODER_CTX_new_for_pkey(&k->pkey, "PEM", NULL, NULL, 0, NULL, NULL);
     if (!dctx) return fail(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
-    const unsigned char *p = pem;
-    size_t left = len;
+    const unsigned char *p = pem + start;
+    size_t left = len - start;
     int ok = OSSL_DECODER_from_data(dctx, &p, &left) == 1 && k->pkey;
     OSSL_DECODER_CTX_free(dctx);
     if (!ok) {

@@ -194,6 +194,14 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
     fwh_report_add(r, name, rsv ? FWH_FAIL : FWH_PASS, 0, rsv, "%s block%s", fw_sbv2_scheme_name(s),
                    rsv ? ", reserved/padding bytes not zero" : "");
     if (rsv) { note_problem(b, i, PRIO_FORMAT, "format", "reserved/padding bytes not zero"); return 0; }
+    if (!fw_sbv2_scheme_supported(s)) {
+        /* P-384 (SHA-384 digest) and P-192 decode but are not verified here */
+        snprintf(name, sizeof name, "block%u.signature", i);
+        fwh_report_add(r, name, FWH_FAIL, 0, FW_ERR_UNSUPPORTED, "%s blocks are not supported (RSA-3072, ECDSA-P256 only)",
+                       fw_sbv2_scheme_name(s));
+        note_problem(b, i, PRIO_FORMAT, "scheme", "not supported (RSA-3072, ECDSA-P256 only)");
+        return 0;
+    }
 
     uint8_t kd[32];
     fwh_block_key_digest(blk, kd);
@@ -341,7 +349,8 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
                     size_t whylen)
 {
     fwh_report_init(r);
-    int fd = open(path, O_RDONLY);
+    int is_stdin = !strcmp(path, "-");
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0) {
         snprintf(why, whylen, "%s", strerror(errno));
         return FW_ERR_IO;
@@ -365,6 +374,6 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
     if (!rc) rc = fwh_verify_finish(v, r);
     fwh_verify_free(v);
     free(buf);
-    close(fd);
+    if (!is_stdin) close(fd);
     return rc;
 }

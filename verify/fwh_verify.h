@@ -76,7 +76,7 @@ int fwh_verify_update(struct fwh_verify *v, const uint8_t *p, size_t n);
 int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r);
 void fwh_verify_free(struct fwh_verify *v);
 
-/* Stream a file through a verifier (64 KiB reads). FW_ERR_IO with a reason in
+/* Stream a file ("-" = standard input) through a verifier (64 KiB reads). FW_ERR_IO with a reason in
  * why when the file cannot be read; otherwise the result of finish(). */
 int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fwh_report *r, char *why,
                     size_t whylen);

@@ -34,7 +34,8 @@ static void help(FILE *f)
                "\noptions:\n"
                "  --key K.pem   private signing key (repeat for up to 3 keys)\n"
                "  --append      IN is already signed: keep the valid blocks of its last\n"
-               "                4096 bytes and add new blocks after them\n"
+               "                4096 bytes and add new blocks after them (refused when a kept\n"
+               "                block signs a different image digest: the image was changed)\n"
                "  -o OUT        output file (- for stdout)\n"
                "\nexamples:\n"
                "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
@@ -88,15 +89,6 @@ static int read_full(int fd, uint8_t *p, size_t n, off_t off)
     return 0;
 }
 
-/* Start writing a chunk to disk now (asynchronously) so the fsync of the
- * atomic commit does not wait for the whole file at the end: on Linux,
- * POSIX_FADV_DONTNEED on dirty pages initiates their writeback. Harmless
- * (ignored) on pipes and where unsupported. */
-static void start_writeback(FILE *out, uint64_t off, size_t n)
-{
-    (void)posix_fadvise(fileno(out), (off_t)off, (off_t)n, POSIX_FADV_DONTNEED);
-}
-
 /* Hash and copy data [0, len) of fd to out, then the 0xFF gap. */
 static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, const char *in)
 {
@@ -107,9 +99,7 @@ static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, co
         size_t n = len - off < CHUNK ? (size_t)(len - off) : CHUNK;
         if (read_full(fd, buf, n, (off_t)off)) rc = cli_err(EXIT_IO, "%s: read failed (file changed while signing?)", in);
         else if (fwh_signer_update(s, buf, n)) rc = cli_err(EXIT_IO, "hash failed");
-        else if (fwrite(buf, 1, n, out) != n || fflush(out) != 0)
-            rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
-        else start_writeback(out, off, n);
+        else if (fwrite(buf, 1, n, out) != n) rc = cli_err(EXIT_IO, "write failed: %s", strerror(errno));
         off += n;
     }
     uint64_t pad = fwh_sbv2_pad_len(len);

@@ -25,7 +25,7 @@ static void help(FILE *f)
             "Verify a Secure Boot V2 signed ESP app image offline: image structure,\n"
             "checksum, appended SHA-256, every signature block (magic, CRC, image digest,\n"
             "signature), key digest trusted and not revoked, secure_version and chip.\n"
-            "The file is streamed (bounded memory). Exit 0 only if valid; otherwise exit 1\n"
+            "The file is streamed (bounded memory; IMAGE - reads stdin). Exit 0 only if valid; otherwise exit 1\n"
             "with the first failing check named on stderr (3 for I/O errors).\n"
             "\noptions:\n"
             "  --trust PUB.pem        trust this key (RSA-3072 or ECDSA P-256, public or private)\n"
@@ -118,7 +118,7 @@ static int parse(int argc, char **argv, struct verify_args *a)
             a->o.chip_id = (uint16_t)id;
             i++;
         } else if (opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown option '%s'", opt);
-        else if (!a->image) a->image = opt;
+        else if (!a->image) a->image = opt; /* "-" (stdin) lands here too */
         else return cli_err(EXIT_USAGE, "verify: unexpected argument '%s'", opt);
         if (rc) return rc;
     }

@@ -78,6 +78,9 @@ expect_exit 3 "missing --trust file is an I/O error" "$FWSEAL" verify "$S1" --tr
 expect_exit 3 "missing image is an I/O error" "$FWSEAL" verify "$T/nope.bin" --trust "$SB/sb_rsa3072_key1_pub.pem"
 expect_stderr "^fwseal: $T/nope.bin: No such file" "missing image: one line naming the file"
 
+check "verify - reads the image from stdin" bash -c '"$1" verify - --trust "$2" <"$3"' _ "$FWSEAL" "$SB/sb_rsa3072_key1_pub.pem" "$S1"
+expect_exit 1 "stdin: tampered image rejected" bash -c '"$1" verify - --trust "$2" <"$3"' _ "$FWSEAL" "$SB/sb_rsa3072_key1_pub.pem" "$SB/neg_image_byte_changed.bin"
+
 # Anti-rollback and chip (signed_rsa_1key: esp32c3, secure_version 4)
 expect_exit 0 "min secure version 4 ok" "$FWSEAL" verify "$S1" --trust "$SB/sb_rsa3072_key1_pub.pem" --min-secure-version 4
 expect_exit 1 "min secure version 5 rejected" "$FWSEAL" verify "$S1" --trust "$SB/sb_rsa3072_key1_pub.pem" --min-secure-version 5

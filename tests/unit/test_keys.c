@@ -183,6 +183,31 @@ static void refuses_other_key_types(void **state)
     assert_int_equal(fwh_key_from_pem((const uint8_t *)enc, strlen(enc), &k, why, sizeof why), FW_ERR_KEY);
     assert_non_null(strstr(why, "encrypted"));
     assert_int_equal(fwh_key_load("/nonexistent/key.pem", &k, why, sizeof why), FW_ERR_IO);
+    const char *params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+    assert_int_equal(fwh_key_from_pem((const uint8_t *)params, strlen(params), &k, why, sizeof why), FW_ERR_KEY);
+}
+
+/* `openssl ecparam -genkey` output: EC PARAMETERS block, then the key. */
+static void ec_params_block_skipped(void **state)
+{
+    (void)state;
+    EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    size_t len;
+    uint8_t *pem = pem_of(pk, 1, &len);
+    const char *params = "-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n";
+    size_t pl = strlen(params);
+    uint8_t *both = malloc(pl + len);
+    memcpy(both, params, pl);
+    memcpy(both + pl, pem, len);
+    struct fwh_key k;
+    char why[256];
+    assert_int_equal(fwh_key_from_pem(both, pl + len, &k, why, sizeof why), FW_OK);
+    assert_int_equal(k.type, FWH_KEY_ECDSA_P256);
+    assert_true(k.has_private);
+    fwh_key_free(&k);
+    free(both);
+    free(pem);
+    EVP_PKEY_free(pk);
 }
 
 static void generate_export_reload(void **state)
@@ -225,6 +250,7 @@ int main(void)
         cmocka_unit_test(sign_and_verify_roundtrip),
         cmocka_unit_test(refuses_other_key_types),
         cmocka_unit_test(generate_export_reload),
+        cmocka_unit_test(ec_params_block_skipped),
     };
     return cmocka_run_group_tests_name("keys", tests, NULL, NULL);
 }

@@ -145,6 +145,28 @@ static void chip_scheme_rules(void **state)
     free(img);
 }
 
+/* A P-384 block decodes but is reported unsupported; block 0 still counts. */
+static void p384_block_unsupported(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("secure_boot_v2/signed_rsa_1key.bin"), &len);
+    struct fw_sbv2_block b;
+    memset(&b, 0, sizeof b);
+    b.scheme = FW_SBV2_ECDSA_P384;
+    assert_int_equal(fw_sbv2_block_encode(&b, img + len - 4096 + FW_SBV2_BLOCK_SIZE), FW_OK);
+    uint8_t d[1][32];
+    tu_hex(KEY1, d[0], 32);
+    static struct fwh_report r;
+    struct fwh_verify_opts o = {.trusted = (const uint8_t(*)[32])d, .n_trusted = 1};
+    assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
+    const struct fwh_check *c = fwh_report_find(&r, "block1.signature");
+    assert_non_null(c);
+    assert_int_equal(c->result, FWH_FAIL);
+    assert_non_null(strstr(c->detail, "ECDSA-P384 blocks are not supported"));
+    free(img);
+}
+
 /* Short, empty, garbage and non-image inputs: a report, never a crash. */
 static void hostile_inputs(void **state)
 {
@@ -203,6 +225,7 @@ int main(void)
         cmocka_unit_test(first_failures),
         cmocka_unit_test(revoked_and_policy),
         cmocka_unit_test(chip_scheme_rules),
+        cmocka_unit_test(p384_block_unsupported),
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(json_escapes),
     };
