@@ -73,6 +73,6 @@ rm -f "$tmp/in.bin" "$tmp/fe.bin" "$tmp/fe.out"
 # The two host XTS strategies of FORMATS 4.3, in memory (tests/tools/xts_paths.c):
 # per-unit EVP XTS (what fwseal uses) vs batched per-block alpha^m with AES-ECB.
 if [ -x "$build/tools/xts_paths" ] && read -r unit alpha < <("$build/tools/xts_paths" 16); then
-  row "flash encryption" "XTS-AES-128 in memory, per-unit EVP XTS (used)" "$unit" MB/s - - "16 MiB, no I/O"
+  row "flash encryption" "XTS-AES-128 in memory, per-unit EVP XTS (used)" "$unit" MB/s - - "16 MiB, no I/O, CPU time"
   row "flash encryption" "XTS-AES-128 in memory, batched alpha^m AES-ECB" "$alpha" MB/s "$unit" "$(ratio "$alpha" "$unit")" "alternative path; outputs checked identical"
 fi

@@ -68,6 +68,18 @@ static const struct mem_range mem_map[] = {
     {FW_CHIP_ESP32S3, 0x40370000u, 0x403E0000u, FW_SEG_IRAM},
     {FW_CHIP_ESP32S3, 0x50000000u, 0x50002000u, FW_SEG_RTC},
     {FW_CHIP_ESP32S3, 0x600FE000u, 0x60100000u, FW_SEG_RTC},
+    {FW_CHIP_ESP32C2, 0x3C000000u, 0x3C400000u, FW_SEG_DROM},
+    {FW_CHIP_ESP32C2, 0x42000000u, 0x42400000u, FW_SEG_IROM},
+    {FW_CHIP_ESP32C2, 0x3FCA0000u, 0x3FCE0000u, FW_SEG_DRAM},
+    {FW_CHIP_ESP32C2, 0x4037C000u, 0x403C0000u, FW_SEG_IRAM},
+    /* unified-bus chips: IROM and DROM windows share 0x42xxxxxx, SRAM is both I and D */
+    {FW_CHIP_ESP32C6, 0x42000000u, 0x42800000u, FW_SEG_IROM},
+    {FW_CHIP_ESP32C6, 0x42800000u, 0x43000000u, FW_SEG_DROM},
+    {FW_CHIP_ESP32C6, 0x40800000u, 0x40880000u, FW_SEG_RAM_OTHER},
+    {FW_CHIP_ESP32C6, 0x50000000u, 0x50004000u, FW_SEG_RTC},
+    {FW_CHIP_ESP32H2, 0x42000000u, 0x42800000u, FW_SEG_IROM},
+    {FW_CHIP_ESP32H2, 0x42800000u, 0x43000000u, FW_SEG_DROM},
+    {FW_CHIP_ESP32H2, 0x40800000u, 0x40850000u, FW_SEG_RAM_OTHER},
 };
 
 enum fw_seg_class fw_image_seg_class(uint16_t chip_id, uint32_t load_addr)
@@ -100,6 +112,7 @@ int fw_image_check_mapping(uint16_t chip_id, const struct fw_image_segment *segs
                            uint64_t part_off, uint32_t page)
 {
     if (!segs || page == 0 || (page & (page - 1))) return FW_ERR_INVALID_ARG;
+    if (fw_image_seg_class(chip_id, 0x40000000u) == FW_SEG_UNKNOWN) return FW_ERR_UNSUPPORTED; /* no memory map */
     for (unsigned i = 0; i < n; i++) {
         if (!fw_seg_is_flash_mapped(fw_image_seg_class(chip_id, segs[i].load_addr))) continue;
         if ((part_off + segs[i].data_off) % page != segs[i].load_addr % page) return FW_ERR_ALIGN;

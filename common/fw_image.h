@@ -150,7 +150,8 @@ struct fw_image_segment {
 
 /* Rule 6 (mapping half): every flash-mapped segment's data offset, taken
  * relative to a partition at `part_off`, is congruent to its load address
- * modulo `page`. FW_ERR_ALIGN otherwise. */
+ * modulo `page`. FW_ERR_ALIGN otherwise; FW_ERR_UNSUPPORTED for a chip whose
+ * memory map is not in the table (esp32c3, esp32s3, esp32c2, esp32c6, esp32h2). */
 int fw_image_check_mapping(uint16_t chip_id, const struct fw_image_segment *segs, unsigned n,
                            uint64_t part_off, uint32_t page);
 

@@ -47,16 +47,34 @@ void fwd_dev_close(struct fwd_dev *d)
     d->nparts = 0;
 }
 
+/* Checks beyond ESP's device validation (§6.4 only bounds-checks): a hostile
+ * table must not make partitions overlap (a plaintext partition over an
+ * encrypted one would write plaintext into it), start off a sector, be empty
+ * or share a label. */
+int fwd_part_validate(const struct fwd_part *parts, size_t n, uint32_t flash_size, uint32_t sector)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct fwd_part *p = &parts[i];
+        if (p->size == 0 || (uint64_t)p->offset + p->size > flash_size) return FW_ERR_RANGE;
+        if (sector && p->offset % sector) return FW_ERR_ALIGN;
+        for (size_t j = 0; j < i; j++) {
+            const struct fwd_part *q = &parts[j];
+            if ((uint64_t)p->offset < (uint64_t)q->offset + q->size && (uint64_t)q->offset < (uint64_t)p->offset + p->size)
+                return FW_ERR_FORMAT;
+            if (!strncmp(p->label, q->label, FWD_PART_LABEL_LEN)) return FW_ERR_FORMAT;
+        }
+    }
+    return FW_OK;
+}
+
 int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n)
 {
     if (!d || (n && !parts)) return FW_ERR_INVALID_ARG;
     if (n > FWD_PART_MAX) return FW_ERR_NO_SPACE;
+    int rc = fwd_part_validate(parts, n, d->plat->flash.size, d->plat->flash.sector_size);
+    if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
-        const struct fwd_part *p = &parts[i];
-        if ((uint64_t)p->offset + p->size > d->plat->flash.size) return FW_ERR_RANGE;
-    }
-    for (size_t i = 0; i < n; i++) {
-        d->parts[i] = parts[i];
+        if (&d->parts[i] != &parts[i]) d->parts[i] = parts[i]; /* load_from validates in place */
         d->parts[i].label[FWD_PART_LABEL_LEN] = 0;
         d->parts[i].encrypted = (uint8_t)(d->fe_mode != FWD_FE_OFF &&
                                           fwd_part_is_encrypted_type(parts[i].type, parts[i].subtype, parts[i].flags));

@@ -87,16 +87,22 @@ struct fwd_dev {
 
 /* Open: eFuse -> FE, partition table at pt_offset (0 = 0x8000).
  * FW_ERR_KEY for a bad FE mode in eFuse, table errors from fw_partition
- * (FW_ERR_MAGIC, FW_ERR_DIGEST for a bad MD5, FW_ERR_RANGE, ...),
- * FW_ERR_NO_SPACE for more than FWD_PART_MAX partitions. */
+ * (FW_ERR_MAGIC, FW_ERR_DIGEST for a bad MD5, FW_ERR_RANGE, ...), then
+ * fwd_part_validate's, FW_ERR_NO_SPACE for more than FWD_PART_MAX partitions. */
 int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt_offset);
 /* Like fwd_dev_open but without a partition table (nparts = 0): used to
  * provision a blank device (write the table with fwd_dev_write_abs). */
 int fwd_dev_open_blank(struct fwd_dev *d, const struct fwd_platform *plat);
+/* Device-side table rules on top of fw_partition's §6.4 validation: every
+ * partition non-empty and inside the flash (FW_ERR_RANGE), starting on a
+ * sector boundary (FW_ERR_ALIGN), no two overlapping or sharing a label
+ * (FW_ERR_FORMAT). Used by fwd_dev_open and fwd_dev_set_parts. */
+int fwd_part_validate(const struct fwd_part *parts, size_t n, uint32_t flash_size, uint32_t sector);
+
 /* Install an already-parsed partition list (tests, or a port that keeps
  * its table elsewhere). Entries are copied; `encrypted` is recomputed from
  * the FE mode. FW_ERR_NO_SPACE above FWD_PART_MAX, FW_ERR_RANGE for an entry
- * outside the flash. */
+ * outside the flash, fwd_part_validate's errors otherwise. */
 int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n);
 /* Wipes the FE context. Safe to call twice / after a failed open. */
 void fwd_dev_close(struct fwd_dev *d);

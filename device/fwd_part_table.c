@@ -25,21 +25,20 @@ static int load_from(struct fwd_dev *d, const uint8_t *bin, size_t len)
     int rc = fw_pt_parse(&t, bin, len, d->plat->flash.size, md5_cb, NULL, 0);
     if (rc) return rc;
     if (t.count > FWD_PART_MAX) return FW_ERR_NO_SPACE;
-    struct fwd_part tmp;
-    d->nparts = 0;
+    /* Compact entries go straight into d->parts, then fwd_dev_set_parts
+     * validates them in place and derives the effective encryption flag. */
     for (unsigned i = 0; i < t.count; i++) {
         const struct fw_pt_entry *e = &t.e[i];
-        memset(&tmp, 0, sizeof tmp);
-        memcpy(tmp.label, e->label, FWD_PART_LABEL_LEN);
-        tmp.type = e->type;
-        tmp.subtype = e->subtype;
-        tmp.offset = e->offset;
-        tmp.size = e->size;
-        tmp.flags = e->flags;
-        tmp.encrypted = (uint8_t)(d->fe_mode != FWD_FE_OFF && fwd_part_is_encrypted_type(e->type, e->subtype, e->flags));
-        d->parts[d->nparts++] = tmp;
+        struct fwd_part *p = &d->parts[i];
+        memset(p, 0, sizeof *p);
+        memcpy(p->label, e->label, FWD_PART_LABEL_LEN);
+        p->type = e->type;
+        p->subtype = e->subtype;
+        p->offset = e->offset;
+        p->size = e->size;
+        p->flags = e->flags;
     }
-    return FW_OK;
+    return fwd_dev_set_parts(d, d->parts, t.count);
 }
 
 int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt_offset)

@@ -29,11 +29,12 @@ record() { summary+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"); }  # a FAIL row always fo
 
 # run LOGNAME CMD...: runs quietly, output kept in $W/log/LOGNAME; returns CMD's exit code.
 mkdir -p "$W/log"
+exec 3>&1   # progress lines go to fd 3, so helpers used in $(...) stay clean
 run() {
   local name=$1; shift
   "$@" >"$W/log/$name.out" 2>"$W/log/$name.err"
   local rc=$?
-  printf '      %s$ %s%s\n' "$D" "$(echo "$*" | sed "s|$build/bin/||g; s|$W/||g")" "$N"
+  printf '      %s$ %s%s\n' "$D" "$(echo "$*" | sed "s|$build/bin/||g; s|$W/||g")" "$N" >&3
   return $rc
 }
 # must LOGNAME CMD...: like run, but a failure aborts the demo (a setup step broke).
@@ -73,6 +74,7 @@ cleanup() {
     kill -9 "$NGINX_PID" 2>/dev/null
   fi
   NGINX_PID=""
+  cd / || true
   if [ "${DEMO_KEEP:-0}" = 1 ]; then echo "demo: work directory kept: $W"; else rm -rf "$W"; fi
 }
 trap cleanup EXIT
@@ -173,7 +175,14 @@ must mk-v2    "$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 
 must sign-v2  "$FWSEAL" sign --key sign.pem app_v2.bin -o app_v2.signed.bin
 must enc-v2   "$FWSEAL" encrypt --pubkey enc_pub.pem app_v2.signed.bin -o app_v2.enc.bin
 if run verify-v2 "$FWSEAL" verify app_v2.enc.bin --decrypt-key enc.pem --trust sign_pub.pem --min-secure-version 1 --chip esp32c3 --json; then
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(d, indent=1)[:1200])' "$W/log/verify-v2.out" 2>/dev/null | sed 's/^/      | /' | head -30
+  say "JSON report (one line per check):"
+  python3 - "$W/log/verify-v2.out" <<'PY' | sed 's/^/      | /' | head -24
+import json, sys
+d = json.load(open(sys.argv[1]))
+for c in d.get("checks", []):
+    print("%-4s %-24s %s" % (c.get("result", "?"), c.get("name", "?"), (c.get("detail") or "")[:70]))
+print("valid: %s" % json.dumps(d.get("valid")))
+PY
   good "offline verification: container, GCM tag, structure, SHA-256, signature, key digest, secure_version"
   record "release v2 (sign, encrypt, verify)" "-" "fwseal verify passed every check offline" ok
 else

@@ -8,6 +8,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/ota_apply.h"
+#include "cli/fwseal-device/ota_enc.h"
 #include "cli/util/cli.h"
 
 static void usage(FILE *f)
@@ -19,8 +20,14 @@ static void usage(FILE *f)
                "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
                "then select it for the next boot (otadata state NEW). On any failure the\n"
                "slot is erased and the next boot is unchanged (exit 1).\n\n"
-               "options:\n  --file IMAGE   image file, or - for stdin\n\n"
-               "example:\n  fwseal-device ota dev --file app-signed.bin && fwseal-device boot dev\n");
+               "options:\n  --file IMAGE   image file, or - for stdin\n");
+    fprintf(f, "\nEncrypted images (ESP encrypted image container, CF B6 88 07, detected by its\n"
+               "magic) are decrypted on the fly with the device secret provisioned by\n"
+               "`init --decrypt-key/--decrypt-hmac-key`; the GCM tag AND the signature must pass.\n"
+               "usage: fwseal-device ota DIR URL --ca CA.pem [options]\n%s\n"
+               "examples:\n  fwseal-device ota dev --file app-signed.bin && fwseal-device boot dev\n"
+               "  fwseal-device ota dev https://updates.example:8443/app.enc --ca ca.pem --json\n",
+            ota_enc_help);
 }
 
 struct file_src {
@@ -42,13 +49,24 @@ static int run_ota(int argc, char **argv)
         return 0;
     }
     const char *dir = NULL, *file = NULL;
+    struct ota_enc_opts eo; /* encrypted / URL options (ota_enc.c) */
+    ota_enc_defaults(&eo);
     for (int i = 1; i < argc; i++) {
+        int r = ota_enc_parse_opt(argc, argv, &i, &eo);
+        if (r < 0) return EXIT_USAGE;
+        if (r > 0) continue;
         if (!strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
+        else if (dir && !eo.url && (!strncmp(argv[i], "https://", 8) || !strncmp(argv[i], "http://", 7))) eo.url = argv[i];
         else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "ota: unexpected argument '%s'", argv[i]);
     }
-    if (!dir || !file) return cli_err(EXIT_USAGE, "ota: usage: fwseal-device ota DIR --file IMAGE|-");
+    if (dir && (eo.url || (file && ota_enc_detect(file)))) {
+        if (eo.url && file) return cli_err(EXIT_USAGE, "ota: give either a URL or --file, not both");
+        eo.file = file;
+        return ota_enc_cmd(dir, &eo);
+    }
+    if (!dir || !file) return cli_err(EXIT_USAGE, "ota: usage: fwseal-device ota DIR (URL --ca CA.pem | --file IMAGE|-)");
     struct file_src fs;
     struct ota_src src = {file_read, NULL, &fs, FWD_OTA_SIZE_UNKNOWN, file};
     if (!strcmp(file, "-")) {

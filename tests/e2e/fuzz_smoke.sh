@@ -4,7 +4,7 @@
 # fuzzes each target a few seconds. The long campaign is `make fuzz`.
 . "$(dirname "$0")/lib.sh"
 
-secs=${FUZZ_SMOKE_SECONDS:-3}
+secs=${FUZZ_SMOKE_SECONDS:-2}
 if ! ls "$FWSEAL_ROOT"/fuzz/fuzz_*.c >/dev/null 2>&1; then
   ok "no fuzz harnesses yet"; exit 0
 fi

@@ -83,3 +83,12 @@ expect_exit 1 "dump of a truncated image" bash -c "head -c 5000 '$N/nvs.bin' > '
 expect_exit 0 "nvs --help" "$FWSEAL" nvs --help
 expect_stdout "fwseal nvs generate" "help shows an example"
 expect_exit 2 "nvs without subcommand" "$FWSEAL" nvs
+
+# keys from `fwseal keygen nvs-keys` (the encryption engineer's command)
+check "keygen nvs-keys" "$FWSEAL" keygen nvs-keys -o "$T/nk.bin"
+check "generate with fresh keys" "$FWSEAL" nvs generate "$N/nvs.csv" 0x4000 -o "$T/fresh.bin" --keys "$T/nk.bin"
+check "fresh-key image differs from the vector" bash -c "! cmp -s '$T/fresh.bin' '$N/nvs_encrypted.bin'"
+expect_exit 0 "dump with fresh keys" "$FWSEAL" nvs dump "$T/fresh.bin" --keys "$T/nk.bin" --json
+cp "$T/.out" "$T/fresh.json"
+check "fresh-key image lists the expected items" kv_equal "$T/fresh.json" "$N/nvs.expected_kv.json"
+expect_exit 1 "fresh-key image with the vector's keys: wrong key" "$FWSEAL" nvs dump "$T/fresh.bin" --keys "$N/nvs_keys.bin"

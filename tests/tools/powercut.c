@@ -46,6 +46,7 @@ static struct fwd_app_info old_info, new_info;
 static uint32_t step = 256;
 static unsigned nseeds = 0;   /* double schedule: 0 = exhaustive for small scenarios, else 100 seeds */
 static int failures;
+static unsigned cur_seed;     /* double schedule: the seed of the current pair (0: exhaustive) */
 
 enum { S_BASE, S_NEW, S_PV, S_NVS };
 
@@ -281,8 +282,10 @@ static int one(const struct scenario *sc, const char *sched, uint64_t cut, uint3
     t->tried++;
     if (!why) { t->survived++; return 0; }
     failures++;
-    printf("FAIL %s/%s: %s\n  replay: --scenario %s --replay %s:%llu:%u", sc->name, sched, why, sc->name, sched,
-           (unsigned long long)cut, (unsigned)keep);
+    printf("FAIL %s/%s: %s (cut at op %llu keeping %u bytes", sc->name, sched, why, (unsigned long long)cut, (unsigned)keep);
+    if (cut2) printf(", then at recovery op %llu keeping %u", (unsigned long long)cut2, (unsigned)keep2);
+    if (cur_seed) printf(", seed %u", cur_seed);
+    printf(")\n  replay: --scenario %s --replay %s:%llu:%u", sc->name, sched, (unsigned long long)cut, (unsigned)keep);
     if (cut2) printf(":%llu:%u", (unsigned long long)cut2, (unsigned)keep2);
     printf("\n");
     return 1;
@@ -354,6 +357,7 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
         unsigned seeds = nseeds ? nseeds : 100;
         for (unsigned s = 1; s <= seeds && n; s++) {
             uint64_t st = 0xD1B54A32D192ED03ull * s;
+            cur_seed = s;
             uint64_t c1 = 1 + rnd(&st) % n;
             uint32_t k1 = 0;
             if (rnd(&st) & 1) {

@@ -308,6 +308,38 @@ static void flash_encryption_off(void **state)
     db_close(&x);
 }
 
+/* Fault-injection hardening: the chosen image's bytes change between the
+ * decision and its double check (a glitch, or a flash swapped under the
+ * bootloader). The second pass must disagree and the bootloader refuse. */
+static int (*orig_read)(void *, uint32_t, void *, size_t);
+static int glitch_starts;
+static int glitch_read(void *ctx, uint32_t addr, void *buf, size_t len)
+{
+    int rc = orig_read(ctx, addr, buf, len);
+    if (addr == 0x10000) glitch_starts++;          /* a verification of factory begins */
+    if (rc == 0 && glitch_starts >= 2 && addr >= 0x12000 && addr < 0x13000) ((uint8_t *)buf)[0] ^= 0x01;
+    return rc;
+}
+
+static void double_check_refuses_on_mismatch(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    db_open(&x, 1, 1);
+    db_flash(&x, "factory", IMG3, DB_IMG);
+    orig_read = x.sim.plat.flash.read;
+    x.sim.plat.flash.read = glitch_read;
+    glitch_starts = 0;
+    assert_int_equal(db_boot(&x, &r), FW_ERR_STATE);
+    assert_int_equal(glitch_starts, 2);
+    assert_null(fwd_ota_get_running_partition(&x.dev));
+    x.sim.plat.flash.read = orig_read;            /* glitch gone: boots normally */
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "factory");
+    db_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +352,7 @@ int main(void)
         cmocka_unit_test(secure_version_burned_only_at_confirm),
         cmocka_unit_test(initial_contents_without_factory),
         cmocka_unit_test(flash_encryption_off),
+        cmocka_unit_test(double_check_refuses_on_mismatch),
     };
     return cmocka_run_group_tests(tests, setup_images, teardown_images);
 }

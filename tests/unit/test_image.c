@@ -499,6 +499,12 @@ static void rule6_mapping_congruence(void **state)
     assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10000), FW_ERR_ALIGN);
     s[1].load_addr = 0x3FC8C000; /* RAM: not mapped, rule does not apply */
     assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10000), FW_OK);
+    assert_int_equal(fw_image_check_mapping(0x0000, s, 2, 0x10000, 0x10000), FW_ERR_UNSUPPORTED); /* esp32: no map */
+    assert_int_equal(fw_image_check_mapping(5, s, 2, 0x10000, 0x10001), FW_ERR_INVALID_ARG);
+    assert_int_equal(fw_image_seg_class(0x0D, 0x42800020), FW_SEG_DROM);   /* c6 unified bus */
+    assert_int_equal(fw_image_seg_class(0x0D, 0x42000020), FW_SEG_IROM);
+    assert_int_equal(fw_image_seg_class(0x0C, 0x3C000020), FW_SEG_DROM);   /* c2 */
+    assert_int_equal(fw_image_seg_class(0x0000, 0x3F400020), FW_SEG_UNKNOWN);
     assert_int_equal(fw_image_seg_class(5, 0), FW_SEG_PADDING);
     assert_int_equal(fw_image_seg_class(9, 0x42000020), FW_SEG_IROM);
     assert_int_equal(fw_image_seg_class(9, 0x3C030020), FW_SEG_DROM);
@@ -524,6 +530,42 @@ static void checksum_mismatch_and_truncation(void **state)
     }
 }
 
+/* Bit flips in the structural bytes of a real vector (header, segment
+ * headers, descriptor, checksum, hash): never a crash, never "valid", and
+ * every chunking agrees. */
+static void mutated_vector_fuzz(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = tu_read(tu_vector("app/app_esp32c3_64k.bin"), &len);
+    struct fw_image_parser ref;
+    assert_int_equal(fw_image_parse_buffer(&ref, img, len, FW_IMAGE_NO_LIMIT), FW_OK);
+    uint64_t spots[24 + FW_IMAGE_MAX_SEGMENTS * 8 + 4];
+    unsigned ns = 0;
+    for (unsigned i = 0; i < 24; i++) spots[ns++] = i;
+    for (unsigned s = 0; s < ref.seg_seen; s++)
+        for (unsigned k = 0; k < 8; k++) spots[ns++] = ref.seg[s].data_off - 8 + k;
+    spots[ns++] = 0x20; spots[ns++] = ref.chk_off; spots[ns++] = ref.hash_end; spots[ns++] = len - 1;
+    uint32_t x = 99;
+    for (unsigned s = 0; s < ns; s++) {
+        for (int b = 0; b < 8; b += 3) {
+            img[spots[s]] ^= (uint8_t)(1u << b);
+            struct parse_result r1, r2;
+            x = x * 1103515245u + 12345u;
+            parse_chunked(img, len, 0, FW_IMAGE_NO_LIMIT, &r1);
+            parse_chunked(img, len, 1 + (x >> 16) % 5000, FW_IMAGE_NO_LIMIT, &r2);
+            assert_same_result(&r1, &r2);
+            const uint8_t *st = fw_image_parser_stored_hash(&r1.p);
+            int valid = !r1.feed_rc && !r1.finish_rc && st && !memcmp(st, r1.sha_hash, 32);
+            /* flips in the unused high bits of some header fields keep the
+             * structure but always break the SHA-256 */
+            assert_false(valid);
+            img[spots[s]] ^= (uint8_t)(1u << b);
+        }
+    }
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +580,7 @@ int main(void)
         cmocka_unit_test(rule5_app_descriptor),
         cmocka_unit_test(rule6_mapping_congruence),
         cmocka_unit_test(checksum_mismatch_and_truncation),
+        cmocka_unit_test(mutated_vector_fuzz),
     };
     return cmocka_run_group_tests_name("image", tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 
 #include "device/fwd_nvs.h"
 #include "fw_bytes.h"
+#include "fw_crc32.h"
 
 static char list_a[60000], list_b[60000];
 
@@ -406,6 +407,60 @@ static void corrupted_images_are_survived(void **state)
     (void)0;
 }
 
+/* A page of a newer format version is refused (ESP_ERR_NVS_NEW_VERSION_FOUND);
+ * a V1 single-page blob (type 0x41) is still readable. */
+static void newer_version_refused_v1_blob_read(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *ref = vec("nvs/nvs.bin", &len);
+    memcpy(mem, ref, len);
+    mem[4096 + 8] = 0xFD;                                  /* page 1 version */
+    fw_enc32le(mem + 4096 + 28, fw_nvs_page_hdr_crc(mem + 4096));
+    struct ramflash rf;
+    struct fw_nvs_io io;
+    rf_init(&rf, mem, (uint32_t)len, &io);
+    static struct fw_nvs_store s;
+    assert_int_equal(fw_nvs_mount(&s, &io, NULL, 1), FW_ERR_VERSION);
+    assert_non_null(strstr(s.why, "newer"));
+    /* a V1 blob (type 0x41, payload in the same item) next to a namespace entry */
+    memset(mem, 0xFF, sizeof mem);
+    fw_nvs_page_hdr_encode(mem, FW_NVS_PS_ACTIVE, 0);
+    uint8_t e[96];
+    memset(e, 0xFF, sizeof e);
+    fw_nvs_entry_init(e, 0, FW_NVS_U8, 1, FW_NVS_CHUNK_ANY, "old");
+    e[24] = 1;
+    fw_nvs_entry_seal(e);
+    fw_nvs_entry_init(e + 32, 1, FW_NVS_BLOB, 2, FW_NVS_CHUNK_ANY, "v1b");
+    fw_enc16le(e + 32 + 24, 3);
+    fw_enc32le(e + 32 + 28, fw_crc32_esp("xyz", 3));
+    fw_nvs_entry_seal(e + 32);
+    memcpy(e + 64, "xyz", 3);
+    memcpy(mem + 64, e, 96);
+    for (unsigned k = 0; k < 3; k++) fw_nvs_bm_set(mem + 32, k, FW_NVS_ES_WRITTEN);
+    rf_init(&rf, mem, sizeof mem, &io);
+    assert_int_equal(fw_nvs_mount(&s, &io, NULL, 0), 0);
+    struct fw_nvs_handle h;
+    assert_int_equal(fw_nvs_open(&s, "old", 1, &h), 0);
+    uint8_t b[8];
+    size_t n = sizeof b;
+    assert_int_equal(fw_nvs_get_blob(&h, "v1b", b, &n), 0);
+    assert_int_equal(n, 3);
+    assert_memory_equal(b, "xyz", 3);
+    assert_int_equal(fw_nvs_set_blob(&h, "v1b", "new!", 4), 0); /* rewritten as V2, V1 erased */
+    rf_init(&rf, mem, sizeof mem, &io);
+    assert_int_equal(fw_nvs_mount(&s, &io, NULL, 0), 0);
+    assert_int_equal(fw_nvs_open(&s, "old", 0, &h), 0);
+    struct fw_nvs_info in;
+    assert_int_equal(fw_nvs_find(&h, "v1b", &in), 0);
+    assert_int_equal(in.type, FW_NVS_BLOB_IDX);
+    n = sizeof b;
+    assert_int_equal(fw_nvs_get_blob(&h, "v1b", b, &n), 0);
+    assert_memory_equal(b, "new!", 4);
+    assert_int_equal(rf.strict_violations, 0);
+    free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +475,7 @@ int main(void)
         cmocka_unit_test(too_many_namespaces),
         cmocka_unit_test(unchanged_write_is_skipped),
         cmocka_unit_test(corrupted_images_are_survived),
+        cmocka_unit_test(newer_version_refused_v1_blob_read),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,6 +65,20 @@ static void lookup_and_slots(void **s)
     p[1].offset = FX_FLASH - 0x1000;
     p[1].size = 0x2000;
     assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_ERR_RANGE);
+    /* Device-side rules beyond §6.4: overlap, sector alignment, empty, duplicate label. */
+    p[1] = fx_parts[4];
+    p[1].offset = 0x18000;
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_ERR_FORMAT);
+    p[1].offset = 0x20010;
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_ERR_ALIGN);
+    p[1].offset = 0x20000;
+    p[1].size = 0;
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_ERR_RANGE);
+    p[1].size = 0x10000;
+    memcpy(p[1].label, "ota_0", 6);
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_ERR_FORMAT);
+    memcpy(p[1].label, "ota_1", 6);
+    assert_int_equal(fwd_dev_set_parts(&x.dev, p, 2), FW_OK);
     fx_close(&x);
 }
 

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# bench part: encrypted OTA on the simulated device.
+#   - wall time of a 4 MiB encrypted OTA over loopback TLS from nginx;
+#   - callgrind instructions per MiB of the device pipeline (decrypt +
+#     flash-encrypt write + read-back through flash decryption + SHA-256 +
+#     verify), as the difference of a 4 MiB and a 1 MiB run of
+#     `fwseal-device ota --file` (fixed costs cancel), next to the sum of the
+#     raw mbedTLS costs of the same primitives (build/tools/bench_raw);
+#   - one-time costs: RSA-3072 unwrap, RSA-3072 PSS verify;
+#   - peak heap and worst stack of the pipeline without TLS, in-process with
+#     static contexts (build/tools/bench_ota_mem: counting malloc, painted stack);
+#   - worst single stack frame of the OTA modules (-fstack-usage).
+set -u
+root=${FWSEAL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
+B=${FWSEAL_BUILD:-$root/build}
+V=${FWSEAL_SHARED:-$root/../shared}/vectors
+FWSEAL=$B/bin/fwseal
+FWDEV=$B/bin/fwseal-device
+RAW=$B/tools/bench_raw
+W=${BENCH_TMP:-$(mktemp -d)}/ota
+mkdir -p "$W" && cd "$W" || exit 3
+PE=$V/pre_encrypted/rsa
+row() { printf 'BENCH\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
+
+# ---- images and device --------------------------------------------------------
+cat >parts.csv <<'EOF'
+# Name,   Type, SubType, Offset,   Size, Flags
+nvs,      data, nvs,     ,        0x4000,
+otadata,  data, ota,     ,        0x2000,
+phy_init, data, phy,     ,        0x1000,
+ota_0,    app,  ota_0,   ,        5M,
+ota_1,    app,  ota_1,   ,        5M,
+EOF
+$FWSEAL keygen rsa3072 -o sb.pem --pub sb_pub.pem >/dev/null || exit 3
+$FWSEAL keygen flash-xts-128 -o fe.bin >/dev/null || exit 3
+mk() { # VERSION SIZE NAME
+  $FWSEAL mkimage --chip esp32c3 --version "$1" --secure-version 1 --project bench --size "$2" -o "$3.bin" >/dev/null &&
+    $FWSEAL sign --key sb.pem "$3.bin" -o "$3.s.bin" >/dev/null &&
+    $FWSEAL encrypt --pubkey "$PE/rsa_pub_key.pem" "$3.s.bin" -o "$3.enc" >/dev/null
+}
+mk 1.0.0 64K base && mk 2.0.0 4M big && mk 2.0.1 1M small || exit 3
+newdev() {
+  rm -rf "$1"
+  $FWDEV init "$1" --partitions parts.csv --flash-size 16MB --flash-encryption xts-128 --flash-key fe.bin \
+    --secure-boot-key sb_pub.pem --decrypt-key "$PE/rsa_priv_key.pem" >/dev/null &&
+    $FWDEV flash "$1" --partition ota_0 base.s.bin >/dev/null && $FWDEV boot "$1" >/dev/null
+}
+MIB_BIG=$(python3 -c "import os;print(round(os.path.getsize('big.s.bin')/1048576,3))")
+
+# ---- wall time over TLS ----------------------------------------------------------
+export FWSEAL_BUILD=$B
+T=$W/ng
+mkdir -p "$T/www"
+_pass=0 _fail=0
+at_exit() { :; }
+. "$root/tests/e2e/_nginx_lib.sh"
+trap ng_stop_all EXIT
+ng_ca "$T" && ng_cert "$T" srv localhost "DNS:localhost" && cp big.enc "$T/www/" &&
+  ng_start bench "$T/www" "$T/srv.crt" "$T/srv.key" >/dev/null 2>&1
+if [ -n "${NG_PORT:-}" ] && newdev dwall; then
+  s=$(date +%s.%N)
+  if $FWDEV ota dwall "https://localhost:$NG_PORT/big.enc" --ca "$T/ca.crt" >/dev/null 2>ota.err; then
+    e=$(date +%s.%N)
+    row ota "encrypted OTA over loopback TLS (${MIB_BIG} MiB, wall)" "$(python3 -c "print(f'{$e-$s:.2f}')")" s - - "nginx + fwseal-device ota URL, incl. verify + set boot"
+  else
+    row ota "encrypted OTA over loopback TLS" FAILED - - - "$(head -c 200 ota.err)"
+  fi
+fi
+
+# ---- callgrind -----------------------------------------------------------------------
+ir() { # file -> total instructions
+  grep -E '^(summary|totals):' "$1" | head -1 | awk '{print $2}'
+}
+cg() { # OUT CMD...: run under callgrind, echo Ir
+  local out=$1
+  shift
+  valgrind --tool=callgrind --callgrind-out-file="$out" "$@" >/dev/null 2>&1
+  ir "$out"
+}
+incl() { # CALLGRIND_OUT FUNCTION -> inclusive Ir of FUNCTION (0 if absent)
+  callgrind_annotate --inclusive=yes "$1" 2>/dev/null | grep -E "[:/]$2 \[" | head -1 | awk '{gsub(",","",$1); print $1+0}'
+}
+ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
+if command -v valgrind >/dev/null && command -v callgrind_annotate >/dev/null; then
+  newdev d4 && newdev d1
+  I4=$(cg cg4.out "$FWDEV" ota d4 --file big.enc)
+  I1=$(cg cg1.out "$FWDEV" ota d1 --file small.enc)
+  MIB_SMALL=$(python3 -c "import os;print(os.path.getsize('small.s.bin')/1048576)")
+  DM=$(python3 -c "print($MIB_BIG-$MIB_SMALL)")
+  per() { python3 -c "print(int(($1-$2)/$DM))"; } # 4 MiB minus 1 MiB run, per MiB
+  PER=$(per "$I4" "$I1")
+  N0=$(cg raw0.out "$RAW" none 4)
+  raw() { echo $(($(cg "raw_$1.out" "$RAW" "$1" 4) - N0)); }
+  G=$(($(raw gcm) / 4)) XE=$(($(raw xts-enc) / 4)) XD=$(($(raw xts-dec) / 4)) SH=$(($(raw sha256) / 4))
+  SUM=$((G + XE + XD + SH))
+  row ota "pipeline Ir per MiB, whole OTA (callgrind)" "$PER" Ir/MiB "$SUM" "$(ratio "$PER" "$SUM")" \
+    "4 MiB minus 1 MiB run of ota --file; baseline = raw mbedTLS GCM-dec $G + XTS-enc $XE + XTS-dec $XD + SHA-256 $SH per MiB (one pass each); goal <= 1.15x"
+  # Where the rest goes: per-stage inclusive costs, same 4M-1M difference.
+  DEC=$(per $(($(incl cg4.out fwd_decrypt_feed) - $(incl cg4.out plain_sink))) $(($(incl cg1.out fwd_decrypt_feed) - $(incl cg1.out plain_sink))))
+  WR=$(per "$(incl cg4.out fwd_ota_write)" "$(incl cg1.out fwd_ota_write)")
+  END=$(per "$(incl cg4.out fwd_ota_end)" "$(incl cg1.out fwd_ota_end)")
+  SB=$(per "$(incl cg4.out fwd_ota_set_boot_partition)" "$(incl cg1.out fwd_ota_set_boot_partition)")
+  row ota "  stage: decrypt (fwd_decrypt_feed without the sink)" "$DEC" Ir/MiB "$G" "$(ratio "$DEC" "$G")" "vs raw AES-256-GCM"
+  row ota "  stage: flash-encrypted write (fwd_ota_write)" "$WR" Ir/MiB "$XE" "$(ratio "$WR" "$XE")" "vs raw XTS encrypt; includes the ESP byte reversal + NOR sim"
+  row ota "  stage: read-back verify (fwd_ota_end)" "$END" Ir/MiB "$((XD + SH))" "$(ratio "$END" "$((XD + SH))")" "vs raw XTS decrypt + one SHA-256 pass"
+  row ota "  stage: re-verify in set_boot_partition" "$SB" Ir/MiB - - "a second full verification (fwd_ota design, as esp_ota_set_boot_partition)"
+  P0=$(cg raw_prep.out "$RAW" rsa-prep 0 "$PE/rsa_priv_key.pem")
+  U=$(($(cg raw_unwrap.out "$RAW" rsa-unwrap 0 "$PE/rsa_priv_key.pem") - P0))
+  P=$(($(cg raw_pss.out "$RAW" pss-verify 0 "$PE/rsa_priv_key.pem") - P0))
+  row ota "one-time: RSA-3072 PKCS#1 v1.5 unwrap (raw mbedTLS)" "$U" Ir - - "private-key op with blinding"
+  row ota "one-time: RSA-3072 PSS verify (raw mbedTLS)" "$P" Ir - - "public-key op; the pipeline verifies twice (end + set boot)"
+fi
+
+# ---- heap and stack of the pipeline, in-process (static contexts, no TLS) --------
+if "$FWSEAL" encrypt --pubkey "$PE/rsa_pub_key.pem" "$V/secure_boot_v2/signed_rsa_1key.bin" -o mem.enc >/dev/null &&
+  out=$(FWSEAL_SHARED=$(dirname "$V") "$B/tools/bench_ota_mem" mem.enc "$PE/rsa_priv_key.pem"); then
+  kv() { echo "$out" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+  KR=$(kv key_heap_resident) PP=$(kv pipeline_heap_peak) SP=$(kv stack_peak)
+  row ota "peak heap of the pipeline (no TLS)" "$((KR + PP))" bytes 12288 "$(ratio $((KR + PP)) 12288)" \
+    "resident RSA key $KR + transient peak $PP (RSA unwrap, AES-GCM, PSS verify bignums); goal <= 12 KiB"
+  row ota "worst stack of the pipeline (measured)" "$SP" bytes - - "painted thread stack: decrypt + write + verify + set boot, incl. mbedTLS RSA"
+else
+  row ota "peak heap of the pipeline" FAILED - - - "bench_ota_mem failed"
+fi
+
+# ---- stack -----------------------------------------------------------------------------
+mkdir -p su
+worst=0 worstf=-
+for f in device/fwd_decrypt.c device/fwd_ota_pipeline.c device/fwd_http.c device/fwd_http_parse.c device/fwd_ota.c \
+  device/fwd_verify.c device/fwd_verify_sig.c device/fwd_part.c device/fwd_fe.c; do
+  [ -f "$root/$f" ] || continue
+  o=su/$(basename "$f" .c).o
+  (cd "$root" && cc -std=c11 -D_DEFAULT_SOURCE -O2 -I. -Icommon -fstack-usage -c "$f" -o "$W/$o") 2>/dev/null || continue
+  line=$(sort -t$'\t' -k2 -n "su/$(basename "$f" .c).su" | tail -1)
+  n=$(echo "$line" | cut -f2)
+  if [ "${n:-0}" -gt "$worst" ]; then worst=$n worstf=$(echo "$line" | cut -f1 | sed 's/.*://'); fi
+done
+row ota "worst single stack frame in the OTA modules" "$worst" bytes - - "-fstack-usage -O2: $worstf"
