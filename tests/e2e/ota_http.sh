@@ -65,3 +65,5 @@ same_file "$T/.out" "$T/www/f.bin" "chunked body identical"
 ng_bg "$L" "$T/ptrickle" "$T/srv.crt" "$T/srv.key" trickle "$T/www/f.bin"
 expect_exit 1 "trickling server stopped by the throughput watchdog" $H "https://localhost:$(ng_wait_portfile "$T/ptrickle")/f.bin" --ca "$T/ca.crt" --timeout-ms 500 --window-ms 800 --min-bytes 100
 expect_stderr "watchdog" "watchdog reported"
+expect_exit 1 "server ignoring Range (200 instead of 206) refused" $H "https://localhost:$(cat "$T/pchunk")/f.bin" --ca "$T/ca.crt" --from 1000
+expect_stderr "did not honour the Range" "ignored Range reported"
