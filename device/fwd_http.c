@@ -198,16 +198,18 @@ static int watchdog(struct fwd_http *h, size_t got, struct fwd_http_result *res)
 
 /* ---- one request -------------------------------------------------------------- */
 
+/* The request is formatted in the (not yet used) head buffer: no stack copy. */
 static int send_request(struct fwd_http *h, uint64_t from)
 {
-    char req[FWD_HTTP_URL_MAX + 512];
-    int n = snprintf(req, sizeof req,
+    char *req = h->head.buf;
+    size_t cap = sizeof h->head.buf;
+    int n = snprintf(req, cap,
                      "GET %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: fwseal-device\r\n"
                      "Accept-Encoding: identity\r\nConnection: close\r\n",
                      h->path, h->host, h->port);
-    if (n < 0 || (size_t)n >= sizeof req - 64) return FW_ERR_INVALID_ARG;
-    if (from > 0) n += snprintf(req + n, sizeof req - (size_t)n, "Range: bytes=%llu-\r\n", (unsigned long long)from);
-    n += snprintf(req + n, sizeof req - (size_t)n, "\r\n");
+    if (n < 0 || (size_t)n >= cap - 64) return FW_ERR_INVALID_ARG;
+    if (from > 0) n += snprintf(req + n, cap - (size_t)n, "Range: bytes=%llu-\r\n", (unsigned long long)from);
+    n += snprintf(req + n, cap - (size_t)n, "\r\n");
     return send_all(h, (const uint8_t *)req, (size_t)n);
 }
 
