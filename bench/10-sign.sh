@@ -4,7 +4,7 @@
 # RSA-3072 PSS signature, no output file), measured in the same run on the
 # same files. Figures are the minimum wall time of N runs (noise on a shared
 # machine only ever adds time). fwseal also writes the signed copy of the
-# input and fsyncs it (atomic output), which the baseline does not.
+# input (atomic output: temp file + rename), which the baseline does not.
 set -u
 root=${FWSEAL_ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 build=${FWSEAL_BUILD:-$root/build}
@@ -50,7 +50,7 @@ for mib in 4 64; do
     min_ms "$FWSEAL" sign --key "$KEY" "$img" -o "$shm" >"$tmp/v" || { rm -f "$shm"; exit 1; }; s2=$(cat "$tmp/v")
     rm -f "$shm"
     row "sign (RSA-3072)" "fwseal sign ${mib} MiB, output on tmpfs" "$s2" ms "$base" "$(ratio "$s2" "$base")" \
-        "min of $N; same as above without the physical write/fsync of the output"
+        "min of $N; same as above with the output on tmpfs (no physical write)"
   fi
   /usr/bin/time -f '%M' -o "$tmp/rss" "$FWSEAL" sign --key "$KEY" "$img" -o "$tmp/out.bin" >/dev/null 2>&1
   row "sign (RSA-3072)" "fwseal sign ${mib} MiB peak RSS" "$(tail -1 "$tmp/rss")" KiB - - "GNU time %M"

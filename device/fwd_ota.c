@@ -315,7 +315,9 @@ int fwd_ota_write(struct fwd_ota_handle *h, const void *data, size_t len)
     return FW_OK;
 }
 
-int fwd_ota_end(struct fwd_ota_handle *h)
+/* fwd_ota_end up to (not including) the close: flush, verify, length check.
+ * On failure the slot is erased and the handle closed (fail()). */
+static int end_verify(struct fwd_ota_handle *h)
 {
     if (!handle_ok(h)) return FW_ERR_INVALID_ARG;
     if (h->received == 0) return fail(h, FW_ERR_INVALID_ARG);
@@ -334,6 +336,46 @@ int fwd_ota_end(struct fwd_ota_handle *h)
         dev->last.reason = FWD_VR_TOO_BIG;
         dev->last.err = FW_ERR_FORMAT;
         return fail(h, FW_ERR_FORMAT);
+    }
+    return FW_OK;
+}
+
+int fwd_ota_end(struct fwd_ota_handle *h)
+{
+    int rc = end_verify(h);
+    if (rc) return rc;
+    handle_close(h);
+    return FW_OK;
+}
+
+/* The otadata half of set_boot_partition (after verification). */
+static int select_boot(struct fwd_ota_dev *dev, const struct fwd_part *part, int slot)
+{
+    struct fwd_otadata od;
+    int factory = part->subtype == FWD_PST_FACTORY;
+    int rc = fwd_otadata_load(&dev->d, &od);
+    if (rc == FW_ERR_NOT_FOUND && factory) return FW_OK;   /* no otadata: factory boots anyway */
+    if (rc) return rc;
+    if (factory) return fwd_otadata_erase_all(&dev->d, &od);
+    return fwd_otadata_select_slot(&dev->d, &od, (uint32_t)slot, FW_OTA_NEW);
+}
+
+int fwd_ota_end_and_set_boot(struct fwd_ota_handle *h, int *verified)
+{
+    if (verified) *verified = 0;
+    int rc = end_verify(h);
+    if (rc) return rc;
+    if (verified) *verified = 1;
+    /* The handle is still open (dev->busy): the slot is exactly what was
+     * just verified. begin made sure it is an OTA slot. */
+    struct fwd_ota_dev *dev = h->dev;
+    int slot = ota_slot_of(dev, h->part);
+    rc = slot < 0 ? FW_ERR_INVALID_ARG : select_boot(dev, h->part, slot);
+    if (rc) {
+        /* Verified but not selectable: no entry may point at the slot we are
+         * about to erase (a half-written one included). */
+        int e = rc == FW_ERR_POWER_LOSS || slot < 0 ? FW_OK : invalidate_entries_for(dev, slot);
+        return fail(h, e == FW_ERR_POWER_LOSS ? e : rc);
     }
     handle_close(h);
     return FW_OK;
@@ -358,12 +400,7 @@ int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *p
         return e == FW_ERR_POWER_LOSS ? e : rc;
     }
     if (rc) return rc;
-    struct fwd_otadata od;
-    rc = fwd_otadata_load(&dev->d, &od);
-    if (rc == FW_ERR_NOT_FOUND && factory) return FW_OK;   /* no otadata: factory boots anyway */
-    if (rc) return rc;
-    if (factory) return fwd_otadata_erase_all(&dev->d, &od);
-    return fwd_otadata_select_slot(&dev->d, &od, (uint32_t)slot, FW_OTA_NEW);
+    return select_boot(dev, part, slot);
 }
 
 /* ---- confirm / reject ---- */

@@ -9,6 +9,7 @@
  *   fwd_ota_write()  ...                sequential, through flash encryption
  *   fwd_ota_end()                       full verification read back through decryption
  *   fwd_ota_set_boot_partition()        re-verify, then otadata entry (state NEW)
+ *   (or fwd_ota_end_and_set_boot()      end + select in one call: one verification)
  *   -- reboot: the bootloader turns NEW into PENDING_VERIFY and verifies again --
  *   fwd_ota_mark_app_valid()            VALID + burn a higher eFuse secure_version
  *   fwd_ota_mark_app_invalid()          INVALID, the other entry becomes active
@@ -158,6 +159,19 @@ int fwd_ota_write(struct fwd_ota_handle *h, const void *data, size_t len);
  * digests. On failure the slot is erased. The handle is closed on every path.
  * Details of the verification in h->dev->last. */
 int fwd_ota_end(struct fwd_ota_handle *h);
+
+/* fwd_ota_end, then -- still holding the handle, so nothing can have written
+ * the slot since it was verified -- select it for the next boot exactly as
+ * fwd_ota_set_boot_partition does (new otadata entry, state NEW), WITHOUT a
+ * second full verification pass: the selection is bound to the verification
+ * done in the same call on the same handle, with the same eFuse snapshot.
+ * (fwd_ota_set_boot_partition on its own always re-verifies; the bootloader
+ * verifies again at boot in any case.) If the selection fails, otadata
+ * entries for the slot are invalidated and the slot erased, as for a failed
+ * end. The handle is closed on every path. *verified (may be NULL) is set to
+ * 1 when the verification passed (so a failure came from the selection), 0
+ * otherwise. */
+int fwd_ota_end_and_set_boot(struct fwd_ota_handle *h, int *verified);
 
 /* Give up: erase what was written, close the handle. */
 int fwd_ota_abort(struct fwd_ota_handle *h);

@@ -223,19 +223,16 @@ int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
     if (p->mode == 2) p->total = p->written;
     emit_simple(p, FWD_OTA_EV_VERIFYING);
     p->began = 0; /* fwd_ota_end closes the handle (and erases on failure) on every path */
-    int rc = fwd_ota_end(&p->ota);
+    /* One verification: end and boot selection in one call on the still-open
+     * handle (the slot cannot change in between); on any failure the slot is
+     * erased and the handle closed. */
+    int verified = 0;
+    int rc = fwd_ota_end_and_set_boot(&p->ota, &verified);
     if (rc != FW_OK) {
-        const char *why = rc == FW_ERR_POWER_LOSS ? "power loss" : fwd_verify_reason_str(p->cfg.dev->last.reason);
+        const char *why = rc == FW_ERR_POWER_LOSS ? "power loss"
+                          : verified          ? "cannot select the new image for boot"
+                                              : fwd_verify_reason_str(p->cfg.dev->last.reason);
         return fail(p, rc, why);
-    }
-    rc = fwd_ota_set_boot_partition(p->cfg.dev, p->part);
-    if (rc != FW_OK) {
-        /* Verified but not selectable: do not leave it around either. */
-        int erc = FW_OK;
-        if (rc != FW_ERR_POWER_LOSS && (erc = fwd_ota_begin(p->cfg.dev, p->part, (uint32_t)p->total, &p->ota)) == FW_OK)
-            p->began = 1; /* fail() aborts the fresh handle: erases the slot */
-        (void)erc;
-        return fail(p, rc, "cannot select the new image for boot");
     }
     emit_simple(p, FWD_OTA_EV_BOOT_UPDATED);
     p->state = 1;

@@ -1,8 +1,10 @@
 /* Streaming verification of an app image in a partition (see fwd_verify.h).
  * The image is read once, 4 KiB at a time, into the caller's work buffer;
- * the same bytes go to the fw_image push parser, to the "simple hash"
- * SHA-256 (bytes before hash_end) and to the "signed" SHA-256 (bytes before
- * S). Nothing is read twice, so what is hashed is what was checked. */
+ * the same bytes go to the fw_image push parser and to ONE SHA-256 pass over
+ * [0, S) (the "signed" digest). The "simple hash" covers [0, hash_end), a
+ * prefix of [0, S) (hash_end <= image_len <= S): when the pass reaches
+ * hash_end the context is cloned and the clone finished, so each byte is
+ * hashed once. Nothing is read twice, so what is hashed is what was checked. */
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -15,8 +17,9 @@
 
 struct stream {
     struct fw_image_parser p;
-    mbedtls_sha256_context simple, sig;
+    mbedtls_sha256_context sig;
     uint8_t simple_hash[32];
+    int have_simple;                 /* simple_hash holds SHA-256 of [0, hash_end) */
 };
 
 static int set_reason(struct fwd_verify_result *res, int reason, int err)
@@ -57,7 +60,33 @@ static int parser_reason(const struct fw_image_parser *p, int err)
     return FWD_VR_SEGMENT;
 }
 
-/* Feed [0, S) through parser + both hashes; afterwards p.layout_known. */
+/* Snapshot of the running pass at exactly hash_end bytes: clone + finish. */
+static int take_simple(struct stream *st)
+{
+    mbedtls_sha256_context c;
+    mbedtls_sha256_init(&c);
+    mbedtls_sha256_clone(&c, &st->sig);
+    int rc = mbedtls_sha256_finish_ret(&c, st->simple_hash);
+    mbedtls_sha256_free(&c);
+    if (rc) return rc;
+    st->have_simple = 1;
+    return 0;
+}
+
+/* Hash the chunk [off, off+n): up to hash_end, snapshot there, then up to S.
+ * nh <= ns always, since hash_end <= S and both are known from the same
+ * parser state. */
+static int hash_chunk(struct stream *st, uint64_t off, const uint8_t *b, size_t n)
+{
+    size_t nh = fw_image_parser_in_hash(&st->p, off, n);
+    size_t ns = fw_image_parser_in_signed(&st->p, off, n);
+    if (nh > ns) return -1;
+    if (mbedtls_sha256_update_ret(&st->sig, b, nh)) return -1;
+    if (!st->have_simple && st->p.layout_known && off + nh == st->p.hash_end && take_simple(st)) return -1;
+    return mbedtls_sha256_update_ret(&st->sig, b + nh, ns - nh) ? -1 : 0;
+}
+
+/* Feed [0, S) through parser + the hash pass; afterwards p.layout_known. */
 static int stream_image(fwd_verify_read_fn rd, void *ctx, uint32_t part_size, struct stream *st,
                         struct fwd_verify_work *w, struct fwd_verify_result *res)
 {
@@ -71,10 +100,7 @@ static int stream_image(fwd_verify_read_fn rd, void *ctx, uint32_t part_size, st
         if (rc) return set_reason(res, FWD_VR_IO, rc);
         rc = fw_image_parser_feed(&st->p, w->buf, n);
         if (rc) return set_reason(res, parser_reason(&st->p, rc), rc);
-        size_t nh = fw_image_parser_in_hash(&st->p, off, n);
-        size_t ns = fw_image_parser_in_signed(&st->p, off, n);
-        if (mbedtls_sha256_update_ret(&st->simple, w->buf, nh) || mbedtls_sha256_update_ret(&st->sig, w->buf, ns))
-            return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+        if (hash_chunk(st, off, w->buf, n)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
         off += n;
     }
     if (!fw_image_parser_done(&st->p)) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_TRUNCATED);
@@ -98,7 +124,8 @@ static int check_structure(struct stream *st, const struct fwd_verify_policy *po
     /* This project always requires the appended SHA-256 (§1.10 rule 7). */
     const uint8_t *stored = fw_image_parser_stored_hash(p);
     if (h->hash_appended != 1 || !stored) return set_reason(res, FWD_VR_HEADER, FW_ERR_FORMAT);
-    if (mbedtls_sha256_finish_ret(&st->simple, st->simple_hash)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+    /* A completed stream always passed hash_end; fail closed if not. */
+    if (!st->have_simple) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
     if (!fw_ct_equal(stored, st->simple_hash, 32)) return set_reason(res, FWD_VR_HASH, FW_ERR_DIGEST);
     return FW_OK;
 }
@@ -136,10 +163,10 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     if (!rd || !pol || !pol->efuse || !w) return res->err;
 
     fw_image_parser_init(&st.p, part_size);
-    mbedtls_sha256_init(&st.simple);
     mbedtls_sha256_init(&st.sig);
+    st.have_simple = 0;
     int rc = FW_ERR_CRYPTO;
-    if (mbedtls_sha256_starts_ret(&st.simple, 0) || mbedtls_sha256_starts_ret(&st.sig, 0)) {
+    if (mbedtls_sha256_starts_ret(&st.sig, 0)) {
         set_reason(res, FWD_VR_IO, rc);
         goto out;
     }
@@ -155,8 +182,8 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
         rc = set_reason(res, FWD_VR_OK, FW_OK);
     }
 out:
-    mbedtls_sha256_free(&st.simple);
     mbedtls_sha256_free(&st.sig);
+    mbedtls_platform_zeroize(st.simple_hash, sizeof st.simple_hash);
     mbedtls_platform_zeroize(w->buf, sizeof w->buf);
     /* Never report success unless every step said so. */
     if (rc != FW_OK || res->reason != FWD_VR_OK) {

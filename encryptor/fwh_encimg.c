@@ -13,37 +13,27 @@
 #include "signer/fwh_sign.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "host/fwh_why.h"
 
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    if (why && whylen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 int fwh_encimg_key_scheme(EVP_PKEY *pk, int *scheme, char *why, size_t whylen)
 {
-    if (!pk) return say(why, whylen, FW_ERR_KEY, "no key");
+    if (!pk) return fwh_why(FW_ERR_KEY, why, whylen, "no key");
     if (EVP_PKEY_is_a(pk, "RSA")) {
         int bits = EVP_PKEY_get_bits(pk);
         if (bits != 3072)
-            return say(why, whylen, FW_ERR_KEY, "RSA-%d key: the container needs RSA-3072 or EC P-256", bits);
+            return fwh_why(FW_ERR_KEY, why, whylen, "RSA-%d key: the container needs RSA-3072 or EC P-256", bits);
         *scheme = FW_ENC_SCHEME_RSA3072;
         return FW_OK;
     }
     if (EVP_PKEY_is_a(pk, "EC")) {
         if (!fwh_ecies_is_p256(pk))
-            return say(why, whylen, FW_ERR_KEY, "EC key on a curve other than P-256 (%d bits): unsupported",
+            return fwh_why(FW_ERR_KEY, why, whylen, "EC key on a curve other than P-256 (%d bits): unsupported",
                        EVP_PKEY_get_bits(pk));
         *scheme = FW_ENC_SCHEME_ECIES_P256;
         return FW_OK;
     }
-    return say(why, whylen, FW_ERR_KEY, "%s key: the container needs RSA-3072 or EC P-256",
+    return fwh_why(FW_ERR_KEY, why, whylen, "%s key: the container needs RSA-3072 or EC P-256",
                EVP_PKEY_get0_type_name(pk) ? EVP_PKEY_get0_type_name(pk) : "unknown");
 }
 
@@ -146,9 +136,9 @@ void fwh_encimg_enc_free(struct fwh_encimg_enc *e)
 static int enc_write(struct fwh_encimg_enc *e, uint8_t *buf, size_t n, FILE *out, char *why, size_t whylen)
 {
     int rc = fwh_encimg_enc_update(e, buf, n, buf + FWH_ENCIMG_CHUNK);
-    if (rc == FW_ERR_RANGE) return say(why, whylen, rc, "input too large: bin_size is 32-bit (limit 4 GiB - 1)");
-    if (rc != FW_OK) return say(why, whylen, rc, "AES-GCM failed (OpenSSL)");
-    if (fwrite(buf + FWH_ENCIMG_CHUNK, 1, n, out) != n) return say(why, whylen, FW_ERR_IO, "write failed");
+    if (rc == FW_ERR_RANGE) return fwh_why(rc, why, whylen, "input too large: bin_size is 32-bit (limit 4 GiB - 1)");
+    if (rc != FW_OK) return fwh_why(rc, why, whylen, "AES-GCM failed (OpenSSL)");
+    if (fwrite(buf + FWH_ENCIMG_CHUNK, 1, n, out) != n) return fwh_why(FW_ERR_IO, why, whylen, "write failed");
     return FW_OK;
 }
 
@@ -158,10 +148,10 @@ static int sign_tail(struct fwh_encimg_enc *e, struct fwh_signer *sg, const stru
 {
     uint64_t pad = fwh_sbv2_pad_len(sg->len);
     uint8_t digest[32];
-    int rc = fwh_signer_update_ff(sg, pad) == FW_OK ? FW_OK : say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+    int rc = fwh_signer_update_ff(sg, pad) == FW_OK ? FW_OK : fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
     memset(buf, 0xFF, (size_t)pad); /* pad < 4096 <= CHUNK */
     if (rc == FW_OK) rc = enc_write(e, buf, (size_t)pad, out, why, whylen);
-    if (rc == FW_OK && fwh_signer_digest(sg, digest) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+    if (rc == FW_OK && fwh_signer_digest(sg, digest) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
     if (rc == FW_OK) {
         rc = fwh_sbv2_build_sector(buf, NULL, keys, nkeys, digest, why, whylen);
         if (rc == FW_OK) rc = enc_write(e, buf, FW_SBV2_SECTOR_SIZE, out, why, whylen);
@@ -176,30 +166,30 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
     struct fwh_signer sg = {0};
     uint8_t hdr[FW_ENC_HEADER_SIZE] = {0};
     uint8_t *buf = malloc(2 * (size_t)FWH_ENCIMG_CHUNK);
-    if (!buf) return say(why, whylen, FW_ERR_NOMEM, "out of memory");
+    if (!buf) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
     int rc = fwh_encimg_enc_begin(&e, pub);
     if (rc != FW_OK) {
         free(buf);
         if (rc == FW_ERR_KEY) return fwh_encimg_key_scheme(pub, &(int){0}, why, whylen);
-        return say(why, whylen, rc, "key setup failed (OpenSSL)");
+        return fwh_why(rc, why, whylen, "key setup failed (OpenSSL)");
     }
-    if (keys && fwh_signer_init(&sg) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+    if (keys && fwh_signer_init(&sg) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
-    if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = say(why, whylen, FW_ERR_IO, "write failed");
+    if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = fwh_why(FW_ERR_IO, why, whylen, "write failed");
     while (rc == FW_OK) {
         size_t n = fread(buf, 1, FWH_ENCIMG_CHUNK, in);
         if (n == 0) {
-            if (ferror(in)) rc = say(why, whylen, FW_ERR_IO, "read failed");
+            if (ferror(in)) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
             break;
         }
-        if (keys && fwh_signer_update(&sg, buf, n) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "SHA-256 failed");
+        if (keys && fwh_signer_update(&sg, buf, n) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
         if (rc == FW_OK) rc = enc_write(&e, buf, n, out, why, whylen);
     }
     if (rc == FW_OK && keys) rc = sign_tail(&e, &sg, keys, nkeys, buf, out, why, whylen);
-    if (rc == FW_OK && fwh_encimg_enc_finish(&e, hdr) != FW_OK) rc = say(why, whylen, FW_ERR_CRYPTO, "AES-GCM failed");
+    if (rc == FW_OK && fwh_encimg_enc_finish(&e, hdr) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "AES-GCM failed");
     if (rc == FW_OK && (fflush(out) != 0 || fseeko(out, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr ||
                         fseeko(out, 0, SEEK_END) != 0))
-        rc = say(why, whylen, FW_ERR_IO, "cannot rewrite the header (output must be a seekable file)");
+        rc = fwh_why(FW_ERR_IO, why, whylen, "cannot rewrite the header (output must be a seekable file)");
     if (keys) fwh_signer_free(&sg);
     fwh_encimg_enc_free(&e);
     OPENSSL_cleanse(buf, 2 * (size_t)FWH_ENCIMG_CHUNK);
@@ -215,7 +205,7 @@ int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_
 int fwh_encimg_sign_encrypt_file(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in,
                                  FILE *out, char *why, size_t whylen)
 {
-    if (!keys || nkeys == 0) return say(why, whylen, FW_ERR_INVALID_ARG, "no signing key");
+    if (!keys || nkeys == 0) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "no signing key");
     return encrypt_stream(pub, keys, nkeys, in, out, why, whylen);
 }
 
@@ -319,12 +309,12 @@ static int read_header(FILE *in, struct fw_enc_header *h, char *why, size_t whyl
 {
     uint8_t buf[FW_ENC_HEADER_SIZE];
     size_t n = fread(buf, 1, sizeof buf, in);
-    if (n < sizeof buf && ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    if (n < sizeof buf && ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
     int rc = fw_enc_header_decode(buf, n, h);
     if (rc == FW_ERR_MAGIC)
-        return say(why, whylen, rc, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
+        return fwh_why(rc, why, whylen, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
     if (rc == FW_ERR_TRUNCATED)
-        return say(why, whylen, rc, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
+        return fwh_why(rc, why, whylen, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
     return rc;
 }
 
@@ -332,12 +322,12 @@ static int check_header(const struct fwh_encimg_key *k, const struct fw_enc_head
 {
     /* 288 zero bytes inside an RSA-3072 ciphertext do not happen by chance. */
     if (k->scheme == FW_ENC_SCHEME_RSA3072 && fw_enc_looks_like_ecies(h))
-        return say(why, whylen, FW_ERR_KEY, "this is an ECIES-P256 container (bytes 100..387 zero): use --hmac-key");
+        return fwh_why(FW_ERR_KEY, why, whylen, "this is an ECIES-P256 container (bytes 100..387 zero): use --hmac-key");
     if (fw_enc_header_check_strict(h, k->scheme) != FW_OK) {
         if (k->scheme == FW_ENC_SCHEME_ECIES_P256 && !fw_enc_looks_like_ecies(h))
-            return say(why, whylen, FW_ERR_FORMAT,
+            return fwh_why(FW_ERR_FORMAT, why, whylen,
                        "header bytes 100..387 are not zero: not an ECIES container (RSA? use --key)");
-        return say(why, whylen, FW_ERR_FORMAT, "reserved header bytes 424..511 are not zero");
+        return fwh_why(FW_ERR_FORMAT, why, whylen, "reserved header bytes 424..511 are not zero");
     }
     return FW_OK;
 }
@@ -345,11 +335,11 @@ static int check_header(const struct fwh_encimg_key *k, const struct fw_enc_head
 static int key_error(const struct fwh_encimg_key *k, int rc, char *why, size_t whylen)
 {
     if (rc == FW_ERR_FORMAT)
-        return say(why, whylen, rc, "ECIES server public key (header bytes 4..67) is not a valid P-256 point");
+        return fwh_why(rc, why, whylen, "ECIES server public key (header bytes 4..67) is not a valid P-256 point");
     if (rc == FW_ERR_KEY && k->scheme == FW_ENC_SCHEME_ECIES_P256)
-        return say(why, whylen, rc, "the HMAC key derives an out-of-range device scalar (not a usable device key)");
-    if (rc == FW_ERR_KEY) return say(why, whylen, rc, "RSA key unwrap failed");
-    return say(why, whylen, rc, "key setup failed (OpenSSL)");
+        return fwh_why(rc, why, whylen, "the HMAC key derives an out-of-range device scalar (not a usable device key)");
+    if (rc == FW_ERR_KEY) return fwh_why(rc, why, whylen, "RSA key unwrap failed");
+    return fwh_why(rc, why, whylen, "key setup failed (OpenSSL)");
 }
 
 /* Body: exactly bin_size bytes, then end of stream. */
@@ -361,24 +351,24 @@ static int stream_body(struct fwh_encimg_dec *d, uint32_t bin_size, FILE *in, fw
         size_t want = left < FWH_ENCIMG_CHUNK ? (size_t)left : FWH_ENCIMG_CHUNK;
         size_t n = fread(buf, 1, want, in);
         if (n == 0) {
-            if (ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
-            return say(why, whylen, FW_ERR_TRUNCATED, "truncated body: %llu of %u ciphertext bytes (header bin_size)",
+            if (ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
+            return fwh_why(FW_ERR_TRUNCATED, why, whylen, "truncated body: %llu of %u ciphertext bytes (header bin_size)",
                        (unsigned long long)(bin_size - left), bin_size);
         }
         int rc = fwh_encimg_dec_update(d, buf, n, buf + FWH_ENCIMG_CHUNK);
-        if (rc != FW_OK) return say(why, whylen, rc, "AES-GCM failed (OpenSSL)");
+        if (rc != FW_OK) return fwh_why(rc, why, whylen, "AES-GCM failed (OpenSSL)");
         rc = sink ? sink(arg, buf + FWH_ENCIMG_CHUNK, n) : FW_OK;
-        if (rc != FW_OK) return say(why, whylen, rc, "output failed: %s", fw_strerror(rc));
+        if (rc != FW_OK) return fwh_why(rc, why, whylen, "output failed: %s", fw_strerror(rc));
         left -= n;
     }
     if (fgetc(in) != EOF) {
         uint64_t extra = 1;
         size_t n;
         while ((n = fread(buf, 1, FWH_ENCIMG_CHUNK, in)) > 0) extra += n;
-        return say(why, whylen, FW_ERR_FORMAT, "%llu trailing bytes after the %u-byte body (header bin_size)",
+        return fwh_why(FW_ERR_FORMAT, why, whylen, "%llu trailing bytes after the %u-byte body (header bin_size)",
                    (unsigned long long)extra, bin_size);
     }
-    if (ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    if (ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
     return FW_OK;
 }
 
@@ -392,18 +382,18 @@ int fwh_encimg_decrypt_stream(const struct fwh_encimg_key *k, FILE *in, fwh_sink
     if (rc == FW_OK) rc = check_header(k, &h, why, whylen);
     if (rc != FW_OK) return rc;
     uint8_t *buf = malloc(2 * (size_t)FWH_ENCIMG_CHUNK);
-    if (!buf) return say(why, whylen, FW_ERR_NOMEM, "out of memory");
+    if (!buf) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
     rc = fwh_encimg_dec_begin(&d, k, &h);
     if (rc != FW_OK) rc = key_error(k, rc, why, whylen);
     if (rc == FW_OK) rc = stream_body(&d, h.bin_size, in, sink, arg, buf, why, whylen);
     if (rc == FW_OK) {
         rc = fwh_encimg_dec_finish(&d);
         if (rc == FW_ERR_AUTH)
-            say(why, whylen, rc, "%s", k->scheme == FW_ENC_SCHEME_RSA3072
+            fwh_why(rc, why, whylen, "%s", k->scheme == FW_ENC_SCHEME_RSA3072
                     ? "GCM tag mismatch: wrong key or tampered data (a failed RSA key unwrap is reported the same way)"
                     : "GCM tag mismatch: wrong key or tampered data");
         else if (rc != FW_OK)
-            say(why, whylen, rc, "AES-GCM failed (OpenSSL)");
+            fwh_why(rc, why, whylen, "AES-GCM failed (OpenSSL)");
     }
     fwh_encimg_dec_free(&d);
     OPENSSL_cleanse(buf, 2 * (size_t)FWH_ENCIMG_CHUNK);
@@ -417,23 +407,23 @@ int fwh_encimg_inspect(FILE *in, struct fwh_encimg_info *ci, char *why, size_t w
     memset(ci, 0, sizeof *ci);
     size_t n = fread(buf, 1, FW_ENC_HEADER_SIZE, in);
     ci->total = n;
-    if (n < FW_ENC_HEADER_SIZE && ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    if (n < FW_ENC_HEADER_SIZE && ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
     int rc = fw_enc_header_decode(buf, n, &ci->h);
-    if (rc == FW_ERR_MAGIC) return say(why, whylen, rc, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
-    if (rc != FW_OK) return say(why, whylen, rc, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
+    if (rc == FW_ERR_MAGIC) return fwh_why(rc, why, whylen, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
+    if (rc != FW_OK) return fwh_why(rc, why, whylen, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
     ci->header_ok = 1;
     ci->scheme_guess = fw_enc_looks_like_ecies(&ci->h) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072;
     ci->reserved_ok = fw_enc_header_check_strict(&ci->h, ci->scheme_guess) == FW_OK;
     while ((n = fread(buf, 1, sizeof buf, in)) > 0) ci->total += n;
-    if (ferror(in)) return say(why, whylen, FW_ERR_IO, "read failed");
+    if (ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
     rc = fw_enc_check_total_len(&ci->h, ci->total);
     ci->length_ok = rc == FW_OK;
     if (rc == FW_ERR_TRUNCATED)
-        return say(why, whylen, rc, "truncated body: %llu of %u ciphertext bytes (header bin_size)",
+        return fwh_why(rc, why, whylen, "truncated body: %llu of %u ciphertext bytes (header bin_size)",
                    (unsigned long long)(ci->total - FW_ENC_HEADER_SIZE), ci->h.bin_size);
     if (rc != FW_OK)
-        return say(why, whylen, rc, "%llu trailing bytes after the %u-byte body (header bin_size)",
+        return fwh_why(rc, why, whylen, "%llu trailing bytes after the %u-byte body (header bin_size)",
                    (unsigned long long)(ci->total - FW_ENC_HEADER_SIZE - ci->h.bin_size), ci->h.bin_size);
-    if (!ci->reserved_ok) return say(why, whylen, FW_ERR_FORMAT, "reserved header bytes 424..511 are not zero");
+    if (!ci->reserved_ok) return fwh_why(FW_ERR_FORMAT, why, whylen, "reserved header bytes 424..511 are not zero");
     return FW_OK;
 }

@@ -9,21 +9,11 @@
 
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "host/fwh_why.h"
 
 #define UNIT 128u
 #define CHUNK (64u * 1024u)
 
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int say(char *why, size_t whylen, int rc, const char *fmt, ...)
-{
-    if (why && whylen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, whylen, fmt, ap);
-        va_end(ap);
-    }
-    return rc;
-}
 
 /* espsecure _FLASH_ENCRYPTION_TWEAK_PATTERN: group g is three runs of address
  * bits 23..5 then one run (14 - 2g)..5; FLASH_CRYPT_CONFIG bit g enables it. */
@@ -51,7 +41,7 @@ static int esp32_init(struct fwh_flashenc *f, const uint8_t *key, size_t keylen,
         memcpy(f->key, key, 24);
         memcpy(f->key + 24, key + 8, 8);
     } else {
-        return say(why, whylen, FW_ERR_KEY, "%zu-byte key: the ESP32 scheme takes 32 bytes (or 24 with 3/4 coding)",
+        return fwh_why(FW_ERR_KEY, why, whylen, "%zu-byte key: the ESP32 scheme takes 32 bytes (or 24 with 3/4 coding)",
                    keylen);
     }
     esp32_build_masks(f, conf);
@@ -72,14 +62,14 @@ static int xts_init(struct fwh_flashenc *f, const uint8_t *key, size_t keylen, c
         memcpy(k, key, keylen);
         c = keylen == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts();
     } else {
-        return say(why, whylen, FW_ERR_KEY,
+        return fwh_why(FW_ERR_KEY, why, whylen,
                    "%zu-byte key: XTS flash encryption takes 32 bytes (XTS-AES-128), 64 (XTS-AES-256) or 16 (C2, SHA-256 expanded)",
                    keylen);
     }
     int rc = FW_OK;
     f->ctx = EVP_CIPHER_CTX_new();
     if (!f->ctx || EVP_CipherInit_ex(f->ctx, c, NULL, k, NULL, f->encrypt) <= 0)
-        rc = say(why, whylen, FW_ERR_KEY, "key refused by XTS-AES (are both key halves identical?)");
+        rc = fwh_why(FW_ERR_KEY, why, whylen, "key refused by XTS-AES (are both key halves identical?)");
     OPENSSL_cleanse(k, sizeof k);
     ERR_clear_error();
     return rc;
@@ -91,11 +81,11 @@ int fwh_flashenc_init(struct fwh_flashenc *f, int scheme, const uint8_t *key, si
     memset(f, 0, sizeof *f);
     f->scheme = scheme;
     f->encrypt = encrypt ? 1 : 0;
-    if (crypt_conf > 0xF) return say(why, whylen, FW_ERR_RANGE, "FLASH_CRYPT_CONFIG 0x%X out of range (0..0xF)", crypt_conf);
+    if (crypt_conf > 0xF) return fwh_why(FW_ERR_RANGE, why, whylen, "FLASH_CRYPT_CONFIG 0x%X out of range (0..0xF)", crypt_conf);
     int rc;
     if (scheme == FWH_FLASHENC_XTS) rc = xts_init(f, key, keylen, why, whylen);
     else if (scheme == FWH_FLASHENC_ESP32) rc = esp32_init(f, key, keylen, crypt_conf, why, whylen);
-    else rc = say(why, whylen, FW_ERR_INVALID_ARG, "unknown flash encryption scheme");
+    else rc = fwh_why(FW_ERR_INVALID_ARG, why, whylen, "unknown flash encryption scheme");
     if (rc != FW_OK) fwh_flashenc_free(f);
     return rc;
 }
@@ -190,24 +180,24 @@ static size_t read_full(FILE *in, uint8_t *buf, size_t cap)
 
 int fwh_flashenc_file(struct fwh_flashenc *f, uint64_t addr, FILE *in, FILE *out, char *why, size_t whylen)
 {
-    if (addr % 16) return say(why, whylen, FW_ERR_ALIGN, "address 0x%llx is not a multiple of 16", (unsigned long long)addr);
+    if (addr % 16) return fwh_why(FW_ERR_ALIGN, why, whylen, "address 0x%llx is not a multiple of 16", (unsigned long long)addr);
     uint8_t *buf = malloc(CHUNK);
-    if (!buf) return say(why, whylen, FW_ERR_NOMEM, "out of memory");
+    if (!buf) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
     int rc = FW_OK;
     uint64_t pos = addr;
     for (;;) {
         size_t n = read_full(in, buf, CHUNK);
-        if (ferror(in)) { rc = say(why, whylen, FW_ERR_IO, "read failed"); break; }
+        if (ferror(in)) { rc = fwh_why(FW_ERR_IO, why, whylen, "read failed"); break; }
         if (n == 0) break;
         rc = fwh_flashenc_process(f, pos, buf, n, buf);
         if (rc == FW_ERR_ALIGN) {
-            rc = say(why, whylen, rc, "length %llu is not a multiple of 16 (flash encryption works on 16-byte blocks)",
+            rc = fwh_why(rc, why, whylen, "length %llu is not a multiple of 16 (flash encryption works on 16-byte blocks)",
                      (unsigned long long)(pos - addr + n));
             break;
         }
-        if (rc == FW_ERR_RANGE) { rc = say(why, whylen, rc, "data runs past the 4 GiB flash address space"); break; }
-        if (rc != FW_OK) { rc = say(why, whylen, rc, "AES failed (OpenSSL)"); break; }
-        if (fwrite(buf, 1, n, out) != n) { rc = say(why, whylen, FW_ERR_IO, "write failed"); break; }
+        if (rc == FW_ERR_RANGE) { rc = fwh_why(rc, why, whylen, "data runs past the 4 GiB flash address space"); break; }
+        if (rc != FW_OK) { rc = fwh_why(rc, why, whylen, "AES failed (OpenSSL)"); break; }
+        if (fwrite(buf, 1, n, out) != n) { rc = fwh_why(FW_ERR_IO, why, whylen, "write failed"); break; }
         pos += n;
         if (n < CHUNK) break;
     }

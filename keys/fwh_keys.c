@@ -16,18 +16,8 @@
 
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "host/fwh_why.h"
 
-static int fail(int code, char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(int code, char *why, size_t n, const char *fmt, ...)
-{
-    if (why && n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 void fwh_secure_free(void *p, size_t len)
 {
@@ -59,15 +49,15 @@ static int classify(struct fwh_key *k, char *why, size_t whylen)
         int bits = EVP_PKEY_get_bits(pk);
         BIGNUM *e = NULL;
         if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
-            return fail(FW_ERR_KEY, why, whylen, "RSA key without public exponent");
+            return fwh_why(FW_ERR_KEY, why, whylen, "RSA key without public exponent");
         int e_ok = BN_num_bits(e) <= 32 && BN_is_odd(e);
         BN_free(e);
         if (bits != 3072) {
             snprintf(desc, sizeof desc, "RSA-%d", bits);
-            return fail(FW_ERR_KEY, why, whylen,
+            return fwh_why(FW_ERR_KEY, why, whylen,
                         "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", desc);
         }
-        if (!e_ok) return fail(FW_ERR_KEY, why, whylen, "RSA public exponent does not fit 32 bits");
+        if (!e_ok) return fwh_why(FW_ERR_KEY, why, whylen, "RSA public exponent does not fit 32 bits");
         k->type = FWH_KEY_RSA3072;
         k->has_private = has_bn_param(pk, OSSL_PKEY_PARAM_RSA_D);
         return FW_OK;
@@ -79,17 +69,17 @@ static int classify(struct fwh_key *k, char *why, size_t whylen)
             snprintf(group, sizeof group, "unnamed curve");
         if (strcmp(group, "prime256v1") && strcmp(group, "P-256") && strcmp(group, "secp256r1")) {
             snprintf(desc, sizeof desc, "EC %s", group);
-            return fail(FW_ERR_KEY, why, whylen,
+            return fwh_why(FW_ERR_KEY, why, whylen,
                         "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", desc);
         }
         if (!has_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X))
-            return fail(FW_ERR_KEY, why, whylen, "EC parameters without a key");
+            return fwh_why(FW_ERR_KEY, why, whylen, "EC parameters without a key");
         k->type = FWH_KEY_ECDSA_P256;
         k->has_private = has_bn_param(pk, OSSL_PKEY_PARAM_PRIV_KEY);
         return FW_OK;
     }
     const char *tn = EVP_PKEY_get0_type_name(pk);
-    return fail(FW_ERR_KEY, why, whylen,
+    return fwh_why(FW_ERR_KEY, why, whylen,
                 "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", tn ? tn : "unknown");
 }
 
@@ -117,15 +107,15 @@ static size_t skip_ec_params(const uint8_t *p, size_t n)
 int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
-    if (len > FWH_KEY_FILE_MAX) return fail(FW_ERR_KEY, why, whylen, "key file too large");
+    if (len > FWH_KEY_FILE_MAX) return fwh_why(FW_ERR_KEY, why, whylen, "key file too large");
     if (contains(pem, len, "ENCRYPTED"))
-        return fail(FW_ERR_KEY, why, whylen, "encrypted private keys are not supported");
+        return fwh_why(FW_ERR_KEY, why, whylen, "encrypted private keys are not supported");
     /* `openssl ecparam -genkey` writes an EC PARAMETERS block before the key:
      * decode from the first block that is a key. */
     size_t start = skip_ec_params(pem, len);
     OSSL_DECODER_CTX *dctx =
         OSSL_DECODER_CTX_new_for_pkey(&k->pkey, "PEM", NULL, NULL, 0, NULL, NULL);
-    if (!dctx) return fail(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
+    if (!dctx) return fwh_why(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
     const unsigned char *p = pem + start;
     size_t left = len - start;
     int ok = OSSL_DECODER_from_data(dctx, &p, &left) == 1 && k->pkey;
@@ -133,7 +123,7 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
     if (!ok) {
         EVP_PKEY_free(k->pkey);
         k->pkey = NULL;
-        return fail(FW_ERR_KEY, why, whylen, "not a PEM private or public key");
+        return fwh_why(FW_ERR_KEY, why, whylen, "not a PEM private or public key");
     }
     int rc = classify(k, why, whylen);
     if (rc) fwh_key_free(k);
@@ -144,15 +134,15 @@ int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
     FILE *f = fopen(path, "rb");
-    if (!f) return fail(FW_ERR_IO, why, whylen, "%s", strerror(errno));
+    if (!f) return fwh_why(FW_ERR_IO, why, whylen, "%s", strerror(errno));
     uint8_t *buf = malloc(FWH_KEY_FILE_MAX + 1);
-    if (!buf) { fclose(f); return fail(FW_ERR_NOMEM, why, whylen, "out of memory"); }
+    if (!buf) { fclose(f); return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory"); }
     size_t n = fread(buf, 1, FWH_KEY_FILE_MAX + 1, f);
     int rerr = ferror(f);
     fclose(f);
     int rc;
-    if (rerr) rc = fail(FW_ERR_IO, why, whylen, "read failed");
-    else if (n > FWH_KEY_FILE_MAX) rc = fail(FW_ERR_KEY, why, whylen, "too large for a key file");
+    if (rerr) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
+    else if (n > FWH_KEY_FILE_MAX) rc = fwh_why(FW_ERR_KEY, why, whylen, "too large for a key file");
     else rc = fwh_key_from_pem(buf, n, k, why, whylen);
     fwh_secure_free(buf, FWH_KEY_FILE_MAX + 1);
     return rc;
@@ -163,8 +153,8 @@ int fwh_key_generate(enum fwh_key_type t, struct fwh_key *k, char *why, size_t w
     memset(k, 0, sizeof *k);
     if (t == FWH_KEY_RSA3072) k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
     else if (t == FWH_KEY_ECDSA_P256) k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    else return fail(FW_ERR_INVALID_ARG, why, whylen, "unknown key type");
-    if (!k->pkey) return fail(FW_ERR_CRYPTO, why, whylen, "key generation failed");
+    else return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "unknown key type");
+    if (!k->pkey) return fwh_why(FW_ERR_CRYPTO, why, whylen, "key generation failed");
     int rc = classify(k, why, whylen);
     if (rc) fwh_key_free(k);
     return rc;

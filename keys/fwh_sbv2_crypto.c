@@ -13,18 +13,8 @@
 #include <openssl/rsa.h>
 
 #include "fw_err.h"
+#include "host/fwh_why.h"
 
-static int fail(int code, char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(int code, char *why, size_t n, const char *fmt, ...)
-{
-    if (why && n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 /* PSS parameters of §2.3 on a sign or verify context. */
 static int set_pss(EVP_PKEY_CTX *c)
@@ -63,9 +53,9 @@ static int der_to_rs(const uint8_t *der, size_t len, uint8_t r[32], uint8_t s[32
 int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t digest[32], uint8_t blk[FW_SBV2_BLOCK_SIZE],
                         char *why, size_t whylen)
 {
-    if (!k->has_private) return fail(FW_ERR_KEY, why, whylen, "a private key is needed to sign");
+    if (!k->has_private) return fwh_why(FW_ERR_KEY, why, whylen, "a private key is needed to sign");
     struct fw_sbv2_block *b = calloc(1, sizeof *b);
-    if (!b) return fail(FW_ERR_NOMEM, why, whylen, "out of memory");
+    if (!b) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
     int rc = fwh_key_sbv2_fields(k, b);
     uint8_t sig[512];
     size_t siglen = sizeof sig;
@@ -82,10 +72,10 @@ int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t digest[32], uint8
     }
     if (!rc) rc = fw_sbv2_block_encode(b, blk);
     free(b);
-    if (rc) return fail(rc, why, whylen, "signing failed (%s)", fw_strerror(rc));
+    if (rc) return fwh_why(rc, why, whylen, "signing failed (%s)", fw_strerror(rc));
     /* Never emit a block that does not verify (bug or fault in the signer). */
     rc = fwh_sbv2_block_verify(blk, digest, 32, why, whylen);
-    if (rc) return fail(FW_ERR_CRYPTO, why, whylen, "self-check of the new signature failed");
+    if (rc) return fwh_why(FW_ERR_CRYPTO, why, whylen, "self-check of the new signature failed");
     return FW_OK;
 }
 
@@ -100,11 +90,11 @@ static EVP_PKEY *rsa_from_block(const uint8_t *blk, char *why, size_t whylen)
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
     if (!n || !e || !bld || !c) goto out;
     if (BN_num_bits(n) != 3072 || !BN_is_odd(n)) {
-        fail(FW_ERR_KEY, why, whylen, "embedded RSA modulus is not a 3072-bit odd number");
+        fwh_why(FW_ERR_KEY, why, whylen, "embedded RSA modulus is not a 3072-bit odd number");
         goto out;
     }
     if (BN_is_zero(e) || !BN_is_odd(e) || BN_is_one(e)) {
-        fail(FW_ERR_KEY, why, whylen, "embedded RSA exponent is invalid");
+        fwh_why(FW_ERR_KEY, why, whylen, "embedded RSA exponent is invalid");
         goto out;
     }
     if (!OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n) ||
@@ -112,7 +102,7 @@ static EVP_PKEY *rsa_from_block(const uint8_t *blk, char *why, size_t whylen)
         goto out;
     if (EVP_PKEY_fromdata_init(c) <= 0 || EVP_PKEY_fromdata(c, &pk, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
         pk = NULL;
-        fail(FW_ERR_KEY, why, whylen, "embedded RSA key rejected by OpenSSL");
+        fwh_why(FW_ERR_KEY, why, whylen, "embedded RSA key rejected by OpenSSL");
     }
 out:
     BN_free(n); BN_free(e);
@@ -137,7 +127,7 @@ static EVP_PKEY *ec_from_block(const uint8_t *blk, char *why, size_t whylen)
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     if (!c || EVP_PKEY_fromdata_init(c) <= 0 || EVP_PKEY_fromdata(c, &pk, EVP_PKEY_PUBLIC_KEY, params) <= 0) {
         pk = NULL;
-        fail(FW_ERR_KEY, why, whylen, "embedded EC point is not a valid P-256 point");
+        fwh_why(FW_ERR_KEY, why, whylen, "embedded EC point is not a valid P-256 point");
     }
     EVP_PKEY_CTX_free(c);
     if (pk) {
@@ -147,7 +137,7 @@ static EVP_PKEY *ec_from_block(const uint8_t *blk, char *why, size_t whylen)
         if (!ok) {
             EVP_PKEY_free(pk);
             pk = NULL;
-            fail(FW_ERR_KEY, why, whylen, "embedded EC point is not on P-256");
+            fwh_why(FW_ERR_KEY, why, whylen, "embedded EC point is not on P-256");
         }
     }
     return pk;
@@ -174,8 +164,8 @@ int fwh_sbv2_block_verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *
 {
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
     if (!fw_sbv2_scheme_supported(s))
-        return fail(FW_ERR_UNSUPPORTED, why, whylen, "%s signatures are not supported", fw_sbv2_scheme_name(s));
-    if (digest_len != 32) return fail(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu", digest_len);
+        return fwh_why(FW_ERR_UNSUPPORTED, why, whylen, "%s signatures are not supported", fw_sbv2_scheme_name(s));
+    if (digest_len != 32) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu", digest_len);
     EVP_PKEY *pk = s == FW_SBV2_RSA3072 ? rsa_from_block(blk, why, whylen) : ec_from_block(blk, why, whylen);
     if (!pk) return FW_ERR_KEY;
 
@@ -203,7 +193,7 @@ int fwh_sbv2_block_verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *
     OPENSSL_free(der);
     EVP_PKEY_free(pk);
     if (rc == FW_ERR_SIGNATURE)
-        return fail(rc, why, whylen, "%s signature does not verify with the block's key", fw_sbv2_scheme_name(s));
-    if (rc) return fail(rc, why, whylen, "signature check failed (%s)", fw_strerror(rc));
+        return fwh_why(rc, why, whylen, "%s signature does not verify with the block's key", fw_sbv2_scheme_name(s));
+    if (rc) return fwh_why(rc, why, whylen, "signature check failed (%s)", fw_strerror(rc));
     return FW_OK;
 }

@@ -7,19 +7,9 @@
 
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "host/fwh_why.h"
 #include "keys/fwh_sbv2_crypto.h"
 
-static int fail(int code, char *why, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-static int fail(int code, char *why, size_t n, const char *fmt, ...)
-{
-    if (why && n) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(why, n, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 int fwh_signer_init(struct fwh_signer *s)
 {
@@ -78,20 +68,20 @@ static int keep_existing(uint8_t *sector, const uint8_t *old, const uint8_t dige
     struct fw_sbv2_scan scan;
     unsigned v = fw_sbv2_sector_scan(old, &scan);
     if (v == 0)
-        return fail(FW_ERR_NOT_FOUND, why, whylen,
+        return fwh_why(FW_ERR_NOT_FOUND, why, whylen,
                     "--append: the last 4096 bytes hold no valid signature block (block 0: %s)",
                     fw_strerror(scan.status[0]));
     for (unsigned i = 0; i < v; i++) {
         const uint8_t *blk = fw_sbv2_sector_block_c(old, i);
         if (i == 0) *scheme = scan.scheme[0];
         if (scan.scheme[i] != *scheme)
-            return fail(FW_ERR_KEY, why, whylen, "--append: existing blocks mix %s and %s",
+            return fwh_why(FW_ERR_KEY, why, whylen, "--append: existing blocks mix %s and %s",
                         fw_sbv2_scheme_name(*scheme), fw_sbv2_scheme_name(scan.scheme[i]));
         if (!fw_sbv2_scheme_supported(scan.scheme[i]))
-            return fail(FW_ERR_KEY, why, whylen, "--append: existing block %u uses unsupported scheme %s", i,
+            return fwh_why(FW_ERR_KEY, why, whylen, "--append: existing block %u uses unsupported scheme %s", i,
                         fw_sbv2_scheme_name(scan.scheme[i]));
         if (!fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, 32))
-            return fail(FW_ERR_DIGEST, why, whylen,
+            return fwh_why(FW_ERR_DIGEST, why, whylen,
                         "--append: existing block %u signs a different image digest (image changed after signing?)", i);
         memcpy(fw_sbv2_sector_block(sector, i), blk, FW_SBV2_BLOCK_SIZE);
     }
@@ -109,17 +99,17 @@ int fwh_sbv2_build_sector(uint8_t sector[FW_SBV2_SECTOR_SIZE], const uint8_t *ex
         kept = keep_existing(sector, existing, digest, &scheme, why, whylen);
         if (kept < 0) return kept;
     }
-    if (nkeys == 0) return fail(FW_ERR_INVALID_ARG, why, whylen, "no signing key");
+    if (nkeys == 0) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "no signing key");
     if ((size_t)kept + nkeys > FW_SBV2_MAX_BLOCKS)
-        return fail(FW_ERR_NO_SPACE, why, whylen,
+        return fwh_why(FW_ERR_NO_SPACE, why, whylen,
                     "a signature sector holds at most 3 blocks (%d present, %zu new)", kept, nkeys);
     for (size_t i = 0; i < nkeys; i++) {
         enum fw_sbv2_scheme s = fwh_key_scheme(keys[i]);
         if (scheme == FW_SBV2_SCHEME_NONE) scheme = s;
         if (s != scheme)
-            return fail(FW_ERR_KEY, why, whylen, "mixed signature schemes (%s and %s) in one sector are not allowed",
+            return fwh_why(FW_ERR_KEY, why, whylen, "mixed signature schemes (%s and %s) in one sector are not allowed",
                         fw_sbv2_scheme_name(scheme), fw_sbv2_scheme_name(s));
-        if (!keys[i]->has_private) return fail(FW_ERR_KEY, why, whylen, "key %zu is a public key; signing needs the private key", i + 1);
+        if (!keys[i]->has_private) return fwh_why(FW_ERR_KEY, why, whylen, "key %zu is a public key; signing needs the private key", i + 1);
     }
     for (size_t i = 0; i < nkeys; i++) {
         int rc = fwh_sbv2_sign_block(keys[i], digest, fw_sbv2_sector_block(sector, (unsigned)(kept + (int)i)), why,

@@ -47,10 +47,13 @@ int ota_apply(struct fwd_ota_dev *od, const struct ota_src *src, struct ota_appl
         if (rc != FW_ERR_POWER_LOSS && h.magic) fwd_ota_abort(&h);   /* erases the slot */
         return rc;
     }
+    /* One verification bound to the handle: nothing can write the slot
+     * between the check and the otadata switch (the bootloader verifies again). */
     rep->stage = 3;
-    if ((rc = fwd_ota_end(&h)) != FW_OK) return rc;
-    rep->stage = 4;
-    return fwd_ota_set_boot_partition(od, rep->target);
+    int verified = 0;
+    rc = fwd_ota_end_and_set_boot(&h, &verified);
+    if (verified) rep->stage = 4;
+    return rc;
 }
 
 static int report_error(const char *dir, const struct ota_src *src, const struct fwd_ota_dev *od,

@@ -95,6 +95,7 @@ int cli_out_open(struct cli_out *o, const char *path, int mode)
         return cli_err(EXIT_IO, "%s: cannot create: %s", path, strerror(e));
     }
     fchmod(fd, (mode_t)mode); /* umask must not widen or narrow the contract */
+    o->durable = (mode & 077) == 0;
     o->f = fdopen(fd, "wb");
     if (!o->f) { close(fd); unlink(o->tmp); return cli_err(EXIT_IO, "%s: fdopen failed", path); }
     return 0;
@@ -107,7 +108,8 @@ int cli_out_commit(struct cli_out *o)
         if (fflush(stdout) != 0) rc = cli_err(EXIT_IO, "stdout: write failed");
         return rc;
     }
-    if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0) rc = EXIT_IO;
+    if (fflush(o->f) != 0 || ferror(o->f)) rc = EXIT_IO;
+    if (rc == 0 && o->durable && fsync(fileno(o->f)) != 0) rc = EXIT_IO;
     if (fclose(o->f) != 0) rc = EXIT_IO;
     o->f = NULL;
     if (rc == 0 && rename(o->tmp, o->path) != 0) rc = EXIT_IO;

@@ -31,13 +31,17 @@ int cli_exit_for(int fw_err);
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
 /* Atomic output: data goes to "<path>.tmp.<pid>" created with `mode`,
- * cli_out_commit() fsyncs and renames it over path, cli_out_abort() unlinks it.
+ * cli_out_commit() renames it over path, cli_out_abort() unlinks it.
+ * Secrets (mode without group/other bits, e.g. 0600) are fsynced before the
+ * rename: losing a freshly generated key is expensive. Bulk outputs are not,
+ * like cp or espsecure: rename already guarantees no partial file at path. 
  * No partial output file is ever left at `path`. path "-" means stdout. */
 struct cli_out {
     FILE *f;
     char *path;
     char *tmp;
     int is_stdout;
+    int durable;   /* fsync before rename */
 };
 int cli_out_open(struct cli_out *o, const char *path, int mode);
 int cli_out_commit(struct cli_out *o);

@@ -135,9 +135,35 @@ static int sim_read(void *ctx, uint32_t addr, void *buf, size_t len)
     return FW_OK;
 }
 
+/* NOR programming can only clear bits: new = old AND data. 8 bytes at a
+ * time (memcpy: no alignment assumptions), then the tail. */
 static void program(struct fwd_sim_flash *s, uint32_t addr, const uint8_t *src, size_t len)
 {
-    for (size_t i = 0; i < len; i++) s->mem[addr + i] &= src[i];
+    uint8_t *m = s->mem + addr;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t a, b;
+        memcpy(&a, m + i, 8);
+        memcpy(&b, src + i, 8);
+        a &= b;
+        memcpy(m + i, &a, 8);
+    }
+    for (; i < len; i++) m[i] &= src[i];
+}
+
+/* Strict mode: every byte to program must still be erased (0xFF). */
+static int all_erased(const uint8_t *m, size_t len)
+{
+    uint64_t acc = ~(uint64_t)0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, m + i, 8);
+        acc &= w;
+    }
+    uint8_t t = 0xFF;
+    for (; i < len; i++) t &= m[i];
+    return acc == ~(uint64_t)0 && t == 0xFF;
 }
 
 static int sim_write(void *ctx, uint32_t addr, const void *buf, size_t len)
@@ -146,9 +172,7 @@ static int sim_write(void *ctx, uint32_t addr, const void *buf, size_t len)
     if (s->dead) return FW_ERR_POWER_LOSS;
     if ((uint64_t)addr + len > s->size) return FW_ERR_INVALID_ARG;
     if (s->write_align > 1 && (addr % s->write_align || len % s->write_align)) return FW_ERR_ALIGN;
-    if (s->strict)
-        for (size_t i = 0; i < len; i++)
-            if (s->mem[addr + i] != 0xFF) return FW_ERR_NOT_ERASED;
+    if (s->strict && !all_erased(s->mem + addr, len)) return FW_ERR_NOT_ERASED;
     int cut = next_op_is_cut(s);
     trace(s, "write", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL);
     if (cut) {

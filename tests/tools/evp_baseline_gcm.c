@@ -3,7 +3,8 @@
  *   read IN, pad with 0xFF to 4096, SHA-256 of the padded image,
  *   RSA-3072-PSS (SHA-256, MGF1-SHA256, salt 32) signature of that digest,
  *   AES-256-GCM (16-byte IV, no AAD) of padded image + a 4096-byte sector,
- *   write 512-byte header + ciphertext to OUT and fsync (fwseal fsyncs too).
+ *   write 512-byte header + ciphertext to OUT (no fsync: fwseal fsyncs only
+ *   secret outputs, see cli/util/cli.h).
  * usage: evp_baseline_gcm SIGNKEY.pem IN OUT */
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,7 +80,6 @@ int main(int argc, char **argv)
     fseek(out, 0, SEEK_SET);
     fwrite(hdr, 1, sizeof hdr, out);
     fflush(out);
-    fsync(fileno(out));
     fclose(out);
     fclose(in);
     EVP_PKEY_free(key);
