@@ -12,7 +12,7 @@ PKGS=(
   nginx-light                 # real HTTPS server for the OTA tests
   clang libclang-rt-14-dev    # libFuzzer harnesses
   valgrind                    # bench: callgrind instruction counts
-  gcc-arm-none-eabi           # bench: device code size for Cortex-M4
+  gcc-arm-none-eabi libnewlib-arm-none-eabi  # bench: device code size for Cortex-M4 (newlib: string.h, stdio.h)
   time                        # bench: peak RSS (/usr/bin/time -v)
 )
 
