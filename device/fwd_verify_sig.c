@@ -14,6 +14,7 @@
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
+#include "fw_sbv2.h"
 
 #define BLK_MAGIC        0xE7u
 #define BLK_VER_RSA      0x02u
@@ -46,6 +47,11 @@ int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK])
     if (blk[0] != BLK_MAGIC) return FW_ERR_MAGIC;
     if (fw_crc32_std(blk, BLK_OFF_CRC) != fw_dec32le(blk + BLK_OFF_CRC)) return FW_ERR_CRC;
     if (block_scheme(blk) == SCH_NONE) return FW_ERR_UNSUPPORTED;
+    /* Stricter than the ROM (FORMATS 2.9 rule 2, as fwseal verify on the host):
+     * the 16 padding bytes and reserved fields are covered by neither the CRC
+     * nor the signature, so a block whose padding is not as specified is not
+     * a valid block: nothing unauthenticated is accepted in a trusted block. */
+    if (fw_sbv2_block_reserved_ok(blk) != FW_OK) return FW_ERR_FORMAT;
     return FW_OK;
 }
 

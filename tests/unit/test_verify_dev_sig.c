@@ -221,6 +221,37 @@ static void ecdsa_scalar_and_point_checks(void **state)
     free(f.data);
 }
 
+/* The 16 padding bytes of a block (1200..1215) and its reserved fields are
+ * covered by neither the CRC nor the signature: a trusted block whose padding
+ * was altered is refused as invalid (FORMATS 2.9 rule 2), for RSA and ECDSA. */
+static void block_padding_must_be_zero(void **state)
+{
+    (void)state;
+    static const struct { const char *file, *key; size_t off; } cases[] = {
+        {"secure_boot_v2/signed_rsa_1key.bin", K1, 1200},
+        {"secure_boot_v2/signed_rsa_1key.bin", K1, 1215},
+        {"secure_boot_v2/signed_rsa_1key.bin", K1, 2},
+        {"secure_boot_v2/signed_ecdsa256.bin", "secure_boot_v2/sb_ecdsa256_key.digest.bin", 1207},
+        {"secure_boot_v2/signed_ecdsa256.bin", "secure_boot_v2/sb_ecdsa256_key.digest.bin", 3},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct signed_file f;
+        struct fwd_efuse_state ef;
+        struct fwd_verify_result r;
+        memset(&ef, 0, sizeof ef);
+        load(&f, cases[i].file);
+        put_digest(&ef, 0, cases[i].key);
+        assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_OK);
+        uint8_t *blk = f.data + f.s;
+        blk[cases[i].off] ^= 0x01;
+        if (cases[i].off < 1196) fix_crc(blk);   /* reserved field: keep the CRC right */
+        assert_int_not_equal(fwd_verify_block_valid(blk), FW_OK);
+        assert_int_not_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_OK);
+        assert_int_equal(r.block_status[0], FWD_VR_NO_SIGNATURE);
+        free(f.data);
+    }
+}
+
 static void rsa_modulus_size_enforced(void **state)
 {
     (void)state;
@@ -279,6 +310,7 @@ int main(void)
         cmocka_unit_test(ecdsa_scalar_and_point_checks),
         cmocka_unit_test(rsa_modulus_size_enforced),
         cmocka_unit_test(rsa_pss_salt_must_be_32),
+        cmocka_unit_test(block_padding_must_be_zero),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
