@@ -237,4 +237,33 @@ static inline void db_otadata(struct db *x, struct fwd_otadata *od)
     assert_int_equal(fwd_otadata_load(&x->dev.d, od), FW_OK);
 }
 
+#ifdef DB_OTA_IMAGES
+/* The image set of the OTA tests (define DB_OTA_IMAGES before including):
+ * v5 and v6 signed by RSA keys 1 and 2, v3 by the ECDSA key, and a v7 whose
+ * signature byte is flipped with the block CRC kept valid. Group setup/teardown. */
+static uint8_t *IMG5, *IMG6, *IMG3, *IMG_BADSIG;
+
+static int setup_images(void **state)
+{
+    (void)state;
+    IMG5 = db_make_image(5, "5.0.0", 0, DB_KEY1);
+    IMG6 = db_make_image(6, "6.0.0", 0, DB_KEY2);
+    IMG3 = db_make_image(3, "3.0.0", 0, DB_KEY_EC);
+    IMG_BADSIG = db_make_image(7, "7.0.0", 0, DB_KEY1);
+    IMG_BADSIG[DB_E + 812 + 40] ^= 1;                       /* flip a signature byte ... */
+    fw_enc32le(IMG_BADSIG + DB_E + 1196, fw_crc32_std(IMG_BADSIG + DB_E, 1196)); /* ... keep the CRC */
+    return 0;
+}
+
+static int teardown_images(void **state)
+{
+    (void)state;
+    free(IMG5);
+    free(IMG6);
+    free(IMG3);
+    free(IMG_BADSIG);
+    return 0;
+}
+#endif
+
 #endif

@@ -3,31 +3,9 @@
  * fwd_ota_set_boot_partition, on success and on every failure. */
 #include "testutil.h"
 
+#define DB_OTA_IMAGES
 #include "devboot_fixture.h"
 
-static uint8_t *IMG5, *IMG6, *IMG3, *IMG_BADSIG;
-
-static int setup_images(void **state)
-{
-    (void)state;
-    IMG5 = db_make_image(5, "5.0.0", 0, DB_KEY1);
-    IMG6 = db_make_image(6, "6.0.0", 0, DB_KEY2);
-    IMG3 = db_make_image(3, "3.0.0", 0, DB_KEY_EC);
-    IMG_BADSIG = db_make_image(7, "7.0.0", 0, DB_KEY1);
-    IMG_BADSIG[DB_E + 812 + 40] ^= 1;                       /* flip a signature byte ... */
-    fw_enc32le(IMG_BADSIG + DB_E + 1196, fw_crc32_std(IMG_BADSIG + DB_E, 1196)); /* ... keep the CRC */
-    return 0;
-}
-
-static int teardown_images(void **state)
-{
-    (void)state;
-    free(IMG5);
-    free(IMG6);
-    free(IMG3);
-    free(IMG_BADSIG);
-    return 0;
-}
 
 static void fresh(struct db *x)
 {
