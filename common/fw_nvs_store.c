@@ -916,17 +916,25 @@ int fw_nvs_set_int(struct fw_nvs_handle *h, const char *key, uint8_t type, uint6
     return rc < 0 ? rc : FW_OK;
 }
 
-int fw_nvs_get_int(struct fw_nvs_handle *h, const char *key, uint8_t type, uint64_t *v)
+/* The live item `key` of the handle's namespace, which must be of `type`. */
+static int find_typed(struct fw_nvs_handle *h, const char *key, uint8_t type, struct loc *l)
 {
     int rc = check_handle(h, 0, key);
     if (rc) return rc;
-    struct loc l;
-    rc = find_item(h->s, h->ns, key, FW_NVS_CHUNK_ANY, FW_NVS_ANY, &l);
+    rc = find_item(h->s, h->ns, key, FW_NVS_CHUNK_ANY, FW_NVS_ANY, l);
     if (rc) return rc;
-    if (l.e[1] != type) {
+    if (l->e[1] != type) {
         h->s->why = "stored with another type";
         return FW_ERR_FORMAT;
     }
+    return FW_OK;
+}
+
+int fw_nvs_get_int(struct fw_nvs_handle *h, const char *key, uint8_t type, uint64_t *v)
+{
+    struct loc l;
+    int rc = find_typed(h, key, type, &l);
+    if (rc) return rc;
     uint64_t x = 0;
     for (unsigned i = 0; i < fw_nvs_prim_size(type); i++) x |= (uint64_t)l.e[24 + i] << (8 * i);
     *v = x;
@@ -991,15 +999,9 @@ int fw_nvs_set_str(struct fw_nvs_handle *h, const char *key, const char *str)
 
 int fw_nvs_get_str(struct fw_nvs_handle *h, const char *key, char *buf, size_t *len)
 {
-    int rc = check_handle(h, 0, key);
-    if (rc) return rc;
     struct loc l;
-    rc = find_item(h->s, h->ns, key, FW_NVS_CHUNK_ANY, FW_NVS_ANY, &l);
+    int rc = find_typed(h, key, FW_NVS_SZ, &l);
     if (rc) return rc;
-    if (l.e[1] != FW_NVS_SZ) {
-        h->s->why = "stored with another type";
-        return FW_ERR_FORMAT;
-    }
     size_t size = fw_dec16le(l.e + 24);
     if (!buf) { *len = size; return FW_OK; }
     if (*len < size) { *len = size; h->s->why = "buffer too small"; return FW_ERR_NO_SPACE; }
