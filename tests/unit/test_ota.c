@@ -7,26 +7,7 @@
 
 
 /* Device with IMG3 (secure_version 3) in factory, booted. */
-static void fresh(struct db *x, int fe)
-{
-    struct fwb_result r;
-    db_open(x, fe, 1);
-    db_flash(x, "factory", IMG3, DB_IMG);
-    assert_int_equal(db_boot(x, &r), FW_OK);
-    assert_string_equal(r.part->label, "factory");
-}
 
-static int slot_is_erased(struct db *x, const char *label)
-{
-    const struct fwd_part *p = fwd_ota_find(&x->dev, label);
-    uint8_t b[4096];
-    for (uint32_t off = 0; off < p->size; off += sizeof b) {
-        assert_int_equal(fwd_part_read_raw(&x->dev.d, p, off, b, sizeof b), FW_OK);
-        for (size_t i = 0; i < sizeof b; i++)
-            if (b[i] != 0xFF) return 0;
-    }
-    return 1;
-}
 
 static void full_cycle_confirm(void **state)
 {

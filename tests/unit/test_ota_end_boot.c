@@ -7,26 +7,7 @@
 #include "devboot_fixture.h"
 
 
-static void fresh(struct db *x)
-{
-    struct fwb_result r;
-    db_open(x, 1, 1);
-    db_flash(x, "factory", IMG3, DB_IMG);
-    assert_int_equal(db_boot(x, &r), FW_OK);
-    assert_string_equal(r.part->label, "factory");
-}
 
-static int slot_is_erased(struct db *x, const char *label)
-{
-    const struct fwd_part *p = fwd_ota_find(&x->dev, label);
-    uint8_t b[4096];
-    for (uint32_t off = 0; off < p->size; off += sizeof b) {
-        assert_int_equal(fwd_part_read_raw(&x->dev.d, p, off, b, sizeof b), FW_OK);
-        for (size_t i = 0; i < sizeof b; i++)
-            if (b[i] != 0xFF) return 0;
-    }
-    return 1;
-}
 
 /* begin + writes of `chunk` bytes + fwd_ota_end_and_set_boot. */
 static int ota1(struct db *x, const uint8_t *img, size_t len, size_t chunk, int *verified,
@@ -49,8 +30,8 @@ static void success_selects_and_boots(void **state)
     struct fwd_otadata a, b;
     uint32_t st;
     int verified = -1;
-    fresh(&x);
-    fresh(&y);
+    fresh(&x, 1);
+    fresh(&y, 1);
     const struct fwd_part *p0 = fwd_ota_find(&x.dev, "ota_0");
     assert_int_equal(ota1(&x, IMG5, DB_IMG, 1000, &verified, &h), FW_OK);
     assert_int_equal(verified, 1);
@@ -85,7 +66,7 @@ static void verification_failures_erase_and_keep_boot(void **state)
     struct db x;
     struct fwd_ota_handle h;
     int verified = -1;
-    fresh(&x);
+    fresh(&x, 1);
     const struct fwd_part *f = fwd_ota_find(&x.dev, "factory");
     assert_int_equal(ota1(&x, IMG_BADSIG, DB_IMG, 4096, &verified, &h), FW_ERR_SIGNATURE);
     assert_int_equal(verified, 0);
@@ -128,7 +109,7 @@ static void rollback_refused(void **state)
     struct fwd_ota_handle h;
     struct fwb_result r;
     int verified = -1;
-    fresh(&x);
+    fresh(&x, 1);
     assert_int_equal(ota1(&x, IMG6, DB_IMG, 4096, &verified, &h), FW_OK);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
