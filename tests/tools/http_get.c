@@ -10,31 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "device/fwd_http.h"
+#include "device/sim/fwd_sim.h"
 #include "fw_err.h"
 
-static int fill(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    while (len) {
-        ssize_t n = getrandom(buf, len, 0);
-        if (n <= 0) return FW_ERR_IO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
 
-static uint64_t now_ms(void *ctx)
-{
-    (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
 
 static int out_sink(void *ctx, const uint8_t *p, size_t n)
 {
@@ -56,8 +38,10 @@ static uint8_t *slurp(const char *path, size_t *len)
 int main(int argc, char **argv)
 {
     static struct fwd_http h;
-    struct fwd_random rng = { fill, NULL };
-    struct fwd_time tm = { now_ms, NULL };
+    struct fwd_random rng;
+    struct fwd_time tm;
+    fwd_sim_random_hal(&rng);
+    fwd_sim_time_hal(&tm);
     struct fwd_http_cfg cfg = { .rng = &rng, .time = &tm, .max_redirects = 3 };
     const char *url = NULL;
     uint64_t from = 0, expect = FWD_HTTP_NO_LENGTH;

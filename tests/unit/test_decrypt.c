@@ -3,22 +3,11 @@
  * a precise reason, and the chunking never changes the result. */
 #include "testutil.h"
 
-#include <sys/random.h>
 
 #include "device/fwd_decrypt.h"
+#include "device/sim/fwd_sim.h"
 
-static int test_fill(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    while (len) {
-        ssize_t n = getrandom(buf, len, 0);
-        if (n <= 0) return FW_ERR_IO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-static const struct fwd_random rng = { test_fill, NULL };
+static struct fwd_random rng;   /* the simulator's getrandom HAL, set in main */
 
 struct collect {
     uint8_t *buf;
@@ -374,6 +363,7 @@ static void key_loading(void **state)
 
 int main(void)
 {
+    fwd_sim_random_hal(&rng);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(positives_rsa),
         cmocka_unit_test(positives_ecc),

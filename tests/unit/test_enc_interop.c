@@ -4,28 +4,17 @@
  * rejected there too. Two independent implementations of FORMATS §3. */
 #include "testutil.h"
 
-#include <sys/random.h>
 
 #include <openssl/evp.h>
 
 #include "device/fwd_decrypt.h"
+#include "device/sim/fwd_sim.h"
 #include "encryptor/fwh_enckey.h"
 #include "encryptor/fwh_encimg.h"
 #include "fw_err.h"
 #include "keys/fwh_keys.h"
 
-static int fill(void *ctx, uint8_t *buf, size_t len)
-{
-    (void)ctx;
-    while (len) {
-        ssize_t n = getrandom(buf, len, 0);
-        if (n <= 0) return FW_ERR_IO;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-static const struct fwd_random rng = {fill, NULL};
+static struct fwd_random rng;   /* the simulator's getrandom HAL, set in main */
 
 struct buf { uint8_t *p; size_t n, cap; };
 
@@ -171,6 +160,7 @@ static void sign_encrypt_host_to_device(void **state)
 
 int main(void)
 {
+    fwd_sim_random_hal(&rng);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(rsa_host_to_device),
         cmocka_unit_test(ecies_host_to_device),
