@@ -29,8 +29,9 @@
  *     propagated at once (the device is dead; the next boot never selects
  *     the half-written slot because it is not in otadata).
  *
- * Memory: caller-provided struct fwd_ota_pipeline (4056 bytes on x86-64:
- * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info); the
+ * Memory: caller-provided struct fwd_ota_pipeline (4160 bytes on x86-64:
+ * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info +
+ * 96-byte reason text); the
  * device context (struct fwd_ota_dev, ~13 KiB with its verification work
  * area) is the caller's too. No allocation in this module; see fwd_decrypt.h / fwd_http.h
  * for what mbedTLS allocates.

@@ -201,7 +201,10 @@ static int tmpfile_wanted(void)
 static int open_unnamed(const char *dir, int mode)
 {
 #ifdef O_TMPFILE
-    if (tmpfile_wanted()) return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, (mode_t)mode);
+    /* Linking it later needs /proc/self/fd (AT_EMPTY_PATH needs a capability):
+     * without /proc (some containers) use the named fallback from the start. */
+    if (tmpfile_wanted() && access("/proc/self/fd", F_OK) == 0)
+        return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, (mode_t)mode);
 #else
     (void)dir;
     (void)mode;
