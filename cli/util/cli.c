@@ -159,6 +159,18 @@ static int temp_is_stale(long pid, const struct stat *st)
     return start >= 0 && start > written + 1.0;
 }
 
+/* Once per directory per process is enough (fuzzers and long-running
+ * callers write the same output many times). */
+static int sweep_once(const char *dir)
+{
+    static char last[4096];
+    if (strlen(dir) < sizeof last) {
+        if (!strcmp(last, dir)) return 0;
+        snprintf(last, sizeof last, "%s", dir);
+    }
+    return cli_out_sweep(dir);
+}
+
 int cli_out_sweep(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -233,7 +245,7 @@ int cli_out_open(struct cli_out *o, const char *path, int mode)
         out_free(o);
         return cli_err(EXIT_IO, "out of memory");
     }
-    cli_out_sweep(o->dir);
+    sweep_once(o->dir);
     int fd = open_unnamed(o->dir, mode);
     o->unnamed = fd >= 0;
     if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
