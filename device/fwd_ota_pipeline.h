@@ -63,7 +63,7 @@ enum fwd_ota_ev_type {
 enum fwd_ota_slot_fate {
     FWD_OTA_SLOT_UNTOUCHED = 0,  /* refused before anything was erased or written */
     FWD_OTA_SLOT_ERASED,         /* erased (what had been written is gone) */
-    FWD_OTA_SLOT_UNKNOWN,        /* an erase itself failed part-way */
+    FWD_OTA_SLOT_UNKNOWN,        /* a flash error while preparing it: maybe partly erased */
 };
 
 struct fwd_ota_event {

@@ -85,7 +85,7 @@ static const char *fate_text(enum fwd_ota_slot_fate f)
     switch (f) {
     case FWD_OTA_SLOT_UNTOUCHED: return "not touched";
     case FWD_OTA_SLOT_ERASED: return "erased";
-    default: return "may be partly erased (erase failed)";
+    default: return "may be partly erased (flash error)";
     }
 }
 
