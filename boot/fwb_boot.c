@@ -115,6 +115,7 @@ static int commit(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, stru
     if (c.fresh) rc = fwd_otadata_select_slot(&dev->d, &od, (uint32_t)p->cand[k].slot, c.state);
     else rc = fwd_otadata_set_state(&dev->d, &od, c.entry, c.state);
     if (rc == FW_OK) res->state = c.state;
+    if (rc == FW_OK) res->fresh_record = c.fresh;
     return rc;
 }
 
@@ -128,6 +129,7 @@ static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, s
     memcpy(res->digest, dev->last.digest, 32);
     res->key_slot = dev->last.key_slot;
     res->has_state = c->entry >= 0;
+    res->by_default = c->entry < 0;
     res->state = c->entry >= 0 ? p->eff[c->entry].state : 0xFFFFFFFFu;
 }
 
@@ -146,6 +148,8 @@ int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res)
 
     int rc = read_plan(dev, &od, &have, &plan);
     if (rc) return rc;
+    res->otadata_present = have;
+    for (int i = 0; i < 2; i++) res->otadata_status[i] = have ? od.sec[i].status : FW_ERR_NOT_FOUND;
     if ((rc = apply_pre_writes(dev, &od, &plan)) != FW_OK) return rc;
 
     int k = first_bootable(dev, &plan, res, &failed, &io_err);

@@ -46,6 +46,11 @@ struct fwb_result {
     int key_slot;                   /* eFuse digest slot that verified it */
     int n_attempts;
     struct fwb_attempt attempts[FWB_MAX_CAND];
+    /* What was found and decided, for reports only (never used to decide). */
+    int otadata_present;            /* the layout has an otadata partition */
+    int otadata_status[2];          /* per sector as read: fwd_otadata_sector.status */
+    int by_default;                 /* booted by the default order, no otadata entry chose it */
+    int fresh_record;               /* a fresh otadata record now selects it (initial contents) */
 };
 
 /* Run the bootloader on an opened device (dev->running is ignored and set to

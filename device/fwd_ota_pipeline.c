@@ -1,6 +1,7 @@
 /* Device OTA pipeline (see fwd_ota_pipeline.h). */
 #include "device/fwd_ota_pipeline.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "device/fwd_efuse.h"
@@ -38,7 +39,7 @@ static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
     }
     struct fwd_ota_event ev = { .type = FWD_OTA_EV_ABORTED, .done = p->written, .total = p->total,
                                 .slot = p->part ? p->part->label : "", .encrypted = p->mode == 1,
-                                .err = err, .reason = reason };
+                                .err = err, .reason = reason, .slot_fate = p->fate };
     emit(p, &ev);
     return err;
 }
@@ -58,6 +59,15 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
     }
     p->total = cfg->size_hint;
     emit_simple(p, FWD_OTA_EV_START);
+    /* fwd_ota_begin refuses this too, but only after the download started:
+     * say it now, before fetching anything, and name the running slot. */
+    const struct fwd_part *run = fwd_ota_get_running_partition(cfg->dev);
+    uint32_t st;
+    if (run && fwd_ota_get_state_partition(cfg->dev, run, &st) == FW_OK && st == FWD_OTA_IMG_PENDING_VERIFY) {
+        snprintf(p->why, sizeof p->why, "the running app %s is PENDING_VERIFY: confirm or roll back before the next OTA",
+                 run->label);
+        return fail(p, FW_ERR_STATE, p->why);
+    }
     return FW_OK;
 }
 
@@ -95,6 +105,10 @@ static int early_checks(struct fwd_ota_pipeline *p)
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
     int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
+    /* fwd_ota_begin refuses STATE / NO_SPACE / INVALID_ARG before touching flash */
+    p->fate = rc == FW_OK ? FWD_OTA_SLOT_ERASED
+              : (rc == FW_ERR_STATE || rc == FW_ERR_NO_SPACE || rc == FW_ERR_INVALID_ARG) ? FWD_OTA_SLOT_UNTOUCHED
+                                                                                        : FWD_OTA_SLOT_UNKNOWN;
     if (rc != FW_OK)
         return fail(p, rc, rc == FW_ERR_STATE ? "cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY)"
                                               : "cannot start writing the OTA slot");

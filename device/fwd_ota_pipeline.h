@@ -19,14 +19,19 @@
  *   - the slot becomes the boot partition ONLY after the GCM tag (encrypted
  *     input) AND fwd_ota_end's full verification (structure, hash, SBv2
  *     signature by a non-revoked eFuse key, anti-rollback) passed;
+ *   - nothing starts while the running app is still PENDING_VERIFY (it must
+ *     confirm or roll back first): refused at fwd_ota_pipeline_start, before
+ *     any byte is fetched, the slot untouched;
  *   - on ANY failure the written part of the slot is erased (fwd_ota_abort /
  *     fwd_ota_end / fwd_ota_write do it), the running image stays the boot
- *     image, and an ABORTED event carries the reason. FW_ERR_POWER_LOSS is
+ *     image, and an ABORTED event carries the reason and what happened to
+ *     the slot (untouched when refused before the erase). FW_ERR_POWER_LOSS is
  *     propagated at once (the device is dead; the next boot never selects
  *     the half-written slot because it is not in otadata).
  *
- * Memory: caller-provided struct fwd_ota_pipeline (4056 bytes on x86-64:
- * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info); the
+ * Memory: caller-provided struct fwd_ota_pipeline (4160 bytes on x86-64:
+ * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info +
+ * 96-byte reason text); the
  * device context (struct fwd_ota_dev, ~13 KiB with its verification work
  * area) is the caller's too. No allocation in this module; see fwd_decrypt.h / fwd_http.h
  * for what mbedTLS allocates.
@@ -51,7 +56,14 @@ enum fwd_ota_ev_type {
     FWD_OTA_EV_VERIFYING,        /* tag ok (if encrypted), verifying the written image */
     FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
     FWD_OTA_EV_FINISHED,
-    FWD_OTA_EV_ABORTED,          /* ev.err, ev.reason; slot erased */
+    FWD_OTA_EV_ABORTED,          /* ev.err, ev.reason, ev.slot_fate */
+};
+
+/* What an aborted update did to the passive slot (ABORTED events). */
+enum fwd_ota_slot_fate {
+    FWD_OTA_SLOT_UNTOUCHED = 0,  /* refused before anything was erased or written */
+    FWD_OTA_SLOT_ERASED,         /* erased (what had been written is gone) */
+    FWD_OTA_SLOT_UNKNOWN,        /* a flash error while preparing it: maybe partly erased */
 };
 
 struct fwd_ota_event {
@@ -65,6 +77,7 @@ struct fwd_ota_event {
     const struct fwd_app_info *app;
     int err;
     const char *reason;
+    enum fwd_ota_slot_fate slot_fate;
 };
 
 typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
@@ -84,6 +97,8 @@ struct fwd_ota_pipeline {
     const struct fwd_part *part;
     int mode;                /* 0 undecided, 1 encrypted, 2 plaintext */
     int began;               /* fwd_ota_begin done, handle open */
+    enum fwd_ota_slot_fate fate; /* of the slot if the update stops now */
+    char why[96];            /* reason text that names a partition */
     int state;               /* 0 running, 1 finished, -1 failed */
     int err;
     const char *reason;
@@ -99,7 +114,8 @@ struct fwd_ota_pipeline {
     struct fwd_decrypt dec;
 };
 
-/* FW_ERR_INVALID_ARG (cfg), FW_ERR_NOT_FOUND (no OTA slot to write). */
+/* FW_ERR_INVALID_ARG (cfg), FW_ERR_NOT_FOUND (no OTA slot to write),
+ * FW_ERR_STATE (the running app is PENDING_VERIFY: event ABORTED, slot untouched). */
 int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipeline_cfg *cfg);
 /* 0 or the first error (sticky; the pipeline has already aborted and erased). */
 int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n);

@@ -6,6 +6,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/devdir.h"
+#include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_efuse.h"
@@ -20,7 +21,11 @@ static void usage(FILE *f)
                "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
                "falls back to the next candidate if it fails, marks a NEW entry\n"
                "PENDING_VERIFY and records the booted partition as the running app.\n"
-               "Prints the booted label, app version, secure_version and ota state.\n"
+               "Prints the booted label, app version, secure_version and the ota state of\n"
+               "the otadata entry that chose it (\"none\" when none did). When otadata\n"
+               "chose nothing (both records empty or corrupt, or its slot failed) it first\n"
+               "says what it found and that it boots by the default order, and says so\n"
+               "when it writes a fresh record for the slot it booted.\n"
                "Exit 1 with \"no bootable image\" when nothing verifies.\n\n"
                "options:\n  --json   one JSON object on stdout\n\n"
                "example:\n  fwseal-device boot dev --json\n");
@@ -38,9 +43,37 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* The state of the otadata entry that chose the booted slot; "none" when
+ * none did (factory, or the default order after otadata named nothing
+ * bootable), even if a fresh record was written for it afterwards. */
 static const char *state_name(const struct fwb_result *r)
 {
-    return r->has_state ? fw_otadata_state_name(r->state) : "none";
+    return r->has_state && !r->by_default ? fw_otadata_state_name(r->state) : "none";
+}
+
+/* Did otadata hold no selectable entry at all (vs. its slot failed)? */
+static int no_selectable_record(const struct fwb_result *r)
+{
+    return r->otadata_present && r->otadata_status[0] != FW_OK && r->otadata_status[1] != FW_OK;
+}
+
+/* Before the "booted" line: what otadata held when it did not choose. */
+static void print_found(const struct fwb_result *r)
+{
+    char found[96];
+    if (!r->otadata_present || !r->by_default) return;
+    otadata_found_str(r->otadata_status, found, sizeof found);
+    if (no_selectable_record(r))
+        printf("otadata: no valid record (%s); booting by the default order\n", found);
+    else
+        printf("otadata: the selected slot did not verify (%s); booting by the default order\n", found);
+}
+
+static void print_after(const struct fwb_result *r)
+{
+    if (r->fresh_record)
+        printf("otadata: wrote a fresh record selecting %s (seq %d) so the app can confirm, roll back and update\n",
+               r->part->label, r->slot + 1);
 }
 
 static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv)
@@ -57,8 +90,14 @@ static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv
         json_str(stdout, state_name(r));
         printf(",\"key_slot\":%d,\"digest\":\"", r->key_slot);
         for (int i = 0; i < 32; i++) printf("%02x", r->digest[i]);
-        printf("\"");
+        printf("\",\"selected_by\":\"%s\",\"fresh_otadata_record\":%s", r->by_default ? "default-order" : "otadata",
+               r->fresh_record ? "true" : "false");
     }
+    if (r->otadata_present)
+        printf(",\"otadata\":[\"%s\",\"%s\"]", otadata_status_name(r->otadata_status[0]),
+               otadata_status_name(r->otadata_status[1]));
+    else
+        printf(",\"otadata\":null");
     printf(",\"efuse_secure_version\":%u,\"attempts\":[", efuse_sv);
     for (int i = 0; i < r->n_attempts; i++) {
         printf("%s{\"partition\":", i ? "," : "");
@@ -80,13 +119,21 @@ static int do_boot(struct devdir *dd, int json)
     unsigned efuse_sv = fwd_efuse_secure_version(&od->efuse);
     if (rc == FW_OK || rc == FW_ERR_NOT_FOUND) {
         if (json) print_json(&r, rc == FW_OK, efuse_sv);
-        else if (rc == FW_OK)
+        else if (rc == FW_OK) {
+            print_found(&r);
             printf("booted %s: version %s, secure_version %u, ota state %s (eFuse secure_version %u)\n",
                    r.part->label, r.app.version, (unsigned)r.app.secure_version, state_name(&r), efuse_sv);
+            print_after(&r);
+        }
     }
     if (rc == FW_ERR_NOT_FOUND) {
         running_attempts_str(&r, why, sizeof why);
-        rc = cli_err(EXIT_REJECT, "%s: no bootable image (%s)", dd->dir, why);
+        if (no_selectable_record(&r)) {
+            char found[96];
+            otadata_found_str(r.otadata_status, found, sizeof found);
+            rc = cli_err(EXIT_REJECT, "%s: no bootable image (%s; otadata had no valid record: %s)", dd->dir, why, found);
+        } else
+            rc = cli_err(EXIT_REJECT, "%s: no bootable image (%s)", dd->dir, why);
     } else if (rc == FW_ERR_STATE) {
         rc = cli_err(EXIT_REJECT, "%s: boot decision check failed: refusing to boot", dd->dir);
     } else if (rc) {

@@ -19,7 +19,10 @@ static void usage(FILE *f)
                "flash encryption, verify it fully read back (structure, SHA-256, chip,\n"
                "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
                "then select it for the next boot (otadata state NEW). On any failure the\n"
-               "slot is erased and the next boot is unchanged (exit 1).\n\n"
+               "written part of the slot is erased and the next boot is unchanged (exit 1);\n"
+               "a refusal before the erase (e.g. the running app is still PENDING_VERIFY:\n"
+               "confirm or roll back first) leaves the slot untouched; the message says\n"
+               "which happened.\n\n"
                "options:\n  --file IMAGE   image file, or - for stdin\n");
     fprintf(f, "\nEncrypted images (ESP encrypted image container, CF B6 88 07, detected by its\n"
                "magic) are decrypted on the fly with the device secret provisioned by\n"

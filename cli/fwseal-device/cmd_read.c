@@ -12,7 +12,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: fwseal-device read DIR --partition LABEL [--raw] [--offset N] [--length N] -o FILE\n\n"
                "Write partition LABEL (from --offset, --length bytes; default the whole\n"
                "partition) to FILE (\"-\" = stdout). Encrypted partitions are decrypted\n"
-               "unless --raw, which shows the bytes as stored in flash.\n\n"
+               "unless --raw, which shows the bytes as stored in flash. Decrypted contents\n"
+               "are written 0600 and appear at FILE only once complete.\n\n"
                "example:\n  fwseal-device read dev --partition ota_0 --raw --length 104784 -o ota_0.enc\n");
 }
 
@@ -24,8 +25,10 @@ static int do_read(struct devdir *dd, const char *label, int raw, uint64_t off, 
     if (off > p->size) return cli_err(EXIT_USAGE, "--offset beyond partition '%s' (size %u)", label, (unsigned)p->size);
     if (!have_len) len = p->size - off;
     if (len > p->size - off) return cli_err(EXIT_USAGE, "--length beyond partition '%s' (size %u)", label, (unsigned)p->size);
+    /* The plaintext of an encrypted partition is as secret as the flash
+     * encryption that protects it: 0600, like `fwseal flash-decrypt`. */
     struct cli_out o;
-    int rc = cli_out_open(&o, out, 0644);
+    int rc = cli_out_open(&o, out, p->encrypted && !raw ? 0600 : 0644);
     if (rc) return rc;
     static uint8_t buf[64 * 1024];
     for (uint64_t done = 0; done < len;) {

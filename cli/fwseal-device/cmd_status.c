@@ -6,6 +6,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/devdir.h"
+#include "cli/fwseal-device/otadata_view.h"
 #include "cli/util/cli.h"
 #include "device/fwd_efuse.h"
 #include "device/fwd_otadata.h"
@@ -47,19 +48,6 @@ static void hex(FILE *f, const uint8_t *p, size_t n) { cli_print_hex(f, p, n); }
 static const char *fe_name(int m)
 {
     return m == FWD_FE_XTS128 ? "xts-128" : m == FWD_FE_XTS256 ? "xts-256" : m == FWD_FE_OFF ? "off" : "invalid";
-}
-
-static const char *status_name(int st)
-{
-    switch (st) {
-    case FW_OK: return "valid";
-    case FW_ERR_NOT_FOUND: return "empty";
-    case FW_ERR_CRC: return "bad-crc";
-    case FW_ERR_RANGE: return "seq-zero";
-    case FW_ERR_FORMAT: return "unknown-state";
-    case FW_ERR_STATE: return "not-selectable";
-    default: return "invalid";
-    }
 }
 
 struct app_info {
@@ -120,12 +108,17 @@ static void json_otadata(FILE *f, const struct fwd_dev *d, const struct fwd_otad
     if (fwd_otadata_active_slot(d, od, &slot) == FW_OK) {
         fprintf(f, ", \"active_slot\": %u, \"boot_partition\": ", (unsigned)slot);
         jstr(f, fwd_part_ota_slot(d, slot)->label);
+    } else {
+        char order[160];
+        otadata_plan_str(d, od, order, sizeof order);
+        fprintf(f, ", \"boot_partition\": null, \"default_order\": ");
+        jstr(f, order);
     }
     fprintf(f, ", \"entries\": [");
     for (int s = 0; s < 2; s++) {
         const struct fwd_otadata_sector *e = &od->sec[s];
         fprintf(f, "%s\n    {\"sector\": %d, \"status\": \"%s\", \"valid\": %s, \"seq\": %u, \"state\": \"%s\", \"state_id\": %u, \"records\": %u}",
-                s ? "," : "", s, status_name(e->status), e->status == FW_OK ? "true" : "false", (unsigned)e->e.seq,
+                s ? "," : "", s, otadata_status_name(e->status), e->status == FW_OK ? "true" : "false", (unsigned)e->e.seq,
                 fw_otadata_state_name(e->e.state), (unsigned)e->e.state, e->used);
     }
     fprintf(f, "\n  ]},\n");
@@ -201,12 +194,22 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
     if (rc == FW_ERR_NOT_FOUND) fprintf(f, "otadata     none\n");
     else if (rc) return devdir_fail(dd, "otadata", rc);
     else {
-        for (int s = 0; s < 2; s++)
-            fprintf(f, "otadata[%d]  %-14s seq %-10u state %s%s\n", s, status_name(od.sec[s].status),
+        for (int s = 0; s < 2; s++) {
+            if (od.sec[s].status == FW_ERR_CRC) { /* its seq and state are noise: do not show them as data */
+                fprintf(f, "otadata[%d]  %-14s (CRC mismatch: record ignored)\n", s, "bad-crc");
+                continue;
+            }
+            fprintf(f, "otadata[%d]  %-14s seq %-10u state %s%s\n", s, otadata_status_name(od.sec[s].status),
                     (unsigned)od.sec[s].e.seq, fw_otadata_state_name(od.sec[s].e.state), od.active == s ? "  (active)" : "");
+        }
         uint32_t slot;
-        if (fwd_otadata_active_slot(&dd->dev, &od, &slot) == FW_OK)
+        if (fwd_otadata_active_slot(&dd->dev, &od, &slot) == FW_OK) {
             fprintf(f, "boot        %s\n", fwd_part_ota_slot(&dd->dev, slot)->label);
+        } else {
+            char order[160];
+            otadata_plan_str(&dd->dev, &od, order, sizeof order);
+            fprintf(f, "boot        no valid otadata record: default order, first that verifies: %s\n", order);
+        }
     }
     for (size_t i = 0; i < dd->dev.nparts; i++) {
         const struct fwd_part *p = &dd->dev.parts[i];

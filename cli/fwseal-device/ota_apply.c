@@ -56,16 +56,23 @@ int ota_apply(struct fwd_ota_dev *od, const struct ota_src *src, struct ota_appl
     return rc;
 }
 
-static int report_error(const char *dir, const struct ota_src *src, const struct fwd_ota_dev *od,
+static int report_error(const char *dir, const struct ota_src *src, struct fwd_ota_dev *od,
                         const struct ota_apply_report *rep, int rc)
 {
     const char *what = src->name ? src->name : "image";
     if (rep->stage == 3 && od->last.reason != FWD_VR_OK)
         return cli_err(cli_exit_for(rc), "%s: rejected: %s (slot %s erased)", what, fwd_verify_reason_str(od->last.reason),
                        rep->target ? rep->target->label : "?");
-    if (rc == FW_ERR_STATE && rep->stage == 0)
-        return cli_err(EXIT_REJECT, "%s: cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY) "
-                       "or the target is the running slot", dir);
+    if (rc == FW_ERR_STATE && rep->stage == 0) { /* fwd_ota_begin refused before touching flash */
+        const struct fwd_part *run = fwd_ota_get_running_partition(od);
+        uint32_t st;
+        if (run && fwd_ota_get_state_partition(od, run, &st) == FW_OK &&
+            st == FW_OTA_PENDING_VERIFY)
+            return cli_err(EXIT_REJECT, "%s: the running app %s is PENDING_VERIFY: confirm or roll back before "
+                           "the next OTA (nothing written)", dir, run->label);
+        return cli_err(EXIT_REJECT, "%s: cannot start an OTA into %s: it is the running slot or busy (nothing written)",
+                       dir, rep->target ? rep->target->label : "?");
+    }
     return cli_err(cli_exit_for(rc), "%s: ota %s: %s", what, stage_name[rep->stage < 5 ? rep->stage : 0], fw_strerror(rc));
 }
 

@@ -79,6 +79,21 @@ static void json_str(const char *s)
     putchar('"');
 }
 
+/* Only what happened: a refusal before the erase touched nothing. */
+static const char *fate_text(enum fwd_ota_slot_fate f)
+{
+    switch (f) {
+    case FWD_OTA_SLOT_UNTOUCHED: return "not touched";
+    case FWD_OTA_SLOT_ERASED: return "erased";
+    default: return "may be partly erased (flash error)";
+    }
+}
+
+static const char *fate_name(enum fwd_ota_slot_fate f)
+{
+    return f == FWD_OTA_SLOT_UNTOUCHED ? "untouched" : f == FWD_OTA_SLOT_ERASED ? "erased" : "unknown";
+}
+
 static void render_json(const struct fwd_ota_event *ev)
 {
     printf("{\"event\":\"%s\"", ev_name(ev->type));
@@ -111,6 +126,7 @@ static void render_json(const struct fwd_ota_event *ev)
         json_str(fw_strerror(ev->err));
         printf(",\"reason\":");
         json_str(ev->reason);
+        printf(",\"slot_fate\":\"%s\"", fate_name(ev->slot_fate));
         break;
     default:
         break;
@@ -155,7 +171,7 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
     case FWD_OTA_EV_FINISHED: printf("update finished\n"); break;
-    case FWD_OTA_EV_ABORTED: printf("update aborted: %s; slot %s erased\n", ev->reason, ev->slot); break;
+    case FWD_OTA_EV_ABORTED: printf("update aborted: %s; slot %s %s\n", ev->reason, ev->slot, fate_text(ev->slot_fate)); break;
     default: break;
     }
     fflush(stdout);

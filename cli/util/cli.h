@@ -30,22 +30,45 @@ int cli_exit_for(int fw_err);
  * On success *buf is malloc'd (caller frees, wipes if secret). Prints the error itself. */
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
-/* Atomic output: data goes to "<path>.tmp.<pid>" created with `mode`,
- * cli_out_commit() renames it over path, cli_out_abort() unlinks it.
- * Secrets (mode without group/other bits, e.g. 0600) are fsynced before the
- * rename: losing a freshly generated key is expensive. Bulk outputs are not,
- * like cp or espsecure: rename already guarantees no partial file at path. 
- * No partial output file is ever left at `path`. path "-" means stdout. */
+/* Atomic output, nothing left behind. cli_out_open() creates the file with
+ * `mode` (umask does not apply) WITHOUT a name where the file system allows it
+ * (O_TMPFILE in the output's directory); cli_out_commit() links it into place
+ * only then, replacing an existing regular file atomically (readers see the
+ * old or the new file, never a partial one); cli_out_abort() drops it. A kill,
+ * crash or power loss before the commit therefore leaves no file at all: no
+ * unauthenticated plaintext, no half-written key.
+ * Where O_TMPFILE is not supported (EOPNOTSUPP/EISDIR/EINVAL: NFS, FUSE,
+ * older kernels) the data goes to a named temporary ".<name>.fwseal-tmp.<pid>"
+ * with the same mode; every cli_out_open() first removes such temporaries in
+ * its directory whose process is gone (cli_out_sweep), so what a kill leaves
+ * is removed by the next fwseal or fwseal-device run writing there.
+ * Secrets (mode without group/other bits, e.g. 0600) are fsynced, and their
+ * directory after the rename: losing a freshly generated key is expensive.
+ * Bulk outputs are not, like cp or espsecure; on replacement they swap in
+ * with renameat2(RENAME_EXCHANGE), which ext4 does not turn into a forced
+ * flush of the new data the way it does a rename() over an existing file
+ * (auto_da_alloc; see docs/guide.md "Output files"). path "-" means stdout.
+ * An existing output that is not a regular file (directory, device, FIFO) is
+ * refused rather than replaced.
+ * Test-only knob: FWSEAL_TEST_NO_TMPFILE=1 forces the named-temporary path. */
 struct cli_out {
     FILE *f;
-    char *path;
-    char *tmp;
+    char *path;      /* final name */
+    char *dir;       /* its directory */
+    char *tmp;       /* named temporary (fallback, or the link step of a replacement) */
     int is_stdout;
-    int durable;   /* fsync before rename */
+    int durable;     /* fsync data, then the directory */
+    int unnamed;     /* O_TMPFILE: no name until the commit */
+    int tmp_exists;  /* tmp names our file right now */
 };
 int cli_out_open(struct cli_out *o, const char *path, int mode);
 int cli_out_commit(struct cli_out *o);
 void cli_out_abort(struct cli_out *o);
+/* Remove stale ".*.fwseal-tmp.<pid>" files of this user in dir: regular
+ * files whose process no longer exists, or whose pid now belongs to a process
+ * started after the file was last written. Returns how many were removed;
+ * each one is named in a warning. */
+int cli_out_sweep(const char *dir);
 /* Write a whole buffer to path atomically with mode (0600 for secrets). */
 int cli_write_file(const char *path, const void *buf, size_t len, int mode);
 

@@ -9,7 +9,7 @@ APP=$V/app/app_esp32c3_64k.bin
 
 one_line() { [ "$(wc -l <"$T/.err")" -eq 1 ] && ok "$1: one stderr line" || fail "$1: one stderr line" "$(cat "$T/.err")"; }
 no_output() {   # no_output NAME PATH: neither PATH nor a temp file next to it
-  if [ -e "$2" ] || ls "$2".tmp.* >/dev/null 2>&1; then fail "$1: no output left" "$(ls -d "$2"*)"; else ok "$1: no output left"; fi
+  if [ -e "$2" ] || ls "$2".tmp.* "$(dirname "$2")/.$(basename "$2")".fwseal-tmp.* >/dev/null 2>&1; then fail "$1: no output left" "$(ls -d "$2"*)"; else ok "$1: no output left"; fi
 }
 # rejected CODE NAME PATTERN OUT CMD...: exit code, reason, one line, no OUT.
 rejected() {
