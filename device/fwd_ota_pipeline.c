@@ -76,6 +76,11 @@ static int early_checks(struct fwd_ota_pipeline *p)
     if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
         return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
+    /* The anti-rollback floor of a VALID running app first (a power cut may
+     * have kept confirm from burning it): the comparison below uses it. */
+    int rc = fwd_ota_heal_secure_version(dev);
+    if (rc == FW_ERR_POWER_LOSS) return fail(p, rc, "power lost");
+    if (rc) return fail(p, rc, "cannot raise the eFuse anti-rollback floor to the running app's secure_version");
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;
     if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
@@ -94,7 +99,7 @@ static int early_checks(struct fwd_ota_pipeline *p)
     emit(p, &ev);
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
-    int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
+    rc = fwd_ota_begin(dev, p->part, size, &p->ota);
     if (rc != FW_OK)
         return fail(p, rc, rc == FW_ERR_STATE ? "cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY)"
                                               : "cannot start writing the OTA slot");
