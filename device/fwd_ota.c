@@ -443,15 +443,16 @@ int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want)
 
 int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
 {
-    struct fwd_otadata od;
     struct fwd_app_info app;
+    uint32_t state;
     if (!dev) return FW_ERR_INVALID_ARG;
     if (ota_slot_of(dev, dev->running) < 0) return FW_OK;          /* nothing runs, or factory / test */
-    int rc = fwd_otadata_load(&dev->d, &od);
+    /* the running slot's own entry (the newest one for the slot), active or
+     * not: a selected-but-not-booted update does not hide a confirmed app */
+    int rc = fwd_ota_get_state_partition(dev, dev->running, &state);
     if (rc == FW_ERR_NOT_FOUND) return FW_OK;
     if (rc) return rc;
-    int sec = running_sector(dev, &od);
-    if (sec < 0 || od.sec[sec].e.state != FW_OTA_VALID) return FW_OK; /* unconfirmed: the burn waits */
+    if (state != FW_OTA_VALID) return FW_OK;                        /* unconfirmed: the burn waits */
     if ((rc = load_efuse(dev)) != FW_OK) return rc;                 /* the floor as it is now */
     if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
     if (app.secure_version <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;

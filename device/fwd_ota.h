@@ -200,7 +200,7 @@ int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *p
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev);
 
 /* Anti-rollback heal, as ESP-IDF's bootloader does for a VALID app: when the
- * running app's otadata entry (the active one) is VALID and its
+ * running app's otadata entry (the newest for its slot) is VALID and its
  * secure_version is above the eFuse value, fully verify the running image
  * and burn only the missing bits up to the verified secure_version
  * (dev->efuse refreshed). Does nothing for NEW / PENDING_VERIFY (that burn

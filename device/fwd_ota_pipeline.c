@@ -79,7 +79,6 @@ static int early_checks(struct fwd_ota_pipeline *p)
     /* The anti-rollback floor of a VALID running app first (a power cut may
      * have kept confirm from burning it): the comparison below uses it. */
     int rc = fwd_ota_heal_secure_version(dev);
-    if (rc == FW_ERR_POWER_LOSS) return fail(p, rc, "power lost");
     if (rc) return fail(p, rc, "cannot raise the eFuse anti-rollback floor to the running app's secure_version");
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;

@@ -19,6 +19,7 @@
 #include "testutil.h"
 
 #include "devboot_fixture.h"
+#include "device/fwd_ota_pipeline.h"
 
 static uint8_t *IMG5, *IMG6, *IMG7;
 static uint8_t *SNAP_FLASH;
@@ -330,6 +331,18 @@ static void ota_precondition_heals_without_reboot(void **state)
     assert_int_equal(db_secver(&x), 6);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.app.version, "6.0.0");
+    db_close(&x);
+    /* the OTA pipeline's early checks: heal (the one operation: the burn),
+     * then refuse 5.0.0 before any erase */
+    static struct fwd_ota_pipeline pl;
+    valid_but_floor_lagging(&x);
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    struct fwd_ota_pipeline_cfg cfg = {.dev = &x.dev, .allow_plaintext = 1, .size_hint = DB_IMG};
+    uint64_t ops = x.sim.flash.ops;
+    assert_int_equal(fwd_ota_pipeline_start(&pl, &cfg), FW_OK);
+    assert_int_equal(fwd_ota_pipeline_feed(&pl, IMG5, DB_IMG), FW_ERR_ROLLBACK);
+    assert_int_equal(x.sim.flash.ops - ops, 1);
+    assert_int_equal(db_secver(&x), 6);
     db_close(&x);
     /* selecting the old slot (5.0.0 still in ota_0) heals first, then refuses */
     valid_but_floor_lagging(&x);
