@@ -78,8 +78,9 @@ static int early_checks(struct fwd_ota_pipeline *p)
         return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
     /* The anti-rollback floor of a VALID running app first (a power cut may
      * have kept confirm from burning it): the comparison below uses it. */
-    int rc = fwd_ota_heal_secure_version(dev);
-    if (rc) return fail(p, rc, "cannot raise the eFuse anti-rollback floor to the running app's secure_version");
+    int healed = fwd_ota_heal_secure_version(dev);
+    if (healed != FW_OK)
+        return fail(p, healed, "cannot raise the eFuse anti-rollback floor to the running app's secure_version");
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;
     if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
@@ -98,7 +99,7 @@ static int early_checks(struct fwd_ota_pipeline *p)
     emit(p, &ev);
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
-    rc = fwd_ota_begin(dev, p->part, size, &p->ota);
+    int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
     if (rc != FW_OK)
         return fail(p, rc, rc == FW_ERR_STATE ? "cannot start an OTA: the running app is unconfirmed (PENDING_VERIFY)"
                                               : "cannot start writing the OTA slot");

@@ -19,11 +19,12 @@ static void usage(FILE *f)
                "factory, unmarked slots, test), fully verifies it (structure, SHA-256, chip,\n"
                "secure_version >= eFuse, Secure Boot V2 signature against the eFuse digests),\n"
                "falls back to the next candidate if it fails, marks a NEW entry\n"
-               "PENDING_VERIFY, raises the eFuse secure_version to a VALID image's if it\n"
-               "is lower (a confirm cut short by a power loss; never for an unconfirmed\n"
-               "image) and records the booted partition as the running app.\n"
+               "PENDING_VERIFY and records the booted partition as the running app.\n"
                "Prints the booted label, app version, secure_version and ota state.\n"
                "Exit 1 with \"no bootable image\" when nothing verifies.\n\n"
+               "Anti-rollback heal: booting an image whose otadata entry is VALID raises the\n"
+               "eFuse secure_version to the image's when it is lower (a confirm cut short by\n"
+               "a power loss); never for a NEW or PENDING_VERIFY image.\n\n"
                "options:\n  --json   one JSON object on stdout\n\n"
                "example:\n  fwseal-device boot dev --json\n");
 }
