@@ -151,7 +151,7 @@ static int heal_anti_rollback(struct fwd_ota_dev *dev, const struct fwb_plan *p,
     if (valid_a != valid_b) return FW_ERR_STATE;
     if (!valid_a) return FW_OK;
     if (res->app.secure_version != secure_version_b) return FW_ERR_STATE;
-    return fwd_ota_raise_secure_version(dev, secure_version_b);
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(secure_version_b));
 }
 
 static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, struct fwb_result *res)

@@ -441,6 +441,11 @@ int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want)
     return rc;
 }
 
+uint32_t fwd_ota_heal_target(uint32_t secure_version)
+{
+    return secure_version > FWD_EFUSE_SECVER_MAX ? FWD_EFUSE_SECVER_MAX : secure_version;
+}
+
 int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
 {
     struct fwd_app_info app;
@@ -455,12 +460,12 @@ int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
     if (state != FW_OTA_VALID) return FW_OK;                        /* unconfirmed: the burn waits */
     if ((rc = load_efuse(dev)) != FW_OK) return rc;                 /* the floor as it is now */
     if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
-    if (app.secure_version <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
+    if (fwd_ota_heal_target(app.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
     /* A burn is forever: only for the image that verifies now, at the
      * secure_version the verification read. */
     if ((rc = fwd_ota_verify_partition(dev, dev->running, NULL)) != FW_OK) return rc;
     if (dev->last.app.secure_version != app.secure_version) return FW_ERR_STATE;
-    return fwd_ota_raise_secure_version(dev, dev->last.app.secure_version);
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.secure_version));
 }
 
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)

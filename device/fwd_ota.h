@@ -203,11 +203,16 @@ int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev);
  * running app's otadata entry (the newest for its slot) is VALID and its
  * secure_version is above the eFuse value, fully verify the running image
  * and burn only the missing bits up to the verified secure_version
- * (dev->efuse refreshed). Does nothing for NEW / PENDING_VERIFY (that burn
+ * (saturated: fwd_ota_heal_target; dev->efuse refreshed). Does nothing for NEW / PENDING_VERIFY (that burn
  * waits for the confirmation), for factory / test, or when nothing runs.
  * The image not verifying is returned as its verification error (nothing
  * burned): callers refuse the OTA. Used by every OTA precondition. */
 int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev);
+
+/* What a heal raises the eFuse to for an image at `secure_version`: the
+ * value itself, saturated at FWD_EFUSE_SECVER_MAX (the field holds no more;
+ * refusing would make a VALID image above it unbootable). */
+uint32_t fwd_ota_heal_target(uint32_t secure_version);
 
 /* Raise the eFuse secure_version to `want` if it is lower: burn only the
  * missing thermometer bits, never clear any; dev->efuse refreshed.

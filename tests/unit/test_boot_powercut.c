@@ -479,6 +479,29 @@ static void double_cut_initial_boot(void **state)
     db_close(&x);
 }
 
+/* A VALID image above what the 32-bit thermometer holds: the heal burns
+ * all 32 bits and the image keeps booting (a refusal would brick it). */
+static void heal_saturates_above_32(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    uint8_t *img = db_make_image(40, "40.0.0", 0, DB_KEY1);
+    db_open(&x, 1, 0);
+    db_flash(&x, "ota_0", img, DB_IMG);
+    free(img);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(db_secver(&x), 32);
+    uint64_t ops = x.sim.flash.ops;
+    assert_int_equal(db_boot(&x, &r), FW_OK);              /* nothing more to burn */
+    assert_string_equal(r.app.version, "40.0.0");
+    assert_int_equal(x.sim.flash.ops, ops);
+    assert_int_equal(fwd_ota_heal_secure_version(&x.dev), FW_OK);
+    assert_int_equal(x.sim.flash.ops, ops);
+    db_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -495,6 +518,7 @@ int main(void)
         cmocka_unit_test(cut_during_healing_boot),
         cmocka_unit_test(cut_during_ota_precondition_heal),
         cmocka_unit_test(double_cut_initial_boot),
+        cmocka_unit_test(heal_saturates_above_32),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
