@@ -4,6 +4,7 @@
 #include "boot/fwb_boot.h"
 #include "device/fwd_otadata.h"
 #include "fw_bytes.h"
+#include "fw_otadata.h"
 
 /* Redundant decision flags: "go" is a pattern and its complement, written
  * on separate paths; a single skipped or corrupted store cannot produce both. */
@@ -87,7 +88,7 @@ static int first_bootable(struct fwd_ota_dev *dev, const struct fwb_plan *p, str
  * same partition first among those not rejected by pass one, and that image
  * must verify again with the same digest. Returns GO_B on agreement. */
 static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *chosen, uint32_t failed_mask,
-                               const uint8_t digest[32])
+                               const uint8_t digest[32], uint32_t *secure_version)
 {
     struct fwd_otadata od;
     struct fwb_plan p2;
@@ -101,6 +102,7 @@ static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *c
     if (expect != chosen) return 0;
     if (fwd_ota_verify_partition(dev, chosen, &r2) != FW_OK) return 0;
     if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, 32)) return 0;
+    *secure_version = r2.app.secure_version;
     return GO_B;
 }
 
@@ -117,6 +119,40 @@ static int commit(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, stru
     if (rc == FW_OK) res->state = c.state;
     if (rc == FW_OK) res->fresh_record = c.fresh;
     return rc;
+}
+
+/* Path B of the heal decision: read otadata again and look at the entry that
+ * selected (or, in the initial case, now records) the booted slot. */
+static int booted_entry_valid_on_flash(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k)
+{
+    struct fwd_otadata od;
+    struct fwb_commit c;
+    uint32_t slot;
+    fwb_commit_for(p, k, &c);
+    int e = c.write ? c.entry : p->cand[k].entry;
+    if (e < 0 || p->cand[k].kind != FWB_OTA || fwd_otadata_load(&dev->d, &od) != FW_OK) return 0;
+    const struct fw_otadata_entry *en = &od.sec[e].e;
+    if (fw_otadata_check_format(en) != FW_OK || en->state != FW_OTA_VALID) return 0;
+    if (fw_otadata_slot(en->seq, (uint32_t)fwd_part_ota_count(&dev->d), &slot)) return 0;
+    return (int)slot == p->cand[k].slot;
+}
+
+/* Anti-rollback heal, as ESP-IDF's bootloader does: the image about to run
+ * as VALID has passed both verification passes, so the eFuse must be at
+ * least its secure_version. A power cut between confirm's VALID record and
+ * its burn is healed here, before the app (or any OTA) runs. Never for NEW /
+ * PENDING_VERIFY: that burn waits for the confirmation. Decided twice (the
+ * plan and commit, then a fresh otadata read) at the secure_version both
+ * passes read; any disagreement refuses the boot. Burns only missing bits. */
+static int heal_anti_rollback(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, const struct fwb_result *res,
+                              uint32_t secure_version_b)
+{
+    volatile int valid_a = res->has_state && res->state == FW_OTA_VALID && p->cand[k].kind == FWB_OTA;
+    volatile int valid_b = booted_entry_valid_on_flash(dev, p, k);
+    if (valid_a != valid_b) return FW_ERR_STATE;
+    if (!valid_a) return FW_OK;
+    if (res->app.secure_version != secure_version_b) return FW_ERR_STATE;
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(secure_version_b));
 }
 
 static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, struct fwb_result *res)
@@ -138,7 +174,7 @@ int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res)
     struct fwd_otadata od;
     struct fwb_plan plan;
     int have, io_err = 0;
-    uint32_t failed = 0;
+    uint32_t failed = 0, secure_version_b = 0;
     volatile uint32_t go_a = 0, go_b = 0;
 
     if (!dev || !res) return FW_ERR_INVALID_ARG;
@@ -158,13 +194,16 @@ int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res)
     describe(dev, &plan, k, res);
     go_a = GO_A;
 
-    go_b = second_opinion(dev, res->part, failed, res->digest);
+    go_b = second_opinion(dev, res->part, failed, res->digest, &secure_version_b);
     if (go_a != GO_A || go_b != GO_B || (go_a ^ go_b) != 0xFFFFFFFFu) return FW_ERR_STATE;
 
     if ((rc = commit(dev, &plan, k, res)) != FW_OK) return rc;
+    if (plan.cand[k].kind == FWB_OTA && !res->has_state && plan.initial) res->has_state = 1;
+    /* The flags again before the one irreversible step, the eFuse burn. */
+    if (go_a != GO_A || (go_a ^ go_b) != 0xFFFFFFFFu) return FW_ERR_STATE;
+    if ((rc = heal_anti_rollback(dev, &plan, k, res, secure_version_b)) != FW_OK) return rc;
     /* Check the flags once more right before "jumping". */
     if (go_a != GO_A || (go_a ^ go_b) != 0xFFFFFFFFu) return FW_ERR_STATE;
-    if (plan.cand[k].kind == FWB_OTA && !res->has_state && plan.initial) res->has_state = 1;
     dev->running = res->part;
     return FW_OK;
 }

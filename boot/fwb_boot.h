@@ -12,10 +12,16 @@
  *      chosen image from flash, and require both passes to agree on the slot
  *      and on the image digest, through redundant complementary flags;
  *   6. commit: NEW -> PENDING_VERIFY for the booted entry (or, in the
- *      initial-contents case, a fresh VALID entry), then "jump".
+ *      initial-contents case, a fresh VALID entry);
+ *   7. anti-rollback heal (as ESP-IDF's bootloader): if the booted entry is
+ *      VALID and the eFuse secure_version is below the image's, burn the
+ *      missing bits (decided twice, like the boot itself), then "jump".
  *
- * The bootloader never burns the eFuse secure_version (only the app's
- * confirmation does, fwd_ota_mark_app_valid): see docs/porting.md.
+ * The eFuse secure_version is raised by the app's confirmation
+ * (fwd_ota_mark_app_valid) and, for an image that runs as VALID, by this
+ * heal, so a power cut between confirm's VALID record and its burn is
+ * repaired at the next boot, before any OTA can be accepted. Never for NEW
+ * or PENDING_VERIFY: see docs/porting.md.
  * With no candidate verifying it returns FW_ERR_NOT_FOUND ("no bootable image").
  *
  * Memory: no heap; the struct fwd_ota_dev of the caller (its work area) plus
@@ -56,7 +62,7 @@ struct fwb_result {
 /* Run the bootloader on an opened device (dev->running is ignored and set to
  * the booted partition on success). FW_OK, FW_ERR_NOT_FOUND (no bootable
  * image), FW_ERR_STATE (the double check disagreed: refuse, do not boot),
- * FW_ERR_POWER_LOSS, or another flash error. */
+ * FW_ERR_POWER_LOSS, or another flash / eFuse error. */
 int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res);
 
 #endif

@@ -8,8 +8,10 @@
  *   - ota_seq 0 and unknown ota_state values are not selectable;
  *   - the fallback never boots a slot marked INVALID or ABORTED by an entry
  *     with a valid CRC (ESP's fallback ignores ota_state);
- *   - the bootloader never burns the eFuse secure_version: only the app's
- *     confirmation (fwd_ota_mark_app_valid) does.
+ *   - the eFuse secure_version is burned by the app's confirmation
+ *     (fwd_ota_mark_app_valid) and healed by the bootloader only for an
+ *     image that boots as VALID (fwb_boot.c, as ESP-IDF does), never for
+ *     NEW / PENDING_VERIFY.
  *
  * Candidate order (first that fully verifies is booted):
  *   1. selectable entries by descending ota_seq (tie: entry 0) -> their slots;

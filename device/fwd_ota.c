@@ -241,7 +241,11 @@ int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t
                                                                             : fw_align_up(image_size, SECTOR);
     if (want > part->size) return FW_ERR_NO_SPACE;
 
-    int rc = invalidate_entries_for(dev, slot);
+    /* Anti-rollback floor first: nothing is accepted below a VALID app's
+     * secure_version, even if a power cut kept confirm from burning it. */
+    int rc = fwd_ota_heal_secure_version(dev);
+    if (rc) return rc;
+    rc = invalidate_entries_for(dev, slot);
     if (rc) return rc;
     rc = fwd_part_erase(&dev->d, part, 0, (size_t)want);
     if (rc) return rc;
@@ -394,7 +398,9 @@ int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *p
     int slot = ota_slot_of(dev, part);
     int factory = part->subtype == FWD_PST_FACTORY;
     if (slot < 0 && !factory) return FW_ERR_INVALID_ARG;
-    int rc = fwd_ota_verify_partition(dev, part, NULL);
+    int rc = fwd_ota_heal_secure_version(dev);      /* the floor before the rollback check */
+    if (rc) return rc;
+    rc = fwd_ota_verify_partition(dev, part, NULL);
     if (rc == FW_ERR_ROLLBACK && part != dev->running) {
         int e = fwd_part_erase(&dev->d, part, 0, part->size);
         return e == FW_ERR_POWER_LOSS ? e : rc;
@@ -419,11 +425,12 @@ static uint32_t raise_bits(uint32_t cur, uint32_t want)
     return out;
 }
 
-static int burn_secure_version(struct fwd_ota_dev *dev, uint32_t want)
+int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want)
 {
     struct fwd_efuse_state st;
+    if (!dev || !dev->d.plat) return FW_ERR_INVALID_ARG;
     const struct fwd_efuse *e = &dev->d.plat->efuse;
-    if (want > 32) return FW_ERR_RANGE;
+    if (want > FWD_EFUSE_SECVER_MAX) return FW_ERR_RANGE;
     int rc = e->load(e->ctx, &st);
     if (rc == FW_OK && fwd_efuse_secure_version(&st) < want) {
         st.secure_version_bits = raise_bits(st.secure_version_bits, want);
@@ -432,6 +439,33 @@ static int burn_secure_version(struct fwd_ota_dev *dev, uint32_t want)
     mbedtls_platform_zeroize(&st, sizeof st);
     if (rc == FW_OK) rc = load_efuse(dev);
     return rc;
+}
+
+uint32_t fwd_ota_heal_target(uint32_t secure_version)
+{
+    return secure_version > FWD_EFUSE_SECVER_MAX ? FWD_EFUSE_SECVER_MAX : secure_version;
+}
+
+int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
+{
+    struct fwd_app_info app;
+    uint32_t state;
+    if (!dev) return FW_ERR_INVALID_ARG;
+    if (ota_slot_of(dev, dev->running) < 0) return FW_OK;          /* nothing runs, or factory / test */
+    /* the running slot's own entry (the newest one for the slot), active or
+     * not: a selected-but-not-booted update does not hide a confirmed app */
+    int rc = fwd_ota_get_state_partition(dev, dev->running, &state);
+    if (rc == FW_ERR_NOT_FOUND) return FW_OK;
+    if (rc) return rc;
+    if (state != FW_OTA_VALID) return FW_OK;                        /* unconfirmed: the burn waits */
+    if ((rc = load_efuse(dev)) != FW_OK) return rc;                 /* the floor as it is now */
+    if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
+    if (fwd_ota_heal_target(app.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
+    /* A burn is forever: only for the image that verifies now, at the
+     * secure_version the verification read. */
+    if ((rc = fwd_ota_verify_partition(dev, dev->running, NULL)) != FW_OK) return rc;
+    if (dev->last.app.secure_version != app.secure_version) return FW_ERR_STATE;
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.secure_version));
 }
 
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
@@ -445,12 +479,13 @@ int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
     if (sec < 0) return FW_ERR_STATE;
     if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
     /* Order matters for power cuts: VALID first, then the eFuse. A cut in
-     * between leaves a VALID app with the old floor (still bootable; the next
-     * confirm completes the burn). The reverse order could leave an
-     * unconfirmed app whose rollback target is already below the floor. */
+     * between leaves a VALID app with the old floor; the bootloader (and any
+     * OTA precondition) raises it before anything else runs, so the floor is
+     * never lagging once the device is up again. The reverse order could
+     * leave an unconfirmed app whose rollback target is already below the floor. */
     if (od.sec[sec].e.state != FW_OTA_VALID && (rc = fwd_otadata_set_state(&dev->d, &od, sec, FW_OTA_VALID)) != FW_OK)
         return rc;
-    return burn_secure_version(dev, app.secure_version);
+    return fwd_ota_raise_secure_version(dev, app.secure_version);
 }
 
 /* Is there something to roll back to (§8.6)? */

@@ -12,6 +12,10 @@
  *   (or fwd_ota_end_and_set_boot()      end + select in one call: one verification)
  *   -- reboot: the bootloader turns NEW into PENDING_VERIFY and verifies again --
  *   fwd_ota_mark_app_valid()            VALID + burn a higher eFuse secure_version
+ *   (fwd_ota_heal_secure_version()      the same burn for a VALID app whose floor
+ *                                        lags, e.g. after a cut inside confirm;
+ *                                        every OTA precondition and the
+ *                                        bootloader run it)
  *   fwd_ota_mark_app_invalid()          INVALID, the other entry becomes active
  *
  * Any failure after begin (write error, early-check refusal, verification
@@ -137,7 +141,8 @@ int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *par
 /* Start writing `part`. Refuses: non-OTA app partition (FW_ERR_INVALID_ARG), the
  * running partition (FW_ERR_STATE), running app in PENDING_VERIFY (FW_ERR_STATE),
  * another open handle (FW_ERR_STATE), image_size larger than the partition
- * (FW_ERR_NO_SPACE). Erases ALIGN_UP(image_size, 4096) (whole partition for
+ * (FW_ERR_NO_SPACE). Then, before anything is erased, the anti-rollback heal
+ * (fwd_ota_heal_secure_version; its error is returned). Erases ALIGN_UP(image_size, 4096) (whole partition for
  * 0 / FWD_OTA_SIZE_UNKNOWN) and first invalidates (erases) an inactive otadata
  * entry that points at `part`, so a half-written slot can never be selected. */
 int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size,
@@ -179,17 +184,41 @@ int fwd_ota_abort(struct fwd_ota_handle *h);
 /* Re-verify the image in `part` (an OTA slot or factory), then select it for
  * the next boot: OTA slot -> new otadata entry in the inactive sector with the
  * next matching seq, state NEW (power-safe order); factory -> both otadata
- * entries erased. A secure_version below eFuse erases the partition and
- * returns FW_ERR_ROLLBACK (as ESP_ERR_OTA_SMALL_SEC_VER). */
+ * entries erased. The anti-rollback heal runs first. A secure_version below
+ * eFuse erases the partition and returns FW_ERR_ROLLBACK (as
+ * ESP_ERR_OTA_SMALL_SEC_VER). */
 int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *part);
 
 /* ---- confirm / reject (the running app about itself) ---- */
 
 /* Running app confirms itself: active entry -> VALID (in place, power-safe),
- * THEN raise the eFuse secure_version to the app's (only the missing bits;
- * the only place fwseal burns it, see docs/porting.md). FW_ERR_NOT_FOUND
- * without otadata, FW_ERR_STATE when running factory / not the active entry. */
+ * THEN raise the eFuse secure_version to the app's (only the missing bits).
+ * A power cut between the two is healed by the next boot (fwb_boot) and by
+ * any OTA precondition (fwd_ota_heal_secure_version), see docs/porting.md.
+ * FW_ERR_NOT_FOUND without otadata, FW_ERR_STATE when running factory / not
+ * the active entry. */
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev);
+
+/* Anti-rollback heal, as ESP-IDF's bootloader does for a VALID app: when the
+ * running app's otadata entry (the newest for its slot) is VALID and its
+ * secure_version is above the eFuse value, fully verify the running image
+ * and burn only the missing bits up to the verified secure_version
+ * (saturated: fwd_ota_heal_target; dev->efuse refreshed). Does nothing for NEW / PENDING_VERIFY (that burn
+ * waits for the confirmation), for factory / test, or when nothing runs.
+ * The image not verifying is returned as its verification error (nothing
+ * burned): callers refuse the OTA. Used by every OTA precondition. */
+int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev);
+
+/* What a heal raises the eFuse to for an image at `secure_version`: the
+ * value itself, saturated at FWD_EFUSE_SECVER_MAX (the field holds no more;
+ * refusing would make a VALID image above it unbootable). */
+uint32_t fwd_ota_heal_target(uint32_t secure_version);
+
+/* Raise the eFuse secure_version to `want` if it is lower: burn only the
+ * missing thermometer bits, never clear any; dev->efuse refreshed.
+ * FW_ERR_RANGE above FWD_EFUSE_SECVER_MAX. The policy (VALID, verified) is
+ * the caller's: fwd_ota_mark_app_valid, fwd_ota_heal_secure_version, fwb_boot. */
+int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want);
 
 /* Running app rejects itself: requires a rollback target (the other entry
  * selectable with a verifying image, or a verifying factory app), else

@@ -86,6 +86,11 @@ static int early_checks(struct fwd_ota_pipeline *p)
     if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
         return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
+    /* The anti-rollback floor of a VALID running app first (a power cut may
+     * have kept confirm from burning it): the comparison below uses it. */
+    int healed = fwd_ota_heal_secure_version(dev);
+    if (healed != FW_OK)
+        return fail(p, healed, "cannot raise the eFuse anti-rollback floor to the running app's secure_version");
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;
     if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");

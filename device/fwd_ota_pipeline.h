@@ -14,7 +14,9 @@
  * Invariants:
  *   - nothing is erased or written before the first FWD_APP_EARLY_BYTES of
  *     plaintext passed the early checks (app descriptor present, chip id,
- *     secure_version >= eFuse, version != running unless allowed,
+ *     secure_version >= eFuse -- after the anti-rollback heal raised the
+ *     eFuse to a VALID running app's secure_version, the one eFuse burn an
+ *     OTA may do --, version != running unless allowed,
  *     version != last invalid app, size <= slot);
  *   - the slot becomes the boot partition ONLY after the GCM tag (encrypted
  *     input) AND fwd_ota_end's full verification (structure, hash, SBv2

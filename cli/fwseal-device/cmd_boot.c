@@ -27,6 +27,9 @@ static void usage(FILE *f)
                "says what it found and that it boots by the default order, and says so\n"
                "when it writes a fresh record for the slot it booted.\n"
                "Exit 1 with \"no bootable image\" when nothing verifies.\n\n"
+               "Anti-rollback heal: booting an image whose otadata entry is VALID raises the\n"
+               "eFuse secure_version to the image's when it is lower (a confirm cut short by\n"
+               "a power loss); never for a NEW or PENDING_VERIFY image.\n\n"
                "options:\n  --json   one JSON object on stdout\n\n"
                "example:\n  fwseal-device boot dev --json\n");
 }

@@ -1,5 +1,6 @@
 /* fwseal-device confirm / rollback: the running app marks itself valid
- * (fwd_ota_mark_app_valid: VALID, then the eFuse secure_version is raised)
+ * (fwd_ota_mark_app_valid: VALID, then the eFuse secure_version is raised;
+ * a power cut in between is healed by the next boot or OTA)
  * or invalid (fwd_ota_mark_app_invalid: INVALID, the device reboots into the
  * other image at the next `boot`). cmd_rollback.c holds the second command. */
 #include <stdio.h>
@@ -65,9 +66,10 @@ static int run_confirm(int argc, char **argv)
         printf("usage: fwseal-device confirm DIR\n\n"
                "The running app confirms itself after its self-test\n"
                "(esp_ota_mark_app_valid_cancel_rollback): its otadata entry becomes VALID,\n"
-               "THEN the eFuse secure_version is raised to the app's (the only place it is\n"
-               "burned). Boots first if no app runs. Exit 1 when the running app has no\n"
-               "otadata entry (factory).\n\n"
+               "THEN the eFuse secure_version is raised to the app's (only missing bits).\n"
+               "If power is lost in between, the next boot (or OTA) raises it before\n"
+               "anything else runs. Boots first if no app runs. Exit 1 when the running\n"
+               "app has no otadata entry (factory).\n\n"
                "example:\n  fwseal-device confirm dev\n");
         return 0;
     }

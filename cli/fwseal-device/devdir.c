@@ -40,8 +40,8 @@ static void cut_exit(void *arg)
 {
     const struct fwd_sim_flash *s = arg;
     char line[128];
-    int n = snprintf(line, sizeof line, "fwseal-device: simulated power loss at flash operation %" PRIu64 "\n",
-                     s->ops);
+    int n = snprintf(line, sizeof line, "fwseal-device: simulated power loss at %s operation %" PRIu64 "\n",
+                     s->cut_in_efuse ? "eFuse burn" : "flash", s->ops);
     if (n > 0) {
         ssize_t w = write(2, line, (size_t)n);
         (void)w;

@@ -12,26 +12,35 @@
  *                caller must erase before it programs.
  *    Counters: read/write/erase operations and bytes.
  *
- *  - Power-cut injection. Write and erase calls are numbered 1, 2, 3...
- *    (both kinds share one counter; reads are not counted; one erase call is
- *    one operation whatever its length). When the operation numbered
- *    `cut_at` arrives:
+ *  - Power-cut injection. Write and erase calls, and eFuse burns, are
+ *    numbered 1, 2, 3... (all share one counter, the device's power domain,
+ *    kept in struct fwd_sim_flash and used by the eFuse through
+ *    fwd_sim_efuse.power; reads and eFuse loads are not counted; one erase
+ *    or burn call is one operation whatever its length). When the operation
+ *    numbered `cut_at` arrives:
  *      FWD_SIM_CUT_CLEAN: nothing of it happens;
  *      FWD_SIM_CUT_TORN:  a deterministic part of it happens:
  *        write: the first floor(len/2) bytes rounded DOWN to write_align
  *               are programmed (possibly 0 bytes), the rest is untouched;
  *        erase: the first floor(len/2) bytes of the range become 0xFF
- *               (for one sector: its first 2048 bytes).
+ *               (for one sector: its first 2048 bytes);
+ *        eFuse burn: of the k bits it would program, the first floor(k/2)
+ *               in bit order (file offset, then bit 0..7) are burned, never
+ *               clearing any (a clean cut burns nothing).
  *    then the simulator latches "dead": this and every later call (reads too)
  *    return FW_ERR_POWER_LOSS. If an on_cut hook is installed it is called
  *    first (the CLI installs one that _exit(99)s at once).
  *
  *  - Environment (fwd_sim_flash_apply_env, used by every fwseal-device command):
- *      FWSEAL_SIM_TRACE=FILE   append one line per write/erase:
+ *      FWSEAL_SIM_TRACE=FILE   append one line per write/erase/burn:
  *                              "write 0x0000d000 32 #1" / "erase 0x0000d000 4096 #2"
  *                              (op, absolute address, decimal length, op number
- *                              within this process); the cut operation's line
- *                              ends with " cut=clean" or " cut=torn".
+ *                              within this process);
+ *                              "efuse-burn secure_version 1->3 bits 0x00000001->0x00000007 #3"
+ *                              (a burn that only raises secure_version) or
+ *                              "efuse-burn 296 bits #1" (any other burn, e.g.
+ *                              provisioning); the cut operation's line ends
+ *                              with " cut=clean" or " cut=torn".
  *      FWSEAL_SIM_CUT_AT=N     cut at operation N (1-based).
  *      FWSEAL_SIM_CUT_MODE=torn|clean (default clean).
  *
@@ -68,6 +77,7 @@ struct fwd_sim_flash {
     int cut_mode;          /* enum fwd_sim_cut_mode */
     int dead;              /* latched after the cut */
     int trace_fd;          /* -1: no trace */
+    int cut_in_efuse;      /* the cut operation was an eFuse burn */
     void (*on_cut)(void *arg);
     void *on_cut_arg;
 };
@@ -91,6 +101,14 @@ void fwd_sim_flash_set_cut(struct fwd_sim_flash *s, uint64_t n, int mode);
  * counters, disarms the cut. */
 void fwd_sim_flash_revive(struct fwd_sim_flash *s);
 
+/* The power domain, for the other parts of the device (the eFuse): number
+ * one operation described by `what` (its trace line is "WHAT #N"); returns
+ * 1 if it is the armed cut point (the caller does the part of it that the
+ * cut mode lets happen, then calls fwd_sim_power_lost), else 0. */
+int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what);
+/* Latch "dead", run the on_cut hook; returns FW_ERR_POWER_LOSS. */
+int fwd_sim_power_lost(struct fwd_sim_flash *s);
+
 /* Apply FWSEAL_SIM_TRACE / FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE.
  * Returns FW_ERR_INVALID_ARG for a malformed value, FW_ERR_IO if the trace
  * file cannot be opened. */
@@ -103,6 +121,7 @@ int fwd_sim_flash_apply_env(struct fwd_sim_flash *s);
 struct fwd_sim_efuse {
     int fd;                                  /* -1: in memory only */
     uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE];   /* in-memory copy of the file */
+    struct fwd_sim_flash *power;             /* power domain (fwd_sim_bind); NULL: burns never cut */
 };
 
 /* In-memory eFuses, all zero (unit tests). */
@@ -111,6 +130,13 @@ void fwd_sim_efuse_open_mem(struct fwd_sim_efuse *e);
 int fwd_sim_efuse_open_file(struct fwd_sim_efuse *e, const char *path, int create);
 void fwd_sim_efuse_close(struct fwd_sim_efuse *e);
 void fwd_sim_efuse_hal(struct fwd_sim_efuse *e, struct fwd_efuse *out);
+
+/* Bits a burn of `req` would program (set in req, not yet burned). */
+unsigned fwd_sim_efuse_missing_bits(const struct fwd_sim_efuse *e, const struct fwd_efuse_state *req);
+/* Burn only the first `nbits` of those bits, in bit order (file offset, then
+ * bit 0..7), never clearing any: what a burn cut by a power loss leaves.
+ * Bypasses the power domain (the caller models the cut). */
+int fwd_sim_efuse_burn_bits(struct fwd_sim_efuse *e, const struct fwd_efuse_state *req, unsigned nbits);
 
 /* Fixed binary layout of the eFuse file (FWD_SIM_EFUSE_FILE_SIZE bytes). */
 int fwd_sim_efuse_decode(const uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_efuse_state *st);
@@ -131,7 +157,8 @@ struct fwd_sim {
 
 /* In-memory platform: erased flash of flash_size bytes, blank eFuses. */
 int fwd_sim_open_mem(struct fwd_sim *sim, uint32_t flash_size);
-/* Re-derive sim->plat from sim->flash / sim->efuse (after opening them yourself). */
+/* Re-derive sim->plat from sim->flash / sim->efuse (after opening them
+ * yourself); the eFuse joins the flash's power domain (op numbering, cut, trace). */
 void fwd_sim_bind(struct fwd_sim *sim);
 void fwd_sim_close(struct fwd_sim *sim);
 

@@ -15,11 +15,14 @@
  *   0x74 64  flash-encryption key in key-file order (32 bytes used for XTS-AES-128)
  *   0xB4 76  reserved (0)
  * Burning ORs the requested bits into the block (bits never clear); the file is
- * rewritten with one pwrite + fsync.
+ * rewritten with one pwrite + fsync. Each burn is one operation of the
+ * device's power domain (fwd_sim.h): numbered, traced ("efuse-burn ..."),
+ * and a cut there burns nothing (clean) or a bit-order prefix (torn).
  */
 #include "device/sim/fwd_sim.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -71,12 +74,14 @@ void fwd_sim_efuse_open_mem(struct fwd_sim_efuse *e)
     struct fwd_efuse_state blank;
     memset(&blank, 0, sizeof blank);
     e->fd = -1;
+    e->power = NULL;
     fwd_sim_efuse_encode(&blank, e->blob);
 }
 
 int fwd_sim_efuse_open_file(struct fwd_sim_efuse *e, const char *path, int create)
 {
     e->fd = -1;
+    e->power = NULL;
     int fd = open(path, create ? O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC : O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) return FW_ERR_IO;
     if (create) {
@@ -110,22 +115,84 @@ void fwd_sim_efuse_close(struct fwd_sim_efuse *e)
 static int ef_load(void *ctx, struct fwd_efuse_state *out)
 {
     struct fwd_sim_efuse *e = ctx;
+    if (e->power && e->power->dead) return FW_ERR_POWER_LOSS;
     return fwd_sim_efuse_decode(e->blob, out);
 }
 
+unsigned fwd_sim_efuse_missing_bits(const struct fwd_sim_efuse *e, const struct fwd_efuse_state *req)
+{
+    uint8_t want[FWD_SIM_EFUSE_FILE_SIZE];
+    unsigned n = 0;
+    fwd_sim_efuse_encode(req, want);
+    for (size_t i = 0; i < sizeof want; i++)
+        for (uint8_t m = (uint8_t)(want[i] & ~e->blob[i]); m; m &= (uint8_t)(m - 1)) n++;
+    fw_wipe(want, sizeof want);
+    return n;
+}
+
+int fwd_sim_efuse_burn_bits(struct fwd_sim_efuse *e, const struct fwd_efuse_state *req, unsigned nbits)
+{
+    uint8_t want[FWD_SIM_EFUSE_FILE_SIZE], next[FWD_SIM_EFUSE_FILE_SIZE];
+    fwd_sim_efuse_encode(req, want);
+    memcpy(next, e->blob, sizeof next);
+    for (size_t i = 0; i < sizeof want && nbits; i++)
+        for (unsigned b = 0; b < 8 && nbits; b++)
+            if ((want[i] >> b & 1) && !(next[i] >> b & 1)) {
+                next[i] |= (uint8_t)(1u << b);
+                nbits--;
+            }
+    int rc = FW_OK;
+    if (e->fd >= 0 && (pwrite(e->fd, next, sizeof next, 0) != (ssize_t)sizeof next || fsync(e->fd) != 0))
+        rc = FW_ERR_IO;
+    else
+        memcpy(e->blob, next, sizeof next);
+    fw_wipe(want, sizeof want);
+    fw_wipe(next, sizeof next);
+    return rc;
+}
+
+static unsigned popcount32(uint32_t v)
+{
+    unsigned n = 0;
+    for (; v; v &= v - 1) n++;
+    return n;
+}
+
+/* Trace text of a burn: names the secure_version when that is all it raises. */
+static void describe_burn(const struct fwd_sim_efuse *e, const struct fwd_efuse_state *req, unsigned k,
+                          char *out, size_t max)
+{
+    uint8_t want[FWD_SIM_EFUSE_FILE_SIZE];
+    int only_secver = k > 0;
+    fwd_sim_efuse_encode(req, want);
+    for (size_t i = 0; i < sizeof want; i++)
+        if ((want[i] & ~e->blob[i]) && (i < OFF_SECVER || i >= OFF_SECVER + 4)) only_secver = 0;
+    fw_wipe(want, sizeof want);
+    uint32_t cur = fw_dec32le(e->blob + OFF_SECVER), next = cur | req->secure_version_bits;
+    if (only_secver)
+        snprintf(out, max, "efuse-burn secure_version %u->%u bits 0x%08x->0x%08x", popcount32(cur),
+                 popcount32(next), (unsigned)cur, (unsigned)next);
+    else
+        snprintf(out, max, "efuse-burn %u bits", k);
+}
+
+/* One burn = one operation of the power domain: a cut there burns nothing
+ * (clean) or the first half of the missing bits in bit order (torn). */
 static int ef_burn(void *ctx, const struct fwd_efuse_state *req)
 {
     struct fwd_sim_efuse *e = ctx;
-    uint8_t want[FWD_SIM_EFUSE_FILE_SIZE];
-    fwd_sim_efuse_encode(req, want);
-    for (size_t i = 0; i < sizeof want; i++) want[i] |= e->blob[i];
-    if (e->fd >= 0 && (pwrite(e->fd, want, sizeof want, 0) != (ssize_t)sizeof want || fsync(e->fd) != 0)) {
-        fw_wipe(want, sizeof want);
-        return FW_ERR_IO;
+    unsigned k = fwd_sim_efuse_missing_bits(e, req);
+    if (e->power) {
+        char what[96];
+        if (e->power->dead) return FW_ERR_POWER_LOSS;
+        describe_burn(e, req, k, what, sizeof what);
+        if (fwd_sim_power_op(e->power, what)) {
+            (void)fwd_sim_efuse_burn_bits(e, req, e->power->cut_mode == FWD_SIM_CUT_TORN ? k / 2 : 0);
+            e->power->cut_in_efuse = 1;
+            return fwd_sim_power_lost(e->power);
+        }
     }
-    memcpy(e->blob, want, sizeof want);
-    fw_wipe(want, sizeof want);
-    return FW_OK;
+    return fwd_sim_efuse_burn_bits(e, req, k);
 }
 
 void fwd_sim_efuse_hal(struct fwd_sim_efuse *e, struct fwd_efuse *out)

@@ -93,6 +93,7 @@ void fwd_sim_flash_revive(struct fwd_sim_flash *s)
 {
     s->dead = 0;
     s->cut_at = 0;
+    s->cut_in_efuse = 0;
 }
 
 /* One trace line, written with a single write(2) on an O_APPEND descriptor so
@@ -122,6 +123,28 @@ static int power_lost(struct fwd_sim_flash *s)
     if (s->fd >= 0) msync(s->mem, s->size, MS_SYNC);
     if (s->on_cut) s->on_cut(s->on_cut_arg);
     return FW_ERR_POWER_LOSS;
+}
+
+/* ---- the power domain, shared with the eFuse (fwd_sim_efuse.power) ---- */
+
+int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what)
+{
+    int cut = next_op_is_cut(s);
+    if (s->trace_fd >= 0) {
+        char line[160];
+        int n = snprintf(line, sizeof line, "%s #%" PRIu64 "%s%s\n", what, s->ops, cut ? " cut=" : "",
+                         cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : "");
+        if (n > 0 && (size_t)n < sizeof line) {
+            ssize_t w = write(s->trace_fd, line, (size_t)n);
+            (void)w; /* best effort, as trace() */
+        }
+    }
+    return cut;
+}
+
+int fwd_sim_power_lost(struct fwd_sim_flash *s)
+{
+    return power_lost(s);
 }
 
 static int sim_read(void *ctx, uint32_t addr, void *buf, size_t len)

@@ -43,6 +43,7 @@ void fwd_sim_bind(struct fwd_sim *sim)
 {
     fwd_sim_flash_hal(&sim->flash, &sim->plat.flash);
     fwd_sim_efuse_hal(&sim->efuse, &sim->plat.efuse);
+    sim->efuse.power = &sim->flash;   /* one power domain: burns are cut points too */
     fwd_sim_random_hal(&sim->plat.random);
     fwd_sim_time_hal(&sim->plat.time);
 }

@@ -43,12 +43,12 @@ U=https://localhost:$P
 
 # ---- device ---------------------------------------------------------------
 $FWSEAL keygen flash-xts-128 -o fe.bin >/dev/null
-newdev() { # DIR [EFUSE_SECURE_VERSION]: provisioned device running v1 (ota_0), from a cached template
-  local sv=${2:-2} tpl=$T/tpl.${2:-2}
+newdev() { # DIR [EFUSE_SECURE_VERSION [APP]]: provisioned device running APP (v1.s.bin) from ota_0, from a cached template
+  local sv=${2:-2} app=${3:-v1.s.bin} tpl=$T/tpl.${2:-2}.${3:-v1.s.bin}
   if [ ! -d "$tpl" ]; then
     $FWDEV init "$tpl" --partitions "$V/partition_table/partitions_two_ota.csv" --flash-encryption xts-128 \
       --flash-key fe.bin --secure-boot-key sb_pub.pem --secure-version "$sv" --decrypt-key "$PE/rsa_priv_key.pem" >/dev/null &&
-      $FWDEV flash "$tpl" --partition ota_0 v1.s.bin >/dev/null && $FWDEV boot "$tpl" >/dev/null || return 1
+      $FWDEV flash "$tpl" --partition ota_0 "$app" >/dev/null && $FWDEV boot "$tpl" >/dev/null || return 1
   fi
   rm -rf "$1" && cp -a "$tpl" "$1"
 }
@@ -99,7 +99,10 @@ check "ECIES: encrypted OTA accepted" $FWDEV ota edev --file ecc.enc
 check "ECIES: new image boots" test "$(booted_version edev)" = 2.0.0
 
 # ---- Espressif-encrypted image (unsigned: decrypts, streams, refused by signature) ----
-newdev esp 1 # the Espressif image has secure_version 1
+# the Espressif image has secure_version 1: the device runs a secure_version 1
+# app too (the boot of a VALID app raises the eFuse to its secure_version)
+mkimg 1.0.0 1 v1sv1.bin && $FWSEAL sign --key sb.pem v1sv1.bin -o v1sv1.s.bin >/dev/null || fail "mkimage/sign v1 at secure_version 1"
+newdev esp 1 v1sv1.s.bin
 expect_exit 1 "Espressif-encrypted unsigned image refused" $FWDEV ota esp "$U/esp.enc" --ca ca.crt --json --allow-same-version
 expect_stdout '"event":"header_verified"' "esp image header verified (RSA unwrap ok)"
 expect_stdout '"version":"1.0.0".*"project":"fw_update_demo"' "esp image app descriptor decrypted"

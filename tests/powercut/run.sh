@@ -16,7 +16,7 @@ set -e
 "$FWSEAL" keygen rsa3072 -o "$W/enc.pem" --pub "$W/enc_pub.pem" >/dev/null
 "$FWSEAL" digest "$W/sign_pub.pem" -o "$W/digest.bin" >/dev/null
 "$FWSEAL" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project powercut --size "$size" -o "$W/v1.bin"
-"$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 2 --project powercut --size "$size" -o "$W/v2.bin"
+"$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 3 --project powercut --size "$size" -o "$W/v2.bin"
 "$FWSEAL" sign --key "$W/sign.pem" "$W/v1.bin" -o "$W/v1.signed.bin" 2>/dev/null
 "$FWSEAL" sign --key "$W/sign.pem" "$W/v2.bin" -o "$W/v2.signed.bin" 2>/dev/null
 "$FWSEAL" encrypt --pubkey "$W/enc_pub.pem" "$W/v2.signed.bin" -o "$W/v2.enc.bin"

@@ -7,11 +7,12 @@
  * partition. A snapshot of flash + eFuse is restored with two memcpy()s, so
  * thousands of cut points run in one process.
  *
- * The power-cut layer sits between the device code and the simulated NOR:
- * it numbers every write and erase, and at the armed operation either does
- * nothing (clean cut), programs a prefix of the write (torn write) or erases
- * a prefix of the range (partial erase), then reports FW_ERR_POWER_LOSS for
- * this and every later access until pc_revive(). It also enforces the NOR
+ * The power-cut layer sits between the device code and the simulated NOR
+ * and eFuse: it numbers every write, erase and eFuse burn, and at the armed
+ * operation either does nothing (clean cut), programs a prefix of the write
+ * (torn write), erases a prefix of the range (partial erase) or burns the
+ * first `keep` of the burn's new bits in bit order (torn burn), then reports
+ * FW_ERR_POWER_LOSS for this and every later access until pc_revive(). It also enforces the NOR
  * rule of the region: app slots and otadata must be erased before they are
  * programmed (0xFF); NVS may only clear bits (its bitmaps are re-programmed,
  * as on ESP). A violation is counted and refused. */
@@ -43,6 +44,10 @@ static const struct fwd_part pc_parts[] = {
 
 enum pc_cut { PC_CLEAN = 0, PC_TORN = 1 };
 
+/* log[].erase of an eFuse burn (0 write, 1 erase); its len is the number of
+ * bits the burn adds, and a torn cut's `keep` counts bits. */
+#define PC_LOG_EFUSE 2
+
 struct pc {
     struct fwd_sim sim;
     struct fwd_platform plat;      /* sim.plat with the cut layer as flash */
@@ -51,7 +56,7 @@ struct pc {
     /* cut layer */
     uint64_t ops;                  /* writes+erases since the last pc_arm */
     uint64_t cut_at;               /* 0: none */
-    uint32_t keep;                 /* torn: bytes of the cut op that happen */
+    uint32_t keep;                 /* torn: bytes (eFuse: bits) of the cut op that happen */
     int dead;
     uint64_t nor_violations;
     /* op log of the last unarmed run (for schedules) */
@@ -111,6 +116,30 @@ static inline int pc_erase(void *ctx, uint32_t addr, size_t len)
     return p->sim.plat.flash.erase(p->sim.plat.flash.ctx, addr, len);
 }
 
+static inline int pc_efuse_load(void *ctx, struct fwd_efuse_state *st)
+{
+    struct pc *p = ctx;
+    if (p->dead) return FW_ERR_POWER_LOSS;
+    return p->sim.plat.efuse.load(p->sim.plat.efuse.ctx, st);
+}
+
+/* An eFuse burn is an operation like a write: numbered, logged, cut. */
+static inline int pc_efuse_burn(void *ctx, const struct fwd_efuse_state *st)
+{
+    struct pc *p = ctx;
+    if (p->dead) return FW_ERR_POWER_LOSS;
+    p->ops++;
+    unsigned bits = fwd_sim_efuse_missing_bits(&p->sim.efuse, st);
+    if (p->log_on && p->nlog < sizeof p->log / sizeof p->log[0])
+        p->log[p->nlog].erase = PC_LOG_EFUSE, p->log[p->nlog].addr = 0, p->log[p->nlog++].len = bits;
+    if (pc_cut_now(p)) {
+        (void)fwd_sim_efuse_burn_bits(&p->sim.efuse, st, p->keep < bits ? p->keep : 0);
+        p->dead = 1;
+        return FW_ERR_POWER_LOSS;
+    }
+    return p->sim.plat.efuse.burn(p->sim.plat.efuse.ctx, st);
+}
+
 /* Arm a cut at operation `at` (1-based, from now), keeping `keep` bytes of it. */
 static inline void pc_arm(struct pc *p, uint64_t at, uint32_t keep)
 {
@@ -157,6 +186,9 @@ static inline void pc_open(struct pc *p, const uint8_t digest[32], const char *e
     p->plat.flash.write = pc_write;
     p->plat.flash.erase = pc_erase;
     p->plat.flash.ctx = p;
+    p->plat.efuse.load = pc_efuse_load;
+    p->plat.efuse.burn = pc_efuse_burn;
+    p->plat.efuse.ctx = p;
     fwd_decrypt_key_init(&p->key);
     if (enc_key_pem) {
         size_t n;

@@ -11,9 +11,16 @@
  *   unconfirmed boot of an unconfirmed NEW (PENDING_VERIFY -> ABORTED, fallback)
  *   confirm    the app confirms NEW (VALID, then secure_version burned)
  *   rollback   the app rejects NEW (INVALID) and the device reboots
+ *   heal-boot  boot after a cut between confirm's VALID record and its burn:
+ *              the bootloader's anti-rollback heal burns the eFuse
+ *   heal-ota   the same state, NEW still running, tries an OTA of OLD: the
+ *              OTA precondition heals (burns), then refuses OLD
  *   nvs        a seeded workload of set/erase/commit on encrypted NVS
+ * eFuse burns are operations like writes and erases (tests/tools/pc_dev.h):
+ * numbered, cut clean (nothing burned) or torn (a bit-order prefix of the new
+ * bits, every prefix tried).
  * Schedules:
- *   linear     a clean cut before every write/erase of the scenario
+ *   linear     a clean cut before every write/erase/burn of the scenario
  *   torn       at every write a torn program (prefixes: every byte for
  *              writes up to 64 bytes, every --step bytes above), at every
  *              erase a partial erase (every sector boundary of the range and
@@ -25,8 +32,13 @@
  * Invariants after each cut and a reboot:
  *   the bootloader boots; the image it runs verifies (re-checked here); it
  *   is OLD or NEW, never anything else; otadata loads and the booting entry
- *   is PENDING_VERIFY or VALID; secure_version is 2 only if NEW's entry is
- *   VALID; no byte is programmed unerased (NVS: no bit set back);
+ *   is PENDING_VERIFY or VALID; the eFuse secure_version stays between
+ *   OLD's and NEW's and is above OLD's only if NEW's entry is VALID;
+ *   anti-rollback the other way: an image whose entry was VALID before the
+ *   reboot with secure_version N => eFuse >= N after it, the image booted as
+ *   VALID is never above the eFuse, nothing below the eFuse boots, and
+ *   while NEW runs VALID an OTA of OLD (plaintext, signed) is refused as a
+ *   rollback; no byte is programmed unerased (NVS: no bit set back);
  *   NVS: every key committed before the cut reads its old or new value.
  * Prints, per scenario and schedule, cut points tried and survived; on a
  * failure prints the replay argument and exits 1. */
@@ -48,7 +60,7 @@ static unsigned nseeds = 0;   /* double schedule: 0 = exhaustive for small scena
 static int failures;
 static unsigned cur_seed;     /* double schedule: the seed of the current pair (0: exhaustive) */
 
-enum { S_BASE, S_NEW, S_PV, S_NVS };
+enum { S_BASE, S_NEW, S_PV, S_NVS, S_HEAL };
 
 /* ---- NVS workload ---------------------------------------------------- */
 #define NKEYS 12
@@ -188,20 +200,53 @@ static int run_rollback(void)
 }
 static int run_nvs(void) { return nvs_workload(); }
 
+/* OTA of a plaintext image by the app running from `running` (the pipeline
+ * with allow_plaintext: same early checks, heal included). */
+static int ota_plain(const char *running, const uint8_t *img, size_t len)
+{
+    static struct fwd_ota_pipeline pl;
+    int rc = pc_attach(&P, running);
+    if (rc) return rc;
+    struct fwd_ota_pipeline_cfg cfg = {.dev = &P.dev, .key = &P.key, .allow_plaintext = 1, .size_hint = len};
+    rc = fwd_ota_pipeline_start(&pl, &cfg);
+    for (size_t off = 0; rc == FW_OK && off < len; off += 4096)
+        rc = fwd_ota_pipeline_feed(&pl, img + off, len - off < 4096 ? len - off : 4096);
+    if (rc == FW_OK) rc = fwd_ota_pipeline_finish(&pl);
+    return rc;
+}
+static int run_heal_ota(void) { return ota_plain("ota_1", old_img, old_len); }
+
 static const struct scenario scenarios[] = {
     {"ota", S_BASE, run_ota, 0},
     {"first-boot", S_NEW, run_boot, 0},
     {"unconfirmed", S_PV, run_boot, 0},
     {"confirm", S_PV, run_confirm, 0},
     {"rollback", S_PV, run_rollback, 0},
+    {"heal-boot", S_HEAL, run_boot, 0},
+    {"heal-ota", S_HEAL, run_heal_ota, 0},
     {"nvs", S_NVS, run_nvs, 1},
 };
+
+/* secure_version of the image the active otadata entry selects when that
+ * entry is VALID (it ran, or runs next, as confirmed); 0 otherwise. */
+static uint32_t valid_active_secver(void)
+{
+    struct fwd_otadata od;
+    struct fwd_app_info app;
+    uint32_t slot;
+    if (pc_attach(&P, NULL) != FW_OK || fwd_otadata_load(&P.dev.d, &od) != FW_OK || od.active < 0) return 0;
+    if (od.sec[od.active].e.state != FW_OTA_VALID || fwd_otadata_active_slot(&P.dev.d, &od, &slot) != FW_OK) return 0;
+    const struct fwd_part *part = fwd_part_ota_slot(&P.dev.d, slot);
+    if (!part || fwd_ota_get_partition_description(&P.dev, part, &app) != FW_OK) return 0;
+    return app.secure_version;
+}
 
 /* After a cut (device revived): reboot and check the invariants. NULL = ok. */
 static const char *check_device(void)
 {
     static char why[200];
     struct fwb_result r;
+    uint32_t was_valid_sv = valid_active_secver();
     int rc = pc_boot(&P, &r);
     if (rc) { snprintf(why, sizeof why, "no boot after the cut (%s)", fw_strerror(rc)); return why; }
     const struct fwd_app_info *a = &r.app;
@@ -217,13 +262,40 @@ static const char *check_device(void)
         return why;
     }
     uint32_t sv = pc_secver(&P);
-    if (sv != 1 && sv != 2) { snprintf(why, sizeof why, "secure_version %u", (unsigned)sv); return why; }
-    if (sv == 2) {
+    if (sv < old_info.secure_version || sv > new_info.secure_version) {
+        snprintf(why, sizeof why, "secure_version %u", (unsigned)sv);
+        return why;
+    }
+    if (sv > old_info.secure_version) {
         uint32_t st = 0;
         const struct fwd_part *n1 = fwd_ota_find(&P.dev, "ota_1");
         if (fwd_ota_get_state_partition(&P.dev, n1, &st) != FW_OK || st != FW_OTA_VALID)
             return "secure_version burned but the new image is not confirmed";
         if (is_old) return "old image booted below the burned secure_version";
+    }
+    /* anti-rollback the other way: the floor reached every VALID image */
+    if (sv < was_valid_sv) {
+        snprintf(why, sizeof why, "an image was VALID with secure_version %u, eFuse %u after the boot",
+                 (unsigned)was_valid_sv, (unsigned)sv);
+        return why;
+    }
+    if (r.has_state && r.state == FW_OTA_VALID && sv < a->secure_version) {
+        snprintf(why, sizeof why, "'%s' runs VALID with secure_version %u above the eFuse %u", a->version,
+                 (unsigned)a->secure_version, (unsigned)sv);
+        return why;
+    }
+    if (a->secure_version < sv) return "an image below the eFuse secure_version booted";
+    /* and no OTA accepts the older image under a confirmed NEW */
+    if (is_new && r.has_state && r.state == FW_OTA_VALID) {
+        const char *label = r.part->label;
+        rc = ota_plain(label, old_img, old_len);
+        if (rc != FW_ERR_ROLLBACK) {
+            snprintf(why, sizeof why, "OTA of the older image under a VALID '%s' returned %s, not a rollback refusal",
+                     a->version, rc ? fw_strerror(rc) : "success");
+            return why;
+        }
+        if (pc_boot(&P, &r) != FW_OK || strcmp(r.app.version, new_info.version))
+            return "the boot after a refused downgrade does not run the new image";
     }
     return NULL;
 }
@@ -247,7 +319,9 @@ static size_t variants(size_t i, uint32_t *keep, size_t max)
 {
     size_t n = 0;
     uint32_t len = P.log[i].len;
-    if (P.log[i].erase) {
+    if (P.log[i].erase == PC_LOG_EFUSE) {
+        for (uint32_t k = 1; k < len && n < max; k++) keep[n++] = k;     /* every bit-order prefix */
+    } else if (P.log[i].erase) {
         for (uint32_t k = 4096; k < len && n < max; k += 4096) keep[n++] = k;
         for (uint32_t k = step; k < 4096 && k < len && n < max; k += step) keep[n++] = k;
     } else if (len <= 64) {
@@ -396,7 +470,9 @@ static void die(const char *what, int rc)
 }
 
 /* Snapshots: BASE = OLD in ota_0, booted and confirmed (VALID), secure_version 1;
- * NEW = after a complete OTA of NEW; PV = after NEW's first boot; NVS = BASE. */
+ * NEW = after a complete OTA of NEW; PV = after NEW's first boot; NVS = BASE;
+ * HEAL = PV with NEW's entry VALID but the eFuse not raised (what a cut
+ * between confirm's VALID record and its burn leaves). */
 static void setup(void)
 {
     struct fwb_result r;
@@ -413,6 +489,13 @@ static void setup(void)
     if (strcmp(r.app.version, old_info.version) == 0 || r.state != FW_OTA_PENDING_VERIFY)
         die("NEW did not boot pending verify", FW_ERR_STATE);
     pc_snapshot(&P, S_PV);
+    if (new_info.secure_version <= old_info.secure_version) die("NEW's secure_version is not above OLD's", FW_ERR_STATE);
+    struct fwd_otadata od;
+    if ((rc = fwd_otadata_load(&P.dev.d, &od)) || od.active < 0 ||
+        (rc = fwd_otadata_set_state(&P.dev.d, &od, od.active, FW_OTA_VALID)))
+        die("NEW VALID without the burn", rc ? rc : FW_ERR_STATE);
+    pc_snapshot(&P, S_HEAL);
+    pc_restore(&P, S_PV);
 }
 
 int main(int argc, char **argv)

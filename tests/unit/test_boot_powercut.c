@@ -8,10 +8,18 @@
  * operations N, then for i = 1..N and both modes: restore, arm the cut at
  * operation i, run until the power loss, "power on" and boot. The booted
  * image must be one of the scenario's allowed (valid, signed) images, and
- * the device must still take a full OTA + boot afterwards. */
+ * the device must still take a full OTA + boot afterwards.
+ *
+ * eFuse burns are operations too (the simulator's power domain), so every
+ * sweep also cuts at every burn (confirm, the bootloader's anti-rollback
+ * heal, an OTA precondition's heal). Anti-rollback is checked in both
+ * directions after every cut: an image whose otadata entry was VALID with
+ * secure_version N => after the next boot the eFuse is >= N; nothing below
+ * the eFuse boots, and an OTA of an older signed image is refused. */
 #include "testutil.h"
 
 #include "devboot_fixture.h"
+#include "device/fwd_ota_pipeline.h"
 
 static uint8_t *IMG5, *IMG6, *IMG7;
 static uint8_t *SNAP_FLASH;
@@ -81,22 +89,76 @@ static int allowed(const struct scenario *s, const char *v)
     return (s->allowed[0] && !strcmp(v, s->allowed[0])) || (s->allowed[1] && !strcmp(v, s->allowed[1]));
 }
 
+/* secure_version of the image the active otadata entry selects if that
+ * entry is VALID (it ran, or will run, as confirmed), else 0. */
+static uint32_t valid_active_secver(struct db *x)
+{
+    struct fwd_otadata od;
+    struct fwd_app_info app;
+    uint32_t slot;
+    assert_int_equal(db_attach(x, NULL), FW_OK);
+    if (fwd_otadata_load(&x->dev.d, &od) != FW_OK || od.active < 0) return 0;
+    if (od.sec[od.active].e.state != FWD_OTA_IMG_VALID) return 0;
+    if (fwd_otadata_active_slot(&x->dev.d, &od, &slot) != FW_OK) return 0;
+    const struct fwd_part *p = fwd_part_ota_slot(&x->dev.d, slot);
+    if (!p || fwd_ota_get_partition_description(&x->dev, p, &app) != FW_OK) return 0;
+    return app.secure_version;
+}
+
+/* Anti-rollback after the recovery boot r: the floor reached every VALID
+ * image (was_valid_sv: the active VALID entry's before the boot) and the one
+ * running as VALID now; nothing below it runs. */
+static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int mode, const struct fwb_result *r,
+                        uint32_t was_valid_sv)
+{
+    uint32_t ef = db_secver(x);
+    if (ef < was_valid_sv)
+        fail_msg("%s: cut %s at op %llu: a VALID image has secure_version %u, eFuse still %u after the boot", s->name,
+                 mode ? "torn" : "clean", (unsigned long long)i, (unsigned)was_valid_sv, (unsigned)ef);
+    if (r->has_state && r->state == FWD_OTA_IMG_VALID && ef < r->app.secure_version)
+        fail_msg("%s: cut %s at op %llu: %s runs VALID (secure_version %u) with eFuse %u", s->name,
+                 mode ? "torn" : "clean", (unsigned long long)i, r->app.version, (unsigned)r->app.secure_version,
+                 (unsigned)ef);
+    if (r->app.secure_version < ef)
+        fail_msg("%s: cut at op %llu: %s (secure_version %u) booted below eFuse %u", s->name, (unsigned long long)i,
+                 r->app.version, (unsigned)r->app.secure_version, (unsigned)ef);
+}
+
+/* A running VALID app above 5 must refuse an OTA of the older signed 5.0.0
+ * (IMG5), and the next boot still runs what ran. */
+static void check_downgrade_refused(struct db *x, const struct scenario *s, uint64_t i, const struct fwb_result *r)
+{
+    struct fwb_result r2;
+    if (!r->has_state || r->state != FWD_OTA_IMG_VALID || r->app.secure_version <= 5) return;
+    int rc = db_ota(x, IMG5, DB_IMG, 8192);
+    if (rc != FW_ERR_ROLLBACK)
+        fail_msg("%s: cut at op %llu: OTA of the older 5.0.0 under %s VALID returned %d, not ROLLBACK", s->name,
+                 (unsigned long long)i, r->app.version, rc);
+    assert_int_equal(db_boot(x, &r2), FW_OK);
+    assert_string_equal(r2.app.version, r->app.version);
+}
+
 /* After a cut: boot must work and run an allowed image; and the device must
  * still accept a full OTA of a newer image, boot it and confirm it. */
 static void check_recovery(struct db *x, const struct scenario *s, uint64_t i, int mode)
 {
     struct fwb_result r;
+    uint32_t was_valid_sv = valid_active_secver(x);
     int rc = db_boot(x, &r);
     if (rc != FW_OK) fail_msg("%s: cut %s at op %llu: boot failed (%d)", s->name, mode ? "torn" : "clean",
                               (unsigned long long)i, rc);
     if (!allowed(s, r.app.version))
         fail_msg("%s: cut %s at op %llu: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
                  r.part->label, r.app.version);
+    check_floor(x, s, i, mode, &r, was_valid_sv);
     /* a second power-on must also boot something allowed */
     rc = db_boot(x, &r);
     if (rc != FW_OK || !allowed(s, r.app.version))
         fail_msg("%s: cut at op %llu: second boot %d %s", s->name, (unsigned long long)i, rc,
                  rc ? "-" : r.app.version);
+    check_floor(x, s, i, mode, &r, was_valid_sv);
+    check_downgrade_refused(x, s, i, &r);
+    if (db_attach(x, r.part->label) != FW_OK) fail_msg("%s: reattach", s->name);
     rc = fwd_ota_mark_app_valid(&x->dev);          /* a PENDING_VERIFY app may not update */
     if (rc != FW_OK) fail_msg("%s: cut at op %llu: confirm after recovery %d", s->name, (unsigned long long)i, rc);
     rc = db_ota(x, IMG7, DB_IMG, 8192);
@@ -219,6 +281,227 @@ static void cut_during_initial_boot(void **state)
     db_close(&x);
 }
 
+/* ---- anti-rollback across a cut inside confirm (issue 11, section 1) ---- */
+
+/* The state a power cut between confirm's VALID record and its eFuse burn
+ * leaves: ota_1 (6.0.0) VALID, eFuse still 5. Written with the otadata API
+ * (no burn), so it reproduces the hole without relying on the simulator
+ * cutting at the burn. */
+static void valid_but_floor_lagging(struct db *x)
+{
+    struct fwd_otadata od;
+    pending(x);
+    assert_int_equal(db_secver(x), 5);
+    assert_int_equal(db_attach(x, NULL), FW_OK);
+    db_otadata(x, &od);
+    assert_true(od.active >= 0);
+    assert_int_equal(fwd_otadata_set_state(&x->dev.d, &od, od.active, FWD_OTA_IMG_VALID), FW_OK);
+    assert_int_equal(db_secver(x), 5);
+}
+
+/* Before the fix: the next boot left the eFuse at 5, and an OTA of the older
+ * signed 5.0.0 was accepted and booted (a downgrade by one power cut). */
+static void cut_between_valid_and_burn_heals_at_next_boot(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    valid_but_floor_lagging(&x);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.app.version, "6.0.0");
+    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(db_secver(&x), 6);                 /* healed by the bootloader */
+    assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_ERR_ROLLBACK);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.app.version, "6.0.0");        /* the older image never runs */
+    assert_int_equal(db_secver(&x), 6);
+    db_close(&x);
+}
+
+/* The same state, but the app keeps running (no reboot, e.g. a port whose
+ * burn failed): the OTA precondition heals before anything is erased. */
+static void ota_precondition_heals_without_reboot(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    valid_but_floor_lagging(&x);
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_ERR_ROLLBACK);
+    assert_int_equal(db_secver(&x), 6);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.app.version, "6.0.0");
+    db_close(&x);
+    /* the OTA pipeline's early checks: heal (the one operation: the burn),
+     * then refuse 5.0.0 before any erase */
+    static struct fwd_ota_pipeline pl;
+    valid_but_floor_lagging(&x);
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    struct fwd_ota_pipeline_cfg cfg = {.dev = &x.dev, .allow_plaintext = 1, .size_hint = DB_IMG};
+    uint64_t ops = x.sim.flash.ops;
+    assert_int_equal(fwd_ota_pipeline_start(&pl, &cfg), FW_OK);
+    assert_int_equal(fwd_ota_pipeline_feed(&pl, IMG5, DB_IMG), FW_ERR_ROLLBACK);
+    assert_int_equal(x.sim.flash.ops - ops, 1);
+    assert_int_equal(db_secver(&x), 6);
+    db_close(&x);
+    /* selecting the old slot (5.0.0 still in ota_0) heals first, then refuses */
+    valid_but_floor_lagging(&x);
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    assert_int_equal(fwd_ota_set_boot_partition(&x.dev, fwd_ota_find(&x.dev, "ota_0")), FW_ERR_ROLLBACK);
+    assert_int_equal(db_secver(&x), 6);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.app.version, "6.0.0");
+    db_close(&x);
+}
+
+/* The heal is for VALID images only: an unconfirmed (PENDING_VERIFY) app
+ * never gets the floor raised, by the boot or by an OTA attempt. */
+static void no_heal_for_unconfirmed(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    pending(&x);                                         /* ota_1 6.0.0 PENDING_VERIFY, eFuse 5 */
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    assert_int_equal(fwd_ota_heal_secure_version(&x.dev), FW_OK);
+    assert_int_equal(db_ota(&x, IMG7, DB_IMG, 4096), FW_ERR_STATE);
+    assert_int_equal(db_secver(&x), 5);
+    assert_int_equal(db_boot(&x, &r), FW_OK);            /* -> ABORTED, 5.0.0 */
+    assert_string_equal(r.app.version, "5.0.0");
+    assert_int_equal(db_secver(&x), 5);
+    db_close(&x);
+}
+
+/* Every pair (first cut, second cut during the recovery boot), both modes
+ * each, from `from`: run `first` cut at op i, then boot cut at op j, then
+ * the full recovery checks. */
+static void double_sweep(struct db *x, const struct scenario *s)
+{
+    struct fwb_result r;
+    snap(x);
+    uint64_t before = x->sim.flash.ops;
+    assert_int_equal(run_from(x, s), FW_OK);
+    uint64_t n = x->sim.flash.ops - before;
+    for (int m1 = FWD_SIM_CUT_CLEAN; m1 <= FWD_SIM_CUT_TORN; m1++)
+        for (uint64_t i = 1; i <= n; i++) {
+            /* how many operations does the recovery boot take from there? */
+            restore(x);
+            assert_int_equal(db_attach(x, s->running), FW_OK);
+            fwd_sim_flash_set_cut(&x->sim.flash, i, m1);
+            assert_int_equal(s->run(x), FW_ERR_POWER_LOSS);
+            fwd_sim_flash_revive(&x->sim.flash);
+            uint64_t b0 = x->sim.flash.ops;
+            assert_int_equal(db_boot(x, &r), FW_OK);
+            uint64_t m = x->sim.flash.ops - b0;
+            for (int m2 = FWD_SIM_CUT_CLEAN; m2 <= FWD_SIM_CUT_TORN; m2++)
+                for (uint64_t j = 1; j <= m; j++) {
+                    restore(x);
+                    assert_int_equal(db_attach(x, s->running), FW_OK);
+                    fwd_sim_flash_set_cut(&x->sim.flash, i, m1);
+                    assert_int_equal(s->run(x), FW_ERR_POWER_LOSS);
+                    fwd_sim_flash_revive(&x->sim.flash);
+                    uint32_t was_valid_sv = valid_active_secver(x);
+                    fwd_sim_flash_set_cut(&x->sim.flash, j, m2);
+                    if (db_boot(x, &r) != FW_ERR_POWER_LOSS)
+                        fail_msg("%s: recovery op %llu did not cut", s->name, (unsigned long long)j);
+                    fwd_sim_flash_revive(&x->sim.flash);
+                    /* the VALID image of before the first recovery keeps its claim */
+                    check_recovery(x, s, i * 1000 + j, m2);
+                    assert_true(db_secver(x) >= was_valid_sv);
+                    TOTAL_CUTS++;
+                }
+        }
+    restore(x);
+}
+
+/* confirm: cut at its otadata write and at its burn, then at every operation
+ * of the healing boot. */
+static void double_cut_confirm_then_healing_boot(void **state)
+{
+    (void)state;
+    struct db x;
+    pending(&x);
+    const struct scenario s = {"confirm, then a cut in the healing boot", "ota_1", sc_confirm, {"5.0.0", "6.0.0"}};
+    double_sweep(&x, &s);
+    db_close(&x);
+}
+
+/* The healing boot itself (VALID 6.0.0, eFuse 5): cut at its burn. */
+static void cut_during_healing_boot(void **state)
+{
+    (void)state;
+    struct db x;
+    valid_but_floor_lagging(&x);
+    const struct scenario s = {"healing boot", NULL, sc_boot, {"6.0.0", NULL}};
+    sweep(&x, &s);
+    double_sweep(&x, &s);
+    db_close(&x);
+}
+
+/* The OTA precondition's heal (app keeps running): cut at its burn. */
+static int sc_ota_old(struct db *x) { return db_ota(x, IMG5, DB_IMG, 4096); }
+static void cut_during_ota_precondition_heal(void **state)
+{
+    (void)state;
+    struct db x;
+    valid_but_floor_lagging(&x);
+    const struct scenario s = {"OTA precondition heal", "ota_1", sc_ota_old, {"6.0.0", NULL}};
+    snap(&x);
+    assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+    uint64_t before = x.sim.flash.ops;
+    assert_int_equal(sc_ota_old(&x), FW_ERR_ROLLBACK);    /* heal, then refused: the burn and the slot */
+    uint64_t n = x.sim.flash.ops - before;
+    assert_true(n >= 1);
+    for (int mode = FWD_SIM_CUT_CLEAN; mode <= FWD_SIM_CUT_TORN; mode++)
+        for (uint64_t i = 1; i <= n; i++) {
+            restore(&x);
+            assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
+            fwd_sim_flash_set_cut(&x.sim.flash, i, mode);
+            assert_int_equal(sc_ota_old(&x), FW_ERR_POWER_LOSS);
+            fwd_sim_flash_revive(&x.sim.flash);
+            check_recovery(&x, &s, i, mode);
+            TOTAL_CUTS++;
+        }
+    restore(&x);
+    db_close(&x);
+}
+
+/* A first boot that records the initial contents (VALID) burns the floor
+ * from 0 to 5 (five bits: torn cuts leave 2); every pair of cuts. */
+static void double_cut_initial_boot(void **state)
+{
+    (void)state;
+    struct db x;
+    db_open(&x, 1, 0);
+    db_flash(&x, "ota_0", IMG5, DB_IMG);
+    const struct scenario s = {"initial boot, then a cut in the next", NULL, sc_boot, {"5.0.0", NULL}};
+    double_sweep(&x, &s);
+    db_close(&x);
+}
+
+/* A VALID image above what the 32-bit thermometer holds: the heal burns
+ * all 32 bits and the image keeps booting (a refusal would brick it). */
+static void heal_saturates_above_32(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    uint8_t *img = db_make_image(40, "40.0.0", 0, DB_KEY1);
+    db_open(&x, 1, 0);
+    db_flash(&x, "ota_0", img, DB_IMG);
+    free(img);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(db_secver(&x), 32);
+    uint64_t ops = x.sim.flash.ops;
+    assert_int_equal(db_boot(&x, &r), FW_OK);              /* nothing more to burn */
+    assert_string_equal(r.app.version, "40.0.0");
+    assert_int_equal(x.sim.flash.ops, ops);
+    assert_int_equal(fwd_ota_heal_secure_version(&x.dev), FW_OK);
+    assert_int_equal(x.sim.flash.ops, ops);
+    db_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -228,6 +511,14 @@ int main(void)
         cmocka_unit_test(cut_during_confirm),
         cmocka_unit_test(cut_during_reject),
         cmocka_unit_test(cut_during_initial_boot),
+        cmocka_unit_test(cut_between_valid_and_burn_heals_at_next_boot),
+        cmocka_unit_test(ota_precondition_heals_without_reboot),
+        cmocka_unit_test(no_heal_for_unconfirmed),
+        cmocka_unit_test(double_cut_confirm_then_healing_boot),
+        cmocka_unit_test(cut_during_healing_boot),
+        cmocka_unit_test(cut_during_ota_precondition_heal),
+        cmocka_unit_test(double_cut_initial_boot),
+        cmocka_unit_test(heal_saturates_above_32),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

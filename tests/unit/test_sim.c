@@ -242,6 +242,76 @@ static void efuse_burn_only_sets_bits(void **s)
     rmdir(dir);
 }
 
+/* eFuse burns share the flash's operation numbering (one power domain): a
+ * burn is traced on an "efuse-burn" line, CUT_AT can cut it (clean: nothing
+ * burned), a torn burn programs only the first half of its new bits in bit
+ * order and never clears one; after the cut everything is dead. */
+static void efuse_burn_is_a_cut_point(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/fwefc.XXXXXX", tpath[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(tpath, sizeof tpath, "%s/trace", dir);
+    struct fwd_sim sim;
+    struct fwd_efuse_state st;
+    for (int mode = FWD_SIM_CUT_CLEAN; mode <= FWD_SIM_CUT_TORN; mode++) {
+        assert_int_equal(fwd_sim_open_mem(&sim, SZ), FW_OK);
+        setenv("FWSEAL_SIM_TRACE", tpath, 1);
+        assert_int_equal(fwd_sim_flash_apply_env(&sim.flash), FW_OK);
+        unsetenv("FWSEAL_SIM_TRACE");
+        memset(&st, 0, sizeof st);
+        st.secure_version_bits = 0x1;                         /* burn #1: 0 -> 1 */
+        assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_OK);
+        assert_int_equal(fwd_flash_erase(&sim.plat.flash, 0, 4096), FW_OK);   /* #2 */
+        assert_int_equal(sim.flash.ops, 2);
+        fwd_sim_flash_set_cut(&sim.flash, 1, mode);           /* cut the next op: the burn */
+        st.secure_version_bits = 0x3F;                        /* 1 -> 6: five new bits */
+        assert_int_equal(fwd_sim_efuse_missing_bits(&sim.efuse, &st), 5);
+        assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_ERR_POWER_LOSS);
+        assert_int_equal(sim.flash.dead, 1);
+        assert_int_equal(sim.flash.cut_in_efuse, 1);
+        assert_int_equal(sim.plat.efuse.load(sim.plat.efuse.ctx, &st), FW_ERR_POWER_LOSS);
+        assert_int_equal(fwd_flash_erase(&sim.plat.flash, 0, 4096), FW_ERR_POWER_LOSS);
+        fwd_sim_flash_revive(&sim.flash);
+        assert_int_equal(sim.plat.efuse.load(sim.plat.efuse.ctx, &st), FW_OK);
+        /* clean: nothing; torn: floor(5/2) = 2 bits, the lowest first (bits 1, 2) */
+        assert_int_equal(st.secure_version_bits, mode == FWD_SIM_CUT_TORN ? 0x7u : 0x1u);
+        fwd_sim_close(&sim);
+        size_t n;
+        char *t = (char *)tu_read(tpath, &n);
+        char want[256];
+        snprintf(want, sizeof want,
+                 "efuse-burn secure_version 0->1 bits 0x00000000->0x00000001 #1\n"
+                 "erase 0x00000000 4096 #2\n"
+                 "efuse-burn secure_version 1->6 bits 0x00000001->0x0000003f #3 cut=%s\n",
+                 mode == FWD_SIM_CUT_TORN ? "torn" : "clean");
+        assert_int_equal(n, strlen(want));
+        assert_memory_equal(t, want, n);
+        free(t);
+        unlink(tpath);
+    }
+    /* a burn never clears a bit, torn or not, and a burn of other fields is
+     * traced by its bit count */
+    assert_int_equal(fwd_sim_open_mem(&sim, SZ), FW_OK);
+    memset(&st, 0, sizeof st);
+    st.secure_version_bits = 0xF0;
+    st.digest_present = 0x3;
+    assert_int_equal(fwd_sim_efuse_missing_bits(&sim.efuse, &st), 6);
+    assert_int_equal(fwd_sim_efuse_burn_bits(&sim.efuse, &st, 3), FW_OK);   /* in bit order: present 0,1; secver bit 4 */
+    assert_int_equal(sim.plat.efuse.load(sim.plat.efuse.ctx, &st), FW_OK);
+    assert_int_equal(st.digest_present, 0x3);
+    assert_int_equal(st.secure_version_bits, 0x10);
+    memset(&st, 0, sizeof st);
+    fwd_sim_flash_set_cut(&sim.flash, 1, FWD_SIM_CUT_TORN);
+    assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_ERR_POWER_LOSS);   /* no new bits */
+    fwd_sim_flash_revive(&sim.flash);
+    assert_int_equal(sim.plat.efuse.load(sim.plat.efuse.ctx, &st), FW_OK);
+    assert_int_equal(st.digest_present, 0x3);
+    assert_int_equal(st.secure_version_bits, 0x10);
+    fwd_sim_close(&sim);
+    rmdir(dir);
+}
+
 static void random_and_time(void **s)
 {
     (void)s;
@@ -269,6 +339,7 @@ int main(void)
         cmocka_unit_test(on_cut_hook_runs_once),
         cmocka_unit_test(file_backed_trace_and_env),
         cmocka_unit_test(efuse_burn_only_sets_bits),
+        cmocka_unit_test(efuse_burn_is_a_cut_point),
         cmocka_unit_test(random_and_time),
     };
     return cmocka_run_group_tests_name("sim", tests, NULL, NULL);
