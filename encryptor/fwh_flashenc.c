@@ -219,22 +219,24 @@ static int xts_process(struct fwh_flashenc *f, uint32_t addr, const uint8_t *in,
     return rc;
 }
 
-/* Load K_r for the 32-byte row r (address bits 5..23 select the masks). */
+/* Load K_r for the 32-byte row r (address bits 5..23 select the masks). K_r
+ * is K_prev ^ the masks of the bits in which r differs from the previous row
+ * (usually one or two for consecutive rows), K_0 = the key. */
 static int esp32_row_key(struct fwh_flashenc *f, uint32_t r)
 {
-    uint8_t k[32];
-    memcpy(k, f->key, 32);
-    for (unsigned b = 5; b < 24; b++)
-        if (r & (1u << b))
-            for (unsigned i = 0; i < 32; i += 8) st64(k + i, ld64(k + i) ^ ld64(f->bitmask[b] + i));
+    int first = f->row == UINT32_MAX;
+    uint32_t diff = (first ? r : r ^ f->row) & 0x00FFFFE0u;
+    if (first) memcpy(f->rowkey, f->key, 32);
+    for (unsigned b = 5; diff >> b; b++)
+        if (diff & (1u << b))
+            for (unsigned i = 0; i < 32; i += 8) st64(f->rowkey + i, ld64(f->rowkey + i) ^ ld64(f->bitmask[b] + i));
     /* The "encrypt" direction is the AES decryption primitive (§4.5). */
     int ok;
-    if (f->row == UINT32_MAX) /* first row: set the cipher up once */
-        ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, k, NULL, !f->encrypt) > 0 &&
+    if (first) /* first row: set the cipher up once */
+        ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, f->rowkey, NULL, !f->encrypt) > 0 &&
              EVP_CIPHER_CTX_set_padding(f->ctx, 0) > 0;
     else /* later rows: new key only */
-        ok = EVP_CipherInit_ex(f->ctx, NULL, NULL, k, NULL, -1) > 0;
-    OPENSSL_cleanse(k, sizeof k);
+        ok = EVP_CipherInit_ex(f->ctx, NULL, NULL, f->rowkey, NULL, -1) > 0;
     f->row = r;
     return ok ? FW_OK : FW_ERR_CRYPTO;
 }

@@ -43,6 +43,7 @@ struct fwh_flashenc {
     uint8_t key[32];
     uint8_t bitmask[24][32];      /* key bits flipped by flash-address bit b */
     uint32_t row;                 /* row whose key is loaded, or UINT32_MAX */
+    uint8_t rowkey[32];           /* K_row: the next row's key is this ^ the masks of the changed bits */
 };
 
 /* FW_ERR_KEY for a key length the scheme does not take (why says which),
