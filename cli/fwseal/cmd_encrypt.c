@@ -40,7 +40,7 @@ static void help(void)
            "  --pubkey PUB.pem   device public key (PEM)\n"
            "  -o OUT             output container (written atomically)\n"
            "\n"
-           "examples:\n"
+           "example:\n"
            "  fwseal encrypt --sign-key release.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n"
            "  # two steps, only when the signed plaintext is needed as well:\n"
            "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
