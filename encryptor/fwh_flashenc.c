@@ -152,39 +152,32 @@ struct xts_scratch {
     uint8_t unit[UNIT];       /* a partial unit, zero padded */
 };
 
-/* X for each block of `units` units starting at unit address u. Block j of a
- * unit (flash order) is block 7 - j of the reversed unit XTS sees, so it
- * takes T * alpha^(7 - j) (IEEE 1619 little-endian GF(2^128), 0x87). */
-static int xts_masks(struct fwh_flashenc *f, uint32_t u, size_t units, struct xts_scratch *s)
+/* Whole units at unit address u: out = rev(AES(K1, rev(in) ^ X) ^ X) block
+ * by block (in == out allowed), X = T * alpha^(7 - j) for block j of a unit
+ * (flash order): block j is block 7 - j of the reversed unit XTS sees. T of
+ * every unit of the batch comes from one AES-ECB call with K2; the first pass
+ * computes each X as it goes (IEEE 1619 little-endian GF(2^128), 0x87) and
+ * keeps it for the pass after the one AES-ECB call with K1. */
+static int xts_units(struct fwh_flashenc *f, uint32_t u, const uint8_t *in, uint8_t *out, size_t units,
+                     struct xts_scratch *s)
 {
+    size_t n = units * UNIT;
     memset(s->t, 0, units * 16);
     for (size_t i = 0; i < units; i++) fw_enc32le(s->t + 16 * i, u + (uint32_t)(UNIT * i));
     if (ecb_run(f->tweak, s->t, units * 16) != FW_OK) return FW_ERR_CRYPTO;
     for (size_t i = 0; i < units; i++) {
         uint64_t lo = le64(ld64(s->t + 16 * i)), hi = le64(ld64(s->t + 16 * i + 8));
-        for (size_t j = UNIT / 16; j-- > 0;) {
-            uint8_t *x = s->x + UNIT * i + 16 * j;
-            st64(x, le64(lo));
-            st64(x + 8, le64(hi));
+        for (size_t b = UNIT * i + UNIT - 16;; b -= 16) {
+            uint64_t x0 = le64(lo), x1 = le64(hi), w0 = ld64(in + b), w1 = ld64(in + b + 8);
+            st64(s->x + b, x0);
+            st64(s->x + b + 8, x1);
+            st64(out + b, swap64(w1) ^ x0);
+            st64(out + b + 8, swap64(w0) ^ x1);
+            if (b == UNIT * i) break;
             uint64_t carry = hi >> 63;
             hi = (hi << 1) | (lo >> 63);
             lo = (lo << 1) ^ (0x87u & (0 - carry));
         }
-    }
-    return FW_OK;
-}
-
-/* Whole units at unit address u: out = rev(AES(K1, rev(in) ^ X) ^ X) block
- * by block (in == out allowed). */
-static int xts_units(struct fwh_flashenc *f, uint32_t u, const uint8_t *in, uint8_t *out, size_t units,
-                     struct xts_scratch *s)
-{
-    size_t n = units * UNIT;
-    if (xts_masks(f, u, units, s) != FW_OK) return FW_ERR_CRYPTO;
-    for (size_t b = 0; b < n; b += 16) {
-        uint64_t w0 = ld64(in + b), w1 = ld64(in + b + 8);
-        st64(out + b, swap64(w1) ^ ld64(s->x + b));
-        st64(out + b + 8, swap64(w0) ^ ld64(s->x + b + 8));
     }
     if (ecb_run(f->ctx, out, n) != FW_OK) return FW_ERR_CRYPTO;
     for (size_t b = 0; b < n; b += 16) {
