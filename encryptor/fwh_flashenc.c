@@ -50,6 +50,17 @@ static int esp32_init(struct fwh_flashenc *f, const uint8_t *key, size_t keylen,
     return f->ctx ? FW_OK : FW_ERR_CRYPTO;
 }
 
+static EVP_CIPHER_CTX *ecb_new(const EVP_CIPHER *c, const uint8_t *key, int enc)
+{
+    EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
+    if (x && EVP_CipherInit_ex(x, c, NULL, key, NULL, enc) > 0 && EVP_CIPHER_CTX_set_padding(x, 0) > 0) return x;
+    EVP_CIPHER_CTX_free(x);
+    return NULL;
+}
+
+/* The key is checked by OpenSSL's XTS (it refuses identical halves), then
+ * the two halves are loaded into plain AES-ECB contexts for the batched
+ * per-block rule (K1 in this direction, K2 always encrypting the tweak). */
 static int xts_init(struct fwh_flashenc *f, const uint8_t *key, size_t keylen, char *why, size_t whylen)
 {
     uint8_t k[64];
@@ -57,19 +68,26 @@ static int xts_init(struct fwh_flashenc *f, const uint8_t *key, size_t keylen, c
     if (keylen == 16) { /* ESP32-C2 128-bit key: expanded as SHA-256(key) */
         unsigned int n = 0;
         if (!EVP_Digest(key, 16, k, &n, EVP_sha256(), NULL)) return FW_ERR_CRYPTO;
-        c = EVP_aes_128_xts();
+        keylen = 32;
     } else if (keylen == 32 || keylen == 64) {
         memcpy(k, key, keylen);
-        c = keylen == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts();
     } else {
         return fwh_why(FW_ERR_KEY, why, whylen,
                    "%zu-byte key: XTS flash encryption takes 32 bytes (XTS-AES-128), 64 (XTS-AES-256) or 16 (C2, SHA-256 expanded)",
                    keylen);
     }
+    c = keylen == 32 ? EVP_aes_128_xts() : EVP_aes_256_xts();
+    const EVP_CIPHER *ecb = keylen == 32 ? EVP_aes_128_ecb() : EVP_aes_256_ecb();
     int rc = FW_OK;
-    f->ctx = EVP_CIPHER_CTX_new();
-    if (!f->ctx || EVP_CipherInit_ex(f->ctx, c, NULL, k, NULL, f->encrypt) <= 0)
+    EVP_CIPHER_CTX *check = EVP_CIPHER_CTX_new();
+    if (!check || EVP_CipherInit_ex(check, c, NULL, k, NULL, f->encrypt) <= 0)
         rc = fwh_why(FW_ERR_KEY, why, whylen, "key refused by XTS-AES (are both key halves identical?)");
+    EVP_CIPHER_CTX_free(check);
+    if (rc == FW_OK) {
+        f->ctx = ecb_new(ecb, k, f->encrypt);
+        f->tweak = ecb_new(ecb, k + keylen / 2, 1);
+        if (!f->ctx || !f->tweak) rc = FW_ERR_CRYPTO;
+    }
     OPENSSL_cleanse(k, sizeof k);
     ERR_clear_error();
     return rc;
@@ -93,73 +111,153 @@ int fwh_flashenc_init(struct fwh_flashenc *f, int scheme, const uint8_t *key, si
 void fwh_flashenc_free(struct fwh_flashenc *f)
 {
     EVP_CIPHER_CTX_free(f->ctx);
+    EVP_CIPHER_CTX_free(f->tweak);
     OPENSSL_cleanse(f, sizeof *f);
 }
 
-/* One whole 128-byte unit at address u, in place. */
-static int xts_unit(struct fwh_flashenc *f, uint32_t u, uint8_t unit[UNIT])
+/* Reversing bytes through native 8-byte loads and stores: a word loaded from
+ * memory, byte-swapped and stored holds its 8 bytes in reverse order on any
+ * host endianness (the shift/mask pattern compiles to one bswap). */
+static uint64_t swap64(uint64_t w)
 {
-    uint8_t tweak[16] = {0}, rev[UNIT];
+    w = (w >> 32) | (w << 32);
+    w = ((w & 0xFFFF0000FFFF0000ull) >> 16) | ((w & 0x0000FFFF0000FFFFull) << 16);
+    return ((w & 0xFF00FF00FF00FF00ull) >> 8) | ((w & 0x00FF00FF00FF00FFull) << 8);
+}
+static uint64_t ld64(const uint8_t *p) { uint64_t w; memcpy(&w, p, 8); return w; }
+/* A native word <-> the value of 8 little-endian bytes (free on LE hosts). */
+static uint64_t le64(uint64_t w)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return w;
+#else
+    uint8_t b[8];
+    memcpy(b, &w, 8);
+    return fw_dec64le(b);
+#endif
+}
+static void st64(uint8_t *p, uint64_t w) { memcpy(p, &w, 8); }
+
+static int ecb_run(EVP_CIPHER_CTX *c, uint8_t *buf, size_t n)
+{
     int got = 0;
-    fw_enc32le(tweak, u);
-    fw_reverse_copy(rev, unit, UNIT);
-    if (EVP_CipherInit_ex(f->ctx, NULL, NULL, NULL, tweak, -1) <= 0 ||
-        EVP_CipherUpdate(f->ctx, rev, &got, rev, UNIT) <= 0 || got != (int)UNIT)
-        return FW_ERR_CRYPTO;
-    fw_reverse_copy(unit, rev, UNIT);
+    return EVP_CipherUpdate(c, buf, &got, buf, (int)n) > 0 && got == (int)n ? FW_OK : FW_ERR_CRYPTO;
+}
+
+#define BATCH 64u /* XTS units per AES-ECB call: 8 KiB of data, 1 KiB of tweaks */
+
+struct xts_scratch {
+    uint8_t t[BATCH * 16];    /* AES-Enc(K2, LE32(unit address) || 0^96) per unit */
+    uint8_t x[BATCH * UNIT];  /* X of every 16-byte block of the batch */
+    uint8_t unit[UNIT];       /* a partial unit, zero padded */
+};
+
+/* Whole units at unit address u: out = rev(AES(K1, rev(in) ^ X) ^ X) block
+ * by block (in == out allowed), X = T * alpha^(7 - j) for block j of a unit
+ * (flash order): block j is block 7 - j of the reversed unit XTS sees. T of
+ * every unit of the batch comes from one AES-ECB call with K2; the first pass
+ * computes each X as it goes (IEEE 1619 little-endian GF(2^128), 0x87) and
+ * keeps it for the pass after the one AES-ECB call with K1. */
+static int xts_units(struct fwh_flashenc *f, uint32_t u, const uint8_t *in, uint8_t *out, size_t units,
+                     struct xts_scratch *s)
+{
+    size_t n = units * UNIT;
+    memset(s->t, 0, units * 16);
+    for (size_t i = 0; i < units; i++) fw_enc32le(s->t + 16 * i, u + (uint32_t)(UNIT * i));
+    if (ecb_run(f->tweak, s->t, units * 16) != FW_OK) return FW_ERR_CRYPTO;
+    for (size_t i = 0; i < units; i++) {
+        uint64_t lo = le64(ld64(s->t + 16 * i)), hi = le64(ld64(s->t + 16 * i + 8));
+        for (size_t b = UNIT * i + UNIT - 16;; b -= 16) {
+            uint64_t x0 = le64(lo), x1 = le64(hi), w0 = ld64(in + b), w1 = ld64(in + b + 8);
+            st64(s->x + b, x0);
+            st64(s->x + b + 8, x1);
+            st64(out + b, swap64(w1) ^ x0);
+            st64(out + b + 8, swap64(w0) ^ x1);
+            if (b == UNIT * i) break;
+            uint64_t carry = hi >> 63;
+            hi = (hi << 1) | (lo >> 63);
+            lo = (lo << 1) ^ (0x87u & (0 - carry));
+        }
+    }
+    if (ecb_run(f->ctx, out, n) != FW_OK) return FW_ERR_CRYPTO;
+    for (size_t b = 0; b < n; b += 16) {
+        uint64_t w0 = ld64(out + b) ^ ld64(s->x + b), w1 = ld64(out + b + 8) ^ ld64(s->x + b + 8);
+        st64(out + b, swap64(w1));
+        st64(out + b + 8, swap64(w0));
+    }
     return FW_OK;
 }
 
 static int xts_process(struct fwh_flashenc *f, uint32_t addr, const uint8_t *in, size_t len, uint8_t *out)
 {
-    uint8_t unit[UNIT];
-    while (len) {
+    struct xts_scratch s;
+    int rc = FW_OK;
+    while (len && rc == FW_OK) {
         uint32_t u = addr & ~(UNIT - 1), off = addr - u;
-        size_t n = UNIT - off < len ? UNIT - off : len;
-        memset(unit, 0, sizeof unit); /* padding of a partial unit, discarded */
-        memcpy(unit + off, in, n);
-        int rc = xts_unit(f, u, unit);
-        if (rc != FW_OK) return rc;
-        memcpy(out, unit + off, n);
+        size_t n;
+        if (off == 0 && len >= UNIT) { /* the bulk: whole units, a batch at a time */
+            size_t units = len / UNIT < BATCH ? len / UNIT : BATCH;
+            n = units * UNIT;
+            rc = xts_units(f, u, in, out, units, &s);
+        } else { /* a partial unit at either end: zero padding, discarded */
+            n = UNIT - off < len ? UNIT - off : len;
+            memset(s.unit, 0, sizeof s.unit);
+            memcpy(s.unit + off, in, n);
+            rc = xts_units(f, u, s.unit, s.unit, 1, &s);
+            memcpy(out, s.unit + off, n);
+        }
         addr += (uint32_t)n; in += n; out += n; len -= n;
     }
-    OPENSSL_cleanse(unit, sizeof unit);
-    return FW_OK;
+    OPENSSL_cleanse(&s, sizeof s);
+    return rc;
 }
 
-/* Load K_r for the 32-byte row r (address bits 5..23 select the masks). */
+/* Load K_r for the 32-byte row r (address bits 5..23 select the masks). K_r
+ * is K_prev ^ the masks of the bits in which r differs from the previous row
+ * (usually one or two for consecutive rows), K_0 = the key. */
 static int esp32_row_key(struct fwh_flashenc *f, uint32_t r)
 {
-    uint8_t k[32];
-    memcpy(k, f->key, 32);
-    for (unsigned b = 5; b < 24; b++)
-        if (r & (1u << b))
-            for (unsigned i = 0; i < 32; i++) k[i] ^= f->bitmask[b][i];
+    int first = f->row == UINT32_MAX;
+    uint32_t diff = (first ? r : r ^ f->row) & 0x00FFFFE0u;
+    if (first) memcpy(f->rowkey, f->key, 32);
+    for (unsigned b = 5; diff >> b; b++)
+        if (diff & (1u << b))
+            for (unsigned i = 0; i < 32; i += 8) st64(f->rowkey + i, ld64(f->rowkey + i) ^ ld64(f->bitmask[b] + i));
     /* The "encrypt" direction is the AES decryption primitive (§4.5). */
     int ok;
-    if (f->row == UINT32_MAX) /* first row: set the cipher up once */
-        ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, k, NULL, !f->encrypt) > 0 &&
+    if (first) /* first row: set the cipher up once */
+        ok = EVP_CipherInit_ex(f->ctx, EVP_aes_256_ecb(), NULL, f->rowkey, NULL, !f->encrypt) > 0 &&
              EVP_CIPHER_CTX_set_padding(f->ctx, 0) > 0;
     else /* later rows: new key only */
-        ok = EVP_CipherInit_ex(f->ctx, NULL, NULL, k, NULL, -1) > 0;
-    OPENSSL_cleanse(k, sizeof k);
+        ok = EVP_CipherInit_ex(f->ctx, NULL, NULL, f->rowkey, NULL, -1) > 0;
     f->row = r;
     return ok ? FW_OK : FW_ERR_CRYPTO;
 }
 
+/* Each 16-byte block reversed on its own, word-wise (in == out allowed). */
+static void esp32_rev_blocks(uint8_t *dst, const uint8_t *src, size_t n)
+{
+    for (size_t b = 0; b < n; b += 16) {
+        uint64_t w0 = ld64(src + b), w1 = ld64(src + b + 8);
+        st64(dst + b, swap64(w1));
+        st64(dst + b + 8, swap64(w0));
+    }
+}
+
+/* One AES call per 32-byte row (both of its blocks share K_r). */
 static int esp32_process(struct fwh_flashenc *f, uint32_t addr, const uint8_t *in, size_t len, uint8_t *out)
 {
-    uint8_t blk[16];
-    for (size_t pos = 0; pos < len; pos += 16, addr += 16) {
+    uint8_t blk[32];
+    int rc = FW_OK;
+    for (size_t pos = 0, n; pos < len && rc == FW_OK; pos += n, addr += (uint32_t)n) {
         uint32_t r = addr & ~31u;
-        int got = 0;
-        if (r != f->row && esp32_row_key(f, r) != FW_OK) return FW_ERR_CRYPTO;
-        fw_reverse_copy(blk, in + pos, 16);
-        if (EVP_CipherUpdate(f->ctx, blk, &got, blk, 16) <= 0 || got != 16) return FW_ERR_CRYPTO;
-        fw_reverse_copy(out + pos, blk, 16);
+        n = 32 - (addr - r) < len - pos ? 32 - (addr - r) : len - pos;
+        if (r != f->row && (rc = esp32_row_key(f, r)) != FW_OK) break;
+        esp32_rev_blocks(blk, in + pos, n);
+        if ((rc = ecb_run(f->ctx, blk, n)) == FW_OK) esp32_rev_blocks(out + pos, blk, n);
     }
     OPENSSL_cleanse(blk, sizeof blk);
-    return FW_OK;
+    return rc;
 }
 
 int fwh_flashenc_process(struct fwh_flashenc *f, uint64_t addr, const uint8_t *in, size_t len, uint8_t *out)

@@ -13,7 +13,13 @@
  * Any 16-byte-aligned address and length multiple of 16 is exact: partial
  * units at either end are zero-padded to whole units and the padding
  * discarded (it does not influence the other blocks). Memory: one context
- * (< 1 KiB plus OpenSSL contexts), no allocation per call. */
+ * (< 1 KiB plus OpenSSL contexts), no allocation per call.
+ *
+ * Speed: XTS runs as the per-block rule of FORMATS §4.3 over batches of
+ * units, X = AES-Enc(K2, T) * alpha^m, C = rev(AES(K1, rev(P) ^ X) ^ X),
+ * with the tweaks of a batch in one AES-ECB call and the data in another,
+ * and 8-byte-word reversal (no cipher re-init per 128-byte unit). The key is
+ * still checked by OpenSSL's own XTS at init (identical halves refused). */
 #ifndef FWH_FLASHENC_H
 #define FWH_FLASHENC_H
 
@@ -31,11 +37,13 @@ enum fwh_flashenc_scheme {
 struct fwh_flashenc {
     int scheme;
     int encrypt;                  /* 1 encrypt, 0 decrypt */
-    EVP_CIPHER_CTX *ctx;          /* XTS context, or AES-256-ECB for ESP32 */
+    EVP_CIPHER_CTX *ctx;          /* XTS: AES-ECB with K1 (this direction); ESP32: AES-256-ECB */
+    EVP_CIPHER_CTX *tweak;        /* XTS: AES-ECB encryption with K2 (the tweak key) */
     /* ESP32 scheme */
     uint8_t key[32];
     uint8_t bitmask[24][32];      /* key bits flipped by flash-address bit b */
     uint32_t row;                 /* row whose key is loaded, or UINT32_MAX */
+    uint8_t rowkey[32];           /* K_row: the next row's key is this ^ the masks of the changed bits */
 };
 
 /* FW_ERR_KEY for a key length the scheme does not take (why says which),
@@ -45,7 +53,7 @@ int fwh_flashenc_init(struct fwh_flashenc *f, int scheme, const uint8_t *key, si
 void fwh_flashenc_free(struct fwh_flashenc *f);
 
 /* Process len bytes at flash address addr (in and out may be the same
- * buffer). FW_ERR_ALIGN unless addr and len are multiples of 16,
+ * buffer, or must not overlap). FW_ERR_ALIGN unless addr and len are multiples of 16,
  * FW_ERR_RANGE if addr + len exceeds the 32-bit address space. */
 int fwh_flashenc_process(struct fwh_flashenc *f, uint64_t addr, const uint8_t *in, size_t len, uint8_t *out);
 

@@ -170,10 +170,9 @@ else
 fi
 
 # ---- 3. release v2 ------------------------------------------------------------
-step "Release v2" "mkimage → sign (Secure Boot V2) → encrypt for distribution → verify offline, as a release pipeline would."
+step "Release v2" "mkimage → sign (Secure Boot V2) and encrypt for distribution in one pass → verify offline, as a release pipeline would."
 must mk-v2    "$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 2 --project fwseal-demo --size 96K -o app_v2.bin
-must sign-v2  "$FWSEAL" sign --key sign.pem app_v2.bin -o app_v2.signed.bin
-must enc-v2   "$FWSEAL" encrypt --pubkey enc_pub.pem app_v2.signed.bin -o app_v2.enc.bin
+must release-v2 "$FWSEAL" encrypt --sign-key sign.pem --pubkey enc_pub.pem app_v2.bin -o app_v2.enc.bin
 if run verify-v2 "$FWSEAL" verify app_v2.enc.bin --decrypt-key enc.pem --trust sign_pub.pem --min-secure-version 1 --chip esp32c3 --json; then
   say "JSON report (one line per check):"
   python3 - "$W/log/verify-v2.out" <<'PY' | sed 's/^/      | /' | head -24
@@ -184,10 +183,10 @@ for c in d.get("checks", []):
 print("valid: %s" % json.dumps(d.get("valid")))
 PY
   good "offline verification: container, GCM tag, structure, SHA-256, signature, key digest, secure_version"
-  record "release v2 (sign, encrypt, verify)" "-" "fwseal verify passed every check offline" ok
+  record "release v2 (sign+encrypt, verify)" "-" "fwseal verify passed every check offline" ok
 else
   bad "fwseal verify: $(head -1 "$W/log/verify-v2.err")"
-  record "release v2 (sign, encrypt, verify)" "-" "verify failed: $(head -1 "$W/log/verify-v2.err")" FAIL
+  record "release v2 (sign+encrypt, verify)" "-" "verify failed: $(head -1 "$W/log/verify-v2.err")" FAIL
 fi
 
 # ---- 4. HTTPS OTA to v2 ------------------------------------------------------------
@@ -269,8 +268,7 @@ fi
 step "Attacks" "An image encrypted with the device's public key (anyone can do that) but signed by an unknown key; then a downgrade to v1."
 must keygen-evil "$FWSEAL" keygen rsa3072 -o evil.pem
 must mk-evil   "$FWSEAL" mkimage --chip esp32c3 --version 6.6.6 --secure-version 9 --project fwseal-demo --size 96K -o evil.bin
-must sign-evil "$FWSEAL" sign --key evil.pem evil.bin -o evil.signed.bin
-must enc-evil  "$FWSEAL" encrypt --pubkey enc_pub.pem evil.signed.bin -o www/evil.enc.bin
+must release-evil "$FWSEAL" encrypt --sign-key evil.pem --pubkey enc_pub.pem evil.bin -o www/evil.enc.bin
 must enc-v1    "$FWSEAL" encrypt --pubkey enc_pub.pem app_v1.signed.bin -o www/app_v1.enc.bin
 attack() { # attack NAME FILE WHAT
   local name=$1 file=$2 what=$3 rc
@@ -293,8 +291,7 @@ attack downgrade app_v1.enc.bin "downgrade to v1 (secure_version 1)"
 # ---- 6. v3 fails its self-test ----------------------------------------------------------
 step "Release v3 fails its self-test" "The device boots v3 once (pending verify), the app does not confirm, the next boot rolls back to v2."
 must mk-v3   "$FWSEAL" mkimage --chip esp32c3 --version 3.0.0 --secure-version 2 --project fwseal-demo --size 96K -o app_v3.bin
-must sign-v3 "$FWSEAL" sign --key sign.pem app_v3.bin -o app_v3.signed.bin
-must enc-v3  "$FWSEAL" encrypt --pubkey enc_pub.pem app_v3.signed.bin -o www/app_v3.enc.bin
+must release-v3 "$FWSEAL" encrypt --sign-key sign.pem --pubkey enc_pub.pem app_v3.bin -o www/app_v3.enc.bin
 if run ota-v3 "$FWDEV" ota "$DEV" "$url/app_v3.enc.bin" --ca ca.pem; then
   read -r rc label ver state sv < <(boot_info boot3)
   if [ "$rc" = 0 ] && [ "$ver" = 3.0.0 ]; then

@@ -1,6 +1,12 @@
 /* Streaming Secure Boot V2 verifier: signed-region digest with a 4096-byte
  * lag (the last 4096 bytes fed are the signature sector), block checks, trust
- * and revocation, plus the app image checks of fwh_vimage. */
+ * and revocation, plus the app image checks of fwh_vimage.
+ *
+ * One SHA-256 pass: the image's simple hash [0, hash_end) is a prefix of the
+ * bytes hashed for the signature [0, total - 4096) (or reaches into the last
+ * 4096 bytes of a malformed file), so one context hashes the file in order and
+ * a copy of it is finalised where the simple-hash region ends, as the device
+ * verifier does (device/fwd_verify.c). */
 #include "verify/fwh_verify.h"
 
 #include <errno.h>
@@ -20,6 +26,9 @@
 struct fwh_verify {
     const struct fwh_verify_opts *o;
     EVP_MD_CTX *md;                    /* SHA-256 of everything but the tail */
+    EVP_MD_CTX *snap;                  /* scratch copy of md, finalised at a region end */
+    uint64_t hashed;                   /* bytes fed to md */
+    int img_hashed;                    /* simple hash handed to img */
     uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* last bytes fed: the candidate sector */
     size_t tail_len;
     uint64_t total;
@@ -34,8 +43,9 @@ int fwh_verify_new(struct fwh_verify **out, const struct fwh_verify_opts *o)
     if (!v) return FW_ERR_NOMEM;
     v->o = o;
     v->md = EVP_MD_CTX_new();
+    v->snap = EVP_MD_CTX_new();
     if (!o->raw) v->img = fwh_vimage_new();
-    if (!v->md || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1) {
+    if (!v->md || !v->snap || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1) {
         fwh_verify_free(v);
         return FW_ERR_NOMEM;
     }
@@ -47,8 +57,39 @@ void fwh_verify_free(struct fwh_verify *v)
 {
     if (!v) return;
     EVP_MD_CTX_free(v->md);
+    EVP_MD_CTX_free(v->snap);
     fwh_vimage_free(v->img);
     free(v);
+}
+
+/* SHA-256 of what md has seen so far, md left running. */
+static int md_snapshot(struct fwh_verify *v, uint8_t out[32])
+{
+    unsigned dl = 0;
+    return EVP_MD_CTX_copy_ex(v->snap, v->md) == 1 && EVP_DigestFinal_ex(v->snap, out, &dl) == 1 && dl == 32;
+}
+
+/* Feed the next n bytes of the file (at offset v->hashed) to the one SHA-256
+ * pass; where they cross the end of the image's simple-hash region, hand
+ * that region's digest to the image checks. */
+static int hash_feed(struct fwh_verify *v, const uint8_t *p, size_t n)
+{
+    if (v->img && !v->img_hashed) {
+        uint64_t end = fwh_vimage_hash_end(v->img);
+        if (end != UINT64_MAX && end >= v->hashed && end - v->hashed <= n) {
+            size_t k = (size_t)(end - v->hashed);
+            uint8_t d[32];
+            if (EVP_DigestUpdate(v->md, p, k) != 1 || !md_snapshot(v, d)) return FW_ERR_CRYPTO;
+            fwh_vimage_set_digest(v->img, d);
+            v->img_hashed = 1;
+            v->hashed += k;
+            p += k;
+            n -= k;
+        }
+    }
+    if (EVP_DigestUpdate(v->md, p, n) != 1) return FW_ERR_CRYPTO;
+    v->hashed += n;
+    return FW_OK;
 }
 
 /* Keep the last 4096 bytes back; hash whatever falls out of that window. */
@@ -57,7 +98,7 @@ int fwh_verify_update(struct fwh_verify *v, const uint8_t *p, size_t n)
     if (v->finished) return FW_ERR_STATE;
     if (n > UINT64_MAX - v->total) return FW_ERR_OVERFLOW;
     v->total += n;
-    if (v->img && fwh_vimage_update(v->img, p, n) == FW_ERR_CRYPTO) v->failed = 1;
+    if (v->img) fwh_vimage_update(v->img, p, n); /* parse first: the layout may become known */
     if (v->tail_len + n <= sizeof v->tail) {
         memcpy(v->tail + v->tail_len, p, n);
         v->tail_len += n;
@@ -66,7 +107,7 @@ int fwh_verify_update(struct fwh_verify *v, const uint8_t *p, size_t n)
     size_t excess = v->tail_len + n - sizeof v->tail;
     size_t from_tail = excess < v->tail_len ? excess : v->tail_len;
     size_t from_new = excess - from_tail;
-    if (EVP_DigestUpdate(v->md, v->tail, from_tail) != 1 || EVP_DigestUpdate(v->md, p, from_new) != 1) {
+    if (hash_feed(v, v->tail, from_tail) != FW_OK || hash_feed(v, p, from_new) != FW_OK) {
         v->failed = 1;
         return FW_ERR_CRYPTO;
     }
@@ -358,8 +399,15 @@ int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
     if (v->finished) return FW_ERR_STATE;
     v->finished = 1;
     uint8_t digest[32];
-    unsigned dl = 0;
-    if (v->failed || EVP_DigestFinal_ex(v->md, digest, &dl) != 1) {
+    /* The signed region ends here; a simple-hash region reaching into the
+     * held-back tail (a malformed file) continues from the same context. */
+    int ok = !v->failed && md_snapshot(v, digest);
+    if (ok && v->img && !v->img_hashed) {
+        uint64_t end = fwh_vimage_hash_end(v->img);
+        if (end != UINT64_MAX && end >= v->hashed && end - v->hashed <= v->tail_len)
+            ok = hash_feed(v, v->tail, (size_t)(end - v->hashed)) == FW_OK;
+    }
+    if (!ok) {
         fwh_report_add(r, "internal", FWH_FAIL, 1, FW_ERR_CRYPTO, "crypto library failure");
         return FW_ERR_CRYPTO;
     }

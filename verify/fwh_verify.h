@@ -84,9 +84,15 @@ int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fw
 /* ---- internal: app image checks (verify/fwh_vimage.c) ---- */
 struct fwh_vimage;
 struct fwh_vimage *fwh_vimage_new(void);
-/* Feed image bytes in order (the module hashes the simple-hash region itself).
- * Content problems are kept for finish(); FW_ERR_CRYPTO if OpenSSL fails. */
+/* Feed image bytes in order (parsing only: the verifier hashes the file once,
+ * and hands over the simple hash with fwh_vimage_set_digest). Content
+ * problems are kept for finish(). */
 int fwh_vimage_update(struct fwh_vimage *m, const uint8_t *p, size_t n);
+/* End of the simple-hash region [0, hash_end) once the segment walk has found
+ * it, else UINT64_MAX. */
+uint64_t fwh_vimage_hash_end(const struct fwh_vimage *m);
+/* SHA-256 of [0, hash_end); without it, image.sha256 fails. */
+void fwh_vimage_set_digest(struct fwh_vimage *m, const uint8_t digest[32]);
 /* Append the image.* checks for a file of total bytes. */
 void fwh_vimage_finish(struct fwh_vimage *m, uint64_t total, const struct fwh_verify_opts *o, struct fwh_report *r);
 void fwh_vimage_free(struct fwh_vimage *m);

@@ -13,11 +13,20 @@
 
 static void help(void)
 {
-    printf("usage: fwseal encrypt --pubkey PUB.pem [--sign-key K.pem ...] IN -o OUT\n"
+    printf("usage: fwseal encrypt --sign-key K.pem [--sign-key K2.pem ...] --pubkey PUB.pem IN -o OUT\n"
+           "       fwseal encrypt --pubkey PUB.pem SIGNED_IN -o OUT\n"
            "\n"
-           "Encrypt IN (normally a signed app image) into an ESP encrypted image\n"
-           "(esp_encrypted_img): 512-byte header + AES-256-GCM ciphertext, random key and\n"
-           "16-byte IV per image. The scheme follows the key type:\n"
+           "The release command: with --sign-key, IN (the app image from the build) is\n"
+           "Secure Boot V2 signed and encrypted in ONE pass, one read of IN, and no\n"
+           "signed plaintext file is ever written. The container holds what\n"
+           "`fwseal sign --key K.pem IN` would write (IN, 0xFF padding to 4096, the\n"
+           "signature sector). Without --sign-key, IN is encrypted as it is (normally a\n"
+           "file `fwseal sign` made: use that two-step flow only when you also need the\n"
+           "signed plaintext, e.g. to flash a factory image).\n"
+           "\n"
+           "The output is an ESP encrypted image (esp_encrypted_img): 512-byte header +\n"
+           "AES-256-GCM ciphertext, random key and 16-byte IV per image. The scheme\n"
+           "follows the device key type:\n"
            "  RSA-3072 public key   key wrapped with RSAES-PKCS1-v1_5\n"
            "  EC P-256 public key   ECIES-P256 (ephemeral ECDH + HKDF-SHA256), the device\n"
            "                        public key from `fwseal keygen ecies-p256`\n"
@@ -26,16 +35,16 @@ static void help(void)
            "refused (bin_size is 32-bit).\n"
            "\n"
            "options:\n"
+           "  --sign-key K.pem   Secure Boot V2 signing key: sign and encrypt in one pass\n"
+           "                     (repeat for up to 3 keys, all of one scheme)\n"
            "  --pubkey PUB.pem   device public key (PEM)\n"
-           "  --sign-key K.pem   sign and encrypt in one pass: the container then holds\n"
-           "                     exactly what `fwseal sign --key K.pem IN` writes (IN,\n"
-           "                     0xFF padding to 4096, Secure Boot V2 signature sector),\n"
-           "                     with no plaintext intermediate file (repeat: <= 3 keys)\n"
            "  -o OUT             output container (written atomically)\n"
            "\n"
            "example:\n"
-           "  fwseal encrypt --pubkey rsa_pub_key.pem app-signed.bin -o app.enc.bin\n"
-           "  fwseal encrypt --sign-key release.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n");
+           "  fwseal encrypt --sign-key release.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n"
+           "  # two steps, only when the signed plaintext is needed as well:\n"
+           "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
+           "  fwseal encrypt --pubkey device_pub.pem app-signed.bin -o app.enc.bin\n");
 }
 
 static int run(int argc, char **argv)
@@ -97,4 +106,4 @@ static int run(int argc, char **argv)
     return cli_out_commit(&o);
 }
 
-const struct fwseal_cmd cmd_encrypt = {"encrypt", "encrypt an image into an ESP encrypted image (RSA-3072 / ECIES-P256)", run};
+const struct fwseal_cmd cmd_encrypt = {"encrypt", "release: sign (--sign-key) and encrypt in one pass into an ESP encrypted image", run};

@@ -219,12 +219,15 @@ static void capture_sector(struct info *in, uint64_t off, const uint8_t *d, size
     in->sector_got += b - a;
 }
 
+/* One SHA-256 pass over the signed region [0, S); the simple hash [0, hash_end)
+ * is its prefix (hash_end < S), finalised from a copy where it ends. */
 static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t first_len)
 {
-    EVP_MD_CTX *h1 = EVP_MD_CTX_new(), *h2 = EVP_MD_CTX_new();
+    EVP_MD_CTX *h = EVP_MD_CTX_new(), *snap = EVP_MD_CTX_new();
     uint8_t *buf = malloc(CHUNK);
-    int rc = 0;
-    if (!h1 || !h2 || !buf || !EVP_DigestInit_ex(h1, EVP_sha256(), NULL) || !EVP_DigestInit_ex(h2, EVP_sha256(), NULL)) {
+    int rc = 0, cloned = 0;
+    unsigned ml;
+    if (!h || !snap || !buf || !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
         rc = cli_err(EXIT_IO, "%s: out of memory", in->path);
         goto out;
     }
@@ -237,20 +240,30 @@ static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t f
         uint64_t at = fw_image_parser_pos(&in->p);
         in->feed_rc = fw_image_parser_feed(&in->p, buf, n);
         if (in->feed_rc) break;
-        EVP_DigestUpdate(h1, buf, fw_image_parser_in_hash(&in->p, at, n));
-        EVP_DigestUpdate(h2, buf, fw_image_parser_in_signed(&in->p, at, n));
+        size_t kh = fw_image_parser_in_hash(&in->p, at, n), ks = fw_image_parser_in_signed(&in->p, at, n);
+        if (!cloned && in->p.layout_known && at + kh == in->p.hash_end && kh <= ks) {
+            EVP_DigestUpdate(h, buf, kh);
+            EVP_MD_CTX_copy_ex(snap, h);
+            EVP_DigestFinal_ex(snap, in->sha_hash, &ml);
+            cloned = 1;
+            EVP_DigestUpdate(h, buf + kh, ks - kh);
+        } else {
+            EVP_DigestUpdate(h, buf, ks);
+        }
         capture_sector(in, at, buf, n);
         n = 0;
     }
     if (ferror(f)) { rc = cli_err(EXIT_IO, "%s: read error", in->path); goto out; }
     in->finish_rc = fw_image_parser_finish(&in->p);
-    unsigned ml;
-    EVP_DigestFinal_ex(h1, in->sha_hash, &ml);
-    EVP_DigestFinal_ex(h2, in->sha_signed, &ml);
+    if (!cloned) { /* layout never known: both regions were the whole input */
+        EVP_MD_CTX_copy_ex(snap, h);
+        EVP_DigestFinal_ex(snap, in->sha_hash, &ml);
+    }
+    EVP_DigestFinal_ex(h, in->sha_signed, &ml);
     in->hashes_final = in->feed_rc == FW_OK && fw_image_parser_done(&in->p);
 out:
-    EVP_MD_CTX_free(h1);
-    EVP_MD_CTX_free(h2);
+    EVP_MD_CTX_free(h);
+    EVP_MD_CTX_free(snap);
     free(buf);
     return rc;
 }

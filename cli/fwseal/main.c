@@ -38,6 +38,10 @@ static void usage(FILE *f)
             "Sign, encrypt and verify ESP-IDF compatible firmware images (Secure Boot V2,\n"
             "ESP encrypted image, flash encryption, NVS, partition tables).\n"
             "\n"
+            "A release, signed and encrypted in one pass (no signed plaintext file):\n"
+            "  fwseal encrypt --sign-key sign.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n"
+            "(`fwseal sign` then `fwseal encrypt` only when the signed plaintext is needed too.)\n"
+            "\n"
             "commands:\n");
     for (size_t i = 0; commands[i]; i++) fprintf(f, "  %-18s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f,

@@ -5,6 +5,11 @@
  *     sha256-pss   SHA-256 of FILE (64 KiB reads, as fwseal) + one RSA-3072 PSS (SHA-256,
  *                  MGF1-SHA-256, salt 32) signature of the digest with KEY
  *                  (PEM private key). Prints the digest and signature length.
+ *     sha256-pss-verify  what checking a signed image needs at least: SHA-256 of
+ *                  FILE but its last 4096 bytes (the signature sector) in one pass +
+ *                  one RSA-3072 PSS verify, with KEY (PEM public key), of the
+ *                  signature of block 0 (offset 812, little-endian, FORMATS §2).
+ *                  Exit 0 only if it verifies.
  *
  * More modes are one line in the table below (e.g. an AES-256-GCM pass for
  * the encryptor bench); each mode is a function (key path, file path) -> exit. */
@@ -63,8 +68,41 @@ static int mode_sha256_pss(const char *key, const char *file)
     return 0;
 }
 
+static int mode_sha256_pss_verify(const char *key, const char *file)
+{
+    unsigned char md[32], sig[384], sector[4096], *buf = malloc(CHUNK);
+    FILE *kf = fopen(key, "r"), *f = fopen(file, "rb");
+    EVP_PKEY *k = kf ? PEM_read_PUBKEY(kf, NULL, NULL, NULL) : NULL;
+    if (kf) fclose(kf);
+    EVP_MD_CTX *c = EVP_MD_CTX_new();
+    int ok = k && f && buf && c && fseeko(f, 0, SEEK_END) == 0 && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1;
+    off_t len = ok ? ftello(f) : 0, left = len - 4096;
+    ok = ok && len >= 8192 && fseeko(f, 0, SEEK_SET) == 0;
+    while (ok && left > 0) {
+        size_t n = fread(buf, 1, left < CHUNK ? (size_t)left : CHUNK, f);
+        ok = n > 0 && EVP_DigestUpdate(c, buf, n) == 1;
+        left -= (off_t)n;
+    }
+    unsigned int dl = 0;
+    ok = ok && fread(sector, 1, sizeof sector, f) == sizeof sector && EVP_DigestFinal_ex(c, md, &dl) == 1;
+    for (size_t i = 0; i < sizeof sig; i++) sig[i] = sector[812 + sizeof sig - 1 - i];
+    EVP_PKEY_CTX *pc = ok ? EVP_PKEY_CTX_new_from_pkey(NULL, k, NULL) : NULL;
+    ok = ok && pc && EVP_PKEY_verify_init(pc) > 0 && EVP_PKEY_CTX_set_rsa_padding(pc, RSA_PKCS1_PSS_PADDING) > 0 &&
+         EVP_PKEY_CTX_set_signature_md(pc, EVP_sha256()) > 0 && EVP_PKEY_CTX_set_rsa_mgf1_md(pc, EVP_sha256()) > 0 &&
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 32) > 0 && EVP_PKEY_verify(pc, sig, sizeof sig, md, sizeof md) == 1;
+    EVP_PKEY_CTX_free(pc);
+    EVP_MD_CTX_free(c);
+    EVP_PKEY_free(k);
+    free(buf);
+    if (f) fclose(f);
+    if (!ok) { fprintf(stderr, "evp_baseline: %s does not verify\n", file); return 1; }
+    printf("verified\n");
+    return 0;
+}
+
 static const struct { const char *name; int (*run)(const char *key, const char *file); } modes[] = {
     {"sha256-pss", mode_sha256_pss},
+    {"sha256-pss-verify", mode_sha256_pss_verify},
 };
 
 int main(int argc, char **argv)

@@ -2,7 +2,10 @@
  * chunking, names the right first failure, and survives hostile input. */
 #include "testutil.h"
 
+#include <openssl/evp.h>
+
 #include "fw_err.h"
+#include "fw_image.h"
 #include "fw_sbv2.h"
 #include "verify/fwh_verify.h"
 
@@ -51,6 +54,55 @@ static void chunking_does_not_matter(void **state)
         }
     }
     free(img);
+}
+
+/* One SHA-256 pass serves both digests: the simple hash [0, hash_end) is
+ * finalised from a copy of the signed-region context. Where hash_end lies in
+ * the last 4096 bytes (an unsigned app image: the verifier holds those back
+ * as the candidate signature sector), the pass continues into them. Either
+ * way image.sha256 must judge exactly the bytes [0, hash_end), whatever the
+ * chunking, and a changed stored hash or a changed last hashed byte fails. */
+static void simple_hash_from_the_one_pass(void **state)
+{
+    (void)state;
+    static const char *files[] = {"app/app_esp32c3_64k.bin", "app/app_esp32c3_128k_sbpad.bin",
+                                  "secure_boot_v2/signed_rsa_1key.bin"};
+    static const size_t chunks[] = {1, 31, 32, 33, 4096, 4097, 65536, 1u << 20};
+    struct fwh_verify_opts o = {.allow_untrusted = 1};
+    static struct fwh_report r;
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        size_t len;
+        uint8_t *img = tu_read(tu_vector(files[f]), &len);
+        for (int variant = 0; variant < 3; variant++) {
+            uint8_t *m = malloc(len);
+            memcpy(m, img, len);
+            /* 1: a byte of the appended SHA-256 (right after hash_end);
+             * 2: the checksum byte (the last byte of [0, hash_end)) */
+            struct fw_image_parser ip;
+            fw_image_parser_init(&ip, FW_IMAGE_NO_LIMIT);
+            assert_int_equal(fw_image_parser_feed(&ip, img, len), FW_OK);
+            assert_true(ip.layout_known);
+            size_t hash_at = (size_t)ip.hash_end; /* the appended SHA-256 of [0, hash_end) starts here */
+            uint8_t d[32];
+            unsigned dl = 0;
+            assert_true(EVP_Digest(img, hash_at, d, &dl, EVP_sha256(), NULL));
+            assert_memory_equal(d, img + hash_at, 32);
+            assert_true(hash_at > 0);
+            if (variant == 1) m[hash_at + 5] ^= 0x01;
+            if (variant == 2) m[hash_at - 1] ^= 0x40;
+            for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+                if (chunks[c] == 1 && len > 70000) continue;
+                run_chunked(m, len, chunks[c], &o, &r);
+                const struct fwh_check *h = fwh_report_find(&r, "image.sha256");
+                assert_non_null(h);
+                if (h->result != (variant == 0 ? FWH_PASS : FWH_FAIL))
+                    fail_msg("%s variant %d chunk %zu: image.sha256 %s", files[f], variant, chunks[c], h->detail);
+                if (variant) assert_int_equal(h->err, FW_ERR_DIGEST);
+            }
+            free(m);
+        }
+        free(img);
+    }
 }
 
 static void first_failures(void **state)
@@ -224,6 +276,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(chunking_does_not_matter),
+        cmocka_unit_test(simple_hash_from_the_one_pass),
         cmocka_unit_test(first_failures),
         cmocka_unit_test(revoked_and_policy),
         cmocka_unit_test(chip_scheme_rules),
