@@ -13,7 +13,8 @@
  * Any 16-byte-aligned address and length multiple of 16 is exact: partial
  * units at either end are zero-padded to whole units and the padding
  * discarded (it does not influence the other blocks). Memory: one context
- * (< 1 KiB plus OpenSSL contexts), no allocation per call.
+ * (< 1 KiB plus OpenSSL contexts), no allocation per call, ~9 KiB of stack
+ * per call (the scratch of one XTS batch).
  *
  * Speed: XTS runs as the per-block rule of FORMATS §4.3 over batches of
  * units, X = AES-Enc(K2, T) * alpha^m, C = rev(AES(K1, rev(P) ^ X) ^ X),
