@@ -19,7 +19,8 @@ struct ota_enc_opts {
     int allow_same_version;
     int json;
     unsigned retries;        /* default 3 */
-    uint32_t timeout_ms;     /* per read, default 10000 */
+    uint32_t timeout_ms;     /* per read, handshake, head; default 10000 */
+    uint32_t connect_timeout_ms; /* 0: timeout_ms */
 };
 
 void ota_enc_defaults(struct ota_enc_opts *o);
