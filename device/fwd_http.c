@@ -236,29 +236,36 @@ static const char *timeout_reason(const struct fwd_http *h)
     }
 }
 
-/* The earliest of: the per-wait timeout, the phase deadline, the end of the
- * watchdog window. Returns 0 with h->expired set when one already passed. */
+/* The earliest of: the per-wait timeout, the phase deadline, the watchdog
+ * deadline. Returns 0 with h->expired set when one already passed. */
 static uint64_t wait_deadline(struct fwd_http *h, uint32_t per_wait_ms)
 {
     uint64_t now = now_ms(h);
-    uint64_t win_end = h->wd_on ? h->win_start + h->cfg.watchdog_window_ms : UINT64_MAX;
-    if (now >= win_end) {
-        if (h->win_bytes < h->cfg.watchdog_min_bytes) {
-            h->expired = FWD_EXPIRED_WATCHDOG;
-            return 0;
-        }
-        h->win_start = now; /* window passed: next one */
-        h->win_bytes = 0;
-        win_end = now + h->cfg.watchdog_window_ms;
-    }
-    if (h->phase_deadline && now >= h->phase_deadline) {
+    uint64_t wd_end = h->wd_on ? h->win_start + h->cfg.watchdog_window_ms : UINT64_MAX;
+    if (h->phase_deadline && now >= h->phase_deadline) { /* first: names the phase */
         h->expired = FWD_EXPIRED_PHASE;
+        return 0;
+    }
+    if (now >= wd_end) {
+        h->expired = FWD_EXPIRED_WATCHDOG;
         return 0;
     }
     uint64_t d = now + per_wait_ms;
     if (h->phase_deadline && h->phase_deadline < d) d = h->phase_deadline;
-    if (win_end < d) d = win_end;
+    if (wd_end < d) d = wd_end;
     return d;
+}
+
+/* Throughput watchdog: every watchdog_min_bytes of HTTP data must complete
+ * within watchdog_window_ms of the previous ones; a server that stops or
+ * trickles is cut off at most one window after its last full quota. */
+static void watchdog_count(struct fwd_http *h, size_t got)
+{
+    h->win_bytes += got;
+    if (h->win_bytes >= h->cfg.watchdog_min_bytes) {
+        h->win_start = now_ms(h);
+        h->win_bytes = 0;
+    }
 }
 
 /* One wait of an I/O call: nothing to read/write yet. Returns 1 to try again,
@@ -434,7 +441,7 @@ static int recv_some(struct fwd_http *h, uint8_t *buf, size_t n)
     for (;;) {
         long rc = h->tls_live ? mbedtls_ssl_read(&h->ssl, buf, n) : io_recv(h, buf, n);
         if (rc > 0) {
-            h->win_bytes += (uint64_t)rc; /* the watchdog counts HTTP bytes, not TLS framing */
+            watchdog_count(h, (size_t)rc); /* HTTP bytes, not TLS framing */
             return (int)rc;
         }
         if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;

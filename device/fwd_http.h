@@ -21,10 +21,11 @@
  *     handshake within handshake_timeout_ms; the request and the whole
  *     response head within read_timeout_ms each; every single read or write
  *     within read_timeout_ms; and from the request to the last byte of the
- *     body a throughput watchdog: at least watchdog_min_bytes of HTTP data
- *     (head and body, not TLS framing) in every watchdog_window_ms, enforced
- *     while waiting on the socket, so a server trickling one TLS record a
- *     byte at a time is cut off at the end of the window too;
+ *     body a throughput watchdog: every watchdog_min_bytes of HTTP data (head
+ *     and body, not TLS framing) must complete within watchdog_window_ms of
+ *     the previous ones, enforced while waiting on the socket, so a server
+ *     trickling one TLS record a byte at a time is cut off at most one
+ *     window after its last full quota;
  *   - retries (fwd_ota_pipeline_run_http) back off: fwd_http_backoff_pick().
  *
  * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
@@ -87,7 +88,7 @@ struct fwd_http {
     enum fwd_http_expired expired; /* which deadline ended the last wait */
     uint64_t phase_deadline;       /* HAL ms, 0 = none (body: per-read + watchdog) */
     int wd_on;                     /* watchdog armed (request sent .. end of body) */
-    uint64_t win_start, win_bytes; /* throughput watchdog window, HTTP bytes */
+    uint64_t win_start, win_bytes; /* watchdog: time the last quota completed, HTTP bytes since */
     uint32_t leaf_flags, chain_flags; /* X.509 verify flags: depth 0, depth > 0 */
     int san_result;                /* fwd_x509_san_ip_match() on the leaf, IP hosts */
     uint8_t ip[16], ip_len;        /* host as an IP literal (4/16), 0 for a name */
