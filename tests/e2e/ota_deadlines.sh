@@ -88,3 +88,17 @@ if $FWSEAL keygen rsa3072 -o "$T/sb.pem" --pub "$T/sb_pub.pem" >"$T/.out" 2>"$T/
 else
   fail "device running a signed app" "$(tail -c 300 "$T/.err")"
 fi
+
+# Retries back off (bounded, jittered) instead of reconnecting at once: a proxy
+# cuts the first connection mid-body; the retry event announces its delay,
+# within [250, 500] ms for the first retry, and the OTA then completes.
+if [ -s "$T/www/v2.s.bin" ]; then
+  ng_bg "$(ng_tool tcp_proxy)" "$T/pcut" "$P" cut 60000
+  PCUT=$(ng_wait_portfile "$T/pcut")
+  WANT_RC=0
+  expect_exit 0 "OTA resumed after a cut connection" \
+    $FWDEV ota "$DEV" "https://localhost:$PCUT/v2.s.bin" --ca "$T/ca.crt" --timeout-ms 5000 --retries 2 --json
+  d=$(grep -o '"event":"retry".*"delay_ms":[0-9]*' "$T/.out" | head -1 | sed 's/.*"delay_ms"://')
+  if [ -n "$d" ] && [ "$d" -ge 250 ] && [ "$d" -le 500 ]; then ok "first retry backs off $d ms (in [250, 500])"
+  else fail "first retry backs off" "delay_ms='$d': $(grep retry "$T/.out" | head -c 300)"; fi
+fi
