@@ -438,10 +438,15 @@ static int send_all(struct fwd_http *h, const uint8_t *p, size_t n)
 /* One read: >0 bytes, 0 on orderly close, or a negative fw_err. */
 static int recv_some(struct fwd_http *h, uint8_t *buf, size_t n)
 {
+    /* The watchdog judges the server, not this device: time spent since the
+     * last read returned (the sink writing or erasing flash) is not counted. */
+    if (h->wd_on && h->idle_since) h->win_start += now_ms(h) - h->idle_since;
+    h->idle_since = 0;
     for (;;) {
         long rc = h->tls_live ? mbedtls_ssl_read(&h->ssl, buf, n) : io_recv(h, buf, n);
         if (rc > 0) {
             watchdog_count(h, (size_t)rc); /* HTTP bytes, not TLS framing */
+            h->idle_since = now_ms(h);
             return (int)rc;
         }
         if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;
@@ -628,6 +633,7 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
             h->wd_on = 1;
             h->win_start = now_ms(h);
             h->win_bytes = 0;
+            h->idle_since = 0;
         }
         if (rc == FW_OK && (rc = send_request(h, from)) != FW_OK)
             res->why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";

@@ -25,7 +25,8 @@
  *     and body, not TLS framing) must complete within watchdog_window_ms of
  *     the previous ones, enforced while waiting on the socket, so a server
  *     trickling one TLS record a byte at a time is cut off at most one
- *     window after its last full quota;
+ *     window after its last full quota (time the caller's sink spends between
+ *     reads, e.g. erasing flash, is not held against the server);
  *   - retries (fwd_ota_pipeline_run_http) back off: fwd_http_backoff_pick().
  *
  * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
@@ -89,6 +90,7 @@ struct fwd_http {
     uint64_t phase_deadline;       /* HAL ms, 0 = none (body: per-read + watchdog) */
     int wd_on;                     /* watchdog armed (request sent .. end of body) */
     uint64_t win_start, win_bytes; /* watchdog: time the last quota completed, HTTP bytes since */
+    uint64_t idle_since;           /* last read returned data at (0: in a read); sink time is not the server's */
     uint32_t leaf_flags, chain_flags; /* X.509 verify flags: depth 0, depth > 0 */
     int san_result;                /* fwd_x509_san_ip_match() on the leaf, IP hosts */
     uint8_t ip[16], ip_len;        /* host as an IP literal (4/16), 0 for a name */

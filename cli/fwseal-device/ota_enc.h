@@ -25,7 +25,7 @@ struct ota_enc_opts {
 
 void ota_enc_defaults(struct ota_enc_opts *o);
 /* Options owned by this module: --ca --allow-same-version --json --retries
- * --timeout-ms (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
+ * --timeout-ms --connect-timeout-ms (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
  * not ours, -1 after printing a usage error. */
 int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o);
 extern const char ota_enc_help[];

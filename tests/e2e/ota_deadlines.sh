@@ -89,6 +89,12 @@ else
   fail "device running a signed app" "$(tail -c 300 "$T/.err")"
 fi
 
+expect_exit 2 "--connect-timeout-ms 0 is a usage error (no knob disables a deadline)" \
+  $FWDEV ota "$DEV" "https://localhost:$P/v2.s.bin" --ca "$T/ca.crt" --connect-timeout-ms 0
+expect_exit 2 "--connect-timeout-ms needs a number" \
+  $FWDEV ota "$DEV" "https://localhost:$P/v2.s.bin" --ca "$T/ca.crt" --connect-timeout-ms soon
+check "ota --help documents --connect-timeout-ms" sh -c "$FWDEV ota --help | grep -q -- --connect-timeout-ms"
+
 # Retries back off (bounded, jittered) instead of reconnecting at once: a proxy
 # cuts the first connection mid-body; the retry event announces its delay,
 # within [250, 500] ms for the first retry, and the OTA then completes.
