@@ -16,8 +16,9 @@
 
 #include "device/fwd_hal.h"
 
-/* Resolve host (name, dotted IPv4 or bare IPv6 literal) and connect to the
- * first address that answers before deadline_ms (HAL clock). Returns the
+/* Resolve host (name, dotted IPv4 or bare IPv6 literal) and try its
+ * addresses in order, all within the one deadline_ms (HAL clock): a refused
+ * address moves on to the next, a silent one uses up the deadline. Returns the
  * non-blocking, TCP_NODELAY socket (>= 0), FW_ERR_TIMEOUT when the deadline
  * passed, FW_ERR_NET otherwise. */
 int fwd_sock_connect(const char *host, const char *port, const struct fwd_time *t, uint64_t deadline_ms);
