@@ -2,11 +2,16 @@
  * watchdog (see fwd_http.h). */
 #include "device/fwd_http.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <mbedtls/error.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl_ciphersuites.h>
 
+#include "device/fwd_sock.h"
+#include "device/fwd_x509_san.h"
 #include "fw_err.h"
 
 /* ---- URL ------------------------------------------------------------------ */
@@ -14,6 +19,22 @@
 static int host_char(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+/* "[v6]" host: hex digits, ':' and '.', a valid IPv6 address (no zone id). */
+static int parse_bracketed(const char *p, char *host, size_t hostsz, size_t *consumed)
+{
+    size_t n = 1;
+    while ((p[n] >= '0' && p[n] <= '9') || (p[n] >= 'a' && p[n] <= 'f') || (p[n] >= 'A' && p[n] <= 'F') ||
+           p[n] == ':' || p[n] == '.')
+        n++;
+    if (p[n] != ']' || n == 1 || n - 1 >= hostsz || n - 1 > 45) return FW_ERR_UNSUPPORTED;
+    memcpy(host, p + 1, n - 1);
+    host[n - 1] = 0;
+    uint8_t a[16];
+    if (inet_pton(AF_INET6, host, a) != 1) return FW_ERR_UNSUPPORTED;
+    *consumed = n + 1;
+    return FW_OK;
 }
 
 int fwd_http_parse_url(const char *url, int *tls, char *host, size_t hostsz, char port[8], char *path,
@@ -25,10 +46,14 @@ int fwd_http_parse_url(const char *url, int *tls, char *host, size_t hostsz, cha
     else if (!strncmp(url, "http://", 7)) { *tls = 0; p = url + 7; }
     else return FW_ERR_UNSUPPORTED;
     size_t hl = 0;
-    while (host_char(p[hl])) hl++;
-    if (hl == 0 || hl >= hostsz || hl > 255) return FW_ERR_UNSUPPORTED; /* also rejects '[' and '@' */
-    memcpy(host, p, hl);
-    host[hl] = 0;
+    if (*p == '[') {
+        if (parse_bracketed(p, host, hostsz, &hl) != FW_OK) return FW_ERR_UNSUPPORTED;
+    } else {
+        while (host_char(p[hl])) hl++;
+        if (hl == 0 || hl >= hostsz || hl > 255) return FW_ERR_UNSUPPORTED; /* also rejects '@' */
+        memcpy(host, p, hl);
+        host[hl] = 0;
+    }
     p += hl;
     strcpy(port, *tls ? "443" : "80");
     if (*p == ':') {
@@ -50,7 +75,36 @@ int fwd_http_parse_url(const char *url, int *tls, char *host, size_t hostsz, cha
     return FW_OK;
 }
 
+int fwd_http_ip_literal(const char *host, uint8_t ip[16])
+{
+    if (inet_pton(AF_INET, host, ip) == 1) return 4;
+    if (inet_pton(AF_INET6, host, ip) == 1) return 16;
+    return 0;
+}
+
 int fwd_http_retryable(int err) { return err == FW_ERR_NET || err == FW_ERR_TIMEOUT || err == FW_ERR_TRUNCATED; }
+
+uint32_t fwd_http_backoff_delay(unsigned attempt, uint32_t rnd)
+{
+    unsigned shift = attempt > 0 ? attempt - 1 : 0;
+    if (shift > 16) shift = 16;
+    uint64_t d = (uint64_t)FWD_HTTP_BACKOFF_BASE_MS << shift;
+    if (d > FWD_HTTP_BACKOFF_MAX_MS) d = FWD_HTTP_BACKOFF_MAX_MS;
+    /* "Equal jitter": half fixed, half random, so clients that lost the same
+     * server at the same moment do not come back in lockstep. */
+    uint32_t half = (uint32_t)(d / 2);
+    return half + rnd % (half + 1);
+}
+
+uint32_t fwd_http_backoff_pick(struct fwd_http *h, unsigned attempt)
+{
+    uint8_t b[4] = { 0 };
+    if (h->cfg.rng->fill(h->cfg.rng->ctx, b, sizeof b) != 0) memset(b, 0, sizeof b); /* no jitter, still bounded */
+    uint32_t rnd = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+    return fwd_http_backoff_delay(attempt, rnd);
+}
+
+void fwd_http_wait_ms(struct fwd_http *h, uint32_t ms) { fwd_sock_sleep(h->cfg.time, ms); }
 
 /* ---- setup ---------------------------------------------------------------- */
 
@@ -60,16 +114,52 @@ static int rng_adapter(void *p, unsigned char *buf, size_t len)
     return r->fill(r->ctx, buf, len) == 0 ? 0 : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 }
 
+/* TLS 1.2 suites with forward secrecy (ECDHE) and an AEAD cipher only: no
+ * CBC (padding oracles, MAC-then-encrypt), no static-RSA key exchange, no
+ * truncated CCM_8 tags. mbedTLS offers the ones it was built with. */
+static const int aead_fs_suites[] = {
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM,
+    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM,
+    0,
+};
+
+/* Called by mbedTLS for every certificate of the verified chain, root first,
+ * leaf (depth 0) last. mbedTLS 2.28 matches DNS names only; an IP-literal
+ * host is matched here against the leaf's iPAddress SANs (no CN fallback).
+ * The per-depth flags are kept so the error names the certificate at fault. */
+static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
+{
+    struct fwd_http *h = ctx;
+    if (depth > 0) {
+        h->chain_flags |= *flags;
+        return 0;
+    }
+    if (h->ip_len) {
+        h->san_result = fwd_x509_san_ip_match(crt->raw.p, crt->raw.len, h->ip, (size_t)h->ip_len);
+        if (h->san_result != FWD_SAN_IP_MATCH) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
+    }
+    h->leaf_flags = *flags;
+    return 0;
+}
+
 int fwd_http_init(struct fwd_http *h, const struct fwd_http_cfg *cfg)
 {
     if (!h || !cfg || !cfg->rng || !cfg->time) return FW_ERR_INVALID_ARG;
     memset(h, 0, sizeof *h);
     h->cfg = *cfg;
     if (!h->cfg.read_timeout_ms) h->cfg.read_timeout_ms = 10000;
-    if (!h->cfg.watchdog_window_ms) h->cfg.watchdog_window_ms = 2 * h->cfg.read_timeout_ms;
+    if (!h->cfg.connect_timeout_ms) h->cfg.connect_timeout_ms = h->cfg.read_timeout_ms;
+    if (!h->cfg.handshake_timeout_ms) h->cfg.handshake_timeout_ms = h->cfg.read_timeout_ms;
+    if (!h->cfg.watchdog_window_ms) h->cfg.watchdog_window_ms = h->cfg.read_timeout_ms;
     if (!h->cfg.watchdog_min_bytes) h->cfg.watchdog_min_bytes = 1024;
     if (!h->cfg.max_body) h->cfg.max_body = FWD_HTTP_NO_LENGTH;
-    mbedtls_net_init(&h->net);
+    h->fd = -1;
     mbedtls_ssl_init(&h->ssl);
     mbedtls_ssl_config_init(&h->conf);
     mbedtls_x509_crt_init(&h->ca);
@@ -87,21 +177,24 @@ int fwd_http_init(struct fwd_http *h, const struct fwd_http_cfg *cfg)
     mbedtls_ssl_conf_min_version(&h->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
     mbedtls_ssl_conf_rng(&h->conf, rng_adapter, (void *)h->cfg.rng);
     mbedtls_ssl_conf_read_timeout(&h->conf, h->cfg.read_timeout_ms);
+    mbedtls_ssl_conf_ciphersuites(&h->conf, aead_fs_suites);
+    mbedtls_ssl_conf_verify(&h->conf, verify_cb, h);
     return FW_OK;
 }
 
 static void disconnect(struct fwd_http *h)
 {
     if (h->tls_live) {
+        /* Best effort, never waits: the alert goes out only if the socket
+         * buffer takes it at once. */
+        h->phase = FWD_PHASE_CLOSING;
         mbedtls_ssl_close_notify(&h->ssl);
         mbedtls_ssl_free(&h->ssl);
         mbedtls_ssl_init(&h->ssl);
     }
-    if (h->net_live) {
-        mbedtls_net_free(&h->net);
-        mbedtls_net_init(&h->net);
-    }
-    h->tls_live = h->net_live = 0;
+    fwd_sock_close(h->fd);
+    h->fd = -1;
+    h->tls_live = 0;
 }
 
 void fwd_http_free(struct fwd_http *h)
@@ -116,50 +209,225 @@ void fwd_http_free(struct fwd_http *h)
 
 /* ---- connection I/O --------------------------------------------------------- */
 
-static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
+static uint64_t now_ms(const struct fwd_http *h) { return h->cfg.time->now_ms(h->cfg.time->ctx); }
+
+static void set_phase(struct fwd_http *h, enum fwd_http_phase phase, uint32_t total_ms)
 {
-    if (mbedtls_net_connect(&h->net, h->host, h->port, MBEDTLS_NET_PROTO_TCP) != 0) {
-        res->why = "cannot connect";
-        return FW_ERR_NET;
+    h->phase = phase;
+    h->phase_deadline = total_ms ? now_ms(h) + total_ms : 0;
+}
+
+/* Why the last wait ended without data (static strings). */
+static const char *timeout_reason(const struct fwd_http *h)
+{
+    switch (h->expired) {
+    case FWD_EXPIRED_WATCHDOG: return "transfer too slow (throughput watchdog)";
+    case FWD_EXPIRED_PHASE:
+        switch (h->phase) {
+        case FWD_PHASE_HANDSHAKE: return "TLS handshake timed out (handshake deadline)";
+        case FWD_PHASE_REQUEST: return "timed out sending the request";
+        case FWD_PHASE_HEAD: return "timed out waiting for the response head (head deadline)";
+        default: return "timed out";
+        }
+    default:
+        return h->phase == FWD_PHASE_HANDSHAKE ? "TLS handshake timed out (no data within the read timeout)"
+               : h->phase == FWD_PHASE_HEAD    ? "timed out waiting for the response"
+                                               : "read timed out";
     }
-    h->net_live = 1;
-    if (!tls) return FW_OK;
+}
+
+/* The earliest of: the per-wait timeout, the phase deadline, the watchdog
+ * deadline. Returns 0 with h->expired set when one already passed. */
+static uint64_t wait_deadline(struct fwd_http *h, uint32_t per_wait_ms)
+{
+    uint64_t now = now_ms(h);
+    uint64_t wd_end = h->wd_on ? h->win_start + h->cfg.watchdog_window_ms : UINT64_MAX;
+    if (h->phase_deadline && now >= h->phase_deadline) { /* first: names the phase */
+        h->expired = FWD_EXPIRED_PHASE;
+        return 0;
+    }
+    if (now >= wd_end) {
+        h->expired = FWD_EXPIRED_WATCHDOG;
+        return 0;
+    }
+    uint64_t d = now + per_wait_ms;
+    if (h->phase_deadline && h->phase_deadline < d) d = h->phase_deadline;
+    if (wd_end < d) d = wd_end;
+    return d;
+}
+
+/* Throughput watchdog: every watchdog_min_bytes of HTTP data must complete
+ * within watchdog_window_ms of the previous ones; a server that stops or
+ * trickles is cut off at most one window after its last full quota. */
+static void watchdog_count(struct fwd_http *h, size_t got)
+{
+    h->win_bytes += got;
+    if (h->win_bytes >= h->cfg.watchdog_min_bytes) {
+        h->win_start = now_ms(h);
+        h->win_bytes = 0;
+    }
+}
+
+/* One wait of an I/O call: nothing to read/write yet. Returns 1 to try again,
+ * or FW_ERR_TIMEOUT with h->expired set (per-call timeout, phase deadline or
+ * watchdog), or FW_ERR_NET. */
+static int io_wait(struct fwd_http *h, int want_write, uint64_t call_deadline)
+{
+    uint64_t now = now_ms(h);
+    if (now >= call_deadline) {
+        h->expired = FWD_EXPIRED_READ;
+        return FW_ERR_TIMEOUT;
+    }
+    uint64_t d = wait_deadline(h, (uint32_t)(call_deadline - now));
+    if (!d) return FW_ERR_TIMEOUT;
+    int w = fwd_sock_wait(h->fd, want_write, h->cfg.time, d);
+    return w < 0 ? w : 1;
+}
+
+/* Receive under every deadline: > 0 bytes, 0 on close, FW_ERR_TIMEOUT
+ * (h->expired says which deadline), FW_ERR_NET. */
+static long io_recv(struct fwd_http *h, uint8_t *buf, size_t n)
+{
+    h->expired = FWD_EXPIRED_NONE;
+    uint64_t call_deadline = now_ms(h) + h->cfg.read_timeout_ms;
+    if (h->phase == FWD_PHASE_CLOSING) call_deadline = 0;
+    for (;;) {
+        long r = fwd_sock_recv(h->fd, buf, n);
+        if (r != FW_ERR_TIMEOUT) return r; /* data, 0 = close, or an error */
+        int w = io_wait(h, 0, call_deadline);
+        if (w < 0) return w;
+    }
+}
+
+static long io_send(struct fwd_http *h, const uint8_t *buf, size_t n)
+{
+    h->expired = FWD_EXPIRED_NONE;
+    uint64_t call_deadline = now_ms(h) + h->cfg.read_timeout_ms;
+    if (h->phase == FWD_PHASE_CLOSING) call_deadline = 0;
+    for (;;) {
+        long r = fwd_sock_send(h->fd, buf, n);
+        if (r != FW_ERR_TIMEOUT) return r;
+        int w = io_wait(h, 1, call_deadline);
+        if (w < 0) return w;
+    }
+}
+
+/* mbedTLS BIO: the timeout mbedTLS passes is the configured read timeout;
+ * io_recv applies it together with the phase deadline and the watchdog. */
+static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    long r = io_send(ctx, buf, len);
+    if (r >= 0) return (int)r;
+    return r == FW_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
+}
+
+static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    (void)timeout;
+    long r = io_recv(ctx, buf, len);
+    if (r >= 0) return (int)r;
+    return r == FW_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+}
+
+/* Precise reason for a certificate refusal, from the per-depth flags. */
+static const char *verify_reason(const struct fwd_http *h, uint32_t flags)
+{
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) return "server certificate not trusted by the pinned CA";
+    if (h->leaf_flags & MBEDTLS_X509_BADCERT_EXPIRED) return "server certificate has expired";
+    if (h->leaf_flags & MBEDTLS_X509_BADCERT_FUTURE)
+        return "server certificate is not yet valid (its validity starts in the future; check the device clock)";
+    if (h->chain_flags & MBEDTLS_X509_BADCERT_EXPIRED) return "a CA certificate of the server chain (or the pinned CA) has expired";
+    if (h->chain_flags & MBEDTLS_X509_BADCERT_FUTURE) return "a CA certificate of the server chain (or the pinned CA) is not yet valid";
+    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
+        if (!h->ip_len) return "server certificate does not match the host name";
+        if (h->san_result < 0) return "server certificate has a malformed subjectAltName extension";
+        if (h->san_result == FWD_SAN_IP_NO_SAN)
+            return "server certificate does not match the IP address (no subjectAltName; the CN is never used)";
+        return "server certificate does not match the IP address (no equal iPAddress subjectAltName)";
+    }
+    return "server certificate rejected (key usage, weak key or signature algorithm)";
+}
+
+static const char *handshake_reason(struct fwd_http *h, int rc)
+{
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && h->ssl.in_msg) {
+        switch (h->ssl.in_msg[1]) {
+        case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
+        case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY:
+            return "TLS handshake refused by the server: no common cipher suite (fwseal-device accepts only "
+                   "TLS 1.2 ECDHE with AES-GCM, AES-CCM or ChaCha20-Poly1305)";
+        case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION:
+            return "TLS handshake refused by the server: no common protocol version (TLS 1.2 required)";
+        default: return "TLS handshake failed: fatal alert from the server";
+        }
+    }
+    if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO || rc == MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN)
+        return "TLS handshake failed: the server chose a cipher suite or version that was not offered";
+    if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return "TLS handshake failed: the server does not speak TLS 1.2";
+    return "TLS handshake failed";
+}
+
+static int tls_handshake(struct fwd_http *h, struct fwd_http_result *res)
+{
     if (!h->cfg.ca_pem || !h->cfg.ca_pem_len) {
         res->why = "https needs a pinned CA";
         return FW_ERR_INVALID_ARG;
     }
-    if (mbedtls_ssl_setup(&h->ssl, &h->conf) != 0 || mbedtls_ssl_set_hostname(&h->ssl, h->host) != 0) {
+    if (mbedtls_ssl_setup(&h->ssl, &h->conf) != 0) {
         res->why = "TLS setup failed";
         return FW_ERR_CRYPTO;
     }
     h->tls_live = 1;
-    mbedtls_ssl_set_bio(&h->ssl, &h->net, mbedtls_net_send, NULL, mbedtls_net_recv_timeout);
+    /* An IP literal is matched in verify_cb against iPAddress SANs; setting it
+     * as the mbedTLS host name would make mbedTLS compare it as a DNS name
+     * (and send it as SNI, which RFC 6066 forbids for addresses). */
+    if (!h->ip_len && mbedtls_ssl_set_hostname(&h->ssl, h->host) != 0) {
+        res->why = "TLS setup failed";
+        return FW_ERR_CRYPTO;
+    }
+    h->leaf_flags = h->chain_flags = 0;
+    h->san_result = FWD_SAN_IP_NO_MATCH;
+    mbedtls_ssl_set_bio(&h->ssl, h, bio_send, NULL, bio_recv_timeout);
+    set_phase(h, FWD_PHASE_HANDSHAKE, h->cfg.handshake_timeout_ms);
     int rc;
     while ((rc = mbedtls_ssl_handshake(&h->ssl)) != 0) {
         if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
         res->verify_flags = mbedtls_ssl_get_verify_result(&h->ssl);
         if (rc == MBEDTLS_ERR_SSL_TIMEOUT) {
-            res->why = "TLS handshake timed out";
+            res->why = timeout_reason(h);
             return FW_ERR_TIMEOUT;
         }
-        if (rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED) {
-            res->why = (res->verify_flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) &&
-                               !(res->verify_flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
-                           ? "server certificate does not match the host name"
-                           : "server certificate not trusted by the pinned CA";
-        } else {
-            res->why = "TLS handshake failed";
+        if (rc == MBEDTLS_ERR_NET_RECV_FAILED || rc == MBEDTLS_ERR_NET_SEND_FAILED || rc == MBEDTLS_ERR_SSL_CONN_EOF) {
+            res->why = "connection lost during the TLS handshake";
+            return FW_ERR_NET;
         }
+        res->why = rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ? verify_reason(h, res->verify_flags)
+                                                             : handshake_reason(h, rc);
         return FW_ERR_TLS;
     }
     return FW_OK;
 }
 
+static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
+{
+    h->ip_len = (uint8_t)fwd_http_ip_literal(h->host, h->ip);
+    set_phase(h, FWD_PHASE_CONNECT, h->cfg.connect_timeout_ms);
+    int fd = fwd_sock_connect(h->host, h->port, h->cfg.time, h->phase_deadline);
+    if (fd < 0) {
+        res->why = fd == FW_ERR_TIMEOUT ? "connect timed out" : "cannot connect";
+        return fd == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
+    }
+    h->fd = fd;
+    h->wd_on = 0;
+    return tls ? tls_handshake(h, res) : FW_OK;
+}
+
 static int send_all(struct fwd_http *h, const uint8_t *p, size_t n)
 {
     while (n > 0) {
-        int rc = h->tls_live ? mbedtls_ssl_write(&h->ssl, p, n) : mbedtls_net_send(&h->net, p, n);
+        long rc = h->tls_live ? mbedtls_ssl_write(&h->ssl, p, n) : io_send(h, p, n);
         if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
+        if (rc == MBEDTLS_ERR_SSL_TIMEOUT || rc == FW_ERR_TIMEOUT) return FW_ERR_TIMEOUT;
         if (rc <= 0) return FW_ERR_NET;
         p += rc;
         n -= (size_t)rc;
@@ -170,31 +438,27 @@ static int send_all(struct fwd_http *h, const uint8_t *p, size_t n)
 /* One read: >0 bytes, 0 on orderly close, or a negative fw_err. */
 static int recv_some(struct fwd_http *h, uint8_t *buf, size_t n)
 {
+    /* The watchdog judges the server, not this device: time spent since the
+     * last read returned (the sink writing or erasing flash) is not counted. */
+    if (h->wd_on && h->idle_since) h->win_start += now_ms(h) - h->idle_since;
+    h->idle_since = 0;
     for (;;) {
-        int rc = h->tls_live ? mbedtls_ssl_read(&h->ssl, buf, n)
-                             : mbedtls_net_recv_timeout(&h->net, buf, n, h->cfg.read_timeout_ms);
-        if (rc > 0) return rc;
+        long rc = h->tls_live ? mbedtls_ssl_read(&h->ssl, buf, n) : io_recv(h, buf, n);
+        if (rc > 0) {
+            watchdog_count(h, (size_t)rc); /* HTTP bytes, not TLS framing */
+            h->idle_since = now_ms(h);
+            return (int)rc;
+        }
         if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;
         if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
-        if (rc == MBEDTLS_ERR_SSL_TIMEOUT) return FW_ERR_TIMEOUT;
+        if (rc == MBEDTLS_ERR_SSL_TIMEOUT || rc == FW_ERR_TIMEOUT) return FW_ERR_TIMEOUT;
         return FW_ERR_NET;
     }
 }
 
-/* Throughput watchdog: called after every read attempt. */
-static int watchdog(struct fwd_http *h, size_t got, struct fwd_http_result *res)
-{
-    uint64_t now = h->cfg.time->now_ms(h->cfg.time->ctx);
-    h->win_bytes += got;
-    if (now - h->win_start < h->cfg.watchdog_window_ms) return FW_OK;
-    if (h->win_bytes < h->cfg.watchdog_min_bytes) {
-        res->why = "transfer too slow (throughput watchdog)";
-        return FW_ERR_TIMEOUT;
-    }
-    h->win_start = now;
-    h->win_bytes = 0;
-    return FW_OK;
-}
+/* An IPv6 literal is written in brackets in URLs and Host headers. */
+#define V6_OPEN(h) (strchr((h)->host, ':') ? "[" : "")
+#define V6_CLOSE(h) (strchr((h)->host, ':') ? "]" : "")
 
 /* ---- one request -------------------------------------------------------------- */
 
@@ -204,9 +468,9 @@ static int send_request(struct fwd_http *h, uint64_t from)
     char *req = h->head.buf;
     size_t cap = sizeof h->head.buf;
     int n = snprintf(req, cap,
-                     "GET %s HTTP/1.1\r\nHost: %s:%s\r\nUser-Agent: fwseal-device\r\n"
+                     "GET %s HTTP/1.1\r\nHost: %s%s%s:%s\r\nUser-Agent: fwseal-device\r\n"
                      "Accept-Encoding: identity\r\nConnection: close\r\n",
-                     h->path, h->host, h->port);
+                     h->path, V6_OPEN(h), h->host, V6_CLOSE(h), h->port);
     if (n < 0 || (size_t)n >= cap - 64) return FW_ERR_INVALID_ARG;
     if (from > 0) n += snprintf(req + n, cap - (size_t)n, "Range: bytes=%llu-\r\n", (unsigned long long)from);
     n += snprintf(req + n, cap - (size_t)n, "\r\n");
@@ -220,17 +484,15 @@ static int read_head(struct fwd_http *h, size_t *off, size_t *len, struct fwd_ht
     for (;;) {
         int got = recv_some(h, h->io, sizeof h->io);
         if (got < 0) {
-            res->why = got == FW_ERR_TIMEOUT ? "timed out waiting for the response" : "connection failed";
+            res->why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection failed";
             return got;
         }
         if (got == 0) {
             res->why = "connection closed before the response head";
             return FW_ERR_NET;
         }
-        int rc = watchdog(h, 0, res);
-        if (rc) return rc;
         size_t used;
-        rc = fwd_http_headacc_feed(&h->head, h->io, (size_t)got, &used);
+        int rc = fwd_http_headacc_feed(&h->head, h->io, (size_t)got, &used);
         if (rc < 0) {
             res->why = "response head too large";
             return rc;
@@ -303,10 +565,9 @@ static int read_body(struct fwd_http *h, uint64_t from, size_t off, size_t len, 
             return FW_ERR_TRUNCATED;
         }
         if (got < 0) {
-            res->why = got == FW_ERR_TIMEOUT ? "read timed out" : "connection lost";
+            res->why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection lost";
             return got;
         }
-        if ((rc = watchdog(h, (size_t)got, res)) != FW_OK) return rc;
         rc = fwd_http_body_feed(&b, h->io, (size_t)got, counted_sink, cs);
     }
     if (rc == FW_OK) {
@@ -328,7 +589,8 @@ static int redirect(struct fwd_http *h, int tls, struct fwd_http_result *res)
     if (!loc[0]) return FW_ERR_PROTOCOL;
     if (loc[0] == '/') {
         if (strlen(h->host) + strlen(loc) + 20 >= sizeof h->url) return FW_ERR_PROTOCOL;
-        int n = snprintf(h->url, sizeof h->url, "%s://%s:%s", tls ? "https" : "http", h->host, h->port);
+        int n = snprintf(h->url, sizeof h->url, "%s://%s%s%s:%s", tls ? "https" : "http", V6_OPEN(h), h->host,
+                         V6_CLOSE(h), h->port);
         if (n < 0 || (size_t)n + strlen(loc) >= sizeof h->url) return FW_ERR_PROTOCOL;
         memcpy(h->url + n, loc, strlen(loc) + 1);
     } else {
@@ -361,13 +623,24 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
             res->why = first_tls ? "redirect from https to http refused" : "plain http refused (use https)";
             return FW_ERR_UNSUPPORTED;
         }
-        h->win_start = h->cfg.time->now_ms(h->cfg.time->ctx);
-        h->win_bytes = 0;
         rc = connect_to(h, tls, res);
         if (rc == FW_OK && h->cfg.on_connected) h->cfg.on_connected(h->cfg.ev_ctx, h->host, tls);
-        if (rc == FW_OK && (rc = send_request(h, from)) != FW_OK) res->why = "cannot send the request";
+        /* The request and the whole head: one read timeout each, in total. */
+        if (rc == FW_OK) {
+            set_phase(h, FWD_PHASE_REQUEST, h->cfg.read_timeout_ms);
+            /* The watchdog runs from the request to the last byte of the body
+             * (the handshake has its own, shorter, total deadline). */
+            h->wd_on = 1;
+            h->win_start = now_ms(h);
+            h->win_bytes = 0;
+            h->idle_since = 0;
+        }
+        if (rc == FW_OK && (rc = send_request(h, from)) != FW_OK)
+            res->why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";
         size_t off = 0, len = 0;
+        if (rc == FW_OK) set_phase(h, FWD_PHASE_HEAD, h->cfg.read_timeout_ms);
         if (rc == FW_OK) rc = read_head(h, &off, &len, res);
+        if (rc == FW_OK) set_phase(h, FWD_PHASE_BODY, 0); /* per-read timeout + watchdog */
         if (rc == FW_OK && h->hd.status >= 300 && h->hd.status < 400 && h->hd.status != 304) {
             disconnect(h);
             if (res->redirects >= h->cfg.max_redirects) {

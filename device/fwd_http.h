@@ -1,8 +1,13 @@
 /* Minimal HTTPS GET client for OTA downloads, on mbedTLS 2.28 (net + ssl).
  *
- *   - https: server certificate verified against ONE pinned CA (PEM) with a
- *     hostname check (DNS names; mbedTLS 2.28 cannot match IP-address SANs,
- *     so URLs must use a host name), TLS 1.2 minimum, verification REQUIRED;
+ *   - https: server certificate verified against ONE pinned CA (PEM),
+ *     verification REQUIRED, TLS 1.2 with ECDHE + AEAD suites only (AES-GCM,
+ *     AES-CCM, ChaCha20-Poly1305); a host name is matched by mbedTLS (DNS
+ *     SANs, the CN only when there is no SAN); an IP literal (https://10.0.0.5/,
+ *     https://[fd00::5]/) is matched byte for byte against the leaf's iPAddress
+ *     SANs (fwd_x509_san.h), never against the CN, and sent without SNI;
+ *   - expired / not-yet-valid / untrusted / mismatching certificates are
+ *     reported as such (fwd_http_result.why);
  *   - plain http only if cfg.allow_http (tests); a redirect from https to
  *     http is refused unless allow_http;
  *   - redirects (301/302/303/307/308) followed up to cfg.max_redirects;
@@ -11,14 +16,23 @@
  *   - Range requests for resume: from > 0 sends "Range: bytes=FROM-" and
  *     requires 206 with a Content-Range starting at FROM, ending at the last
  *     byte, and (if expect_total is known) the same total;
- *   - a per-read timeout and a minimum-throughput watchdog (at least
- *     watchdog_min_bytes in every watchdog_window_ms), using the HAL clock.
+ *   - no wait without a deadline, all on the HAL clock (fwd_sock.h):
+ *     connect (non-blocking + poll) within connect_timeout_ms; the whole TLS
+ *     handshake within handshake_timeout_ms; the request and the whole
+ *     response head within read_timeout_ms each; every single read or write
+ *     within read_timeout_ms; and from the request to the last byte of the
+ *     body a throughput watchdog: every watchdog_min_bytes of HTTP data (head
+ *     and body, not TLS framing) must complete within watchdog_window_ms of
+ *     the previous ones, enforced while waiting on the socket, so a server
+ *     trickling one TLS record a byte at a time is cut off at most one
+ *     window after its last full quota (time the caller's sink spends between
+ *     reads, e.g. erasing flash, is not held against the server);
+ *   - retries (fwd_ota_pipeline_run_http) back off: fwd_http_backoff_pick().
  *
- * Memory: the caller owns struct fwd_http (10400 bytes on x86-64: 4 KiB head
+ * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
  * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, the mbedTLS contexts). mbedTLS allocates the parsed CA chain at init and its
  * TLS record buffers (2 x ~16.6 KiB) per connection; nothing else.
- * Connect is blocking (the OS connect timeout applies); all reads honour
- * read_timeout_ms.
+ * Name resolution (getaddrinfo) is the OS resolver's, with its own timeouts.
  */
 #ifndef FWD_HTTP_H
 #define FWD_HTTP_H
@@ -26,7 +40,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 #include <mbedtls/x509_crt.h>
 
@@ -38,8 +51,10 @@ struct fwd_http_cfg {
     size_t ca_pem_len;
     const struct fwd_random *rng; /* TLS randomness; required */
     const struct fwd_time *time;  /* watchdog clock; required */
-    uint32_t read_timeout_ms;     /* 0 -> 10000 */
-    uint32_t watchdog_window_ms;  /* 0 -> 2 x read_timeout_ms */
+    uint32_t read_timeout_ms;     /* per read/write, request, response head; 0 -> 10000 */
+    uint32_t connect_timeout_ms;  /* TCP connect; 0 -> read_timeout_ms */
+    uint32_t handshake_timeout_ms;/* whole TLS handshake; 0 -> read_timeout_ms */
+    uint32_t watchdog_window_ms;  /* 0 -> read_timeout_ms */
     uint32_t watchdog_min_bytes;  /* per window; 0 -> 1024 */
     unsigned max_redirects;       /* 0 -> none followed */
     int allow_http;
@@ -58,14 +73,27 @@ struct fwd_http_result {
     const char *why;         /* short static reason on failure, never NULL after a call */
 };
 
+enum fwd_http_phase {
+    FWD_PHASE_CONNECT = 1, FWD_PHASE_HANDSHAKE, FWD_PHASE_REQUEST, FWD_PHASE_HEAD, FWD_PHASE_BODY, FWD_PHASE_CLOSING,
+};
+enum fwd_http_expired { FWD_EXPIRED_NONE = 0, FWD_EXPIRED_READ, FWD_EXPIRED_PHASE, FWD_EXPIRED_WATCHDOG };
+
 struct fwd_http {
     struct fwd_http_cfg cfg;
-    mbedtls_net_context net;
+    int fd;                        /* socket, -1 when closed */
     mbedtls_ssl_context ssl;
     mbedtls_ssl_config conf;
     mbedtls_x509_crt ca;
-    int conf_ready, tls_live, net_live;
-    uint64_t win_start, win_bytes;
+    int conf_ready, tls_live;
+    enum fwd_http_phase phase;
+    enum fwd_http_expired expired; /* which deadline ended the last wait */
+    uint64_t phase_deadline;       /* HAL ms, 0 = none (body: per-read + watchdog) */
+    int wd_on;                     /* watchdog armed (request sent .. end of body) */
+    uint64_t win_start, win_bytes; /* watchdog: time the last quota completed, HTTP bytes since */
+    uint64_t idle_since;           /* last read returned data at (0: in a read); sink time is not the server's */
+    uint32_t leaf_flags, chain_flags; /* X.509 verify flags: depth 0, depth > 0 */
+    int san_result;                /* fwd_x509_san_ip_match() on the leaf, IP hosts */
+    uint8_t ip[16], ip_len;        /* host as an IP literal (4/16), 0 for a name */
     char host[256];
     char port[8];
     char path[FWD_HTTP_URL_MAX];
@@ -93,8 +121,24 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
 /* 1 for errors a retry with a Range request may cure (NET, TIMEOUT, TRUNCATED). */
 int fwd_http_retryable(int err);
 
+/* Retry back-off: bounded exponential with equal jitter. Delay for retry
+ * number attempt (1, 2, ...): with d = min(MAX, BASE << (attempt - 1)),
+ * d/2 + rnd % (d/2 + 1), i.e. in [d/2, d]. */
+#define FWD_HTTP_BACKOFF_BASE_MS 500u
+#define FWD_HTTP_BACKOFF_MAX_MS 8000u
+uint32_t fwd_http_backoff_delay(unsigned attempt, uint32_t rnd);
+/* The delay for retry number attempt, rnd drawn from the HAL random. */
+uint32_t fwd_http_backoff_pick(struct fwd_http *h, unsigned attempt);
+/* Wait ms on the HAL clock. */
+void fwd_http_wait_ms(struct fwd_http *h, uint32_t ms);
+
+/* 4 (IPv4 dotted quad) or 16 (IPv6) with the address bytes in ip, 0 for a
+ * host name. */
+int fwd_http_ip_literal(const char *host, uint8_t ip[16]);
+
 /* URL split (exposed for tests): scheme http/https only, host name or IPv4
- * (<= 255 chars), optional port, path (default "/"), no userinfo, no IPv6,
+ * (<= 255 chars) or a bracketed IPv6 literal ([::1], returned without the
+ * brackets; no zone id), optional port, path (default "/"), no userinfo,
  * printable ASCII only; the fragment is dropped. */
 int fwd_http_parse_url(const char *url, int *tls, char *host, size_t hostsz, char port[8], char *path,
                        size_t pathsz);

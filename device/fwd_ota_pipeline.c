@@ -299,10 +299,14 @@ int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, co
         if (rc == FW_OK) break;
         if (p->state < 0) return p->err; /* the pipeline itself refused the data */
         if (!fwd_http_retryable(rc) || attempt >= retries) return fail(p, rc, res.why);
+        /* Back off before reconnecting (bounded, jittered): a server that
+         * just failed is not hammered, and devices do not return in lockstep. */
+        uint32_t delay = fwd_http_backoff_pick(h, attempt + 1);
         struct fwd_ota_event ev = { .type = FWD_OTA_EV_RETRY, .done = p->in_bytes, .total = expect,
                                     .slot = p->part->label, .encrypted = p->mode == 1,
-                                    .attempt = (int)attempt + 1, .err = rc, .reason = res.why };
+                                    .attempt = (int)attempt + 1, .err = rc, .reason = res.why, .delay_ms = delay };
         emit(p, &ev);
+        fwd_http_wait_ms(h, delay);
     }
     return fwd_ota_pipeline_finish(p);
 }

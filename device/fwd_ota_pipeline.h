@@ -54,7 +54,7 @@ enum fwd_ota_ev_type {
     FWD_OTA_EV_HEADER_VERIFIED,  /* container header accepted, key established: ev.total = bin_size */
     FWD_OTA_EV_APP_DESC,         /* early checks passed: ev.app */
     FWD_OTA_EV_WRITING,          /* ev.done / ev.total plaintext bytes (throttled) */
-    FWD_OTA_EV_RETRY,            /* connection lost: ev.attempt, resuming at ev.done container bytes */
+    FWD_OTA_EV_RETRY,            /* connection lost: ev.attempt, resuming at ev.done container bytes after ev.delay_ms */
     FWD_OTA_EV_VERIFYING,        /* tag ok (if encrypted), verifying the written image */
     FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
     FWD_OTA_EV_FINISHED,
@@ -80,6 +80,7 @@ struct fwd_ota_event {
     int err;
     const char *reason;
     enum fwd_ota_slot_fate slot_fate;
+    uint32_t delay_ms;           /* RETRY: back-off before reconnecting */
 };
 
 typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
@@ -131,7 +132,8 @@ const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p);
 /* Download url with h (initialised by the caller: CA, timeouts) into the
  * pipeline; on a retryable transport error reconnect and continue with a
  * Range request from the next byte into the SAME stream, at most `retries`
- * times; then finish. Returns 0 or the error (pipeline aborted). */
+ * times, each after a bounded, jittered back-off (fwd_http_backoff_pick);
+ * then finish. Returns 0 or the error (pipeline aborted). */
 int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, const char *url, unsigned retries);
 
 #endif

@@ -16,12 +16,19 @@
 
 const char ota_enc_help[] =
     "  URL                      https:// URL of an encrypted (or plain) image; needs --ca\n"
-    "  --ca CA.pem              pin this CA for the server certificate (host name checked)\n"
+    "  --ca CA.pem              pin this CA for the server certificate (host name checked;\n"
+    "                           an IP-address URL, https://10.0.0.5/ or https://[fd00::5]/,\n"
+    "                           must equal an iPAddress subjectAltName, never the CN)\n"
     "  --allow-same-version     accept the version that is already running\n"
     "  --json                   one JSON event per line on stdout\n"
-    "  --retries N              reconnect and resume with Range up to N times (default 3)\n"
-    "  --timeout-ms N           per-read timeout (default 10000); the throughput watchdog\n"
-    "                           requires 1 KiB per 2 x timeout\n";
+    "  --retries N              reconnect and resume with Range up to N times (default 3),\n"
+    "                           after a jittered back-off of 0.25-0.5 s, 0.5-1 s, ... (max 8 s)\n"
+    "  --timeout-ms N           deadline for each read and write, for the whole TLS\n"
+    "                           handshake, and for the whole response head (default 10000);\n"
+    "                           the throughput watchdog requires 1 KiB per timeout from the\n"
+    "                           first byte of a connection to the last\n"
+    "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
+    "TLS: 1.2 with ECDHE and AES-GCM, AES-CCM or ChaCha20-Poly1305 only.\n";
 
 void ota_enc_defaults(struct ota_enc_opts *o)
 {
@@ -35,7 +42,8 @@ int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
     const char *a = argv[*i];
     if (!strcmp(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
     if (!strcmp(a, "--json")) { o->json = 1; return 1; }
-    int takes = !strcmp(a, "--ca") || !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms");
+    int takes = !strcmp(a, "--ca") || !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms") ||
+                !strcmp(a, "--connect-timeout-ms");
     if (!takes) return 0;
     if (*i + 1 >= argc) {
         cli_err(EXIT_USAGE, "%s needs a value", a);
@@ -45,10 +53,11 @@ int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
     uint64_t n;
     if (!strcmp(a, "--ca")) o->ca = v;
     else if (cli_parse_u64(v, &n) || n > (!strcmp(a, "--retries") ? 100u : 3600000u) ||
-             (!strcmp(a, "--timeout-ms") && n == 0)) {
+             (strcmp(a, "--retries") && n == 0)) {
         cli_err(EXIT_USAGE, "%s: bad value '%s'", a, v);
         return -1;
     } else if (!strcmp(a, "--retries")) o->retries = (unsigned)n;
+    else if (!strcmp(a, "--connect-timeout-ms")) o->connect_timeout_ms = (uint32_t)n;
     else o->timeout_ms = (uint32_t)n;
     return 1;
 }
@@ -118,7 +127,8 @@ static void render_json(const struct fwd_ota_event *ev)
         printf(",\"secure_version\":%u", (unsigned)ev->app->secure_version);
         break;
     case FWD_OTA_EV_RETRY:
-        printf(",\"attempt\":%d,\"resume_at\":%llu,\"reason\":", ev->attempt, (unsigned long long)ev->done);
+        printf(",\"attempt\":%d,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
+               (unsigned long long)ev->done, (unsigned)ev->delay_ms);
         json_str(ev->reason);
         break;
     case FWD_OTA_EV_ABORTED:
@@ -167,7 +177,10 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
         printf("new image: %s %s (secure_version %u)\n", ev->app->project_name, ev->app->version,
                (unsigned)ev->app->secure_version);
         break;
-    case FWD_OTA_EV_RETRY: printf("connection lost (%s); resuming at byte %llu (retry %d)\n", ev->reason, (unsigned long long)ev->done, ev->attempt); break;
+    case FWD_OTA_EV_RETRY:
+        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %d)\n", ev->reason,
+               (unsigned long long)ev->done, (unsigned)ev->delay_ms, ev->attempt);
+        break;
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
     case FWD_OTA_EV_FINISHED: printf("update finished\n"); break;
@@ -235,7 +248,7 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
     static struct fwd_http h;
     struct fwd_http_cfg hc = {
         .ca_pem = ca, .ca_pem_len = calen, .rng = &dev->d.plat->random, .time = &dev->d.plat->time,
-        .read_timeout_ms = o->timeout_ms, .max_redirects = 3,
+        .read_timeout_ms = o->timeout_ms, .connect_timeout_ms = o->connect_timeout_ms, .max_redirects = 3,
     };
     int rc = fwd_http_init(&h, &hc);
     free(ca);

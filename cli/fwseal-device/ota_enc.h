@@ -19,12 +19,13 @@ struct ota_enc_opts {
     int allow_same_version;
     int json;
     unsigned retries;        /* default 3 */
-    uint32_t timeout_ms;     /* per read, default 10000 */
+    uint32_t timeout_ms;     /* per read, handshake, head; default 10000 */
+    uint32_t connect_timeout_ms; /* 0: timeout_ms */
 };
 
 void ota_enc_defaults(struct ota_enc_opts *o);
 /* Options owned by this module: --ca --allow-same-version --json --retries
- * --timeout-ms (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
+ * --timeout-ms --connect-timeout-ms (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
  * not ours, -1 after printing a usage error. */
 int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o);
 extern const char ota_enc_help[];

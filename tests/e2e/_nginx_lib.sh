@@ -4,6 +4,12 @@
 #
 #   ng_ca DIR                       -> DIR/ca.crt, DIR/ca.key (EC P-256)
 #   ng_cert DIR NAME CN SAN         -> DIR/NAME.crt, DIR/NAME.key signed by DIR/ca
+#                                      (SAN "" = no subjectAltName extension)
+#   ng_cert_dated DIR NAME CN SAN START END
+#                                   -> same, valid from START to END (YYYYMMDDHHMMSSZ,
+#                                      past or future), via `openssl ca`
+#   NG_V6=1 ng_start ...            -> nginx also listens on [::1]:NG_PORT
+#   ng_have_v6                      -> 0 if this machine can bind ::1
 #   ng_start NAME DOCROOT CRT KEY [EXTRA_LOCATIONS]
 #                                   -> sets NG_PORT; nginx serving DOCROOT over TLS
 #   ng_tool NAME                    -> path of build/tools/NAME
@@ -23,9 +29,32 @@ ng_cert() {
   local d=$1 name=$2 cn=$3 san=$4
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
     -keyout "$d/$name.key" -out "$d/$name.csr" 2>/dev/null || return 1
-  printf 'subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' "$san" >"$d/$name.ext"
+  _ng_ext "$san" >"$d/$name.ext"
   openssl x509 -req -in "$d/$name.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 2 \
     -extfile "$d/$name.ext" -out "$d/$name.crt" 2>/dev/null
+}
+
+_ng_ext() {
+  [ -n "$1" ] && printf 'subjectAltName=%s\n' "$1"
+  printf 'basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n'
+}
+
+ng_cert_dated() {
+  local d=$1 name=$2 cn=$3 san=$4 start=$5 end=$6
+  local db="$d/cadb"
+  mkdir -p "$db/new" && touch "$db/index.txt" && { [ -s "$db/serial" ] || echo 1000 >"$db/serial"; }
+  printf '%s\n' "[ ca ]" "default_ca = dated" "[ dated ]" "database = $db/index.txt" \
+    "new_certs_dir = $db/new" "serial = $db/serial" "default_md = sha256" "policy = anything" \
+    "unique_subject = no" "[ anything ]" "commonName = supplied" >"$db/ca.cnf"
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
+    -keyout "$d/$name.key" -out "$d/$name.csr" 2>/dev/null || return 1
+  _ng_ext "$san" >"$d/$name.ext"
+  openssl ca -batch -notext -config "$db/ca.cnf" -cert "$d/ca.crt" -keyfile "$d/ca.key" -in "$d/$name.csr" \
+    -startdate "$start" -enddate "$end" -extfile "$d/$name.ext" -out "$d/$name.crt" 2>/dev/null
+}
+
+ng_have_v6() {
+  python3 -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1",0))' 2>/dev/null
 }
 
 _ng_free_port() {
@@ -81,6 +110,7 @@ http {
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:$port ssl;
+    ${NG_V6:+listen [::1]:$port ssl;}
     server_name localhost;
     ssl_certificate $crt;
     ssl_certificate_key $key;

@@ -1,6 +1,6 @@
 /* Drive the device HTTPS client (device/fwd_http) from the shell.
  *
- *   http_get URL [--ca CA.pem] [--from N] [--expect-total N] [--timeout-ms N]
+ *   http_get URL [--ca CA.pem] [--from N] [--expect-total N] [--timeout-ms N] [--connect-timeout-ms N]
  *            [--window-ms N --min-bytes N] [--redirects N] [--allow-http] [--max N]
  *
  * Body bytes go to stdout; one summary line goes to stderr:
@@ -57,6 +57,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(a, "--from")) from = strtoull(v, NULL, 0);
         else if (!strcmp(a, "--expect-total")) expect = strtoull(v, NULL, 0);
         else if (!strcmp(a, "--timeout-ms")) cfg.read_timeout_ms = (uint32_t)strtoul(v, NULL, 0);
+        else if (!strcmp(a, "--connect-timeout-ms")) cfg.connect_timeout_ms = (uint32_t)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--window-ms")) cfg.watchdog_window_ms = (uint32_t)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--min-bytes")) cfg.watchdog_min_bytes = (uint32_t)strtoul(v, NULL, 0);
         else if (!strcmp(a, "--redirects")) cfg.max_redirects = (unsigned)strtoul(v, NULL, 0);

@@ -8,10 +8,12 @@
  *   oversend   announces Content-Length = size - 100 but sends all of FILE
  *   chunked    a correct chunked response (odd chunk sizes)
  *   trickle    correct head, then the body 1 byte every 100 ms (watchdog)
+ *   trickle-head  the response head 1 byte (one TLS record) every 400 ms
  *   redirect   302 to itself, forever (redirect bound)
  * Runs until killed.
  */
 #include <arpa/inet.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +69,16 @@ static void serve(mbedtls_ssl_context *ssl, const char *mode, const unsigned cha
             struct timespec ts = { 0, 100 * 1000 * 1000 };
             nanosleep(&ts, NULL);
         }
+    } else if (!strcmp(mode, "trickle-head")) {
+        snprintf(head, sizeof head,
+                 "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\nX-Pad: %s\r\n\r\n", len,
+                 "a slow head that would take about a minute at this pace");
+        for (size_t i = 0; head[i]; i++) {
+            if (send_all(ssl, head + i, 1)) return;
+            struct timespec ts = { 0, 400 * 1000 * 1000 };
+            nanosleep(&ts, NULL);
+        }
+        send_all(ssl, body, len);
     } else { /* redirect */
         snprintf(head, sizeof head, "HTTP/1.1 302 Found\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n");
         send_all(ssl, head, strlen(head));
@@ -76,7 +88,7 @@ static void serve(mbedtls_ssl_context *ssl, const char *mode, const unsigned cha
 int main(int argc, char **argv)
 {
     if (argc != 6) {
-        fprintf(stderr, "usage: http_liar PORTFILE CERT KEY oversend|chunked|trickle|redirect FILE\n");
+        fprintf(stderr, "usage: http_liar PORTFILE CERT KEY oversend|chunked|trickle|trickle-head|redirect FILE\n");
         return 2;
     }
     FILE *f = fopen(argv[5], "rb");
@@ -120,6 +132,7 @@ int main(int argc, char **argv)
     fclose(pf);
     rename(tmp, argv[1]);
 
+    signal(SIGPIPE, SIG_IGN); /* a client that gave up must not kill the server */
     for (;;) {
         mbedtls_net_context c;
         mbedtls_ssl_context ssl;

@@ -213,13 +213,38 @@ static void urls(void **state)
     assert_string_equal(port, "80");
     assert_string_equal(path, "/");
     static const char *bad[] = {
-        "ftp://h/", "https://", "https://user@h/", "https://[::1]/", "https://h:0/", "https://h:65536/",
+        "ftp://h/", "https://", "https://user@h/", "https://h:0/", "https://h:65536/",
+        "https://[::1/", "https://[]/", "https://[zz::1]/", "https://[::1%25lo]/", "https://[1.2.3.4]/",
+        "https://[::1]x/", "https://[::1]:/", "https://[:::1]/", "https://[1:2:3:4:5:6:7:8:9]/", "https://::1/",
+        "https://[::1]@h/",
         "https://h:123456/", "https://h:/", "https://h/a b", "https://h/\x01", "https://h\r\n/", "HTTPS://h/",
         "https://h:80x/",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (fwd_http_parse_url(bad[i], &tls, host, sizeof host, port, path, sizeof path) == 0)
             fail_msg("accepted URL '%s'", bad[i]);
+    /* IP literals: dotted IPv4, bracketed IPv6 (host returned without brackets) */
+    assert_int_equal(fwd_http_parse_url("https://[::1]:8443/a", &tls, host, sizeof host, port, path, sizeof path), 0);
+    assert_string_equal(host, "::1");
+    assert_string_equal(port, "8443");
+    assert_string_equal(path, "/a");
+    assert_int_equal(fwd_http_parse_url("https://[FD00::0a:5]", &tls, host, sizeof host, port, path, sizeof path), 0);
+    assert_string_equal(host, "FD00::0a:5");
+    assert_string_equal(port, "443");
+    assert_int_equal(fwd_http_parse_url("https://[::ffff:192.168.1.10]/", &tls, host, sizeof host, port, path,
+                                        sizeof path), 0);
+    uint8_t ip[16];
+    static const uint8_t v4[4] = { 192, 168, 1, 10 }, v6[16] = { 0xFD, [14] = 0, [15] = 5 }, lo6[16] = { [15] = 1 };
+    assert_int_equal(fwd_http_ip_literal("192.168.1.10", ip), 4);
+    assert_memory_equal(ip, v4, 4);
+    assert_int_equal(fwd_http_ip_literal("fd00::5", ip), 16);
+    assert_memory_equal(ip, v6, 16);
+    assert_int_equal(fwd_http_ip_literal("::1", ip), 16);
+    assert_memory_equal(ip, lo6, 16);
+    static const char *names[] = { "localhost", "192.168.1", "192.168.1.010", "1.2.3.4.5", "256.1.1.1", "0x7f.1.1.1",
+                                   "127.1", "", "1.2.3.4." };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (fwd_http_ip_literal(names[i], ip) != 0) fail_msg("'%s' taken for an IP literal", names[i]);
     char *longp = malloc(FWD_HTTP_URL_MAX + 32);
     strcpy(longp, "https://h/");
     memset(longp + 10, 'a', FWD_HTTP_URL_MAX);
