@@ -9,9 +9,13 @@
  *
  * The power-cut layer sits between the device code and the simulated NOR:
  * it numbers every write and erase, and at the armed operation either does
- * nothing (clean cut), programs a prefix of the write (torn write) or erases
- * a prefix of the range (partial erase), then reports FW_ERR_POWER_LOSS for
- * this and every later access until pc_revive(). It also enforces the NOR
+ * nothing (clean cut, keep = PC_KEEP_CLEAN) or tears it with the
+ * simulator's NOR fault model (device/sim/fwd_sim_tear.h): a torn write
+ * programs a prefix of `keep` bytes and half-programs the word in flight, a
+ * torn erase erases a prefix and weakly erases the rest of its sector, the
+ * random bits drawn from fwd_sim_tear_mix(cut_seed, op, keep, address) — so
+ * (cut, keep, cut_seed) replays a cut exactly. Then it reports
+ * FW_ERR_POWER_LOSS for this and every later access until pc_revive(). It also enforces the NOR
  * rule of the region: app slots and otadata must be erased before they are
  * programmed (0xFF); NVS may only clear bits (its bitmaps are re-programmed,
  * as on ESP). A violation is counted and refused. */
@@ -41,7 +45,8 @@ static const struct fwd_part pc_parts[] = {
     {"ota_1", FWD_PT_APP, FWD_PST_OTA_0 + 1, 0, 0x80000, 0x60000, 0},
 };
 
-enum pc_cut { PC_CLEAN = 0, PC_TORN = 1 };
+/* keep value of a clean cut: nothing of the operation happens. */
+#define PC_KEEP_CLEAN UINT32_MAX
 
 struct pc {
     struct fwd_sim sim;
@@ -51,7 +56,8 @@ struct pc {
     /* cut layer */
     uint64_t ops;                  /* writes+erases since the last pc_arm */
     uint64_t cut_at;               /* 0: none */
-    uint32_t keep;                 /* torn: bytes of the cut op that happen */
+    uint32_t keep;                 /* torn: prefix of the cut op that happens; PC_KEEP_CLEAN */
+    uint64_t cut_seed;             /* run seed of the torn bits (FWSEAL_SIM_CUT_SEED, --cut-seed) */
     int dead;
     uint64_t nor_violations;
     /* op log of the last unarmed run (for schedules) */
@@ -66,6 +72,12 @@ struct pc {
 static inline int pc_in_nvs(uint32_t addr) { return addr >= PC_NVS_OFF && addr < PC_NVS_OFF + PC_NVS_SIZE; }
 
 static inline int pc_cut_now(struct pc *p) { return p->cut_at && p->ops == p->cut_at; }
+
+/* The seed of the torn bits of the cut operation. */
+static inline uint64_t pc_tear_seed(const struct pc *p, uint32_t addr)
+{
+    return fwd_sim_tear_mix(p->cut_seed, p->cut_at, p->keep, addr);
+}
 
 static inline int pc_read(void *ctx, uint32_t addr, void *buf, size_t len)
 {
@@ -87,8 +99,9 @@ static inline int pc_write(void *ctx, uint32_t addr, const void *buf, size_t len
         if (bad) { p->nor_violations++; return FW_ERR_NOT_ERASED; }
     }
     if (pc_cut_now(p)) {
-        size_t n = p->keep < len ? p->keep : 0;  /* clean cut: keep = 0 */
-        for (size_t i = 0; i < n; i++) p->sim.flash.mem[addr + i] &= b[i];
+        if (p->keep != PC_KEEP_CLEAN && len)
+            fwd_sim_tear_write(p->sim.flash.mem + addr, b, len, p->keep < len ? p->keep : len - 1,
+                               p->sim.flash.write_align, pc_tear_seed(p, addr));
         p->dead = 1;
         return FW_ERR_POWER_LOSS;
     }
@@ -103,15 +116,17 @@ static inline int pc_erase(void *ctx, uint32_t addr, size_t len)
     if (p->log_on && p->nlog < sizeof p->log / sizeof p->log[0])
         p->log[p->nlog].erase = 1, p->log[p->nlog].addr = addr, p->log[p->nlog++].len = (uint32_t)len;
     if (pc_cut_now(p)) {
-        size_t n = p->keep < len ? p->keep : 0;
-        memset(p->sim.flash.mem + addr, 0xFF, n);  /* partial erase: a prefix */
+        if (p->keep != PC_KEEP_CLEAN && len)
+            fwd_sim_tear_erase(p->sim.flash.mem + addr, len, p->keep < len ? p->keep : len - 1,
+                               p->sim.flash.sector_size, pc_tear_seed(p, addr));
         p->dead = 1;
         return FW_ERR_POWER_LOSS;
     }
     return p->sim.plat.flash.erase(p->sim.plat.flash.ctx, addr, len);
 }
 
-/* Arm a cut at operation `at` (1-based, from now), keeping `keep` bytes of it. */
+/* Arm a cut at operation `at` (1-based, from now), keeping `keep` bytes of it
+ * (torn) or none (PC_KEEP_CLEAN). */
 static inline void pc_arm(struct pc *p, uint64_t at, uint32_t keep)
 {
     p->ops = 0;
@@ -140,6 +155,7 @@ static inline uint8_t *pc_file(const char *path, size_t *len, int nul)
 static inline void pc_open(struct pc *p, const uint8_t digest[32], const char *enc_key_pem)
 {
     memset(p, 0, sizeof *p);
+    p->cut_seed = FWD_SIM_CUT_SEED_DEFAULT;
     if (fwd_sim_open_mem(&p->sim, PC_FLASH) != FW_OK) exit(3);
     p->sim.flash.strict = 0;   /* the cut layer enforces the per-region NOR rule */
     struct fwd_efuse_state st;
