@@ -253,21 +253,6 @@ static int parse_count(const char *v, uint64_t *out)
     return 0;
 }
 
-/* A seed: decimal or 0x-prefixed hex (never octal), 0 allowed, the whole string. */
-static int parse_seed(const char *v, uint64_t *out)
-{
-    char *end;
-    int hex = v && (v[0] == '0' && (v[1] == 'x' || v[1] == 'X'));
-    const char *digits = hex ? v + 2 : v;
-    if (!v || !((*digits >= '0' && *digits <= '9') || (hex && ((*digits | 0x20) >= 'a' && (*digits | 0x20) <= 'f'))))
-        return -1;
-    errno = 0;
-    unsigned long long n = strtoull(digits, &end, hex ? 16 : 10);
-    if (errno || *end) return -1;
-    *out = n;
-    return 0;
-}
-
 /* A prefix length in bytes, 0 allowed. */
 static int parse_keep(const char *v, uint32_t *out)
 {
@@ -284,7 +269,7 @@ int fwd_sim_flash_apply_env(struct fwd_sim_flash *s)
 {
     const char *seed = getenv("FWSEAL_SIM_CUT_SEED");
     const char *keep = getenv("FWSEAL_SIM_CUT_KEEP");
-    if (seed && *seed && parse_seed(seed, &s->cut_seed)) return FW_ERR_INVALID_ARG;
+    if (seed && *seed && fwd_sim_tear_parse_seed(seed, &s->cut_seed)) return FW_ERR_INVALID_ARG;
     if (keep && *keep && parse_keep(keep, &s->cut_keep)) return FW_ERR_INVALID_ARG;
     const char *mode = getenv("FWSEAL_SIM_CUT_MODE");
     const char *at = getenv("FWSEAL_SIM_CUT_AT");

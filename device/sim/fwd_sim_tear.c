@@ -1,6 +1,9 @@
 /* Torn NOR operations (see fwd_sim_tear.h). */
 #include "device/sim/fwd_sim_tear.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* splitmix64: a full-period 64-bit generator; one state per cut. */
@@ -134,4 +137,32 @@ uint32_t fwd_sim_tear_pick(int erase, size_t len, uint32_t align, uint32_t secto
     if (n > sizeof pts / sizeof pts[0]) n = sizeof pts / sizeof pts[0];
     uint64_t s = seed ^ 0x5851F42D4C957F2Dull;
     return pts[next64(&s) % n];
+}
+
+int fwd_sim_tear_parse_seed(const char *v, uint64_t *out)
+{
+    if (!v) return -1;
+    int hex = v[0] == '0' && (v[1] == 'x' || v[1] == 'X');
+    const char *d = hex ? v + 2 : v;
+    int digit = (*d >= '0' && *d <= '9') || (hex && (*d | 0x20) >= 'a' && (*d | 0x20) <= 'f');
+    if (!digit) return -1;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(d, &end, hex ? 16 : 10);
+    if (errno || *end) return -1;
+    *out = n;
+    return 0;
+}
+
+uint64_t fwd_sim_tear_env_seed(void)
+{
+    const char *e = getenv("FWSEAL_SIM_CUT_SEED");
+    uint64_t v = FWD_SIM_CUT_SEED_DEFAULT;
+    if (e && *e && fwd_sim_tear_parse_seed(e, &v)) {
+        /* a seed the user asked for but that cannot be used is never replaced silently */
+        static const char msg[] = "FWSEAL_SIM_CUT_SEED: not a number (decimal or 0x-hex)\n";
+        (void)!fwrite(msg, 1, sizeof msg - 1, stderr);
+        abort();
+    }
+    return v;
 }

@@ -57,4 +57,12 @@ size_t fwd_sim_tear_points(int erase, size_t len, uint32_t align, uint32_t secto
  * seeded cut (FWSEAL_SIM_CUT_MODE=torn without FWSEAL_SIM_CUT_KEEP). */
 uint32_t fwd_sim_tear_pick(int erase, size_t len, uint32_t align, uint32_t sector, uint64_t seed);
 
+/* Parse a run seed: decimal or 0x-hex (never octal), the whole string.
+ * 0 or -1 (malformed). */
+int fwd_sim_tear_parse_seed(const char *v, uint64_t *out);
+
+/* The run seed of in-process test sweeps: FWSEAL_SIM_CUT_SEED, else
+ * FWD_SIM_CUT_SEED_DEFAULT. A malformed value aborts (never ignored). */
+uint64_t fwd_sim_tear_env_seed(void);
+
 #endif

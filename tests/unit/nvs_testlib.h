@@ -34,13 +34,7 @@ struct ramflash {
 };
 
 /* The run seed of torn cuts: FWSEAL_SIM_CUT_SEED (decimal or 0x-hex), else 1. */
-static inline uint64_t rf_run_seed(void)
-{
-    const char *e = getenv("FWSEAL_SIM_CUT_SEED");
-    if (!e || !*e) return FWD_SIM_CUT_SEED_DEFAULT;
-    int hex = e[0] == '0' && (e[1] == 'x' || e[1] == 'X');
-    return strtoull(hex ? e + 2 : e, NULL, hex ? 16 : 10);
-}
+static inline uint64_t rf_run_seed(void) { return fwd_sim_tear_env_seed(); }
 
 static inline int rf_read(void *ctx, uint32_t off, void *buf, size_t len)
 {

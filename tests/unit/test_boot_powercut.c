@@ -1,7 +1,10 @@
 /* Power cut at EVERY flash write/erase of an OTA and of each boot state
  * change, in both cut modes (clean: the operation does not happen; torn:
- * half of it happens), on the strict in-memory simulator with flash
- * encryption (issue 4 acceptance 3, exhaustive in-process half; the CLI half
+ * the simulator's NOR fault model, device/sim/fwd_sim_tear.h — a prefix, a
+ * half-programmed word or a weakly erased sector rest; for the short state
+ * changes every prefix 0..31 plus 8 seeded picks, for the OTA one seeded
+ * pick per operation; FWSEAL_SIM_CUT_SEED=S replays a failure), on the
+ * strict in-memory simulator with flash encryption (issue 4 acceptance 3, exhaustive in-process half; the CLI half
  * is tests/e2e/device_powercut_cli.sh).
  *
  * For each scenario: snapshot the device, run it once to count its flash
@@ -17,6 +20,7 @@ static uint8_t *IMG5, *IMG6, *IMG7;
 static uint8_t *SNAP_FLASH;
 static uint8_t SNAP_EFUSE[FWD_SIM_EFUSE_FILE_SIZE];
 static unsigned long TOTAL_CUTS;
+static char CUT_NOTE[96];   /* the torn variant of the current cut, for failure messages */
 
 static int setup(void **state)
 {
@@ -87,20 +91,22 @@ static void check_recovery(struct db *x, const struct scenario *s, uint64_t i, i
 {
     struct fwb_result r;
     int rc = db_boot(x, &r);
-    if (rc != FW_OK) fail_msg("%s: cut %s at op %llu: boot failed (%d)", s->name, mode ? "torn" : "clean",
-                              (unsigned long long)i, rc);
+    if (rc != FW_OK) fail_msg("%s: cut %s at op %llu%s: boot failed (%d)", s->name, mode ? "torn" : "clean",
+                              (unsigned long long)i, CUT_NOTE, rc);
     if (!allowed(s, r.app.version))
-        fail_msg("%s: cut %s at op %llu: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
-                 r.part->label, r.app.version);
+        fail_msg("%s: cut %s at op %llu%s: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
+                 CUT_NOTE, r.part->label, r.app.version);
     /* a second power-on must also boot something allowed */
     rc = db_boot(x, &r);
     if (rc != FW_OK || !allowed(s, r.app.version))
-        fail_msg("%s: cut at op %llu: second boot %d %s", s->name, (unsigned long long)i, rc,
+        fail_msg("%s: cut at op %llu%s: second boot %d %s", s->name, (unsigned long long)i, CUT_NOTE, rc,
                  rc ? "-" : r.app.version);
     rc = fwd_ota_mark_app_valid(&x->dev);          /* a PENDING_VERIFY app may not update */
-    if (rc != FW_OK) fail_msg("%s: cut at op %llu: confirm after recovery %d", s->name, (unsigned long long)i, rc);
+    if (rc != FW_OK)
+        fail_msg("%s: cut at op %llu%s: confirm after recovery %d", s->name, (unsigned long long)i, CUT_NOTE, rc);
     rc = db_ota(x, IMG7, DB_IMG, 8192);
-    if (rc != FW_OK) fail_msg("%s: cut at op %llu: later OTA failed (%d)", s->name, (unsigned long long)i, rc);
+    if (rc != FW_OK)
+        fail_msg("%s: cut at op %llu%s: later OTA failed (%d)", s->name, (unsigned long long)i, CUT_NOTE, rc);
     assert_int_equal(db_boot(x, &r), FW_OK);
     assert_string_equal(r.app.version, "7.0.0");
     assert_int_equal(fwd_ota_mark_app_valid(&x->dev), FW_OK);
@@ -113,19 +119,29 @@ static void sweep(struct db *x, const struct scenario *s)
     assert_int_equal(run_from(x, s), FW_OK);
     uint64_t n = x->sim.flash.ops - before;
     assert_true(n > 0);
+    uint64_t run_seed = fwd_sim_tear_env_seed();
     for (int mode = FWD_SIM_CUT_CLEAN; mode <= FWD_SIM_CUT_TORN; mode++) {
-        for (uint64_t i = 1; i <= n; i++) {
-            restore(x);
-            assert_int_equal(db_attach(x, s->running), FW_OK);
-            fwd_sim_flash_set_cut(&x->sim.flash, i, mode);
-            int rc = s->run(x);
-            if (rc != FW_ERR_POWER_LOSS)
-                fail_msg("%s: op %llu of %llu did not cut (%d)", s->name, (unsigned long long)i,
-                         (unsigned long long)n, rc);
-            fwd_sim_flash_revive(&x->sim.flash);
-            check_recovery(x, s, i, mode);
-            TOTAL_CUTS++;
-        }
+        /* torn variants: short scenarios every prefix 0..31 + 8 seeded picks, the OTA one seeded pick */
+        unsigned nvar = mode == FWD_SIM_CUT_CLEAN ? 1 : n <= 4 ? 32 + 8 : 1;
+        for (uint64_t i = 1; i <= n; i++)
+            for (unsigned v = 0; v < nvar; v++) {
+                uint32_t keep = nvar > 1 && v < 32 ? v : FWD_SIM_KEEP_PICK;
+                uint64_t seed = fwd_sim_tear_mix(run_seed, i, v, 0);
+                snprintf(CUT_NOTE, sizeof CUT_NOTE, mode ? " (variant %u, FWSEAL_SIM_CUT_SEED=%llu)" : "", v,
+                         (unsigned long long)run_seed);
+                restore(x);
+                x->sim.flash.ops = before;
+                assert_int_equal(db_attach(x, s->running), FW_OK);
+                fwd_sim_flash_set_tear(&x->sim.flash, keep, seed);
+                fwd_sim_flash_set_cut(&x->sim.flash, i, mode);
+                int rc = s->run(x);
+                if (rc != FW_ERR_POWER_LOSS)
+                    fail_msg("%s: op %llu of %llu did not cut (%d)", s->name, (unsigned long long)i,
+                             (unsigned long long)n, rc);
+                fwd_sim_flash_revive(&x->sim.flash);
+                check_recovery(x, s, i, mode);
+                TOTAL_CUTS++;
+            }
     }
     restore(x);
 }
