@@ -5,8 +5,12 @@
 # always runs a valid signed image (old or new; never an unconfirmed one
 # after PENDING_VERIFY). Every write/erase of the OTA and of each state
 # change, both modes (the same sweeps also run in-process, with more
-# invariants, in tests/unit/test_boot_powercut.c).
+# invariants, in tests/unit/test_boot_powercut.c). Torn cuts follow the NOR
+# fault model (device/sim/fwd_sim_tear.h) with a prefix and bits chosen by
+# FWSEAL_SIM_CUT_SEED (default 1) per cut; a failure prints the replay line.
 . "$(dirname "$0")/lib.sh"
+SEED=${FWSEAL_SIM_CUT_SEED:-1}
+echo "# cut seed $SEED (FWSEAL_SIM_CUT_SEED)"
 
 S=$V/secure_boot_v2
 PATCH=$FWSEAL_BUILD/tools/app_patch
@@ -45,13 +49,14 @@ sweep() {
   for mode in clean torn; do
     for i in $points; do
       rm -rf "$D"; cp -a "$state" "$D"
-      FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode "$@" >/dev/null 2>"$T/cut.err"
+      FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode "$@" >/dev/null 2>"$T/cut.err"
       rc=$?
-      if [ $rc -ne 99 ]; then fail "$name: cut $mode at op $i exits 99" "exit $rc $(head -c 200 "$T/cut.err")"; bad=1; continue; fi
+      local replay="replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode ${*##*/}"
+      if [ $rc -ne 99 ]; then fail "$name: cut $mode at op $i exits 99" "exit $rc $(head -c 200 "$T/cut.err"); $replay"; bad=1; continue; fi
       got=$(version_after_boot)
-      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i" "next boot ran '$got', allowed: $allowed"; bad=1; continue;; esac
+      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i" "next boot ran '$got', allowed: $allowed; $replay"; bad=1; continue;; esac
       got=$(version_after_boot)
-      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i (second boot)" "ran '$got'"; bad=1; continue;; esac
+      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i (second boot)" "ran '$got'; $replay"; bad=1; continue;; esac
       n=$((n + 1))
     done
   done
