@@ -887,7 +887,13 @@ int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_ha
             uint8_t e[32];
             rc = read_entry(s, p, i, e);
             if (rc) return rc;
-            if (e[0] == 0) used[e[24] / 8] |= (uint8_t)(1u << (e[24] % 8));
+            /* An index is taken by its namespace entry, and also by any item
+             * still carrying it: a power cut in a partition erase (factory
+             * reset) can lose the namespace entry but leave items of that
+             * index in later pages; reusing the index would show those stale
+             * items in the new namespace. */
+            unsigned taken = e[0] == 0 ? e[24] : e[0];
+            used[taken / 8] |= (uint8_t)(1u << (taken % 8));
         }
     }
     unsigned idx = 1;
