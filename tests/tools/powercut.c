@@ -14,7 +14,7 @@
  * the seed and a --replay line that reproduces it bit for bit.
  * --count: run nothing but the clean runs the schedules are derived from and
  * print the op and cut-point counts a full run would report (tests/e2e/
- * powercut_results.sh compares them with tests/powercut/RESULTS.md).
+ * results_files.sh compares them with tests/powercut/RESULTS.md).
  *
  * Scenarios (each from a snapshot, see setup()):
  *   ota        encrypted OTA of NEW from a file (pipeline: decrypt, early
