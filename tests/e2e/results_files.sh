@@ -61,7 +61,8 @@ tamper_mismatches() {
 # ---- power cut (counted with the cut seed the file was measured with: the
 # exhaustive double schedule depends on what each torn first cut left)
 seed=$(sed -n 's/.*cut seed \([0-9][0-9]*\).*/\1/p' "$PCR" | head -1)
-bash "$FWSEAL_ROOT/tests/powercut/run.sh" --count --cut-seed "${seed:-1}" >"$T/pc.count" 2>&1
+size=$(sed -n 's/.*`fwseal mkimage --size \([0-9]*[KM]*\)`.*/\1/p' "$PCR" | head -1)
+POWERCUT_IMAGE_SIZE=${size:-256K} bash "$FWSEAL_ROOT/tests/powercut/run.sh" --count --cut-seed "${seed:-1}" >"$T/pc.count" 2>&1
 check "powercut --count runs" test "$(grep -c '^result ' "$T/pc.count")" -ge 6
 grep '^result ' "$T/pc.count"
 check "powercut RESULTS.md is written by the script" grep -q 'Written by `tests/powercut/run.sh`' "$PCR"
