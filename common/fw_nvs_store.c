@@ -674,7 +674,12 @@ static int recover_freeing(struct fw_nvs_store *s)
 }
 
 /* §5.9 rules 8/9: of two items with the same (ns, key, chunk) the older
- * (earlier page in seq order, earlier entry) goes. */
+ * (earlier page in seq order, earlier entry) goes — unless the newer one's
+ * payload fails its CRC: then the newer goes and the older stays. A power cut
+ * can leave exactly that: a new item written, its payload torn, and the bitmap
+ * word that was marking it ERASED half-programmed to WRITTEN; dropping the
+ * older copy then would lose a committed value (rule 13 erases the newer on
+ * read). */
 static int dedupe(struct fw_nvs_store *s)
 {
     for (unsigned a = 0; a < s->norder; a++) {
@@ -685,20 +690,32 @@ static int dedupe(struct fw_nvs_store *s)
             uint8_t e[32];
             int rc = read_entry(s, p, i, e), dup = 0;
             if (rc) return rc;
+            struct loc newer;
             for (unsigned b = a; b < s->norder && !dup; b++) {
                 unsigned q = s->order[b];
                 for (unsigned j = (q == p ? i + 1 : 0); j < NE && !dup; j++) {
                     if (s->pg[q].hash[j] != h) continue;
-                    uint8_t f[32];
-                    rc = read_entry(s, q, j, f);
+                    rc = read_entry(s, q, j, newer.e);
                     if (rc) return rc;
-                    dup = f[0] == e[0] && f[3] == e[3] && !memcmp(f + 8, e + 8, 16);
+                    dup = newer.e[0] == e[0] && newer.e[3] == e[3] && !memcmp(newer.e + 8, e + 8, 16);
+                    newer.p = q, newer.i = j;
                 }
             }
-            if (dup) {
-                rc = erase_span(s, p, i, item_span(e, i));
-                if (rc) return rc;
+            if (!dup) continue;
+            int newer_bad = 0;
+            if (!fw_nvs_type_is_primitive(newer.e[1]) && newer.e[1] != FW_NVS_BLOB_IDX) {
+                rc = read_payload(s, &newer, NULL);
+                if (rc && rc != FW_ERR_CRC) return rc;
+                newer_bad = rc == FW_ERR_CRC;
             }
+            if (newer_bad) {
+                rc = erase_span(s, newer.p, newer.i, item_span(newer.e, newer.i));
+                if (rc) return rc;
+                i--; /* look at this item again: another newer copy may exist (wraps to 0 for i = 0) */
+                continue;
+            }
+            rc = erase_span(s, p, i, item_span(e, i));
+            if (rc) return rc;
         }
     }
     return FW_OK;
@@ -870,7 +887,13 @@ int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_ha
             uint8_t e[32];
             rc = read_entry(s, p, i, e);
             if (rc) return rc;
-            if (e[0] == 0) used[e[24] / 8] |= (uint8_t)(1u << (e[24] % 8));
+            /* An index is taken by its namespace entry, and also by any item
+             * still carrying it: a power cut in a partition erase (factory
+             * reset) can lose the namespace entry but leave items of that
+             * index in later pages; reusing the index would show those stale
+             * items in the new namespace. */
+            unsigned taken = e[0] == 0 ? e[24] : e[0];
+            used[taken / 8] |= (uint8_t)(1u << (taken % 8));
         }
     }
     unsigned idx = 1;

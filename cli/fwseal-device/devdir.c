@@ -88,7 +88,7 @@ static int apply_env(struct devdir *dd)
 {
     int rc = fwd_sim_flash_apply_env(&dd->sim.flash);
     if (rc == FW_ERR_INVALID_ARG)
-        return cli_err(EXIT_USAGE, "FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE: bad value (N >= 1; torn|clean)");
+        return cli_err(EXIT_USAGE, "FWSEAL_SIM_CUT_AT / _MODE / _SEED / _KEEP: bad value (N >= 1; torn|clean; seed decimal or 0x-hex; keep bytes)");
     if (rc) return cli_err(EXIT_IO, "FWSEAL_SIM_TRACE: cannot open %s", getenv("FWSEAL_SIM_TRACE"));
     dd->sim.flash.on_cut = cut_exit;
     dd->sim.flash.on_cut_arg = &dd->sim.flash;

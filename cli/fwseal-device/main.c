@@ -45,7 +45,7 @@ static void usage(FILE *f)
             "Run `fwseal-device <command> --help` for options and examples.\n"
             "Exit codes: 0 ok, 1 rejected, 2 usage, 3 I/O, 99 simulated power loss.\n"
             "Fault injection (environment): FWSEAL_SIM_TRACE=FILE, FWSEAL_SIM_CUT_AT=N,\n"
-            "FWSEAL_SIM_CUT_MODE=torn.\n");
+            "FWSEAL_SIM_CUT_MODE=torn, FWSEAL_SIM_CUT_SEED=S (torn bits), FWSEAL_SIM_CUT_KEEP=BYTES.\n");
 }
 
 int main(int argc, char **argv)

@@ -19,14 +19,26 @@
  *    or burn call is one operation whatever its length). When the operation
  *    numbered `cut_at` arrives:
  *      FWD_SIM_CUT_CLEAN: nothing of it happens;
- *      FWD_SIM_CUT_TORN:  a deterministic part of it happens:
- *        write: the first floor(len/2) bytes rounded DOWN to write_align
- *               are programmed (possibly 0 bytes), the rest is untouched;
- *        erase: the first floor(len/2) bytes of the range become 0xFF
- *               (for one sector: its first 2048 bytes);
- *        eFuse burn: of the k bits it would program, the first floor(k/2)
- *               in bit order (file offset, then bit 0..7) are burned, never
- *               clearing any (a clean cut burns nothing).
+ *      FWD_SIM_CUT_TORN:  a part of it happens, as on real NOR flash that
+ *        loses power mid-operation (the model: device/sim/fwd_sim_tear.h):
+ *        write: a prefix of `keep` bytes is programmed exactly, the word in
+ *               flight loses a seeded random subset of the bits the write
+ *               would clear (never a bit set), the rest is untouched;
+ *        erase: a prefix of `keep` bytes becomes 0xFF, the rest of the
+ *               sector in flight keeps its old bytes with a seeded random
+ *               subset of its 0 bits set to 1 (weakly erased), later
+ *               sectors are untouched.
+ *        `keep` is cut_keep (fwd_sim_flash_set_tear, FWSEAL_SIM_CUT_KEEP;
+ *        clamped to len - 1) or, by default (FWD_SIM_KEEP_PICK), one of the
+ *        prefix lengths of fwd_sim_tear_points() chosen by the seed. The
+ *        seed of the cut is fwd_sim_tear_mix(cut_seed, op number, address,
+ *        length): the same run seed reproduces the same torn bytes.
+ *        eFuse burn: of the k bits it would program, the first `keep` in
+ *               bit order (file offset, then bit 0..7) are burned, never
+ *               clearing any (a clean cut burns nothing). eFuse bits are
+ *               programmed one by one: no word in flight, no seed. `keep`
+ *               counts bits: cut_keep clamped to k - 1 (k = 0: 0) or, by
+ *               default (FWD_SIM_KEEP_PICK), floor(k/2).
  *    then the simulator latches "dead": this and every later call (reads too)
  *    return FW_ERR_POWER_LOSS. If an on_cut hook is installed it is called
  *    first (the CLI installs one that _exit(99)s at once).
@@ -40,9 +52,17 @@
  *                              (a burn that only raises secure_version) or
  *                              "efuse-burn 296 bits #1" (any other burn, e.g.
  *                              provisioning); the cut operation's line ends
- *                              with " cut=clean" or " cut=torn".
+ *                              with " cut=clean" or " cut=torn keep=K"
+ *                              (K: the prefix of the operation that completed:
+ *                              bytes of a write/erase, bits of a burn).
  *      FWSEAL_SIM_CUT_AT=N     cut at operation N (1-based).
  *      FWSEAL_SIM_CUT_MODE=torn|clean (default clean).
+ *      FWSEAL_SIM_CUT_SEED=S   run seed of torn cuts, decimal or 0x-hex
+ *                              (default FWD_SIM_CUT_SEED_DEFAULT = 1): the
+ *                              runners print it with every failure, and the
+ *                              same S (with the same CUT_AT) replays the cut.
+ *      FWSEAL_SIM_CUT_KEEP=K   torn prefix in bytes (0 allowed) instead of
+ *                              the seed's choice.
  *
  *  - eFuse block in a file (layout in fwd_sim_efuse.c and docs/porting.md),
  *    burn = bitwise OR (bits never clear).
@@ -55,8 +75,12 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
+#include "device/sim/fwd_sim_tear.h"
 
 enum fwd_sim_cut_mode { FWD_SIM_CUT_CLEAN = 0, FWD_SIM_CUT_TORN = 1 };
+
+/* cut_keep value: the seed chooses the torn prefix (see FWD_SIM_CUT_TORN). */
+#define FWD_SIM_KEEP_PICK UINT32_MAX
 
 struct fwd_sim_stats {
     uint64_t reads, read_bytes;
@@ -75,6 +99,8 @@ struct fwd_sim_flash {
     uint64_t ops;          /* write+erase operations so far (numbering) */
     uint64_t cut_at;       /* 0: never */
     int cut_mode;          /* enum fwd_sim_cut_mode */
+    uint64_t cut_seed;     /* run seed of torn cuts (FWSEAL_SIM_CUT_SEED) */
+    uint32_t cut_keep;     /* torn prefix in bytes (burn: bits), or FWD_SIM_KEEP_PICK */
     int dead;              /* latched after the cut */
     int trace_fd;          /* -1: no trace */
     int cut_in_efuse;      /* the cut operation was an eFuse burn */
@@ -97,6 +123,9 @@ void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out);
 /* Arm a cut at operation number n counted from the CURRENT count
  * (n = 1: the very next write/erase). n = 0 disarms. */
 void fwd_sim_flash_set_cut(struct fwd_sim_flash *s, uint64_t n, int mode);
+/* Torn cuts: prefix `keep` (FWD_SIM_KEEP_PICK: chosen by the seed) and run
+ * seed. Defaults: FWD_SIM_KEEP_PICK, FWD_SIM_CUT_SEED_DEFAULT. */
+void fwd_sim_flash_set_tear(struct fwd_sim_flash *s, uint32_t keep, uint64_t seed);
 /* Revive after a cut (in-process tests: "power comes back"). Keeps data and
  * counters, disarms the cut. */
 void fwd_sim_flash_revive(struct fwd_sim_flash *s);
@@ -104,12 +133,17 @@ void fwd_sim_flash_revive(struct fwd_sim_flash *s);
 /* The power domain, for the other parts of the device (the eFuse): number
  * one operation described by `what` (its trace line is "WHAT #N"); returns
  * 1 if it is the armed cut point (the caller does the part of it that the
- * cut mode lets happen, then calls fwd_sim_power_lost), else 0. */
-int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what);
+ * cut mode lets happen, then calls fwd_sim_power_lost), else 0. `len` is
+ * the operation's size in its own unit (a burn: its new bits); *keep is
+ * set to the part of it that happens: 0 unless the cut is torn, then the
+ * prefix above (cut_keep clamped to len - 1, or floor(len/2) by default),
+ * traced as " cut=torn keep=K". */
+int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what, uint32_t len, uint32_t *keep);
 /* Latch "dead", run the on_cut hook; returns FW_ERR_POWER_LOSS. */
 int fwd_sim_power_lost(struct fwd_sim_flash *s);
 
-/* Apply FWSEAL_SIM_TRACE / FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE.
+/* Apply FWSEAL_SIM_TRACE / FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE /
+ * FWSEAL_SIM_CUT_SEED / FWSEAL_SIM_CUT_KEEP.
  * Returns FW_ERR_INVALID_ARG for a malformed value, FW_ERR_IO if the trace
  * file cannot be opened. */
 int fwd_sim_flash_apply_env(struct fwd_sim_flash *s);

@@ -177,7 +177,8 @@ static void describe_burn(const struct fwd_sim_efuse *e, const struct fwd_efuse_
 }
 
 /* One burn = one operation of the power domain: a cut there burns nothing
- * (clean) or the first half of the missing bits in bit order (torn). */
+ * (clean) or a bit-order prefix of the missing bits (torn: the first half,
+ * or FWSEAL_SIM_CUT_KEEP bits clamped below the count; fwd_sim_power_op). */
 static int ef_burn(void *ctx, const struct fwd_efuse_state *req)
 {
     struct fwd_sim_efuse *e = ctx;
@@ -186,8 +187,9 @@ static int ef_burn(void *ctx, const struct fwd_efuse_state *req)
         char what[96];
         if (e->power->dead) return FW_ERR_POWER_LOSS;
         describe_burn(e, req, k, what, sizeof what);
-        if (fwd_sim_power_op(e->power, what)) {
-            (void)fwd_sim_efuse_burn_bits(e, req, e->power->cut_mode == FWD_SIM_CUT_TORN ? k / 2 : 0);
+        uint32_t keep;
+        if (fwd_sim_power_op(e->power, what, k, &keep)) {
+            (void)fwd_sim_efuse_burn_bits(e, req, keep);
             e->power->cut_in_efuse = 1;
             return fwd_sim_power_lost(e->power);
         }

@@ -1,5 +1,6 @@
 /* File-backed NOR flash simulator with power-cut injection (see fwd_sim.h). */
 #include "device/sim/fwd_sim.h"
+#include "device/sim/fwd_sim_tear.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -23,6 +24,8 @@ static void sim_defaults(struct fwd_sim_flash *s, uint32_t size)
     s->fd = -1;
     s->trace_fd = -1;
     s->strict = 1;
+    s->cut_seed = FWD_SIM_CUT_SEED_DEFAULT;
+    s->cut_keep = FWD_SIM_KEEP_PICK;
 }
 
 static int size_ok(uint32_t size)
@@ -89,6 +92,12 @@ void fwd_sim_flash_set_cut(struct fwd_sim_flash *s, uint64_t n, int mode)
     s->cut_mode = mode;
 }
 
+void fwd_sim_flash_set_tear(struct fwd_sim_flash *s, uint32_t keep, uint64_t seed)
+{
+    s->cut_keep = keep;
+    s->cut_seed = seed;
+}
+
 void fwd_sim_flash_revive(struct fwd_sim_flash *s)
 {
     s->dead = 0;
@@ -98,16 +107,29 @@ void fwd_sim_flash_revive(struct fwd_sim_flash *s)
 
 /* One trace line, written with a single write(2) on an O_APPEND descriptor so
  * it is complete even if the process _exit()s right after. */
-static void trace(const struct fwd_sim_flash *s, const char *op, uint32_t addr, size_t len, const char *cut)
+static void trace(const struct fwd_sim_flash *s, const char *op, uint32_t addr, size_t len, const char *cut,
+                  uint32_t keep)
 {
     if (s->trace_fd < 0) return;
-    char line[96];
-    int n = snprintf(line, sizeof line, "%s 0x%08" PRIx32 " %zu #%" PRIu64 "%s%s\n", op, addr, len, s->ops,
-                     cut ? " cut=" : "", cut ? cut : "");
+    char line[128], tail[48] = "";
+    if (cut && s->cut_mode == FWD_SIM_CUT_TORN) snprintf(tail, sizeof tail, " keep=%" PRIu32, keep);
+    int n = snprintf(line, sizeof line, "%s 0x%08" PRIx32 " %zu #%" PRIu64 "%s%s%s\n", op, addr, len, s->ops,
+                     cut ? " cut=" : "", cut ? cut : "", tail);
     if (n > 0 && (size_t)n < sizeof line) {
         ssize_t w = write(s->trace_fd, line, (size_t)n);
         (void)w; /* tracing is best effort: it must never change behaviour */
     }
+}
+
+/* The prefix of the cut operation that completes (torn mode) and the seed of
+ * its half-done word / weakly erased sector: from the run seed and the
+ * operation's coordinates, so the same FWSEAL_SIM_CUT_SEED replays it. */
+static uint32_t cut_keep(const struct fwd_sim_flash *s, int erase, uint32_t addr, size_t len, uint64_t *seed)
+{
+    *seed = fwd_sim_tear_mix(s->cut_seed, s->ops, addr, len);
+    if (s->cut_keep == FWD_SIM_KEEP_PICK)
+        return fwd_sim_tear_pick(erase, len, s->write_align, s->sector_size, *seed);
+    return s->cut_keep < len ? s->cut_keep : (uint32_t)(len ? len - 1 : 0);
 }
 
 /* Count a write/erase; returns 1 if this operation is the cut point. */
@@ -127,13 +149,17 @@ static int power_lost(struct fwd_sim_flash *s)
 
 /* ---- the power domain, shared with the eFuse (fwd_sim_efuse.power) ---- */
 
-int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what)
+int fwd_sim_power_op(struct fwd_sim_flash *s, const char *what, uint32_t len, uint32_t *keep)
 {
-    int cut = next_op_is_cut(s);
+    int cut = next_op_is_cut(s), torn = cut && s->cut_mode == FWD_SIM_CUT_TORN;
+    /* no seed: the other parts of the domain (eFuse bits) complete one by
+     * one in a fixed order, only the prefix length is a choice */
+    *keep = !torn ? 0 : s->cut_keep == FWD_SIM_KEEP_PICK ? len / 2 : s->cut_keep < len ? s->cut_keep : len ? len - 1 : 0;
     if (s->trace_fd >= 0) {
-        char line[160];
-        int n = snprintf(line, sizeof line, "%s #%" PRIu64 "%s%s\n", what, s->ops, cut ? " cut=" : "",
-                         cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : "");
+        char line[200], tail[48] = "";
+        if (torn) snprintf(tail, sizeof tail, " keep=%" PRIu32, *keep);
+        int n = snprintf(line, sizeof line, "%s #%" PRIu64 "%s%s%s\n", what, s->ops, cut ? " cut=" : "",
+                         cut ? (torn ? "torn" : "clean") : "", tail);
         if (n > 0 && (size_t)n < sizeof line) {
             ssize_t w = write(s->trace_fd, line, (size_t)n);
             (void)w; /* best effort, as trace() */
@@ -197,13 +223,12 @@ static int sim_write(void *ctx, uint32_t addr, const void *buf, size_t len)
     if (s->write_align > 1 && (addr % s->write_align || len % s->write_align)) return FW_ERR_ALIGN;
     if (s->strict && !all_erased(s->mem + addr, len)) return FW_ERR_NOT_ERASED;
     int cut = next_op_is_cut(s);
-    trace(s, "write", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL);
+    uint64_t seed = 0;
+    uint32_t keep = cut ? cut_keep(s, 0, addr, len, &seed) : 0;
+    trace(s, "write", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL, keep);
     if (cut) {
-        if (s->cut_mode == FWD_SIM_CUT_TORN) {
-            size_t part = len / 2;
-            if (s->write_align > 1) part -= part % s->write_align;
-            program(s, addr, buf, part);
-        }
+        if (s->cut_mode == FWD_SIM_CUT_TORN && len)
+            fwd_sim_tear_write(s->mem + addr, buf, len, keep, s->write_align, seed);
         return power_lost(s);
     }
     program(s, addr, buf, len);
@@ -219,9 +244,12 @@ static int sim_erase(void *ctx, uint32_t addr, size_t len)
     if ((uint64_t)addr + len > s->size) return FW_ERR_INVALID_ARG;
     if (addr % s->sector_size || len % s->sector_size) return FW_ERR_ALIGN;
     int cut = next_op_is_cut(s);
-    trace(s, "erase", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL);
+    uint64_t seed = 0;
+    uint32_t keep = cut ? cut_keep(s, 1, addr, len, &seed) : 0;
+    trace(s, "erase", addr, len, cut ? (s->cut_mode == FWD_SIM_CUT_TORN ? "torn" : "clean") : NULL, keep);
     if (cut) {
-        if (s->cut_mode == FWD_SIM_CUT_TORN) memset(s->mem + addr, 0xFF, len / 2);
+        if (s->cut_mode == FWD_SIM_CUT_TORN && len)
+            fwd_sim_tear_erase(s->mem + addr, len, keep, s->sector_size, seed);
         return power_lost(s);
     }
     memset(s->mem + addr, 0xFF, len);
@@ -252,8 +280,24 @@ static int parse_count(const char *v, uint64_t *out)
     return 0;
 }
 
+/* A prefix length in bytes, 0 allowed. */
+static int parse_keep(const char *v, uint32_t *out)
+{
+    char *end;
+    if (!v || !*v || *v < '0' || *v > '9') return -1;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno || *end || n >= FWD_SIM_KEEP_PICK) return -1;
+    *out = (uint32_t)n;
+    return 0;
+}
+
 int fwd_sim_flash_apply_env(struct fwd_sim_flash *s)
 {
+    const char *seed = getenv("FWSEAL_SIM_CUT_SEED");
+    const char *keep = getenv("FWSEAL_SIM_CUT_KEEP");
+    if (seed && *seed && fwd_sim_tear_parse_seed(seed, &s->cut_seed)) return FW_ERR_INVALID_ARG;
+    if (keep && *keep && parse_keep(keep, &s->cut_keep)) return FW_ERR_INVALID_ARG;
     const char *mode = getenv("FWSEAL_SIM_CUT_MODE");
     const char *at = getenv("FWSEAL_SIM_CUT_AT");
     const char *tr = getenv("FWSEAL_SIM_TRACE");

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Fault-injection contract of every fwseal-device command (issue 4):
 # FWSEAL_SIM_TRACE lines, FWSEAL_SIM_CUT_AT=N exits 99 with operation N undone,
-# FWSEAL_SIM_CUT_MODE=torn leaves a documented prefix (first half of a write
-# rounded down to the write alignment; first half of an erase range).
+# FWSEAL_SIM_CUT_MODE=torn tears the operation with the NOR fault model of
+# device/sim/fwd_sim_tear.h: FWSEAL_SIM_CUT_KEEP bytes (or a prefix the seed
+# picks) happen exactly, the word in flight is half-programmed / the rest of
+# the sector in flight weakly erased, everything after it is untouched;
+# FWSEAL_SIM_CUT_SEED makes the torn bits reproducible.
 . "$(dirname "$0")/lib.sh"
 
 APP=$V/app/app_esp32c3_64k.bin
@@ -32,23 +35,48 @@ expect_stderr "simulated power loss at flash operation 1" "cut reported on stder
 same_file "$d/flash.bin" "$T/before.bin" "clean cut: operation 1 undone"
 [ "$(cat "$T/trace3")" = "erase 0x00010000 106496 #1 cut=clean" ] && ok "cut op traced" || fail "cut trace" "$(cat "$T/trace3")"
 
-# Torn erase: the first half of the range is erased, the rest untouched.
-expect_exit 99 "torn erase exits 99" env FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=torn "$FWDEV" flash "$d" --partition ota_0 "$APP"
+# Torn erase, prefix 53248 (13 sectors): those bytes erased, sector 13 (in
+# flight) keeps its old bytes with some 1 bits added, the rest untouched.
+expect_exit 99 "torn erase exits 99" env FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=torn FWSEAL_SIM_CUT_KEEP=53248 \
+  FWSEAL_SIM_TRACE="$T/trace4" "$FWDEV" flash "$d" --partition ota_0 "$APP"
+[ "$(cat "$T/trace4")" = "erase 0x00010000 106496 #1 cut=torn keep=53248" ] && ok "torn cut traced with its prefix" || fail "torn trace" "$(cat "$T/trace4")"
 check "raw read after torn erase" "$FWDEV" read "$d" --partition ota_0 --raw --length 106496 -o "$T/raw"
 head -c 53248 /dev/zero | tr '\0' '\377' >"$T/ff"
-if cmp -s -n 53248 "$T/raw" "$T/ff"; then ok "torn erase: first half erased"; else fail "torn erase: first half erased"; fi
-if cmp -s -n $((N - 53248)) <(tail -c +53249 "$T/raw") <(tail -c +53249 "$CT"); then ok "torn erase: second half untouched"; else fail "torn erase: second half untouched"; fi
+if cmp -s -n 53248 "$T/raw" "$T/ff"; then ok "torn erase: prefix erased"; else fail "torn erase: prefix erased"; fi
+if cmp -s -n $((N - 57344)) <(tail -c +57345 "$T/raw") <(tail -c +57345 "$CT"); then ok "torn erase: sectors after the one in flight untouched"; else fail "torn erase: later sectors untouched"; fi
+python3 - "$T/raw" "$CT" <<'PY' && ok "torn erase: the sector in flight only gained 1 bits" || fail "torn erase: sector in flight"
+import sys
+raw, ct = open(sys.argv[1], "rb").read()[53248:57344], open(sys.argv[2], "rb").read()[53248:57344]
+sys.exit(0 if all(r & c == c for r, c in zip(raw, ct)) else 1)
+PY
+# The same seed replays the same torn bytes; another seed tears differently.
+torn_erase_with_seed() {
+  "$FWDEV" flash "$d" --partition ota_0 "$APP" >/dev/null || return 1
+  env FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=torn FWSEAL_SIM_CUT_KEEP=53248 FWSEAL_SIM_CUT_SEED="$1" \
+    "$FWDEV" flash "$d" --partition ota_0 "$APP" >/dev/null 2>&1
+  "$FWDEV" read "$d" --partition ota_0 --raw --length 106496 -o "$2" >/dev/null
+}
+torn_erase_with_seed 7 "$T/s7a"; torn_erase_with_seed 7 "$T/s7b"; torn_erase_with_seed 0x2a "$T/s42"
+same_file "$T/s7a" "$T/s7b" "torn erase: same FWSEAL_SIM_CUT_SEED, same bytes"
+if cmp -s "$T/s7a" "$T/s42"; then fail "torn erase: another seed tears differently"; else ok "torn erase: another seed tears differently"; fi
+"$FWDEV" flash "$d" --partition ota_0 "$APP" >/dev/null || fail "re-flash"
 
 # CUT_AT=2: erase done, first write not: the slot reads erased.
 expect_exit 99 "cut at first write" env FWSEAL_SIM_CUT_AT=2 "$FWDEV" flash "$d" --partition ota_0 "$APP"
 check "raw read" "$FWDEV" read "$d" --partition ota_0 --raw --length 4096 -o "$T/raw"
 if cmp -s -n 4096 "$T/raw" "$T/ff"; then ok "clean cut: write undone, sector erased"; else fail "clean cut: write undone"; fi
 
-# Torn write: first 2048 of 4096 bytes programmed.
-expect_exit 99 "torn write exits 99" env FWSEAL_SIM_CUT_AT=2 FWSEAL_SIM_CUT_MODE=torn "$FWDEV" flash "$d" --partition ota_0 "$APP"
+# Torn write, prefix 2048 of 4096: programmed exactly, the word at 2048..2051
+# only loses bits the write clears, the rest still erased.
+expect_exit 99 "torn write exits 99" env FWSEAL_SIM_CUT_AT=2 FWSEAL_SIM_CUT_MODE=torn FWSEAL_SIM_CUT_KEEP=2048 "$FWDEV" flash "$d" --partition ota_0 "$APP"
 check "raw read" "$FWDEV" read "$d" --partition ota_0 --raw --length 4096 -o "$T/raw"
 if cmp -s -n 2048 "$T/raw" "$CT"; then ok "torn write: prefix programmed"; else fail "torn write: prefix programmed"; fi
-if cmp -s -n 2048 <(tail -c +2049 "$T/raw") "$T/ff"; then ok "torn write: rest still erased"; else fail "torn write: rest still erased"; fi
+if cmp -s -n 2044 <(tail -c +2053 "$T/raw") "$T/ff"; then ok "torn write: after the word in flight still erased"; else fail "torn write: rest still erased"; fi
+python3 - "$T/raw" "$CT" <<'PY' && ok "torn write: the word in flight only lost bits the write clears" || fail "torn write: word in flight"
+import sys
+raw, ct = open(sys.argv[1], "rb").read()[2048:2052], open(sys.argv[2], "rb").read()[2048:2052]
+sys.exit(0 if all(r & c == c for r, c in zip(raw, ct)) else 1)
+PY
 
 # Power back: a complete flash restores the image.
 check "re-flash after cuts" "$FWDEV" flash "$d" --partition ota_0 "$APP"
@@ -61,6 +89,8 @@ expect_exit 0 "cut past the end" env FWSEAL_SIM_CUT_AT=1000 "$FWDEV" flash "$d" 
 expect_exit 2 "CUT_AT=0 refused" env FWSEAL_SIM_CUT_AT=0 "$FWDEV" status "$d"
 expect_exit 2 "CUT_AT=abc refused" env FWSEAL_SIM_CUT_AT=abc "$FWDEV" status "$d"
 expect_exit 2 "CUT_MODE=half refused" env FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=half "$FWDEV" status "$d"
+expect_exit 2 "CUT_SEED=abc refused" env FWSEAL_SIM_CUT_SEED=abc "$FWDEV" status "$d"
+expect_exit 2 "CUT_KEEP=-1 refused" env FWSEAL_SIM_CUT_KEEP=-1 "$FWDEV" status "$d"
 expect_exit 3 "unwritable trace file" env FWSEAL_SIM_TRACE=/nonexistent/dir/trace "$FWDEV" status "$d"
 
 # init itself honours the contract (partition table write through FE).

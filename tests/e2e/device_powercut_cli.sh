@@ -5,14 +5,20 @@
 # always runs a valid signed image (old or new; never an unconfirmed one
 # after PENDING_VERIFY). Every write/erase of the OTA and of each state
 # change, both modes (the same sweeps also run in-process, with more
-# invariants, in tests/unit/test_boot_powercut.c).
+# invariants, in tests/unit/test_boot_powercut.c). Torn cuts follow the NOR
+# fault model (device/sim/fwd_sim_tear.h) with a prefix and bits chosen by
+# FWSEAL_SIM_CUT_SEED (default 1) per cut; a failure prints the replay line.
 # eFuse burns are operations of the same numbering (trace line
 # "efuse-burn ..."), so the sweeps cut at every burn too: confirm's, the
 # first boot's (initial contents) and the anti-rollback heal of a boot or
-# of an OTA precondition, plus a cut during the healing boot (issue 11 §1).
+# of an OTA precondition, plus a cut during the healing boot (issue 11 §1);
+# a torn burn burns the first floor(k/2) of its k new bits in bit order
+# (no seed: eFuse bits are programmed one by one).
 # After every cut: a boot that runs an image as VALID leaves the eFuse
 # secure_version >= that image's, and the older signed 5.0.0 is refused.
 . "$(dirname "$0")/lib.sh"
+SEED=${FWSEAL_SIM_CUT_SEED:-1}
+echo "# cut seed $SEED (FWSEAL_SIM_CUT_SEED)"
 
 S=$V/secure_boot_v2
 PATCH=$FWSEAL_BUILD/tools/app_patch
@@ -76,14 +82,15 @@ sweep() {
   for mode in clean torn; do
     for i in $points; do
       rm -rf "$D"; cp -a "$state" "$D"
-      FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode "$@" >/dev/null 2>"$T/cut.err"
+      FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode "$@" >/dev/null 2>"$T/cut.err"
       rc=$?
-      if [ $rc -ne 99 ]; then fail "$name: cut $mode at op $i exits 99" "exit $rc $(head -c 200 "$T/cut.err")"; bad=1; continue; fi
+      local replay="replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$i FWSEAL_SIM_CUT_MODE=$mode ${*##*/}"
+      if [ $rc -ne 99 ]; then fail "$name: cut $mode at op $i exits 99" "exit $rc $(head -c 200 "$T/cut.err"); $replay"; bad=1; continue; fi
       got=$(version_after_boot)
-      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i" "next boot ran '$got', allowed: $allowed"; bad=1; continue;; esac
+      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i" "next boot ran '$got', allowed: $allowed; $replay"; bad=1; continue;; esac
       got=$(version_after_boot)
-      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i (second boot)" "ran '$got'"; bad=1; continue;; esac
-      if ! downgrade_refused >"$T/dg.why"; then fail "$name: cut $mode at op $i" "$(cat "$T/dg.why")"; bad=1; continue; fi
+      case " $allowed " in *" $got "*) ;; *) fail "$name: cut $mode at op $i (second boot)" "ran '$got'; $replay"; bad=1; continue;; esac
+      if ! downgrade_refused >"$T/dg.why"; then fail "$name: cut $mode at op $i" "$(cat "$T/dg.why"); $replay"; bad=1; continue; fi
       n=$((n + 1))
     done
   done
@@ -128,7 +135,7 @@ grep -q '^efuse-burn secure_version 5->6 bits 0x0000001f->0x0000003f #[0-9]*$' "
 k=$(burn_op "$T/trace")
 for mode in clean torn; do
   rm -rf "$D"; cp -a "$T/pending" "$D"
-  FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode expect_exit 99 "confirm cut $mode at its burn (op $k) exits 99" "$FWDEV" confirm "$D"
+  FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode expect_exit 99 "confirm cut $mode at its burn (op $k) exits 99" "$FWDEV" confirm "$D"
   expect_stderr "simulated power loss at eFuse burn operation $k" "the cut names the eFuse burn"
   [ "$(efuse_sv)" = 5 ] && ok "$mode cut at the burn: eFuse still 5, ota_1 VALID" || fail "eFuse after the cut" "$(efuse_sv)"
   [ $mode = clean ] && cp -a "$D" "$T/healing"              # 6.0.0 VALID, eFuse 5, nothing runs
@@ -148,11 +155,11 @@ sweep "cut during the healing boot" "$T/healing" "6.0.0" "$(all_ops "$n")" "$FWD
 mkdir -p "$T/h2"; bad=0
 for m1 in clean torn; do for m2 in clean torn; do
   rm -rf "$D"; cp -a "$T/pending" "$D"
-  FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$m1 "$FWDEV" confirm "$D" >/dev/null 2>&1
-  FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=$m2 "$FWDEV" boot "$D" >/dev/null 2>&1; rc=$?
+  FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$m1 "$FWDEV" confirm "$D" >/dev/null 2>&1
+  FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=$m2 "$FWDEV" boot "$D" >/dev/null 2>&1; rc=$?
   got=$(version_after_boot)
   if [ $rc -ne 99 ] || [ "$got" != 6.0.0 ] || [ "$(json_num efuse_secure_version "$T/b.json")" != 6 ] || ! downgrade_refused >"$T/dg.why"; then
-    bad=1; fail "double cut ($m1 at confirm's burn, $m2 at the healing burn)" "exit $rc, ran $got, $(cat "$T/b.json") $(cat "$T/dg.why")"
+    bad=1; fail "double cut ($m1 at confirm's burn, $m2 at the healing burn)" "exit $rc, ran $got, $(cat "$T/b.json") $(cat "$T/dg.why"); replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$m1 fwseal-device confirm DEV, then FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=1 FWSEAL_SIM_CUT_MODE=$m2 fwseal-device boot DEV"
   fi
 done; done
 [ $bad -eq 0 ] && ok "double cuts (confirm's burn, then the healing boot's burn): healed at the third boot, 5.0.0 refused"

@@ -103,18 +103,20 @@ cp -r "$D" "$T/tmpl"
 "$FWDEV" nvs "$T/tmpl" list --json > "$T/old.json"
 head -c 3000 /dev/urandom > "$T/new.bin"
 cuts=0 bad=0
+SEED=${FWSEAL_SIM_CUT_SEED:-1}   # torn cuts: the NOR fault model, bits from this seed
 mkdir -p "$T/lists"
 for mode in clean torn; do
   n=1
   while [ $n -lt 200 ]; do
     rm -rf "$T/c"; cp -r "$T/tmpl" "$T/c"
-    FWSEAL_SIM_CUT_AT=$n FWSEAL_SIM_CUT_MODE=$mode "$FWDEV" nvs "$T/c" set wifi cert blob @"$T/new.bin" >/dev/null 2>&1
+    FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$n FWSEAL_SIM_CUT_MODE=$mode "$FWDEV" nvs "$T/c" set wifi cert blob @"$T/new.bin" >/dev/null 2>&1
     rc=$?
     [ $rc -eq 0 ] && break
-    [ $rc -ne 99 ] && { bad=$((bad + 1)); echo "cut $n $mode: exit $rc"; }
-    "$FWDEV" nvs "$T/c" list --json > "$T/lists/$mode-$n.json" 2>/dev/null || { bad=$((bad + 1)); echo "cut $n $mode: list failed"; }
+    replay="replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$n FWSEAL_SIM_CUT_MODE=$mode fwseal-device nvs DEV set wifi cert blob @NEW"
+    [ $rc -ne 99 ] && { bad=$((bad + 1)); echo "cut $n $mode: exit $rc; $replay"; }
+    "$FWDEV" nvs "$T/c" list --json > "$T/lists/$mode-$n.json" 2>/dev/null || { bad=$((bad + 1)); echo "cut $n $mode: list failed; $replay"; }
     if [ $((n % 8)) -eq 1 ]; then
-      "$FWDEV" nvs "$T/c" set wifi chan u8 7 >/dev/null 2>&1 || { bad=$((bad + 1)); echo "cut $n $mode: not writable"; }
+      "$FWDEV" nvs "$T/c" set wifi chan u8 7 >/dev/null 2>&1 || { bad=$((bad + 1)); echo "cut $n $mode: not writable; $replay"; }
     fi
     cuts=$((cuts + 1)); n=$((n + 1))
   done

@@ -5,8 +5,11 @@
 # Every operation is cut, in both modes (each point costs a device copy, an
 # OTA and a boot: about 10 s for the whole sweep). FWSEAL_OTA_CUT_SAMPLE=1
 # cuts only every k-th operation (about 16 points per mode, first and last
-# always included) for quick local runs.
+# always included) for quick local runs. Torn cuts follow the NOR fault model
+# (device/sim/fwd_sim_tear.h), prefix and bits chosen by FWSEAL_SIM_CUT_SEED
+# (default 1) per cut; a failure prints the replay line.
 . "$(dirname "$0")/lib.sh"
+SEED=${FWSEAL_SIM_CUT_SEED:-1}
 PE=$V/pre_encrypted/rsa
 cd "$T" || exit 3
 
@@ -27,23 +30,24 @@ N=$(grep -cE '^(write|erase|efuse-burn) ' trace)   # every operation, eFuse burn
 check "the OTA performs flash operations ($N)" test "$N" -gt 0
 step=1
 if [ "${FWSEAL_OTA_CUT_SAMPLE:-0}" = 1 ] && [ "$N" -gt 16 ]; then step=$(((N + 14) / 15)); fi
-echo "# $N write/erase operations; cutting every $step (FWSEAL_OTA_CUT_SAMPLE=1 samples)"
+echo "# $N write/erase operations; cutting every $step (FWSEAL_OTA_CUT_SAMPLE=1 samples); cut seed $SEED"
 
 for mode in clean torn; do
   bad=0 old=0 new=0 pts=0
   points=$(seq 1 "$step" "$N"; echo "$N")
   for k in $(echo "$points" | sort -nu); do
     rm -rf d && cp -a tpl d
-    FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode $FWDEV ota d --file v2.enc >/dev/null 2>&1
+    FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode $FWDEV ota d --file v2.enc >/dev/null 2>&1
     rc=$?
     pts=$((pts + 1))
-    if [ $rc -ne 99 ]; then bad=$((bad + 1)); echo "cut $mode #$k: ota exit $rc (wanted 99)"; continue; fi
+    replay="replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode fwseal-device ota DEV --file v2.enc"
+    if [ $rc -ne 99 ]; then bad=$((bad + 1)); echo "cut $mode #$k: ota exit $rc (wanted 99); $replay"; continue; fi
     out=$($FWDEV boot d --json 2>&1)
-    if [ $? -ne 0 ]; then bad=$((bad + 1)); echo "cut $mode #$k: boot failed: $out"; continue; fi
+    if [ $? -ne 0 ]; then bad=$((bad + 1)); echo "cut $mode #$k: boot failed: $out; $replay"; continue; fi
     case "$out" in
       *'"1.0.0"'*) old=$((old + 1)) ;;
       *'"2.0.0"'*) new=$((new + 1)) ;;
-      *) bad=$((bad + 1)); echo "cut $mode #$k: unexpected boot: $out" ;;
+      *) bad=$((bad + 1)); echo "cut $mode #$k: unexpected boot: $out; $replay" ;;
     esac
   done
   echo "# $mode: $pts cut points, old image $old, new image $new"

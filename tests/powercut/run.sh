@@ -2,8 +2,17 @@
 # make powercut: builds the images with the real CLI (RSA-3072 signing key,
 # RSA-3072 device key, a 256 KiB app v1 -> v2), then runs the in-process
 # power-cut runner build/tools/powercut over every scenario and schedule.
-# Extra arguments go to the runner (e.g. --scenario ota --schedule torn,
-# --replay torn:57:2048). Exit 0 only if every cut point survived.
+#
+# Without arguments (make powercut) it runs everything and then REWRITES
+# tests/powercut/RESULTS.md from this run's output: date, machine, images,
+# fault-model seed and every count. Nobody edits that file by hand;
+# tests/e2e/results_files.sh fails when it names a count the code does not
+# produce (it compares with `run.sh --count`).
+# With arguments they go to the runner (e.g. --scenario ota --schedule torn,
+# --replay torn:57:2048@1, --count, --cut-seed 7) and nothing is written,
+# unless POWERCUT_RESULTS=FILE names a file to write.
+# FWSEAL_SIM_CUT_SEED=S sets the seed of the torn bits (default 1).
+# Exit 0 only if every cut point survived.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${FWSEAL_BUILD:-$root/build}
@@ -11,18 +20,27 @@ FWSEAL=$build/bin/fwseal
 W=$(mktemp -d "${TMPDIR:-/tmp}/fwseal-powercut.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 size=${POWERCUT_IMAGE_SIZE:-256K}
+results=${POWERCUT_RESULTS:-}
+[ $# -eq 0 ] && [ -z "$results" ] && results=$root/tests/powercut/RESULTS.md
 set -e
 "$FWSEAL" keygen rsa3072 -o "$W/sign.pem" --pub "$W/sign_pub.pem" >/dev/null
 "$FWSEAL" keygen rsa3072 -o "$W/enc.pem" --pub "$W/enc_pub.pem" >/dev/null
 "$FWSEAL" digest "$W/sign_pub.pem" -o "$W/digest.bin" >/dev/null
-"$FWSEAL" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project powercut --size "$size" -o "$W/v1.bin"
-"$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 3 --project powercut --size "$size" -o "$W/v2.bin"
-"$FWSEAL" sign --key "$W/sign.pem" "$W/v1.bin" -o "$W/v1.signed.bin" 2>/dev/null
-"$FWSEAL" sign --key "$W/sign.pem" "$W/v2.bin" -o "$W/v2.signed.bin" 2>/dev/null
-"$FWSEAL" encrypt --pubkey "$W/enc_pub.pem" "$W/v2.signed.bin" -o "$W/v2.enc.bin"
+"$FWSEAL" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project powercut --size "$size" -o "$W/v1.bin" >/dev/null
+"$FWSEAL" mkimage --chip esp32c3 --version 2.0.0 --secure-version 3 --project powercut --size "$size" -o "$W/v2.bin" >/dev/null
+"$FWSEAL" sign --key "$W/sign.pem" "$W/v1.bin" -o "$W/v1.signed.bin" >/dev/null 2>&1
+"$FWSEAL" sign --key "$W/sign.pem" "$W/v2.bin" -o "$W/v2.signed.bin" >/dev/null 2>&1
+"$FWSEAL" encrypt --pubkey "$W/enc_pub.pem" "$W/v2.signed.bin" -o "$W/v2.enc.bin" >/dev/null
 set +e
+bash "$root/scripts/machine_facts.sh" >"$W/facts"   # the tree as it is when the run starts
 start=$SECONDS
-"$build/tools/powercut" "$W/v1.signed.bin" "$W/v2.signed.bin" "$W/v2.enc.bin" "$W/enc.pem" "$W/digest.bin" "$@"
-rc=$?
-echo "powercut: $((SECONDS - start)) s"
+"$build/tools/powercut" "$W/v1.signed.bin" "$W/v2.signed.bin" "$W/v2.enc.bin" "$W/enc.pem" "$W/digest.bin" "$@" |
+  tee "$W/out"
+rc=${PIPESTATUS[0]}
+secs=$((SECONDS - start))
+echo "powercut: $secs s"
+if [ -n "$results" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && grep -q '^result ' "$W/out"; then
+  "$root/tests/powercut/results_md.sh" "$W/out" "$secs" "$size" "$rc" "$W/facts" >"$W/results.md" &&
+    mv "$W/results.md" "$results" && echo "powercut: wrote $results"
+fi
 exit $rc

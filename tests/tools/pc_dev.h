@@ -9,9 +9,16 @@
  *
  * The power-cut layer sits between the device code and the simulated NOR
  * and eFuse: it numbers every write, erase and eFuse burn, and at the armed
- * operation either does nothing (clean cut), programs a prefix of the write
- * (torn write), erases a prefix of the range (partial erase) or burns the
- * first `keep` of the burn's new bits in bit order (torn burn), then reports
+ * operation either does nothing (clean cut, keep = PC_KEEP_CLEAN) or tears
+ * it. Writes and erases tear with the simulator's NOR fault model
+ * (device/sim/fwd_sim_tear.h): a torn write programs a prefix of `keep`
+ * bytes and half-programs the word in flight, a torn erase erases a prefix
+ * and weakly erases the rest of its sector, the random bits drawn from
+ * fwd_sim_tear_mix(cut_seed, op, keep, address) — so (cut, keep, cut_seed)
+ * replays a cut exactly. A torn eFuse burn burns the first `keep` of the
+ * burn's new bits in bit order (file offset, then bit 0..7), never clearing
+ * any: eFuse bits are programmed one by one, there is no word in flight and
+ * no seed. Then it reports
  * FW_ERR_POWER_LOSS for this and every later access until pc_revive(). It also enforces the NOR
  * rule of the region: app slots and otadata must be erased before they are
  * programmed (0xFF); NVS may only clear bits (its bitmaps are re-programmed,
@@ -42,7 +49,8 @@ static const struct fwd_part pc_parts[] = {
     {"ota_1", FWD_PT_APP, FWD_PST_OTA_0 + 1, 0, 0x80000, 0x60000, 0},
 };
 
-enum pc_cut { PC_CLEAN = 0, PC_TORN = 1 };
+/* keep value of a clean cut: nothing of the operation happens. */
+#define PC_KEEP_CLEAN UINT32_MAX
 
 /* log[].erase of an eFuse burn (0 write, 1 erase); its len is the number of
  * bits the burn adds, and a torn cut's `keep` counts bits. */
@@ -54,9 +62,11 @@ struct pc {
     struct fwd_ota_dev dev;
     struct fwd_decrypt_key key;
     /* cut layer */
-    uint64_t ops;                  /* writes+erases since the last pc_arm */
+    uint64_t ops;                  /* writes+erases+burns since the last pc_arm */
     uint64_t cut_at;               /* 0: none */
-    uint32_t keep;                 /* torn: bytes (eFuse: bits) of the cut op that happen */
+    uint32_t keep;                 /* torn: prefix of the cut op that happens (bytes; eFuse burn: bits);
+                                      PC_KEEP_CLEAN */
+    uint64_t cut_seed;             /* run seed of the torn bits (FWSEAL_SIM_CUT_SEED, --cut-seed) */
     int dead;
     uint64_t nor_violations;
     /* op log of the last unarmed run (for schedules) */
@@ -71,6 +81,12 @@ struct pc {
 static inline int pc_in_nvs(uint32_t addr) { return addr >= PC_NVS_OFF && addr < PC_NVS_OFF + PC_NVS_SIZE; }
 
 static inline int pc_cut_now(struct pc *p) { return p->cut_at && p->ops == p->cut_at; }
+
+/* The seed of the torn bits of the cut operation. */
+static inline uint64_t pc_tear_seed(const struct pc *p, uint32_t addr)
+{
+    return fwd_sim_tear_mix(p->cut_seed, p->cut_at, p->keep, addr);
+}
 
 static inline int pc_read(void *ctx, uint32_t addr, void *buf, size_t len)
 {
@@ -92,8 +108,9 @@ static inline int pc_write(void *ctx, uint32_t addr, const void *buf, size_t len
         if (bad) { p->nor_violations++; return FW_ERR_NOT_ERASED; }
     }
     if (pc_cut_now(p)) {
-        size_t n = p->keep < len ? p->keep : 0;  /* clean cut: keep = 0 */
-        for (size_t i = 0; i < n; i++) p->sim.flash.mem[addr + i] &= b[i];
+        if (p->keep != PC_KEEP_CLEAN && len)
+            fwd_sim_tear_write(p->sim.flash.mem + addr, b, len, p->keep < len ? p->keep : len - 1,
+                               p->sim.flash.write_align, pc_tear_seed(p, addr));
         p->dead = 1;
         return FW_ERR_POWER_LOSS;
     }
@@ -108,8 +125,9 @@ static inline int pc_erase(void *ctx, uint32_t addr, size_t len)
     if (p->log_on && p->nlog < sizeof p->log / sizeof p->log[0])
         p->log[p->nlog].erase = 1, p->log[p->nlog].addr = addr, p->log[p->nlog++].len = (uint32_t)len;
     if (pc_cut_now(p)) {
-        size_t n = p->keep < len ? p->keep : 0;
-        memset(p->sim.flash.mem + addr, 0xFF, n);  /* partial erase: a prefix */
+        if (p->keep != PC_KEEP_CLEAN && len)
+            fwd_sim_tear_erase(p->sim.flash.mem + addr, len, p->keep < len ? p->keep : len - 1,
+                               p->sim.flash.sector_size, pc_tear_seed(p, addr));
         p->dead = 1;
         return FW_ERR_POWER_LOSS;
     }
@@ -123,7 +141,10 @@ static inline int pc_efuse_load(void *ctx, struct fwd_efuse_state *st)
     return p->sim.plat.efuse.load(p->sim.plat.efuse.ctx, st);
 }
 
-/* An eFuse burn is an operation like a write: numbered, logged, cut. */
+/* An eFuse burn is an operation like a write: numbered, logged (kind
+ * PC_LOG_EFUSE, so a schedule sweeps its bit-order prefixes, not the NOR
+ * model's), cut clean (nothing burned) or torn (the first `keep` new bits,
+ * clamped below the burn's count like a torn write's prefix). */
 static inline int pc_efuse_burn(void *ctx, const struct fwd_efuse_state *st)
 {
     struct pc *p = ctx;
@@ -133,14 +154,16 @@ static inline int pc_efuse_burn(void *ctx, const struct fwd_efuse_state *st)
     if (p->log_on && p->nlog < sizeof p->log / sizeof p->log[0])
         p->log[p->nlog].erase = PC_LOG_EFUSE, p->log[p->nlog].addr = 0, p->log[p->nlog++].len = bits;
     if (pc_cut_now(p)) {
-        (void)fwd_sim_efuse_burn_bits(&p->sim.efuse, st, p->keep < bits ? p->keep : 0);
+        unsigned n = p->keep == PC_KEEP_CLEAN ? 0 : p->keep < bits ? p->keep : bits ? bits - 1 : 0;
+        (void)fwd_sim_efuse_burn_bits(&p->sim.efuse, st, n);
         p->dead = 1;
         return FW_ERR_POWER_LOSS;
     }
     return p->sim.plat.efuse.burn(p->sim.plat.efuse.ctx, st);
 }
 
-/* Arm a cut at operation `at` (1-based, from now), keeping `keep` bytes of it. */
+/* Arm a cut at operation `at` (1-based, from now), keeping `keep` bytes of it
+ * (eFuse burn: bits) (torn) or none (PC_KEEP_CLEAN). */
 static inline void pc_arm(struct pc *p, uint64_t at, uint32_t keep)
 {
     p->ops = 0;
@@ -169,6 +192,7 @@ static inline uint8_t *pc_file(const char *path, size_t *len, int nul)
 static inline void pc_open(struct pc *p, const uint8_t digest[32], const char *enc_key_pem)
 {
     memset(p, 0, sizeof *p);
+    p->cut_seed = FWD_SIM_CUT_SEED_DEFAULT;
     if (fwd_sim_open_mem(&p->sim, PC_FLASH) != FW_OK) exit(3);
     p->sim.flash.strict = 0;   /* the cut layer enforces the per-region NOR rule */
     struct fwd_efuse_state st;

@@ -2,7 +2,19 @@
  *
  *   powercut OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin
  *            [--scenario NAME] [--schedule linear|torn|double] [--seeds N]
- *            [--step BYTES] [--replay SCHEDULE:CUT:KEEP[:CUT2:KEEP2]]
+ *            [--step BYTES] [--cut-seed S] [--count]
+ *            [--replay SCHEDULE:CUT:KEEP[:CUT2:KEEP2][@S]]
+ *
+ * Fault model: the simulator's (device/sim/fwd_sim_tear.h). A clean cut
+ * (KEEP = "clean") loses the whole operation; a torn cut at prefix KEEP
+ * programs KEEP bytes of a write and half-programs the word in flight, or
+ * erases KEEP bytes of an erase and weakly erases the rest of that sector,
+ * the random bits drawn from the run seed S (--cut-seed, else
+ * FWSEAL_SIM_CUT_SEED, else 1) and the cut's coordinates. A failure prints
+ * the seed and a --replay line that reproduces it bit for bit.
+ * --count: run nothing but the clean runs the schedules are derived from and
+ * print the op and cut-point counts a full run would report (tests/e2e/
+ * results_files.sh compares them with tests/powercut/RESULTS.md).
  *
  * Scenarios (each from a snapshot, see setup()):
  *   ota        encrypted OTA of NEW from a file (pipeline: decrypt, early
@@ -18,13 +30,17 @@
  *   nvs        a seeded workload of set/erase/commit on encrypted NVS
  * eFuse burns are operations like writes and erases (tests/tools/pc_dev.h):
  * numbered, cut clean (nothing burned) or torn (a bit-order prefix of the new
- * bits, every prefix tried).
+ * bits, every prefix tried; KEEP of a burn counts bits, and no seed is
+ * involved: eFuse bits are programmed one by one).
  * Schedules:
  *   linear     a clean cut before every write/erase/burn of the scenario
- *   torn       at every write a torn program (prefixes: every byte for
- *              writes up to 64 bytes, every --step bytes above), at every
- *              erase a partial erase (every sector boundary of the range and
- *              every --step bytes inside the first sector)
+ *   torn       at every write/erase a torn cut at every prefix length of
+ *              fwd_sim_tear_points(): writes up to 64 bytes every length
+ *              0..len-1; longer writes 0, 1, every --step bytes, the last
+ *              word boundary and len-1; erases 0, 1, every --step bytes of
+ *              the first sector, every sector boundary and len-1; at every
+ *              eFuse burn of k new bits a torn burn of every bit-order
+ *              prefix 1..k-1 (0 is the clean cut)
  *   double     a cut in the scenario, then a cut during the recovery (boot
  *              or NVS mount): every pair when the scenario has at most 64
  *              first-cut points (the boot-state scenarios), else random
@@ -40,8 +56,9 @@
  *   while NEW runs VALID an OTA of OLD (plaintext, signed) is refused as a
  *   rollback; no byte is programmed unerased (NVS: no bit set back);
  *   NVS: every key committed before the cut reads its old or new value.
- * Prints, per scenario and schedule, cut points tried and survived; on a
- * failure prints the replay argument and exits 1. */
+ * Prints, per scenario and schedule, cut points tried and survived (and a
+ * "result" line per scenario for tests/powercut/run.sh); on a failure prints
+ * the seed and the replay argument and exits 1. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,6 +76,7 @@ static uint32_t step = 256;
 static unsigned nseeds = 0;   /* double schedule: 0 = exhaustive for small scenarios, else 100 seeds */
 static int failures;
 static unsigned cur_seed;     /* double schedule: the seed of the current pair (0: exhaustive) */
+static int dry;               /* --count: tally the cut points, run none */
 
 enum { S_BASE, S_NEW, S_PV, S_NVS, S_HEAL };
 
@@ -314,23 +332,27 @@ static int recover(const struct scenario *sc)
     return pc_boot(&P, &r);
 }
 
-/* Torn variants of logged op i: bytes that happen (excluding 0 and all). */
+/* Torn prefixes of logged op i (the fault model's sweep points). */
 static size_t variants(size_t i, uint32_t *keep, size_t max)
 {
-    size_t n = 0;
-    uint32_t len = P.log[i].len;
-    if (P.log[i].erase == PC_LOG_EFUSE) {
-        for (uint32_t k = 1; k < len && n < max; k++) keep[n++] = k;     /* every bit-order prefix */
-    } else if (P.log[i].erase) {
-        for (uint32_t k = 4096; k < len && n < max; k += 4096) keep[n++] = k;
-        for (uint32_t k = step; k < 4096 && k < len && n < max; k += step) keep[n++] = k;
-    } else if (len <= 64) {
-        for (uint32_t k = 1; k < len && n < max; k++) keep[n++] = k;
-    } else {
-        for (uint32_t k = step; k < len && n < max; k += step) keep[n++] = k;
-        if (n < max && len % step) keep[n++] = len - len % step;
+    if (P.log[i].erase == PC_LOG_EFUSE) {   /* a burn keeps its own kind: bits, not NOR prefixes */
+        size_t n = 0;
+        for (uint32_t k = 1; k < P.log[i].len && n < max; k++) keep[n++] = k;   /* every bit-order prefix */
+        return n;
     }
-    return n;
+    size_t n = fwd_sim_tear_points(P.log[i].erase, P.log[i].len, P.sim.flash.write_align, P.sim.flash.sector_size,
+                                   step, keep, max);
+    return n < max ? n : max;
+}
+
+static const char *keep_str(uint32_t keep)
+{
+    static char b[2][16];
+    static int i;
+    char *o = b[i++ & 1];
+    if (keep == PC_KEEP_CLEAN) snprintf(o, sizeof b[0], "clean");
+    else snprintf(o, sizeof b[0], "%u", (unsigned)keep);
+    return o;
 }
 
 struct tally { unsigned long tried, survived; };
@@ -338,6 +360,7 @@ struct tally { unsigned long tried, survived; };
 static int one(const struct scenario *sc, const char *sched, uint64_t cut, uint32_t keep, uint64_t cut2,
                uint32_t keep2, struct tally *t)
 {
+    if (dry) { t->tried++, t->survived++; return 0; }
     pc_restore(&P, sc->from);
     P.nor_violations = 0;
     pc_arm(&P, cut, keep);
@@ -356,12 +379,13 @@ static int one(const struct scenario *sc, const char *sched, uint64_t cut, uint3
     t->tried++;
     if (!why) { t->survived++; return 0; }
     failures++;
-    printf("FAIL %s/%s: %s (cut at op %llu keeping %u bytes", sc->name, sched, why, (unsigned long long)cut, (unsigned)keep);
-    if (cut2) printf(", then at recovery op %llu keeping %u", (unsigned long long)cut2, (unsigned)keep2);
-    if (cur_seed) printf(", seed %u", cur_seed);
-    printf(")\n  replay: --scenario %s --replay %s:%llu:%u", sc->name, sched, (unsigned long long)cut, (unsigned)keep);
-    if (cut2) printf(":%llu:%u", (unsigned long long)cut2, (unsigned)keep2);
-    printf("\n");
+    printf("FAIL %s/%s: %s (cut at op %llu keeping %s", sc->name, sched, why, (unsigned long long)cut, keep_str(keep));
+    if (cut2) printf(", then at recovery op %llu keeping %s", (unsigned long long)cut2, keep_str(keep2));
+    if (cur_seed) printf(", pair seed %u", cur_seed);
+    printf(", cut seed %llu)\n  replay: --scenario %s --replay %s:%llu:%s", (unsigned long long)P.cut_seed, sc->name,
+           sched, (unsigned long long)cut, keep_str(keep));
+    if (cut2) printf(":%llu:%s", (unsigned long long)cut2, keep_str(keep2));
+    printf("@%llu\n", (unsigned long long)P.cut_seed);
     return 1;
 }
 
@@ -386,28 +410,29 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
     for (size_t i = 0; i < n; i++) kind[i] = P.log[i].erase, len[i] = P.log[i].len;
 
     if (!only_sched || !strcmp(only_sched, "linear"))
-        for (size_t k = 1; k <= n; k++) one(sc, "linear", k, 0, 0, 0, &lin);
+        for (size_t k = 1; k <= n; k++) one(sc, "linear", k, PC_KEEP_CLEAN, 0, 0, &lin);
     if (!only_sched || !strcmp(only_sched, "torn"))
         for (size_t k = 1; k <= n; k++) {
-            uint32_t keep[512];
+            uint32_t keep[1024];
             P.log[k - 1].erase = kind[k - 1], P.log[k - 1].len = len[k - 1];
-            size_t nv = variants(k - 1, keep, 512);
+            size_t nv = variants(k - 1, keep, 1024);
             for (size_t v = 0; v < nv; v++) one(sc, "torn", k, keep[v], 0, 0, &torn);
         }
     /* Few first-cut points (the boot-state scenarios): every pair of a
      * first cut and a cut during the recovery, exhaustively. */
     size_t firsts = 0;
     for (size_t k = 0; k < n; k++) {
-        uint32_t keep[512];
+        uint32_t keep[1024];
         P.log[k].erase = kind[k], P.log[k].len = len[k];
-        firsts += 1 + variants(k, keep, 512);
+        firsts += 1 + variants(k, keep, 1024);
     }
-    if ((!only_sched || !strcmp(only_sched, "double")) && !nseeds && firsts <= 64) {
+    int exhaustive = !nseeds && firsts <= 64;
+    if ((!only_sched || !strcmp(only_sched, "double")) && exhaustive) {
         for (size_t k = 1; k <= n; k++) {
-            uint32_t keep1[513];
+            uint32_t keep1[1025];
             P.log[k - 1].erase = kind[k - 1], P.log[k - 1].len = len[k - 1];
-            size_t nv1 = variants(k - 1, keep1 + 1, 512) + 1;
-            keep1[0] = 0;
+            size_t nv1 = variants(k - 1, keep1 + 1, 1024) + 1;
+            keep1[0] = PC_KEEP_CLEAN;
             for (size_t v1 = 0; v1 < nv1; v1++) {
                 pc_restore(&P, sc->from);
                 pc_arm(&P, k, keep1[v1]);
@@ -418,13 +443,13 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
                 static uint32_t rl[8192];
                 for (size_t j = 0; j < m; j++) rk[j] = P.log[j].erase, rl[j] = P.log[j].len;
                 for (size_t c2 = 1; c2 <= m; c2++) {
-                    uint32_t keep2[513];
+                    uint32_t keep2[1025];
                     P.log[c2 - 1].erase = rk[c2 - 1], P.log[c2 - 1].len = rl[c2 - 1];
-                    size_t nv2 = variants(c2 - 1, keep2 + 1, 512) + 1;
-                    keep2[0] = 0;
+                    size_t nv2 = variants(c2 - 1, keep2 + 1, 1024) + 1;
+                    keep2[0] = PC_KEEP_CLEAN;
                     for (size_t v2 = 0; v2 < nv2; v2++) one(sc, "double", k, keep1[v1], c2, keep2[v2], &dbl);
                 }
-                if (!m) one(sc, "double", k, keep1[v1], 0, 0, &dbl);
+                if (!m) one(sc, "double", k, keep1[v1], 0, PC_KEEP_CLEAN, &dbl);
             }
         }
     } else if (!only_sched || !strcmp(only_sched, "double")) {
@@ -433,11 +458,11 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
             uint64_t st = 0xD1B54A32D192ED03ull * s;
             cur_seed = s;
             uint64_t c1 = 1 + rnd(&st) % n;
-            uint32_t k1 = 0;
+            uint32_t k1 = PC_KEEP_CLEAN;
             if (rnd(&st) & 1) {
-                uint32_t keep[512];
+                uint32_t keep[1024];
                 P.log[c1 - 1].erase = kind[c1 - 1], P.log[c1 - 1].len = len[c1 - 1];
-                size_t nv = variants(c1 - 1, keep, 512);
+                size_t nv = variants(c1 - 1, keep, 1024);
                 if (nv) k1 = keep[rnd(&st) % nv];
             }
             /* how many ops does the recovery take from that state? */
@@ -447,19 +472,26 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
             pc_revive(&P);
             size_t m = count_ops(sc, 1);
             uint64_t c2 = m ? 1 + rnd(&st) % m : 0;
-            uint32_t k2 = 0;
+            uint32_t k2 = PC_KEEP_CLEAN;
             if (c2 && (rnd(&st) & 1)) {
-                uint32_t keep[512];
-                size_t nv = variants(c2 - 1, keep, 512);
+                uint32_t keep[1024];
+                size_t nv = variants(c2 - 1, keep, 1024);
                 if (nv) k2 = keep[rnd(&st) % nv];
             }
             one(sc, "double", c1, k1, c2, k2, &dbl);
         }
     }
+    cur_seed = 0;
     unsigned long tot = lin.tried + torn.tried + dbl.tried, ok = lin.survived + torn.survived + dbl.survived;
+    const char *verdict = dry ? "counted" : ok == tot ? "survived" : "FAILED";
     printf("%-12s %6zu ops | linear %5lu/%-5lu | torn %5lu/%-5lu | double %5lu/%-5lu | total %6lu/%-6lu %s\n",
-           sc->name, n, lin.survived, lin.tried, torn.survived, torn.tried, dbl.survived, dbl.tried, ok, tot,
-           ok == tot ? "survived" : "FAILED");
+           sc->name, n, lin.survived, lin.tried, torn.survived, torn.tried, dbl.survived, dbl.tried, ok, tot, verdict);
+    char how[32];
+    if (exhaustive) snprintf(how, sizeof how, "every-pair");
+    else snprintf(how, sizeof how, "seeds-1..%u", nseeds ? nseeds : 100);
+    printf("result scenario=%s ops=%zu linear=%lu/%lu torn=%lu/%lu double=%lu/%lu double_pairs=%s total=%lu/%lu %s\n",
+           sc->name, n, lin.survived, lin.tried, torn.survived, torn.tried, dbl.survived, dbl.tried, how, ok, tot,
+           verdict);
     fflush(stdout);
 }
 
@@ -498,21 +530,89 @@ static void setup(void)
     pc_restore(&P, S_PV);
 }
 
+/* A prefix field of --replay: bytes or "clean". */
+static int parse_keep(const char *f, uint32_t *out)
+{
+    if (!strcmp(f, "clean")) { *out = PC_KEEP_CLEAN; return 0; }
+    char *end;
+    unsigned long v = strtoul(f, &end, 10);
+    if (!*f || *end || v >= PC_KEEP_CLEAN) return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse_u64(const char *f, uint64_t *out, int base0)
+{
+    char *end;
+    if (!*f || *f == '-') return -1;
+    int hex = base0 && f[0] == '0' && (f[1] == 'x' || f[1] == 'X');
+    unsigned long long v = strtoull(f, &end, hex ? 16 : 10);
+    if (*end) return -1;
+    *out = v;
+    return 0;
+}
+
+/* SCHED:CUT:KEEP[:CUT2:KEEP2][@SEED] */
+struct replay { char sched[16]; uint64_t c1, c2; uint32_t k1, k2; int has_seed; uint64_t seed; };
+static int parse_replay(const char *arg, struct replay *r)
+{
+    char buf[128], *f[6];
+    int nf = 0;
+    memset(r, 0, sizeof *r);
+    r->k2 = PC_KEEP_CLEAN;
+    if (strlen(arg) >= sizeof buf) return -1;
+    strcpy(buf, arg);
+    char *at = strchr(buf, '@');
+    if (at) {
+        *at = 0;
+        if (parse_u64(at + 1, &r->seed, 1)) return -1;
+        r->has_seed = 1;
+    }
+    for (char *t = strtok(buf, ":"); t && nf < 6; t = strtok(NULL, ":")) f[nf++] = t;
+    if ((nf != 3 && nf != 5) || strlen(f[0]) >= sizeof r->sched) return -1;
+    strcpy(r->sched, f[0]);
+    if (parse_u64(f[1], &r->c1, 0) || !r->c1 || parse_keep(f[2], &r->k1)) return -1;
+    if (nf == 5 && (parse_u64(f[3], &r->c2, 0) || !r->c2 || parse_keep(f[4], &r->k2))) return -1;
+    return 0;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: powercut OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--scenario NAME] "
+                    "[--schedule linear|torn|double] [--seeds N] [--step BYTES] [--cut-seed S] [--count] "
+                    "[--replay SCHED:CUT:KEEP[:CUT2:KEEP2][@S]]   (KEEP: bytes or 'clean')\n");
+    return 2;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc < 6) {
-        fprintf(stderr, "usage: powercut OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--scenario NAME] "
-                        "[--schedule linear|torn|double] [--seeds N] [--step BYTES] [--replay SCHED:CUT:KEEP[:CUT2:KEEP2]]\n");
+    if (argc < 6) return usage();
+    const char *only = NULL, *sched = NULL, *replay = NULL;
+    uint64_t cut_seed = FWD_SIM_CUT_SEED_DEFAULT;
+    const char *env_seed = getenv("FWSEAL_SIM_CUT_SEED");
+    if (env_seed && *env_seed && parse_u64(env_seed, &cut_seed, 1)) {
+        fprintf(stderr, "powercut: FWSEAL_SIM_CUT_SEED: not a number (decimal or 0x-hex)\n");
         return 2;
     }
-    const char *only = NULL, *sched = NULL, *replay = NULL;
-    for (int i = 6; i + 1 < argc; i += 2) {
-        if (!strcmp(argv[i], "--scenario")) only = argv[i + 1];
-        else if (!strcmp(argv[i], "--schedule")) sched = argv[i + 1];
-        else if (!strcmp(argv[i], "--seeds")) nseeds = (unsigned)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--step")) step = (uint32_t)atoi(argv[i + 1]);
-        else if (!strcmp(argv[i], "--replay")) replay = argv[i + 1];
-        else { fprintf(stderr, "powercut: unknown option %s\n", argv[i]); return 2; }
+    for (int i = 6; i < argc; i++) {
+        if (!strcmp(argv[i], "--count")) { dry = 1; continue; }
+        if (i + 1 >= argc) { fprintf(stderr, "powercut: %s needs a value\n", argv[i]); return usage(); }
+        const char *v = argv[++i];
+        uint64_t x;
+        if (!strcmp(argv[i - 1], "--scenario")) only = v;
+        else if (!strcmp(argv[i - 1], "--schedule")) sched = v;
+        else if (!strcmp(argv[i - 1], "--seeds")) nseeds = (unsigned)atoi(v);
+        else if (!strcmp(argv[i - 1], "--step")) step = (uint32_t)atoi(v);
+        else if (!strcmp(argv[i - 1], "--replay")) replay = v;
+        else if (!strcmp(argv[i - 1], "--cut-seed")) {
+            if (parse_u64(v, &x, 1)) { fprintf(stderr, "powercut: --cut-seed: not a number\n"); return 2; }
+            cut_seed = x;
+        } else { fprintf(stderr, "powercut: unknown option %s\n", argv[i - 1]); return usage(); }
+    }
+    struct replay rp;
+    if (replay) {
+        if (parse_replay(replay, &rp)) { fprintf(stderr, "powercut: bad --replay %s\n", replay); return usage(); }
+        if (rp.has_seed) cut_seed = rp.seed;
     }
     if (step < 16) step = 16;
     uint8_t *digest;
@@ -523,27 +623,32 @@ int main(int argc, char **argv)
     digest = pc_file(argv[5], &dl, 0);
     if (dl != 32) { fprintf(stderr, "powercut: %s: not a 32-byte digest\n", argv[5]); return 2; }
     pc_open(&P, digest, argv[4]);
+    P.cut_seed = cut_seed;
     setup();
     printf("powercut: NEW image %zu bytes (%zu encrypted), old '%s', new '%s'\n", new_len, enc_len,
            old_info.version, new_info.version);
+    printf("powercut: fault model torn prefix + half-programmed word / weakly erased sector, cut seed %llu, step %u%s\n",
+           (unsigned long long)cut_seed, (unsigned)step, dry ? " (--count: nothing is cut)" : "");
     printf("%-12s %10s | %-18s | %-16s | %-18s | %s\n", "scenario", "ops", "linear ok/tried", "torn ok/tried",
            "double ok/tried", "total");
+    int matched = 0;
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         const struct scenario *sc = &scenarios[i];
         if (only && strcmp(only, sc->name)) continue;
+        matched++;
         if (replay) {
-            char s[16];
-            unsigned long long c1 = 0, c2 = 0;
-            unsigned k1 = 0, k2 = 0;
             struct tally t = {0, 0};
-            if (sscanf(replay, "%15[a-z]:%llu:%u:%llu:%u", s, &c1, &k1, &c2, &k2) < 3) return 2;
-            one(sc, s, c1, k1, c2, k2, &t);
-            printf("replay %s/%s cut %llu keep %u: %s\n", sc->name, s, c1, k1, t.survived ? "survived" : "FAILED");
+            one(sc, rp.sched, rp.c1, rp.k1, rp.c2, rp.k2, &t);
+            printf("replay %s/%s cut %llu keep %s", sc->name, rp.sched, (unsigned long long)rp.c1, keep_str(rp.k1));
+            if (rp.c2) printf(" then %llu keep %s", (unsigned long long)rp.c2, keep_str(rp.k2));
+            printf(" seed %llu: %s\n", (unsigned long long)cut_seed, t.survived ? "survived" : "FAILED");
             continue;
         }
         run_scenario(sc, sched);
     }
-    if (failures) printf("powercut: %d cut point(s) FAILED\n", failures);
+    if (!matched) { fprintf(stderr, "powercut: no scenario named %s\n", only); return 2; }
+    if (dry) printf("powercut: counted (nothing cut)\n");
+    else if (failures) printf("powercut: %d cut point(s) FAILED (cut seed %llu)\n", failures, (unsigned long long)cut_seed);
     else printf("powercut: every cut point survived\n");
     return failures ? 1 : 0;
 }

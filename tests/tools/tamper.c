@@ -1,6 +1,6 @@
 /* make tamper: the tamper matrix, in process, against the real device code.
  *
- *   tamper OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--subset N]
+ *   tamper OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--subset N] [--count]
  *
  * A device runs OLD (VALID). Each trial restores that device, OTAs a
  * tampered copy of the encrypted, signed NEW through the real pipeline, and
@@ -22,7 +22,9 @@
  *               the plaintext, then encrypted afresh for the device (the
  *               sector's unauthenticated bytes are reported apart).
  * --subset N keeps every N-th trial of each matrix (the fast version in
- * `make test`). Prints the counts; exit 1 unless 100 % were rejected. */
+ * `make test`). --count runs no trial and prints how many each matrix would
+ * try (tests/e2e/results_files.sh checks tests/tamper/RESULTS.md with it).
+ * Prints the counts; exit 1 unless 100 % were rejected. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +46,7 @@ static char old_version[33];
 static unsigned subset = 1;
 static int failures;
 static unsigned long booted_for_real;
+static int dry;   /* --count */
 
 static mbedtls_pk_context pub;
 static mbedtls_entropy_context ent;
@@ -75,6 +78,7 @@ static size_t encrypt_for_device(const uint8_t *img, size_t len, uint8_t *out)
 static int trial(const char *matrix, size_t pos, uint8_t x, const uint8_t *in, size_t len, struct tally *t)
 {
     static unsigned long n;
+    if (dry) { t->tried++, t->rejected++; return 0; }
     pc_restore(&P, 0);
     int rc = pc_ota(&P, "ota_0", in, len, 4096);
     const char *why = NULL;
@@ -145,6 +149,11 @@ static void reencrypted_matrix(struct tally *t, struct tally *pad)
         int in_pad = in_rest;
         for (int k = 0; k < 2; k++) {
             if (n++ % subset && !in_pad) continue;
+            if (dry) {
+                if (in_pad) pad->tried++;
+                else t->tried++, t->rejected++;
+                continue;
+            }
             memcpy(img, new_img, new_len);
             img[pos] ^= xs[k];
             size_t l = encrypt_for_device(img, new_len, out);
@@ -163,13 +172,23 @@ static void reencrypted_matrix(struct tally *t, struct tally *pad)
     free(out);
 }
 
+static void row(const char *name, const struct tally *t, const char *note)
+{
+    if (dry) printf("%-42s %8s %8lu%s\n", name, "-", t->tried, note);
+    else printf("%-42s %8lu %8lu%s\n", name, t->rejected, t->tried, note);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 6) {
-        fprintf(stderr, "usage: tamper OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--subset N]\n");
+        fprintf(stderr, "usage: tamper OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--subset N] [--count]\n");
         return 2;
     }
-    if (argc >= 8 && !strcmp(argv[6], "--subset")) subset = (unsigned)atoi(argv[7]);
+    for (int i = 6; i < argc; i++) {
+        if (!strcmp(argv[i], "--count")) dry = 1;
+        else if (!strcmp(argv[i], "--subset") && i + 1 < argc) subset = (unsigned)atoi(argv[++i]);
+        else { fprintf(stderr, "tamper: unknown option %s\n", argv[i]); return 2; }
+    }
     if (!subset) subset = 1;
     size_t dl;
     old_img = pc_file(argv[1], &old_len, 0);
@@ -205,17 +224,20 @@ int main(int argc, char **argv)
     free(ctl);
 
     struct tally cont = {0, 0}, sec = {0, 0}, reenc = {0, 0}, pad = {0, 0};
-    printf("tamper: image %zu bytes signed, %zu encrypted; old image '%s'%s\n", new_len, enc_len, old_version,
-           subset > 1 ? " (subset)" : "");
+    printf("tamper: image %zu bytes signed, %zu encrypted; old image '%s'%s%s\n", new_len, enc_len, old_version,
+           subset > 1 ? " (subset)" : "", dry ? " (--count: no trial run)" : "");
     container_matrix(&cont, &sec);
     reencrypted_matrix(&reenc, &pad);
     unsigned long tried = cont.tried + sec.tried + reenc.tried, rej = cont.rejected + sec.rejected + reenc.rejected;
     printf("%-42s %8s %8s\n", "matrix", "rejected", "tried");
-    printf("%-42s %8lu %8lu\n", "container: header + body every 97th byte", cont.rejected, cont.tried);
-    printf("%-42s %8lu %8lu\n", "container: signature sector", sec.rejected, sec.tried);
-    printf("%-42s %8lu %8lu\n", "re-encrypted: sig. block 0..1215 + every 97th", reenc.rejected, reenc.tried);
-    printf("%-42s %8lu %8lu  (bytes no format authenticates; see docs/threat-model.md)\n",
-           "re-encrypted: unused slots + tail", pad.rejected, pad.tried);
+    row("container: header + body every 97th byte", &cont, "");
+    row("container: signature sector", &sec, "");
+    row("re-encrypted: sig. block 0..1215 + every 97th", &reenc, "");
+    row("re-encrypted: unused slots + tail", &pad, "  (bytes no format authenticates; see docs/threat-model.md)");
+    if (dry) {
+        printf("tamper: %lu trials counted, none run (--count)\n", tried);
+        return 0;
+    }
     printf("tamper: %lu/%lu tampered images rejected (%s), old image booted and passive slot scrubbed each time\n",
            rej, tried, rej == tried ? "100 %" : "NOT ALL");
     printf("tamper: device state outside the passive slot unchanged after every rejection; bootloader run for real %lu times\n",

@@ -9,12 +9,17 @@
 #include "fw_nvs.h"
 #include "fw_nvs_gen.h"
 #include "fw_nvs_store.h"
+#include "device/sim/fwd_sim_tear.h"
 
 /* NOR in RAM: erase -> 0xFF, a write may only clear bits (strict: a write
  * that would set a bit is an error, as on the simulator). Cut injection:
  * cut_at = N makes the N-th write/erase (1-based) fail with POWER_LOSS,
- * in mode 0 without effect, in mode 1 torn (first half of a write / the
- * first half of an erase), and every later op fail too (device is dead). */
+ * in mode 0 without effect, in mode 1 torn with the simulator's NOR fault
+ * model (device/sim/fwd_sim_tear.h: a prefix chosen by the seed among the
+ * sweep points, then a half-programmed word / a weakly erased sector rest),
+ * and every later op fail too (device is dead). The torn bits come from
+ * cut_seed (rf_init: FWSEAL_SIM_CUT_SEED, default 1) and the cut's
+ * coordinates; torn_keep / torn_seed say what the last cut did. */
 struct ramflash {
     uint8_t *mem;
     uint32_t size;
@@ -24,7 +29,12 @@ struct ramflash {
     int dead;
     int strict_violations;
     unsigned long erases;
+    uint64_t cut_seed;
+    uint32_t torn_keep;   /* last torn cut: prefix in bytes */
 };
+
+/* The run seed of torn cuts: FWSEAL_SIM_CUT_SEED (decimal or 0x-hex), else 1. */
+static inline uint64_t rf_run_seed(void) { return fwd_sim_tear_env_seed(); }
 
 static inline int rf_read(void *ctx, uint32_t off, void *buf, size_t len)
 {
@@ -48,13 +58,19 @@ static inline int rf_write(void *ctx, uint32_t off, const void *buf, size_t len)
     if (off + (uint64_t)len > f->size || off % 4 || len % 4) return FW_ERR_INVALID_ARG;
     int c = rf_cut(f);
     if (c == 1) return FW_ERR_POWER_LOSS;
-    size_t n = c == 2 ? (f->cut_mode ? len / 2 : 0) : len;
     const uint8_t *b = buf;
-    for (size_t i = 0; i < n; i++) {
-        if ((f->mem[off + i] & b[i]) != b[i]) { f->strict_violations++; return FW_ERR_NOT_ERASED; }
-        f->mem[off + i] &= b[i];
+    for (size_t i = 0; i < len; i++)
+        if ((f->mem[off + i] & b[i]) != b[i]) { f->strict_violations++; return c ? FW_ERR_POWER_LOSS : FW_ERR_NOT_ERASED; }
+    if (c == 2) {
+        if (f->cut_mode && len) {
+            uint64_t seed = fwd_sim_tear_mix(f->cut_seed, f->ops, off, len);
+            f->torn_keep = fwd_sim_tear_pick(0, len, 4, 4096, seed);
+            fwd_sim_tear_write(f->mem + off, b, len, f->torn_keep, 4, seed);
+        }
+        return FW_ERR_POWER_LOSS;
     }
-    return c ? FW_ERR_POWER_LOSS : 0;
+    for (size_t i = 0; i < len; i++) f->mem[off + i] &= b[i];
+    return 0;
 }
 
 static inline int rf_erase(void *ctx, uint32_t off, size_t len)
@@ -63,15 +79,23 @@ static inline int rf_erase(void *ctx, uint32_t off, size_t len)
     if (off + (uint64_t)len > f->size || off % 4096 || len % 4096) return FW_ERR_INVALID_ARG;
     int c = rf_cut(f);
     if (c == 1) return FW_ERR_POWER_LOSS;
-    size_t n = c == 2 ? (f->cut_mode ? len / 2 : 0) : len;
-    memset(f->mem + off, 0xFF, n);
     f->erases++;
-    return c ? FW_ERR_POWER_LOSS : 0;
+    if (c == 2) {
+        if (f->cut_mode && len) {
+            uint64_t seed = fwd_sim_tear_mix(f->cut_seed, f->ops, off, len);
+            f->torn_keep = fwd_sim_tear_pick(1, len, 4, 4096, seed);
+            fwd_sim_tear_erase(f->mem + off, len, f->torn_keep, 4096, seed);
+        }
+        return FW_ERR_POWER_LOSS;
+    }
+    memset(f->mem + off, 0xFF, len);
+    return 0;
 }
 
 static inline void rf_init(struct ramflash *f, uint8_t *mem, uint32_t size, struct fw_nvs_io *io)
 {
     memset(f, 0, sizeof *f);
+    f->cut_seed = rf_run_seed();
     f->mem = mem;
     f->size = size;
     io->size = size;

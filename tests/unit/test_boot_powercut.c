@@ -1,7 +1,10 @@
 /* Power cut at EVERY flash write/erase of an OTA and of each boot state
  * change, in both cut modes (clean: the operation does not happen; torn:
- * half of it happens), on the strict in-memory simulator with flash
- * encryption (issue 4 acceptance 3, exhaustive in-process half; the CLI half
+ * the simulator's NOR fault model, device/sim/fwd_sim_tear.h — a prefix, a
+ * half-programmed word or a weakly erased sector rest; for the short state
+ * changes every prefix 0..31 plus 8 seeded picks, for the OTA one seeded
+ * pick per operation; FWSEAL_SIM_CUT_SEED=S replays a failure), on the
+ * strict in-memory simulator with flash encryption (issue 4 acceptance 3, exhaustive in-process half; the CLI half
  * is tests/e2e/device_powercut_cli.sh).
  *
  * For each scenario: snapshot the device, run it once to count its flash
@@ -12,7 +15,10 @@
  *
  * eFuse burns are operations too (the simulator's power domain), so every
  * sweep also cuts at every burn (confirm, the bootloader's anti-rollback
- * heal, an OTA precondition's heal). Anti-rollback is checked in both
+ * heal, an OTA precondition's heal), with the same variants: a torn burn's
+ * prefix counts bits (0..31 covers every bit-order prefix of the burns
+ * here); the OTA-precondition sweep tries the variants of sweep(), the
+ * double sweeps prefixes 0..4 and a seeded pick at each of their two cuts. Anti-rollback is checked in both
  * directions after every cut: an image whose otadata entry was VALID with
  * secure_version N => after the next boot the eFuse is >= N; nothing below
  * the eFuse boots, and an OTA of an older signed image is refused. */
@@ -25,6 +31,7 @@ static uint8_t *IMG5, *IMG6, *IMG7;
 static uint8_t *SNAP_FLASH;
 static uint8_t SNAP_EFUSE[FWD_SIM_EFUSE_FILE_SIZE];
 static unsigned long TOTAL_CUTS;
+static char CUT_NOTE[96];   /* the torn variant of the current cut, for failure messages */
 
 static int setup(void **state)
 {
@@ -113,15 +120,16 @@ static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int 
 {
     uint32_t ef = db_secver(x);
     if (ef < was_valid_sv)
-        fail_msg("%s: cut %s at op %llu: a VALID image has secure_version %u, eFuse still %u after the boot", s->name,
-                 mode ? "torn" : "clean", (unsigned long long)i, (unsigned)was_valid_sv, (unsigned)ef);
-    if (r->has_state && r->state == FWD_OTA_IMG_VALID && ef < r->app.secure_version)
-        fail_msg("%s: cut %s at op %llu: %s runs VALID (secure_version %u) with eFuse %u", s->name,
-                 mode ? "torn" : "clean", (unsigned long long)i, r->app.version, (unsigned)r->app.secure_version,
+        fail_msg("%s: cut %s at op %llu%s: a VALID image has secure_version %u, eFuse still %u after the boot",
+                 s->name, mode ? "torn" : "clean", (unsigned long long)i, CUT_NOTE, (unsigned)was_valid_sv,
                  (unsigned)ef);
+    if (r->has_state && r->state == FWD_OTA_IMG_VALID && ef < r->app.secure_version)
+        fail_msg("%s: cut %s at op %llu%s: %s runs VALID (secure_version %u) with eFuse %u", s->name,
+                 mode ? "torn" : "clean", (unsigned long long)i, CUT_NOTE, r->app.version,
+                 (unsigned)r->app.secure_version, (unsigned)ef);
     if (r->app.secure_version < ef)
-        fail_msg("%s: cut at op %llu: %s (secure_version %u) booted below eFuse %u", s->name, (unsigned long long)i,
-                 r->app.version, (unsigned)r->app.secure_version, (unsigned)ef);
+        fail_msg("%s: cut at op %llu%s: %s (secure_version %u) booted below eFuse %u", s->name,
+                 (unsigned long long)i, CUT_NOTE, r->app.version, (unsigned)r->app.secure_version, (unsigned)ef);
 }
 
 /* A running VALID app above 5 must refuse an OTA of the older signed 5.0.0
@@ -132,8 +140,8 @@ static void check_downgrade_refused(struct db *x, const struct scenario *s, uint
     if (!r->has_state || r->state != FWD_OTA_IMG_VALID || r->app.secure_version <= 5) return;
     int rc = db_ota(x, IMG5, DB_IMG, 8192);
     if (rc != FW_ERR_ROLLBACK)
-        fail_msg("%s: cut at op %llu: OTA of the older 5.0.0 under %s VALID returned %d, not ROLLBACK", s->name,
-                 (unsigned long long)i, r->app.version, rc);
+        fail_msg("%s: cut at op %llu%s: OTA of the older 5.0.0 under %s VALID returned %d, not ROLLBACK", s->name,
+                 (unsigned long long)i, CUT_NOTE, r->app.version, rc);
     assert_int_equal(db_boot(x, &r2), FW_OK);
     assert_string_equal(r2.app.version, r->app.version);
 }
@@ -145,24 +153,26 @@ static void check_recovery(struct db *x, const struct scenario *s, uint64_t i, i
     struct fwb_result r;
     uint32_t was_valid_sv = valid_active_secver(x);
     int rc = db_boot(x, &r);
-    if (rc != FW_OK) fail_msg("%s: cut %s at op %llu: boot failed (%d)", s->name, mode ? "torn" : "clean",
-                              (unsigned long long)i, rc);
+    if (rc != FW_OK) fail_msg("%s: cut %s at op %llu%s: boot failed (%d)", s->name, mode ? "torn" : "clean",
+                              (unsigned long long)i, CUT_NOTE, rc);
     if (!allowed(s, r.app.version))
-        fail_msg("%s: cut %s at op %llu: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
-                 r.part->label, r.app.version);
+        fail_msg("%s: cut %s at op %llu%s: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
+                 CUT_NOTE, r.part->label, r.app.version);
     check_floor(x, s, i, mode, &r, was_valid_sv);
     /* a second power-on must also boot something allowed */
     rc = db_boot(x, &r);
     if (rc != FW_OK || !allowed(s, r.app.version))
-        fail_msg("%s: cut at op %llu: second boot %d %s", s->name, (unsigned long long)i, rc,
+        fail_msg("%s: cut at op %llu%s: second boot %d %s", s->name, (unsigned long long)i, CUT_NOTE, rc,
                  rc ? "-" : r.app.version);
     check_floor(x, s, i, mode, &r, was_valid_sv);
     check_downgrade_refused(x, s, i, &r);
     if (db_attach(x, r.part->label) != FW_OK) fail_msg("%s: reattach", s->name);
     rc = fwd_ota_mark_app_valid(&x->dev);          /* a PENDING_VERIFY app may not update */
-    if (rc != FW_OK) fail_msg("%s: cut at op %llu: confirm after recovery %d", s->name, (unsigned long long)i, rc);
+    if (rc != FW_OK)
+        fail_msg("%s: cut at op %llu%s: confirm after recovery %d", s->name, (unsigned long long)i, CUT_NOTE, rc);
     rc = db_ota(x, IMG7, DB_IMG, 8192);
-    if (rc != FW_OK) fail_msg("%s: cut at op %llu: later OTA failed (%d)", s->name, (unsigned long long)i, rc);
+    if (rc != FW_OK)
+        fail_msg("%s: cut at op %llu%s: later OTA failed (%d)", s->name, (unsigned long long)i, CUT_NOTE, rc);
     assert_int_equal(db_boot(x, &r), FW_OK);
     assert_string_equal(r.app.version, "7.0.0");
     assert_int_equal(fwd_ota_mark_app_valid(&x->dev), FW_OK);
@@ -175,19 +185,29 @@ static void sweep(struct db *x, const struct scenario *s)
     assert_int_equal(run_from(x, s), FW_OK);
     uint64_t n = x->sim.flash.ops - before;
     assert_true(n > 0);
+    uint64_t run_seed = fwd_sim_tear_env_seed();
     for (int mode = FWD_SIM_CUT_CLEAN; mode <= FWD_SIM_CUT_TORN; mode++) {
-        for (uint64_t i = 1; i <= n; i++) {
-            restore(x);
-            assert_int_equal(db_attach(x, s->running), FW_OK);
-            fwd_sim_flash_set_cut(&x->sim.flash, i, mode);
-            int rc = s->run(x);
-            if (rc != FW_ERR_POWER_LOSS)
-                fail_msg("%s: op %llu of %llu did not cut (%d)", s->name, (unsigned long long)i,
-                         (unsigned long long)n, rc);
-            fwd_sim_flash_revive(&x->sim.flash);
-            check_recovery(x, s, i, mode);
-            TOTAL_CUTS++;
-        }
+        /* torn variants: short scenarios every prefix 0..31 + 8 seeded picks, the OTA one seeded pick */
+        unsigned nvar = mode == FWD_SIM_CUT_CLEAN ? 1 : n <= 4 ? 32 + 8 : 1;
+        for (uint64_t i = 1; i <= n; i++)
+            for (unsigned v = 0; v < nvar; v++) {
+                uint32_t keep = nvar > 1 && v < 32 ? v : FWD_SIM_KEEP_PICK;
+                uint64_t seed = fwd_sim_tear_mix(run_seed, i, v, 0);
+                snprintf(CUT_NOTE, sizeof CUT_NOTE, mode ? " (variant %u, FWSEAL_SIM_CUT_SEED=%llu)" : "", v,
+                         (unsigned long long)run_seed);
+                restore(x);
+                x->sim.flash.ops = before;
+                assert_int_equal(db_attach(x, s->running), FW_OK);
+                fwd_sim_flash_set_tear(&x->sim.flash, keep, seed);
+                fwd_sim_flash_set_cut(&x->sim.flash, i, mode);
+                int rc = s->run(x);
+                if (rc != FW_ERR_POWER_LOSS)
+                    fail_msg("%s: op %llu of %llu did not cut (%d)", s->name, (unsigned long long)i,
+                             (unsigned long long)n, rc);
+                fwd_sim_flash_revive(&x->sim.flash);
+                check_recovery(x, s, i, mode);
+                TOTAL_CUTS++;
+            }
     }
     restore(x);
 }
@@ -372,9 +392,40 @@ static void no_heal_for_unconfirmed(void **state)
     db_close(&x);
 }
 
-/* Every pair (first cut, second cut during the recovery boot), both modes
- * each, from `from`: run `first` cut at op i, then boot cut at op j, then
- * the full recovery checks. */
+/* Cut variants of one operation: variant 0 is the clean cut; torn variant
+ * v >= 1 keeps the prefix v - 1 (bytes; bits of an eFuse burn, clamped below
+ * its count) while v - 1 < `prefixes`, then `picks` seeded picks.
+ * Single cuts (as sweep()): every prefix 0..31 + 8 picks for a scenario of
+ * at most 4 operations, else one pick. Double cuts, at each of the two:
+ * prefixes 0..4 (every bit-order prefix of the burns here: at most 5 new
+ * bits) + one pick. */
+struct variants { unsigned prefixes, picks; };
+static struct variants single_variants(uint64_t n)
+{
+    return n <= 4 ? (struct variants){32, 8} : (struct variants){0, 1};
+}
+static const struct variants DOUBLE_VARIANTS = {5, 1};
+static unsigned nvariants(struct variants vs) { return 1 + vs.prefixes + vs.picks; }
+
+/* Arm the cut at operation i (from now) in variant v of vs, its torn bits
+ * seeded from the run seed and (i, v, salt). Returns the mode. */
+static int arm_variant(struct db *x, struct variants vs, uint64_t i, unsigned v, uint64_t run_seed, uint64_t salt)
+{
+    if (v == 0) {
+        fwd_sim_flash_set_cut(&x->sim.flash, i, FWD_SIM_CUT_CLEAN);
+        return FWD_SIM_CUT_CLEAN;
+    }
+    unsigned t = v - 1;
+    uint32_t keep = t < vs.prefixes ? t : FWD_SIM_KEEP_PICK;
+    fwd_sim_flash_set_tear(&x->sim.flash, keep, fwd_sim_tear_mix(run_seed, i, t, salt));
+    fwd_sim_flash_set_cut(&x->sim.flash, i, FWD_SIM_CUT_TORN);
+    return FWD_SIM_CUT_TORN;
+}
+
+/* Every pair (first cut, second cut during the recovery boot), every
+ * variant of DOUBLE_VARIANTS each, from `from`: run `first` cut at op i,
+ * then boot cut at op j, then the full recovery checks. The op counter is
+ * reset before every run: a torn cut's bits are seeded by its op number. */
 static void double_sweep(struct db *x, const struct scenario *s)
 {
     struct fwb_result r;
@@ -382,28 +433,33 @@ static void double_sweep(struct db *x, const struct scenario *s)
     uint64_t before = x->sim.flash.ops;
     assert_int_equal(run_from(x, s), FW_OK);
     uint64_t n = x->sim.flash.ops - before;
-    for (int m1 = FWD_SIM_CUT_CLEAN; m1 <= FWD_SIM_CUT_TORN; m1++)
-        for (uint64_t i = 1; i <= n; i++) {
+    uint64_t run_seed = fwd_sim_tear_env_seed();
+    for (uint64_t i = 1; i <= n; i++)
+        for (unsigned v1 = 0; v1 < nvariants(DOUBLE_VARIANTS); v1++) {
             /* how many operations does the recovery boot take from there? */
             restore(x);
+            x->sim.flash.ops = before;
             assert_int_equal(db_attach(x, s->running), FW_OK);
-            fwd_sim_flash_set_cut(&x->sim.flash, i, m1);
+            arm_variant(x, DOUBLE_VARIANTS, i, v1, run_seed, 1);
             assert_int_equal(s->run(x), FW_ERR_POWER_LOSS);
             fwd_sim_flash_revive(&x->sim.flash);
             uint64_t b0 = x->sim.flash.ops;
             assert_int_equal(db_boot(x, &r), FW_OK);
             uint64_t m = x->sim.flash.ops - b0;
-            for (int m2 = FWD_SIM_CUT_CLEAN; m2 <= FWD_SIM_CUT_TORN; m2++)
-                for (uint64_t j = 1; j <= m; j++) {
+            for (uint64_t j = 1; j <= m; j++)
+                for (unsigned v2 = 0; v2 < nvariants(DOUBLE_VARIANTS); v2++) {
                     restore(x);
+                    x->sim.flash.ops = before;
                     assert_int_equal(db_attach(x, s->running), FW_OK);
-                    fwd_sim_flash_set_cut(&x->sim.flash, i, m1);
+                    arm_variant(x, DOUBLE_VARIANTS, i, v1, run_seed, 1);
                     assert_int_equal(s->run(x), FW_ERR_POWER_LOSS);
                     fwd_sim_flash_revive(&x->sim.flash);
                     uint32_t was_valid_sv = valid_active_secver(x);
-                    fwd_sim_flash_set_cut(&x->sim.flash, j, m2);
+                    int m2 = arm_variant(x, DOUBLE_VARIANTS, j, v2, run_seed, 2);
+                    snprintf(CUT_NOTE, sizeof CUT_NOTE, " (variants %u then %u, FWSEAL_SIM_CUT_SEED=%llu)", v1, v2,
+                             (unsigned long long)run_seed);
                     if (db_boot(x, &r) != FW_ERR_POWER_LOSS)
-                        fail_msg("%s: recovery op %llu did not cut", s->name, (unsigned long long)j);
+                        fail_msg("%s: recovery op %llu did not cut%s", s->name, (unsigned long long)j, CUT_NOTE);
                     fwd_sim_flash_revive(&x->sim.flash);
                     /* the VALID image of before the first recovery keeps its claim */
                     check_recovery(x, s, i * 1000 + j, m2);
@@ -452,11 +508,15 @@ static void cut_during_ota_precondition_heal(void **state)
     assert_int_equal(sc_ota_old(&x), FW_ERR_ROLLBACK);    /* heal, then refused: the burn and the slot */
     uint64_t n = x.sim.flash.ops - before;
     assert_true(n >= 1);
-    for (int mode = FWD_SIM_CUT_CLEAN; mode <= FWD_SIM_CUT_TORN; mode++)
-        for (uint64_t i = 1; i <= n; i++) {
+    uint64_t run_seed = fwd_sim_tear_env_seed();
+    for (uint64_t i = 1; i <= n; i++)
+        for (unsigned v = 0; v < nvariants(single_variants(n)); v++) {
             restore(&x);
+            x.sim.flash.ops = before;
             assert_int_equal(db_attach(&x, "ota_1"), FW_OK);
-            fwd_sim_flash_set_cut(&x.sim.flash, i, mode);
+            int mode = arm_variant(&x, single_variants(n), i, v, run_seed, 0);
+            snprintf(CUT_NOTE, sizeof CUT_NOTE, " (variant %u, FWSEAL_SIM_CUT_SEED=%llu)", v,
+                     (unsigned long long)run_seed);
             assert_int_equal(sc_ota_old(&x), FW_ERR_POWER_LOSS);
             fwd_sim_flash_revive(&x.sim.flash);
             check_recovery(&x, &s, i, mode);

@@ -1,7 +1,8 @@
 /* Power cut at every flash write/erase of a seeded random workload (set /
  * erase / erase-namespace / commit over integers, strings and multi-page
- * blobs), in both cut modes (op not done; torn: half a write programmed or
- * half a sector erased). After each cut the store is mounted again and every
+ * blobs), in both cut modes (op not done; torn: the NOR fault model of
+ * device/sim/fwd_sim_tear.h, a seeded prefix plus a half-programmed word or
+ * a weakly erased sector; FWSEAL_SIM_CUT_SEED=S replays a failure). After each cut the store is mounted again and every
  * key must read back its value from before the interrupted operation or the
  * one it was setting, never garbage, never missing, and must stay writable.
  * Defaults keep `make test` quick; FWSEAL_NVS_LONG=1 runs the long sweep. */
@@ -164,20 +165,25 @@ static void mount_on(struct ctx *c, uint8_t *m, struct ramflash *rf, unsigned lo
     struct fw_nvs_io io;
     rf_init(rf, m, SIZE, &io);
     int rc = fwd_nvs_init_keys(&c->nv, &io, c->keys, 0);
-    if (rc) fail_msg("mount failed: %d (%s) cut_rel %lu", rc, c->nv.store.why ? c->nv.store.why : "", cut_rel);
+    if (rc) fail_msg("mount failed: %d (%s) cut_rel %lu (FWSEAL_SIM_CUT_SEED=%llu)", rc,
+                     c->nv.store.why ? c->nv.store.why : "", cut_rel, (unsigned long long)rf_run_seed());
     rf->cut_at = cut_rel ? rf->ops + cut_rel : 0;
     rf->cut_mode = mode;
 }
+
+/* What the cuts of the current check did (printed with a failure). */
+static char cut_note[160];
 
 static void verify(struct ctx *c, const struct op *o, unsigned long opno, unsigned long cut, int mode)
 {
     for (int k = 0; k < NK; k++) {
         struct val got;
         int rc = read_key(&c->nv.store, k, &got);
-        if (rc) fail_msg("op %lu cut %lu mode %d: key %d read error %d", opno, cut, mode, k, rc);
+        if (rc) fail_msg("op %lu cut %lu mode %d: key %d read error %d (FWSEAL_SIM_CUT_SEED=%llu)", opno, cut, mode, k,
+                         rc, (unsigned long long)rf_run_seed());
         int ok = val_eq(&got, &c->before.v[k]) || (affected(o, k) && val_eq(&got, &c->after.v[k]));
-        if (!ok) fail_msg("op %lu cut %lu mode %d: key %d has a wrong value (present %d len %zu)", opno, cut, mode, k,
-                          got.present, got.len);
+        if (!ok) fail_msg("op %lu cut %lu mode %d: key %d has a wrong value (present %d len %zu; %s; FWSEAL_SIM_CUT_SEED=%llu)",
+                          opno, cut, mode, k, got.present, got.len, cut_note, (unsigned long long)rf_run_seed());
     }
 }
 
@@ -195,6 +201,11 @@ static void double_cut(struct ctx *c, const struct op *o, unsigned long n, unsig
             rf.cut_mode = mode;
             int rc = fwd_nvs_init_keys(&c->nv, &io, c->keys, 0);
             if (rc != FW_ERR_POWER_LOSS) fail_msg("op %lu cut %lu: recovery cut %lu gave %d", n, j, j2, rc);
+            char *tail = strstr(cut_note, "; recovery");
+            if (tail) *tail = 0;
+            size_t used = strlen(cut_note);
+            snprintf(cut_note + used, sizeof cut_note - used, "; recovery cut %lu %s keep %u", j2,
+                     mode ? "torn" : "clean", (unsigned)rf.torn_keep);
             fwd_nvs_deinit(&c->nv);
             mount_on(c, c->work, &rf, 0, 0);
             verify(c, o, n, j, 10 + mode);
@@ -245,6 +256,7 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
                 mount_on(&c, c.work, &rf, j, mode);
                 rc = run_op(&c.nv.store, &o);
                 if (rc != FW_ERR_POWER_LOSS) fail_msg("op %lu cut %lu: expected power loss, got %d", n, j, rc);
+                snprintf(cut_note, sizeof cut_note, "first cut %s keep %u", mode ? "torn" : "clean", (unsigned)rf.torn_keep);
                 fwd_nvs_deinit(&c.nv);
                 memcpy(c.cut_img, c.work, SIZE);
                 mount_on(&c, c.work, &rf, 0, 0);      /* reboot */
@@ -257,7 +269,8 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
                 }
                 /* still usable: the interrupted operation can be redone */
                 rc = run_op(&c.nv.store, &o);
-                if (rc) fail_msg("op %lu cut %lu mode %d: store unusable after reboot: %d", n, j, mode, rc);
+                if (rc) fail_msg("op %lu cut %lu mode %d: store unusable after reboot: %d (FWSEAL_SIM_CUT_SEED=%llu)", n, j,
+                                 mode, rc, (unsigned long long)rf_run_seed());
                 assert_int_equal(rf.strict_violations, 0);
                 fwd_nvs_deinit(&c.nv);
                 c.cuts++;
@@ -275,8 +288,9 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
     verify(&c, &o, nops, 0, 0);
     fwd_nvs_deinit(&c.nv);
     printf("# nvs powercut: seed %llu, %u ops, %lu cuts + %lu cuts during recovery survived "
-           "(max %lu flash ops in one operation, %lu sector erases)\n",
-           (unsigned long long)seed, nops, c.cuts, c.double_cuts, c.max_ops_in_op, c.gc_erases);
+           "(max %lu flash ops in one operation, %lu sector erases; cut seed %llu)\n",
+           (unsigned long long)seed, nops, c.cuts, c.double_cuts, c.max_ops_in_op, c.gc_erases,
+           (unsigned long long)rf_run_seed());
     assert_true(c.gc_erases > 10); /* the workload must exercise garbage collection */
 }
 
@@ -303,9 +317,63 @@ static void more_seeds_long(void **state)
     for (uint64_t s = 10; s < 16; s++) sweep(NULL, s * 0x9E3779B97F4A7C15ull, 3000, 2);
 }
 
+/* A cut that leaves a new item written with a torn payload, then a torn
+ * recovery: the bitmap word that was marking the half-written tail ERASED
+ * (11 -> 00) is half-programmed to WRITTEN (10) for the item's header and
+ * data entries. The next mount sees two WRITTEN copies of the key, the newer
+ * one with a bad payload CRC: the committed older value must win (found by
+ * the NOR fault model, FWSEAL_SIM_CUT_SEED=77). */
+static void torn_tail_marked_written_keeps_the_old_value(void **state)
+{
+    (void)state;
+    static uint8_t mem[SIZE];
+    memset(mem, 0xFF, sizeof mem);
+    struct ramflash rf;
+    struct fw_nvs_io io;
+    struct fwd_nvs nv;
+    struct fw_nvs_handle h;
+    rf_init(&rf, mem, SIZE, &io);
+    assert_int_equal(fwd_nvs_init_keys(&nv, &io, NULL, 0), 0);
+    assert_int_equal(fw_nvs_open(&nv.store, "ns1", 1, &h), 0);
+    assert_int_equal(fw_nvs_set_str(&h, "key", "the committed old value"), 0);
+    assert_int_equal(fw_nvs_commit(&h), 0);
+    fwd_nvs_deinit(&nv);
+    static uint8_t before[SIZE];
+    memcpy(before, mem, SIZE);
+    /* the update: header entry written, cut before its data entry (clean) */
+    rf_init(&rf, mem, SIZE, &io);
+    assert_int_equal(fwd_nvs_init_keys(&nv, &io, NULL, 0), 0);
+    rf.cut_at = rf.ops + 2;
+    assert_int_equal(fw_nvs_open(&nv.store, "ns1", 1, &h), 0);
+    assert_int_equal(fw_nvs_set_str(&h, "key", "a new value that never fully landed"), FW_ERR_POWER_LOSS);
+    fwd_nvs_deinit(&nv);
+    /* the half-written tail: entries that changed but are still EMPTY in the bitmap */
+    unsigned hp = 0, hi = 0, found = 0;
+    for (unsigned p = 0; p < SIZE / 4096 && !found; p++)
+        for (unsigned i = 0; i < 126 && !found; i++) {
+            size_t o = p * 4096u + 64u + 32u * i;
+            if (memcmp(mem + o, before + o, 32) && fw_nvs_bm_get(mem + p * 4096u + FW_NVS_BITMAP_OFF, i) == FW_NVS_ES_EMPTY)
+                hp = p, hi = i, found = 1;
+        }
+    assert_true(found);
+    /* the torn recovery write: the item's entries read WRITTEN (bit 0 of each pair cleared) */
+    unsigned span = mem[hp * 4096u + 64u + 32u * hi + 2];
+    assert_true(span >= 2);
+    for (unsigned i = hi; i < hi + span; i++) mem[hp * 4096u + FW_NVS_BITMAP_OFF + i / 4] &= (uint8_t)~(1u << (2 * (i % 4)));
+    rf_init(&rf, mem, SIZE, &io);
+    assert_int_equal(fwd_nvs_init_keys(&nv, &io, NULL, 0), 0);
+    assert_int_equal(fw_nvs_open(&nv.store, "ns1", 0, &h), 0);
+    char got[64];
+    size_t n = sizeof got;
+    assert_int_equal(fw_nvs_get_str(&h, "key", got, &n), 0);
+    assert_string_equal(got, "the committed old value");
+    fwd_nvs_deinit(&nv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(torn_tail_marked_written_keeps_the_old_value),
         cmocka_unit_test(plain_every_cut_2000_ops),
         cmocka_unit_test(encrypted_cuts),
         cmocka_unit_test(more_seeds_long),

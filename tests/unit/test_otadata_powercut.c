@@ -1,7 +1,11 @@
 /* Exhaustive power cuts of every otadata transition: for each write/erase the
  * transition performs, cut there (clean and torn, FE off and on), power back
  * up, reload: the selection must yield exactly the old or the new
- * (slot, state), and redoing the transition must then succeed. */
+ * (slot, state), and redoing the transition must then succeed.
+ * Torn cuts use the simulator's NOR fault model (device/sim/fwd_sim_tear.h)
+ * at every prefix 0..31 of the operation (a whole 32-byte record) plus 8
+ * prefixes chosen by the seed, each with its own half-programmed word or
+ * weakly erased sector; FWSEAL_SIM_CUT_SEED=S replays a failure. */
 #include "testutil.h"
 
 #include "otadata_fixture.h"
@@ -97,21 +101,39 @@ static void cut_everywhere(size_t fe_key, int mode, const struct transition *t)
     uint64_t n = x.sim.flash.ops - ops0;
     struct outcome after = observe(&x);
     assert_true(n >= 1);
-    for (uint64_t k = 1; k <= n; k++) {
-        memcpy(x.sim.flash.mem, snap, FX_FLASH);
-        fwd_sim_flash_set_cut(&x.sim.flash, k, mode);
-        assert_int_equal(run_op(&x, t), FW_ERR_POWER_LOSS);
-        fwd_sim_flash_revive(&x.sim.flash);
-        struct outcome o = observe(&x);
-        if (!same(o, before) && !same(o, after))
-            fail_msg("%s (fe %zu, %s): cut at op %llu of %llu -> active %d slot %u state 0x%x", t->name, fe_key,
-                     mode ? "torn" : "clean", (unsigned long long)k, (unsigned long long)n, o.active, o.slot,
-                     o.state);
-        /* Power is back: the transition can be redone and completes. */
-        assert_int_equal(run_op(&x, t), FW_OK);
-        assert_true(same(observe(&x), after));
-        total_cuts++;
-    }
+    uint64_t run_seed = fwd_sim_tear_env_seed();
+    unsigned nvar = mode == FWD_SIM_CUT_TORN ? 32 + 8 : 1;
+    for (uint64_t k = 1; k <= n; k++)
+        for (unsigned v = 0; v < nvar; v++) {
+            /* variants 0..31: that prefix; 32..39: the seed picks one */
+            uint32_t keep = v < 32 ? v : FWD_SIM_KEEP_PICK;
+            uint64_t seed = fwd_sim_tear_mix(run_seed, k, v, 0);
+            memcpy(x.sim.flash.mem, snap, FX_FLASH);
+            x.sim.flash.ops = ops0;
+            fwd_sim_flash_set_tear(&x.sim.flash, keep, seed);
+            fwd_sim_flash_set_cut(&x.sim.flash, k, mode);
+            assert_int_equal(run_op(&x, t), FW_ERR_POWER_LOSS);
+            fwd_sim_flash_revive(&x.sim.flash);
+            struct outcome o = observe(&x);
+            if (!same(o, before) && !same(o, after))
+                fail_msg("%s (fe %zu, %s): cut at op %llu of %llu (variant %u) -> active %d slot %u state 0x%x "
+                         "(FWSEAL_SIM_CUT_SEED=%llu)",
+                         t->name, fe_key, mode ? "torn" : "clean", (unsigned long long)k, (unsigned long long)n, v,
+                         o.active, o.slot, o.state, (unsigned long long)run_seed);
+            /* Power is back: the transition can be redone and completes. A torn
+             * write whose last word happened to program completely already
+             * did the transition (redoing an "active entry" change would then
+             * apply to the fallback entry). */
+            if (same(o, after) && !same(before, after)) { total_cuts++; continue; }
+            int rc = run_op(&x, t);
+            struct outcome o2 = observe(&x);
+            if (rc != FW_OK || !same(o2, after))
+                fail_msg("%s (fe %zu, %s): cut at op %llu of %llu (variant %u), then redone: %s -> active %d slot %u "
+                         "state 0x%x (FWSEAL_SIM_CUT_SEED=%llu)",
+                         t->name, fe_key, mode ? "torn" : "clean", (unsigned long long)k, (unsigned long long)n, v,
+                         fw_strerror(rc), o2.active, o2.slot, o2.state, (unsigned long long)run_seed);
+            total_cuts++;
+        }
     free(snap);
     fx_close(&x);
 }

@@ -93,7 +93,7 @@ static void clean_cut_drops_op_and_latches_dead(void **s)
     fwd_sim_close(&sim);
 }
 
-static void torn_write_programs_aligned_half(void **s)
+static void torn_write_programs_prefix_then_part_of_a_word(void **s)
 {
     (void)s;
     struct fwd_sim sim;
@@ -101,15 +101,18 @@ static void torn_write_programs_aligned_half(void **s)
     const struct fwd_flash *f = &sim.plat.flash;
     uint8_t d[28], b[28];
     memset(d, 0, sizeof d);
+    fwd_sim_flash_set_tear(&sim.flash, 12, 1);
     fwd_sim_flash_set_cut(&sim.flash, 1, FWD_SIM_CUT_TORN);
     assert_int_equal(fwd_flash_write(f, 0, d, 28), FW_ERR_POWER_LOSS);
     fwd_sim_flash_revive(&sim.flash);
     assert_int_equal(fwd_flash_read(f, 0, b, 28), FW_OK);
-    for (size_t i = 0; i < 28; i++) assert_int_equal(b[i], i < 12 ? 0x00 : 0xFF); /* 14 -> 12 (align 4) */
+    for (size_t i = 0; i < 28; i++)
+        if (i < 12) assert_int_equal(b[i], 0x00);      /* the prefix */
+        else if (i >= 16) assert_int_equal(b[i], 0xFF); /* after the word in flight (12..15, see test_sim_tear) */
     fwd_sim_close(&sim);
 }
 
-static void torn_erase_erases_first_half(void **s)
+static void torn_erase_erases_prefix_weakens_the_rest(void **s)
 {
     (void)s;
     struct fwd_sim sim;
@@ -118,11 +121,12 @@ static void torn_erase_erases_first_half(void **s)
     static uint8_t z[4096], b[4096];
     memset(z, 0, sizeof z);
     assert_int_equal(fwd_flash_write(f, 4096, z, 4096), FW_OK);
+    fwd_sim_flash_set_tear(&sim.flash, 2048, 1);
     fwd_sim_flash_set_cut(&sim.flash, 1, FWD_SIM_CUT_TORN);
     assert_int_equal(fwd_flash_erase(f, 4096, 4096), FW_ERR_POWER_LOSS);
     fwd_sim_flash_revive(&sim.flash);
     assert_int_equal(fwd_flash_read(f, 4096, b, 4096), FW_OK);
-    for (size_t i = 0; i < 4096; i++) assert_int_equal(b[i], i < 2048 ? 0xFF : 0x00);
+    for (size_t i = 0; i < 2048; i++) assert_int_equal(b[i], 0xFF); /* the rest: old 0x00 plus some 1 bits */
     fwd_sim_close(&sim);
 }
 
@@ -164,6 +168,7 @@ static void file_backed_trace_and_env(void **s)
     setenv("FWSEAL_SIM_TRACE", tpath, 1);
     setenv("FWSEAL_SIM_CUT_AT", "3", 1);
     setenv("FWSEAL_SIM_CUT_MODE", "torn", 1);
+    setenv("FWSEAL_SIM_CUT_KEEP", "4", 1);
     assert_int_equal(fwd_sim_flash_apply_env(&fl), FW_OK);
     fwd_sim_flash_hal(&fl, &f);
     assert_int_equal(fwd_flash_erase(&f, 0xd000, 4096), FW_OK);
@@ -173,13 +178,15 @@ static void file_backed_trace_and_env(void **s)
     unsetenv("FWSEAL_SIM_TRACE");
     unsetenv("FWSEAL_SIM_CUT_AT");
     unsetenv("FWSEAL_SIM_CUT_MODE");
+    unsetenv("FWSEAL_SIM_CUT_KEEP");
     assert_int_equal(fwd_sim_flash_open_file(&fl, path, 0, 0), FW_OK);
     assert_int_equal(fl.size, SZ);
-    assert_memory_equal(fl.mem + 0xd000, "abcdefghABCD\xff\xff\xff\xff", 16);
+    assert_memory_equal(fl.mem + 0xd000, "abcdefghABCD", 12); /* prefix of 4; "EFGH" in flight */
+    for (int i = 12; i < 16; i++) assert_int_equal(fl.mem[0xd000 + i] & "EFGH"[i - 12], "EFGH"[i - 12]);
     fwd_sim_flash_close(&fl);
     size_t n;
     char *t = (char *)tu_read(tpath, &n);
-    const char *want = "erase 0x0000d000 4096 #1\nwrite 0x0000d000 8 #2\nwrite 0x0000d008 8 #3 cut=torn\n";
+    const char *want = "erase 0x0000d000 4096 #1\nwrite 0x0000d000 8 #2\nwrite 0x0000d008 8 #3 cut=torn keep=4\n";
     assert_int_equal(n, strlen(want));
     assert_memory_equal(t, want, n);
     free(t);
@@ -245,7 +252,10 @@ static void efuse_burn_only_sets_bits(void **s)
 /* eFuse burns share the flash's operation numbering (one power domain): a
  * burn is traced on an "efuse-burn" line, CUT_AT can cut it (clean: nothing
  * burned), a torn burn programs only the first half of its new bits in bit
- * order and never clears one; after the cut everything is dead. */
+ * order (traced keep=K, K in bits) and never clears one; after the cut
+ * everything is dead. FWSEAL_SIM_CUT_KEEP (fwd_sim_flash_set_tear) picks
+ * the prefix in bits instead, clamped below the burn's count as a torn
+ * write's is below its length. */
 static void efuse_burn_is_a_cut_point(void **s)
 {
     (void)s;
@@ -284,11 +294,27 @@ static void efuse_burn_is_a_cut_point(void **s)
                  "efuse-burn secure_version 0->1 bits 0x00000000->0x00000001 #1\n"
                  "erase 0x00000000 4096 #2\n"
                  "efuse-burn secure_version 1->6 bits 0x00000001->0x0000003f #3 cut=%s\n",
-                 mode == FWD_SIM_CUT_TORN ? "torn" : "clean");
+                 mode == FWD_SIM_CUT_TORN ? "torn keep=2" : "clean");
         assert_int_equal(n, strlen(want));
         assert_memory_equal(t, want, n);
         free(t);
         unlink(tpath);
+    }
+    /* an explicit torn prefix counts bits: 4 of 5 new bits, and 9 clamps to 4 */
+    static const uint32_t keeps[] = {4, 9};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(fwd_sim_open_mem(&sim, SZ), FW_OK);
+        memset(&st, 0, sizeof st);
+        st.secure_version_bits = 0x1;
+        assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_OK);
+        fwd_sim_flash_set_tear(&sim.flash, keeps[i], 7);
+        fwd_sim_flash_set_cut(&sim.flash, 1, FWD_SIM_CUT_TORN);
+        st.secure_version_bits = 0x3F;
+        assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), FW_ERR_POWER_LOSS);
+        fwd_sim_flash_revive(&sim.flash);
+        assert_int_equal(sim.plat.efuse.load(sim.plat.efuse.ctx, &st), FW_OK);
+        assert_int_equal(st.secure_version_bits, 0x1Fu);   /* bits 1..4 burned, never bit 5 */
+        fwd_sim_close(&sim);
     }
     /* a burn never clears a bit, torn or not, and a burn of other fields is
      * traced by its bit count */
@@ -334,8 +360,8 @@ int main(void)
         cmocka_unit_test(strict_refuses_unerased_even_identical),
         cmocka_unit_test(geometry_and_alignment),
         cmocka_unit_test(clean_cut_drops_op_and_latches_dead),
-        cmocka_unit_test(torn_write_programs_aligned_half),
-        cmocka_unit_test(torn_erase_erases_first_half),
+        cmocka_unit_test(torn_write_programs_prefix_then_part_of_a_word),
+        cmocka_unit_test(torn_erase_erases_prefix_weakens_the_rest),
         cmocka_unit_test(on_cut_hook_runs_once),
         cmocka_unit_test(file_backed_trace_and_env),
         cmocka_unit_test(efuse_burn_only_sets_bits),
