@@ -27,7 +27,7 @@
  *     trickling one TLS record a byte at a time is cut off at most one
  *     window after its last full quota (time the caller's sink spends between
  *     reads, e.g. erasing flash, is not held against the server);
- *   - retries (fwd_ota_pipeline_run_http) back off: fwd_http_backoff_pick().
+ *   - retries (fwd_ota_http_run, fwd_ota_http.h) back off: fwd_http_backoff_pick().
  *
  * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
  * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, the mbedTLS contexts). mbedTLS allocates the parsed CA chain at init and its

@@ -12,6 +12,7 @@
 #include "cli/fwseal-device/dev_secret.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
+#include "device/fwd_ota_http.h"
 #include "device/fwd_ota_pipeline.h"
 
 const char ota_enc_help[] =
@@ -69,7 +70,7 @@ struct view {
     int bar_open;
 };
 
-static const char *ev_name(int t)
+static const char *ev_name(enum fwd_ota_ev_type t)
 {
     static const char *names[] = { "?", "start", "connected", "header_verified", "app_desc", "writing", "retry",
                                    "verifying", "boot_updated", "finished", "aborted" };
@@ -108,10 +109,10 @@ static void render_json(const struct fwd_ota_event *ev)
     printf("{\"event\":\"%s\"", ev_name(ev->type));
     if (ev->slot) { printf(",\"slot\":"); json_str(ev->slot); }
     switch (ev->type) {
-    case FWD_OTA_EV_CONNECTED:
+    case FWD_OTA_EV_SOURCE_OPEN: /* the only source here is a URL: its host */
         printf(",\"host\":");
-        json_str(ev->host);
-        printf(",\"tls\":%s", ev->tls ? "true" : "false");
+        json_str(ev->source);
+        printf(",\"tls\":%s", ev->secure ? "true" : "false");
         break;
     case FWD_OTA_EV_HEADER_VERIFIED:
     case FWD_OTA_EV_WRITING:
@@ -126,9 +127,9 @@ static void render_json(const struct fwd_ota_event *ev)
         json_str(ev->app->project_name);
         printf(",\"secure_version\":%u", (unsigned)ev->app->secure_version);
         break;
-    case FWD_OTA_EV_RETRY:
-        printf(",\"attempt\":%d,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
-               (unsigned long long)ev->done, (unsigned)ev->delay_ms);
+    case FWD_OTA_EV_SOURCE_RETRY:
+        printf(",\"attempt\":%u,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
+               (unsigned long long)ev->offset, (unsigned)ev->delay_ms);
         json_str(ev->reason);
         break;
     case FWD_OTA_EV_ABORTED:
@@ -171,15 +172,17 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
     }
     switch (ev->type) {
     case FWD_OTA_EV_START: printf("updating slot %s\n", ev->slot); break;
-    case FWD_OTA_EV_CONNECTED: printf("connected to %s (%s)\n", ev->host, ev->tls ? "TLS, certificate verified" : "plain"); break;
+    case FWD_OTA_EV_SOURCE_OPEN:
+        printf("connected to %s (%s)\n", ev->source, ev->secure ? "TLS, certificate verified" : "plain");
+        break;
     case FWD_OTA_EV_HEADER_VERIFIED: printf("encrypted image header accepted: %llu bytes\n", (unsigned long long)ev->total); break;
     case FWD_OTA_EV_APP_DESC:
         printf("new image: %s %s (secure_version %u)\n", ev->app->project_name, ev->app->version,
                (unsigned)ev->app->secure_version);
         break;
-    case FWD_OTA_EV_RETRY:
-        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %d)\n", ev->reason,
-               (unsigned long long)ev->done, (unsigned)ev->delay_ms, ev->attempt);
+    case FWD_OTA_EV_SOURCE_RETRY:
+        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %u)\n", ev->reason,
+               (unsigned long long)ev->offset, (unsigned)ev->delay_ms, ev->attempt);
         break;
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
@@ -253,7 +256,7 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
     int rc = fwd_http_init(&h, &hc);
     free(ca);
     if (rc != FW_OK) return fwd_ota_pipeline_abort(p, rc, "the CA file holds no valid certificate");
-    rc = fwd_ota_pipeline_run_http(p, &h, o->url, o->retries);
+    rc = fwd_ota_http_run(p, &h, o->url, o->retries);
     fwd_http_free(&h);
     return rc;
 }

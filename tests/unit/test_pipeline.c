@@ -28,7 +28,7 @@ struct evlog {
 static void on_ev(void *ctx, const struct fwd_ota_event *ev)
 {
     struct evlog *l = ctx;
-    if (l->n && l->types[l->n - 1] == ev->type && ev->type == FWD_OTA_EV_WRITING) {
+    if (l->n && l->types[l->n - 1] == (int)ev->type && ev->type == FWD_OTA_EV_WRITING) {
         l->last_done = ev->done; /* collapse progress */
         return;
     }
