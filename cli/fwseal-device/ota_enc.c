@@ -1,4 +1,5 @@
-/* fwseal-device ota: URL / file / stdin through the device OTA pipeline. */
+/* fwseal-device ota: URL / file / stdin, plaintext or encrypted, all through
+ * the one device OTA pipeline. */
 #include "cli/fwseal-device/ota_enc.h"
 
 #include <errno.h>
@@ -68,6 +69,7 @@ int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
 struct view {
     int json, tty;
     int bar_open;
+    int verifying;           /* the image was complete: a refusal now is the verifier's */
 };
 
 static const char *ev_name(enum fwd_ota_ev_type t)
@@ -196,43 +198,23 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
 static void on_event(void *ctx, const struct fwd_ota_event *ev)
 {
     struct view *v = ctx;
+    if (ev->type == FWD_OTA_EV_VERIFYING) v->verifying = 1;
     if (v->json) render_json(ev);
     else render_text(v, ev);
 }
 
 /* ---- sources ------------------------------------------------------------------ */
 
-int ota_enc_detect(const char *file)
+static int run_file(struct fwd_ota_pipeline *p, FILE *f)
 {
-    if (!strcmp(file, "-")) {
-        int c = getc(stdin);
-        if (c == EOF) return 0;
-        ungetc(c, stdin); /* one pushed-back byte is guaranteed */
-        return c == 0xCF;
-    }
-    FILE *f = fopen(file, "rb");
-    if (!f) return 0;
-    int c = getc(f);
-    fclose(f);
-    return c == 0xCF;
-}
-
-static int run_file(struct fwd_ota_pipeline *p, const char *file)
-{
-    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-    if (!f) return fwd_ota_pipeline_abort(p, FW_ERR_IO, "cannot open the input file");
     static uint8_t buf[4096];
-    int rc = FW_OK;
     for (;;) {
         size_t n = fread(buf, 1, sizeof buf, f);
-        if (n > 0 && (rc = fwd_ota_pipeline_feed(p, buf, n)) != FW_OK) break;
-        if (n < sizeof buf) {
-            rc = ferror(f) ? fwd_ota_pipeline_abort(p, FW_ERR_IO, "read error on the input") : fwd_ota_pipeline_finish(p);
-            break;
-        }
+        int rc = n > 0 ? fwd_ota_pipeline_feed(p, buf, n) : FW_OK;
+        if (rc != FW_OK) return rc;
+        if (n < sizeof buf)
+            return ferror(f) ? fwd_ota_pipeline_abort(p, FW_ERR_IO, "read error on the input") : fwd_ota_pipeline_finish(p);
     }
-    if (f != stdin) fclose(f);
-    return rc;
 }
 
 static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
@@ -280,7 +262,7 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
     struct stat st;
     if (o->file && strcmp(o->file, "-") && stat(o->file, &st) == 0 && S_ISREG(st.st_mode)) pc.size_hint = (uint64_t)st.st_size;
     int rc = fwd_ota_pipeline_start(&p, &pc);
-    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o) : run_file(&p, o->file);
+    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o) : run_file(&p, o->in);
     fwd_decrypt_key_free(&key);
     if (rc == FW_OK) {
         if (!o->json)
@@ -289,8 +271,8 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
                    p.part->label);
         return EXIT_OK_;
     }
-    return cli_err(cli_exit_for(rc), "%s: %s", o->url ? o->url : (strcmp(o->file, "-") ? o->file : "stdin"),
-                   fwd_ota_pipeline_reason(&p));
+    return cli_err(cli_exit_for(rc), "%s: %s%s", o->url ? o->url : (strcmp(o->file, "-") ? o->file : "stdin"),
+                   v.verifying && rc != FW_ERR_POWER_LOSS ? "rejected: " : "", fwd_ota_pipeline_reason(&p));
 }
 
 int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
@@ -301,18 +283,20 @@ int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
     o->dir = dir;
     if (!o->url == !o->file) return cli_err(EXIT_USAGE, "ota: give either a URL or --file FILE|-");
     if (o->url && !o->ca) return cli_err(EXIT_USAGE, "ota: an https URL needs --ca CA.pem (the pinned CA)");
+    /* The input first: an unreadable file is refused before the device is touched. */
+    o->in = o->file ? (strcmp(o->file, "-") ? fopen(o->file, "rb") : stdin) : NULL;
+    if (o->file && !o->in) return cli_err(EXIT_IO, "%s: %s", o->file, strerror(errno));
     int rc = devdir_open(dir, 0, &dd);
-    if (rc) return rc;
-    if ((rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) {
+    if (rc == 0 && (rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) devdir_close(dd);
+    if (rc == 0) {
+        if ((rc = running_suspend(dd, &saved)) == 0) {
+            int e = ota_enc_run(od, o);
+            rc = running_resume(dd, &saved); /* the app keeps running, success or not */
+            if (e) rc = e;
+        }
+        running_detach(od);
         devdir_close(dd);
-        return rc;
     }
-    if ((rc = running_suspend(dd, &saved)) == 0) {
-        int e = ota_enc_run(od, o);
-        rc = running_resume(dd, &saved); /* the app keeps running, success or not */
-        if (e) rc = e;
-    }
-    running_detach(od);
-    devdir_close(dd);
+    if (o->in && o->in != stdin) fclose(o->in);
     return rc;
 }
