@@ -1,12 +1,12 @@
 /* fwseal-device ota: the running app installs a signed image (plaintext or
  * encrypted, from a file, stdin or an HTTPS URL) into the passive slot. Every
- * input goes through the one device OTA pipeline (cli/fwseal-device/ota_enc.c
+ * input goes through the one device OTA pipeline (cli/fwseal-device/ota_run.c
  * wires the source to device/fwd_ota_pipeline.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/fwseal-device/commands.h"
-#include "cli/fwseal-device/ota_enc.h"
+#include "cli/fwseal-device/ota_run.h"
 #include "cli/util/cli.h"
 
 static void usage(FILE *f)
@@ -31,7 +31,7 @@ static void usage(FILE *f)
                "usage: fwseal-device ota DIR URL --ca CA.pem [options]\n%s\n"
                "examples:\n  fwseal-device ota dev --file app-signed.bin && fwseal-device boot dev\n"
                "  fwseal-device ota dev https://updates.example:8443/app.enc --ca ca.pem --json\n",
-            ota_enc_help);
+            ota_run_help);
 }
 
 static int run_ota(int argc, char **argv)
@@ -41,10 +41,10 @@ static int run_ota(int argc, char **argv)
         return 0;
     }
     const char *dir = NULL;
-    struct ota_enc_opts eo; /* URL / file options and the pipeline run (ota_enc.c) */
-    ota_enc_defaults(&eo);
+    struct ota_run_opts eo; /* URL / file options and the pipeline run (ota_run.c) */
+    ota_run_defaults(&eo);
     for (int i = 1; i < argc; i++) {
-        int r = ota_enc_parse_opt(argc, argv, &i, &eo);
+        int r = ota_run_parse_opt(argc, argv, &i, &eo);
         if (r < 0) return EXIT_USAGE;
         if (r > 0) continue;
         if (!strcmp(argv[i], "--file") && i + 1 < argc) eo.file = argv[++i];
@@ -56,7 +56,7 @@ static int run_ota(int argc, char **argv)
     if (dir && eo.url && eo.file) return cli_err(EXIT_USAGE, "ota: give either a URL or --file, not both");
     if (!dir || (!eo.url && !eo.file))
         return cli_err(EXIT_USAGE, "ota: usage: fwseal-device ota DIR (URL --ca CA.pem | --file IMAGE|-)");
-    return ota_enc_cmd(dir, &eo);
+    return ota_run_cmd(dir, &eo);
 }
 
 const struct fwdev_cmd cmd_ota = {"ota", "running app installs a signed image into the passive slot", run_ota};

@@ -1,6 +1,6 @@
 /* fwseal-device ota: URL / file / stdin, plaintext or encrypted, all through
  * the one device OTA pipeline. */
-#include "cli/fwseal-device/ota_enc.h"
+#include "cli/fwseal-device/ota_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include "device/fwd_ota_http.h"
 #include "device/fwd_ota_pipeline.h"
 
-const char ota_enc_help[] =
+const char ota_run_help[] =
     "  URL                      https:// URL of an encrypted (or plain) image; needs --ca\n"
     "  --ca CA.pem              pin this CA for the server certificate (host name checked;\n"
     "                           an IP-address URL, https://10.0.0.5/ or https://[fd00::5]/,\n"
@@ -32,14 +32,14 @@ const char ota_enc_help[] =
     "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
     "TLS: 1.2 with ECDHE and AES-GCM, AES-CCM or ChaCha20-Poly1305 only.\n";
 
-void ota_enc_defaults(struct ota_enc_opts *o)
+void ota_run_defaults(struct ota_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->retries = 3;
     o->timeout_ms = 10000;
 }
 
-int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
+int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o)
 {
     const char *a = argv[*i];
     if (!strcmp(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
@@ -217,7 +217,7 @@ static int run_file(struct fwd_ota_pipeline *p, FILE *f)
     }
 }
 
-static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
+static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_run_opts *o)
 {
     uint8_t *ca = NULL;
     size_t calen = 0;
@@ -243,7 +243,7 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
     return rc;
 }
 
-static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
+static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
 {
     if (!o->url == !o->file) return cli_err(EXIT_USAGE, "give either a URL or --file FILE|-");
     if (o->url && !o->ca) return cli_err(EXIT_USAGE, "an https URL needs --ca CA.pem (the pinned CA)");
@@ -275,7 +275,7 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
                    v.verifying && rc != FW_ERR_POWER_LOSS ? "rejected: " : "", fwd_ota_pipeline_reason(&p));
 }
 
-int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
+int ota_run_cmd(const char *dir, struct ota_run_opts *o)
 {
     struct devdir *dd;
     struct fwd_ota_dev *od;
@@ -290,7 +290,7 @@ int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
     if (rc == 0 && (rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) devdir_close(dd);
     if (rc == 0) {
         if ((rc = running_suspend(dd, &saved)) == 0) {
-            int e = ota_enc_run(od, o);
+            int e = ota_run_device(od, o);
             rc = running_resume(dd, &saved); /* the app keeps running, success or not */
             if (e) rc = e;
         }
