@@ -159,7 +159,7 @@ fi
 # ---- stack -----------------------------------------------------------------------------
 mkdir -p su
 worst=0 worstf=-
-for f in device/fwd_decrypt.c device/fwd_ota_pipeline.c device/fwd_http.c device/fwd_http_parse.c device/fwd_ota.c \
+for f in device/fwd_decrypt.c device/fwd_ota_pipeline.c device/fwd_ota_http.c device/fwd_http.c device/fwd_tls.c device/fwd_http_parse.c device/fwd_ota.c \
   device/fwd_verify.c device/fwd_verify_sig.c device/fwd_part.c device/fwd_fe.c; do
   [ -f "$root/$f" ] || continue
   o=su/$(basename "$f" .c).o

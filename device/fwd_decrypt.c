@@ -228,7 +228,7 @@ int fwd_decrypt_start(struct fwd_decrypt *d, const struct fwd_decrypt_cfg *cfg)
     memset(d, 0, sizeof *d);
     d->state = FWD_DEC_FAILED;
     d->err = FW_ERR_INVALID_ARG;
-    if (!cfg->key || !cfg->sink || !cfg->rng || !cfg->rng->fill || cfg->min_bin_size > cfg->max_bin_size)
+    if (!cfg->key || !cfg->out.write || !cfg->rng || !cfg->rng->fill || cfg->min_bin_size > cfg->max_bin_size)
         return FW_ERR_INVALID_ARG;
     if (cfg->key->scheme != FWD_DECRYPT_RSA3072 && cfg->key->scheme != FWD_DECRYPT_ECIES_P256)
         return FW_ERR_KEY;
@@ -251,7 +251,7 @@ static int emit(struct fwd_decrypt *d, const uint8_t *ct, size_t n)
 {
     if (mbedtls_gcm_update(&d->gcm, n, ct, d->out) != 0) return FW_ERR_CRYPTO;
     d->pos += n;
-    int rc = d->cfg.sink(d->cfg.sink_ctx, d->out, n);
+    int rc = fwd_sink_write(&d->cfg.out, d->out, n);
     return rc < 0 ? rc : FW_OK;
 }
 
@@ -350,4 +350,22 @@ void fwd_decrypt_abort(struct fwd_decrypt *d)
     d->cache_len = 0;
     d->state = FWD_DEC_FAILED;
     if (d->err == FW_OK) d->err = FW_ERR_STATE;
+}
+
+/* ---- as a stage of the chain (fwd_sink.h) ------------------------------------ */
+
+static int input_write(void *ctx, const uint8_t *p, size_t n) { return fwd_decrypt_feed(ctx, p, n); }
+
+/* The tag first: the next stage is finished only for authentic plaintext. */
+static int input_finish(void *ctx)
+{
+    struct fwd_decrypt *d = ctx;
+    int rc = fwd_decrypt_finish(d);
+    return rc != FW_OK ? rc : fwd_sink_finish(&d->cfg.out);
+}
+
+struct fwd_sink fwd_decrypt_input(struct fwd_decrypt *d)
+{
+    struct fwd_sink s = { input_write, input_finish, d };
+    return s;
 }

@@ -18,7 +18,7 @@
  * Plaintext is RELEASED BEFORE the tag is checked (that is the container's
  * design): the sink must treat it as untrusted until finish returns 0.
  *
- * Memory: the caller owns struct fwd_decrypt (3096 bytes on x86-64: 512-byte
+ * Memory: the caller owns struct fwd_decrypt (3104 bytes on x86-64: 512-byte
  * header buffer, FWD_DECRYPT_OUT_SIZE (2 KiB) output buffer, 16-byte block
  * cache, the 424-byte mbedTLS GCM context). The output size trades RAM for
  * fewer, larger flash writes downstream. fwd_decrypt_feed() never allocates. mbedTLS itself
@@ -39,6 +39,7 @@
 #include <mbedtls/pk.h>
 
 #include "device/fwd_hal.h"
+#include "device/fwd_sink.h"
 
 #define FWD_DECRYPT_HEADER_SIZE 512u
 #define FWD_DECRYPT_OUT_SIZE    2048u /* plaintext handed to the sink per call, at most */
@@ -65,16 +66,14 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
  * the derived scalar is outside [1, n-1]. */
 int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hmac_key[32]);
 
-typedef int (*fwd_decrypt_sink)(void *ctx, const uint8_t *p, size_t n);
-
 struct fwd_decrypt_cfg {
     const struct fwd_decrypt_key *key;
     const struct fwd_random *rng;  /* blinding for RSA / ECDH; required */
     uint32_t min_bin_size;         /* Espressif's tool emits empty containers; a device wants >= 1 */
     uint32_t max_bin_size;         /* e.g. the OTA slot size */
     int strict_reserved;           /* §3.8 rule 6: reserved header bytes must be zero */
-    fwd_decrypt_sink sink;         /* receives plaintext; a negative return aborts */
-    void *sink_ctx;
+    struct fwd_sink out;           /* next stage: receives plaintext (a negative return aborts);
+                                      finished by the input sink's finish after the tag passed */
 };
 
 enum fwd_decrypt_state { FWD_DEC_HEADER = 0, FWD_DEC_DATA, FWD_DEC_DONE, FWD_DEC_FAILED };
@@ -95,7 +94,7 @@ struct fwd_decrypt {
     uint8_t out[FWD_DECRYPT_OUT_SIZE];
 };
 
-/* FW_ERR_INVALID_ARG on a bad cfg (no key, no sink, no rng, min > max). */
+/* FW_ERR_INVALID_ARG on a bad cfg (no key, no out.write, no rng, min > max). */
 int fwd_decrypt_start(struct fwd_decrypt *d, const struct fwd_decrypt_cfg *cfg);
 /* Consume n bytes. Returns 0 or the first error (sticky: later calls return
  * it again). Errors: FW_ERR_MAGIC, FW_ERR_RANGE (bin_size), FW_ERR_FORMAT
@@ -114,5 +113,9 @@ uint64_t fwd_decrypt_consumed(const struct fwd_decrypt *d);
 int fwd_decrypt_finish(struct fwd_decrypt *d);
 /* Drop the stream (any state); wipes key-dependent state. Idempotent. */
 void fwd_decrypt_abort(struct fwd_decrypt *d);
+
+/* The decryptor as a stage of the chain (fwd_sink.h): write = fwd_decrypt_feed,
+ * finish = fwd_decrypt_finish (tag) and then cfg.out's finish. */
+struct fwd_sink fwd_decrypt_input(struct fwd_decrypt *d);
 
 #endif

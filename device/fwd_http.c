@@ -6,12 +6,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <mbedtls/error.h>
-#include <mbedtls/net_sockets.h>
-#include <mbedtls/ssl_ciphersuites.h>
-
-#include "device/fwd_sock.h"
-#include "device/fwd_x509_san.h"
 #include "fw_err.h"
 
 /* ---- URL ------------------------------------------------------------------ */
@@ -108,46 +102,6 @@ void fwd_http_wait_ms(struct fwd_http *h, uint32_t ms) { fwd_sock_sleep(h->cfg.t
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static int rng_adapter(void *p, unsigned char *buf, size_t len)
-{
-    const struct fwd_random *r = p;
-    return r->fill(r->ctx, buf, len) == 0 ? 0 : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
-}
-
-/* TLS 1.2 suites with forward secrecy (ECDHE) and an AEAD cipher only: no
- * CBC (padding oracles, MAC-then-encrypt), no static-RSA key exchange, no
- * truncated CCM_8 tags. mbedTLS offers the ones it was built with. */
-static const int aead_fs_suites[] = {
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
-    MBEDTLS_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_CCM,
-    MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_CCM,
-    0,
-};
-
-/* Called by mbedTLS for every certificate of the verified chain, root first,
- * leaf (depth 0) last. mbedTLS 2.28 matches DNS names only; an IP-literal
- * host is matched here against the leaf's iPAddress SANs (no CN fallback).
- * The per-depth flags are kept so the error names the certificate at fault. */
-static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
-{
-    struct fwd_http *h = ctx;
-    if (depth > 0) {
-        h->chain_flags |= *flags;
-        return 0;
-    }
-    if (h->ip_len) {
-        h->san_result = fwd_x509_san_ip_match(crt->raw.p, crt->raw.len, h->ip, (size_t)h->ip_len);
-        if (h->san_result != FWD_SAN_IP_MATCH) *flags |= MBEDTLS_X509_BADCERT_CN_MISMATCH;
-    }
-    h->leaf_flags = *flags;
-    return 0;
-}
-
 int fwd_http_init(struct fwd_http *h, const struct fwd_http_cfg *cfg)
 {
     if (!h || !cfg || !cfg->rng || !cfg->time) return FW_ERR_INVALID_ARG;
@@ -159,41 +113,22 @@ int fwd_http_init(struct fwd_http *h, const struct fwd_http_cfg *cfg)
     if (!h->cfg.watchdog_window_ms) h->cfg.watchdog_window_ms = h->cfg.read_timeout_ms;
     if (!h->cfg.watchdog_min_bytes) h->cfg.watchdog_min_bytes = 1024;
     if (!h->cfg.max_body) h->cfg.max_body = FWD_HTTP_NO_LENGTH;
-    h->fd = -1;
-    mbedtls_ssl_init(&h->ssl);
-    mbedtls_ssl_config_init(&h->conf);
-    mbedtls_x509_crt_init(&h->ca);
+    h->carrier = cfg->carrier ? *cfg->carrier : fwd_sock_carrier(&h->sock, cfg->time);
     h->conf_ready = 1;
-    if (cfg->ca_pem && cfg->ca_pem_len) {
-        /* PEM: the terminating NUL must be inside ca_pem_len (mbedTLS rule). */
-        int rc = mbedtls_x509_crt_parse(&h->ca, cfg->ca_pem, cfg->ca_pem_len);
-        if (rc != 0) return FW_ERR_KEY; /* rc > 0: some certificates failed: refuse all */
-    }
-    if (mbedtls_ssl_config_defaults(&h->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
-                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0)
-        return FW_ERR_CRYPTO;
-    mbedtls_ssl_conf_authmode(&h->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
-    mbedtls_ssl_conf_ca_chain(&h->conf, &h->ca, NULL);
-    mbedtls_ssl_conf_min_version(&h->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
-    mbedtls_ssl_conf_rng(&h->conf, rng_adapter, (void *)h->cfg.rng);
-    mbedtls_ssl_conf_read_timeout(&h->conf, h->cfg.read_timeout_ms);
-    mbedtls_ssl_conf_ciphersuites(&h->conf, aead_fs_suites);
-    mbedtls_ssl_conf_verify(&h->conf, verify_cb, h);
-    return FW_OK;
+    struct fwd_tls_cfg tc = { cfg->ca_pem, cfg->ca_pem_len, cfg->rng, h->cfg.read_timeout_ms };
+    return fwd_tls_init(&h->tls, &tc);
 }
 
 static void disconnect(struct fwd_http *h)
 {
     if (h->tls_live) {
-        /* Best effort, never waits: the alert goes out only if the socket
-         * buffer takes it at once. */
+        /* Best effort, never waits: the alert goes out only if the carrier
+         * takes it at once (the CLOSING phase has no time left). */
         h->phase = FWD_PHASE_CLOSING;
-        mbedtls_ssl_close_notify(&h->ssl);
-        mbedtls_ssl_free(&h->ssl);
-        mbedtls_ssl_init(&h->ssl);
+        fwd_tls_close(&h->tls);
     }
-    fwd_sock_close(h->fd);
-    h->fd = -1;
+    if (h->connected) h->carrier.close(h->carrier.ctx);
+    h->connected = 0;
     h->tls_live = 0;
 }
 
@@ -201,9 +136,7 @@ void fwd_http_free(struct fwd_http *h)
 {
     if (!h || !h->conf_ready) return;
     disconnect(h);
-    mbedtls_ssl_free(&h->ssl);
-    mbedtls_ssl_config_free(&h->conf);
-    mbedtls_x509_crt_free(&h->ca);
+    fwd_tls_free(&h->tls);
     h->conf_ready = 0;
 }
 
@@ -268,10 +201,10 @@ static void watchdog_count(struct fwd_http *h, size_t got)
     }
 }
 
-/* One wait of an I/O call: nothing to read/write yet. Returns 1 to try again,
- * or FW_ERR_TIMEOUT with h->expired set (per-call timeout, phase deadline or
- * watchdog), or FW_ERR_NET. */
-static int io_wait(struct fwd_http *h, int want_write, uint64_t call_deadline)
+/* How long the next wait of an I/O call may last: > 0 (ms), or
+ * FW_ERR_TIMEOUT with h->expired set (per-call timeout, phase deadline or
+ * watchdog). */
+static long next_wait(struct fwd_http *h, uint64_t call_deadline)
 {
     uint64_t now = now_ms(h);
     if (now >= call_deadline) {
@@ -280,144 +213,63 @@ static int io_wait(struct fwd_http *h, int want_write, uint64_t call_deadline)
     }
     uint64_t d = wait_deadline(h, (uint32_t)(call_deadline - now));
     if (!d) return FW_ERR_TIMEOUT;
-    int w = fwd_sock_wait(h->fd, want_write, h->cfg.time, d);
-    return w < 0 ? w : 1;
+    return d > now ? (long)(d - now) : 1;
 }
 
-/* Receive under every deadline: > 0 bytes, 0 on close, FW_ERR_TIMEOUT
- * (h->expired says which deadline), FW_ERR_NET. */
-static long io_recv(struct fwd_http *h, uint8_t *buf, size_t n)
+/* One call of the carrier's stream under every deadline: first a try that
+ * does not wait, then waits no longer than next_wait allows. > 0 bytes, 0 on
+ * close (recv), FW_ERR_TIMEOUT (h->expired says which deadline), FW_ERR_NET. */
+static long io_call(struct fwd_http *h, int is_send, uint8_t *rbuf, const uint8_t *sbuf, size_t n)
 {
     h->expired = FWD_EXPIRED_NONE;
     uint64_t call_deadline = now_ms(h) + h->cfg.read_timeout_ms;
     if (h->phase == FWD_PHASE_CLOSING) call_deadline = 0;
+    uint32_t wait = 0;
     for (;;) {
-        long r = fwd_sock_recv(h->fd, buf, n);
+        long r = is_send ? h->raw.send(h->raw.ctx, sbuf, n, wait) : h->raw.recv(h->raw.ctx, rbuf, n, wait);
         if (r != FW_ERR_TIMEOUT) return r; /* data, 0 = close, or an error */
-        int w = io_wait(h, 0, call_deadline);
+        long w = next_wait(h, call_deadline);
         if (w < 0) return w;
+        wait = (uint32_t)w;
     }
 }
 
-static long io_send(struct fwd_http *h, const uint8_t *buf, size_t n)
+/* The carrier's stream as TLS (or plain HTTP) sees it: every call bounded by
+ * the per-call timeout, the phase deadline and the watchdog. The timeout a
+ * caller passes is the configured read timeout; io_call applies it. */
+static long guarded_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
 {
-    h->expired = FWD_EXPIRED_NONE;
-    uint64_t call_deadline = now_ms(h) + h->cfg.read_timeout_ms;
-    if (h->phase == FWD_PHASE_CLOSING) call_deadline = 0;
-    for (;;) {
-        long r = fwd_sock_send(h->fd, buf, n);
-        if (r != FW_ERR_TIMEOUT) return r;
-        int w = io_wait(h, 1, call_deadline);
-        if (w < 0) return w;
-    }
+    (void)timeout_ms;
+    return io_call(ctx, 0, buf, NULL, n);
 }
 
-/* mbedTLS BIO: the timeout mbedTLS passes is the configured read timeout;
- * io_recv applies it together with the phase deadline and the watchdog. */
-static int bio_send(void *ctx, const unsigned char *buf, size_t len)
+static long guarded_send(void *ctx, const uint8_t *buf, size_t n, uint32_t timeout_ms)
 {
-    long r = io_send(ctx, buf, len);
-    if (r >= 0) return (int)r;
-    return r == FW_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
-}
-
-static int bio_recv_timeout(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
-{
-    (void)timeout;
-    long r = io_recv(ctx, buf, len);
-    if (r >= 0) return (int)r;
-    return r == FW_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
-}
-
-/* Precise reason for a certificate refusal, from the per-depth flags. */
-static const char *verify_reason(const struct fwd_http *h, uint32_t flags)
-{
-    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED) return "server certificate not trusted by the pinned CA";
-    if (h->leaf_flags & MBEDTLS_X509_BADCERT_EXPIRED) return "server certificate has expired";
-    if (h->leaf_flags & MBEDTLS_X509_BADCERT_FUTURE)
-        return "server certificate is not yet valid (its validity starts in the future; check the device clock)";
-    if (h->chain_flags & MBEDTLS_X509_BADCERT_EXPIRED) return "a CA certificate of the server chain (or the pinned CA) has expired";
-    if (h->chain_flags & MBEDTLS_X509_BADCERT_FUTURE) return "a CA certificate of the server chain (or the pinned CA) is not yet valid";
-    if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH) {
-        if (!h->ip_len) return "server certificate does not match the host name";
-        if (h->san_result < 0) return "server certificate has a malformed subjectAltName extension";
-        if (h->san_result == FWD_SAN_IP_NO_SAN)
-            return "server certificate does not match the IP address (no subjectAltName; the CN is never used)";
-        return "server certificate does not match the IP address (no equal iPAddress subjectAltName)";
-    }
-    return "server certificate rejected (key usage, weak key or signature algorithm)";
-}
-
-static const char *handshake_reason(struct fwd_http *h, int rc)
-{
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && h->ssl.in_msg) {
-        switch (h->ssl.in_msg[1]) {
-        case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
-        case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY:
-            return "TLS handshake refused by the server: no common cipher suite (fwseal-device accepts only "
-                   "TLS 1.2 ECDHE with AES-GCM, AES-CCM or ChaCha20-Poly1305)";
-        case MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION:
-            return "TLS handshake refused by the server: no common protocol version (TLS 1.2 required)";
-        default: return "TLS handshake failed: fatal alert from the server";
-        }
-    }
-    if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO || rc == MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN)
-        return "TLS handshake failed: the server chose a cipher suite or version that was not offered";
-    if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return "TLS handshake failed: the server does not speak TLS 1.2";
-    return "TLS handshake failed";
+    (void)timeout_ms;
+    return io_call(ctx, 1, NULL, buf, n);
 }
 
 static int tls_handshake(struct fwd_http *h, struct fwd_http_result *res)
 {
-    if (!h->cfg.ca_pem || !h->cfg.ca_pem_len) {
-        res->why = "https needs a pinned CA";
-        return FW_ERR_INVALID_ARG;
-    }
-    if (mbedtls_ssl_setup(&h->ssl, &h->conf) != 0) {
-        res->why = "TLS setup failed";
-        return FW_ERR_CRYPTO;
-    }
-    h->tls_live = 1;
-    /* An IP literal is matched in verify_cb against iPAddress SANs; setting it
-     * as the mbedTLS host name would make mbedTLS compare it as a DNS name
-     * (and send it as SNI, which RFC 6066 forbids for addresses). */
-    if (!h->ip_len && mbedtls_ssl_set_hostname(&h->ssl, h->host) != 0) {
-        res->why = "TLS setup failed";
-        return FW_ERR_CRYPTO;
-    }
-    h->leaf_flags = h->chain_flags = 0;
-    h->san_result = FWD_SAN_IP_NO_MATCH;
-    mbedtls_ssl_set_bio(&h->ssl, h, bio_send, NULL, bio_recv_timeout);
+    struct fwd_stream guarded = { guarded_recv, guarded_send, h };
     set_phase(h, FWD_PHASE_HANDSHAKE, h->cfg.handshake_timeout_ms);
-    int rc;
-    while ((rc = mbedtls_ssl_handshake(&h->ssl)) != 0) {
-        if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
-        res->verify_flags = mbedtls_ssl_get_verify_result(&h->ssl);
-        if (rc == MBEDTLS_ERR_SSL_TIMEOUT) {
-            res->why = timeout_reason(h);
-            return FW_ERR_TIMEOUT;
-        }
-        if (rc == MBEDTLS_ERR_NET_RECV_FAILED || rc == MBEDTLS_ERR_NET_SEND_FAILED || rc == MBEDTLS_ERR_SSL_CONN_EOF) {
-            res->why = "connection lost during the TLS handshake";
-            return FW_ERR_NET;
-        }
-        res->why = rc == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED ? verify_reason(h, res->verify_flags)
-                                                             : handshake_reason(h, rc);
-        return FW_ERR_TLS;
-    }
-    return FW_OK;
+    const char *why = NULL;
+    int rc = fwd_tls_handshake(&h->tls, &guarded, h->host, h->ip, h->ip_len, &res->verify_flags, &why);
+    h->tls_live = h->tls.live; /* a session exists (even a failed one): close it */
+    res->why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : why;
+    return rc;
 }
 
 static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
 {
     h->ip_len = (uint8_t)fwd_http_ip_literal(h->host, h->ip);
     set_phase(h, FWD_PHASE_CONNECT, h->cfg.connect_timeout_ms);
-    int fd = fwd_sock_connect(h->host, h->port, h->cfg.time, h->phase_deadline);
-    if (fd < 0) {
-        res->why = fd == FW_ERR_TIMEOUT ? "connect timed out" : "cannot connect";
-        return fd == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
+    int rc = h->carrier.open(h->carrier.ctx, h->host, h->port, h->cfg.connect_timeout_ms, &h->raw);
+    if (rc != FW_OK) {
+        res->why = rc == FW_ERR_TIMEOUT ? "connect timed out" : "cannot connect";
+        return rc == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
     }
-    h->fd = fd;
+    h->connected = 1;
     h->wd_on = 0;
     return tls ? tls_handshake(h, res) : FW_OK;
 }
@@ -425,9 +277,8 @@ static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
 static int send_all(struct fwd_http *h, const uint8_t *p, size_t n)
 {
     while (n > 0) {
-        long rc = h->tls_live ? mbedtls_ssl_write(&h->ssl, p, n) : io_send(h, p, n);
-        if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
-        if (rc == MBEDTLS_ERR_SSL_TIMEOUT || rc == FW_ERR_TIMEOUT) return FW_ERR_TIMEOUT;
+        long rc = h->tls_live ? fwd_tls_write(&h->tls, p, n) : io_call(h, 1, NULL, p, n);
+        if (rc == FW_ERR_TIMEOUT) return FW_ERR_TIMEOUT;
         if (rc <= 0) return FW_ERR_NET;
         p += rc;
         n -= (size_t)rc;
@@ -442,18 +293,14 @@ static int recv_some(struct fwd_http *h, uint8_t *buf, size_t n)
      * last read returned (the sink writing or erasing flash) is not counted. */
     if (h->wd_on && h->idle_since) h->win_start += now_ms(h) - h->idle_since;
     h->idle_since = 0;
-    for (;;) {
-        long rc = h->tls_live ? mbedtls_ssl_read(&h->ssl, buf, n) : io_recv(h, buf, n);
-        if (rc > 0) {
-            watchdog_count(h, (size_t)rc); /* HTTP bytes, not TLS framing */
-            h->idle_since = now_ms(h);
-            return (int)rc;
-        }
-        if (rc == 0 || rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY) return 0;
-        if (rc == MBEDTLS_ERR_SSL_WANT_READ || rc == MBEDTLS_ERR_SSL_WANT_WRITE) continue;
-        if (rc == MBEDTLS_ERR_SSL_TIMEOUT || rc == FW_ERR_TIMEOUT) return FW_ERR_TIMEOUT;
-        return FW_ERR_NET;
+    long rc = h->tls_live ? fwd_tls_read(&h->tls, buf, n) : io_call(h, 0, buf, NULL, n);
+    if (rc > 0) {
+        watchdog_count(h, (size_t)rc); /* HTTP bytes, not TLS framing */
+        h->idle_since = now_ms(h);
+        return (int)rc;
     }
+    if (rc == 0) return 0;
+    return rc == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
 }
 
 /* An IPv6 literal is written in brackets in URLs and Host headers. */

@@ -1,11 +1,14 @@
-/* Minimal HTTPS GET client for OTA downloads, on mbedTLS 2.28 (net + ssl).
+/* Minimal HTTPS GET client for OTA downloads, over a carrier of byte
+ * streams (fwd_stream.h; TCP sockets by default, cfg.carrier for another)
+ * and the TLS client of fwd_tls.h.
  *
  *   - https: server certificate verified against ONE pinned CA (PEM),
  *     verification REQUIRED, TLS 1.2 with ECDHE + AEAD suites only (AES-GCM,
  *     AES-CCM, ChaCha20-Poly1305); a host name is matched by mbedTLS (DNS
  *     SANs, the CN only when there is no SAN); an IP literal (https://10.0.0.5/,
  *     https://[fd00::5]/) is matched byte for byte against the leaf's iPAddress
- *     SANs (fwd_x509_san.h), never against the CN, and sent without SNI;
+ *     SANs (fwd_x509_san.h), never against the CN, and sent without SNI
+ *     (all in fwd_tls.c);
  *   - expired / not-yet-valid / untrusted / mismatching certificates are
  *     reported as such (fwd_http_result.why);
  *   - plain http only if cfg.allow_http (tests); a redirect from https to
@@ -27,10 +30,11 @@
  *     trickling one TLS record a byte at a time is cut off at most one
  *     window after its last full quota (time the caller's sink spends between
  *     reads, e.g. erasing flash, is not held against the server);
- *   - retries (fwd_ota_pipeline_run_http) back off: fwd_http_backoff_pick().
+ *   - retries (fwd_ota_http_run, fwd_ota_http.h) back off: fwd_http_backoff_pick().
  *
  * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
- * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, the mbedTLS contexts). mbedTLS allocates the parsed CA chain at init and its
+ * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, struct fwd_tls with the mbedTLS
+ * contexts). mbedTLS allocates the parsed CA chain at init and its
  * TLS record buffers (2 x ~16.6 KiB) per connection; nothing else.
  * Name resolution (getaddrinfo) is the OS resolver's, with its own timeouts.
  */
@@ -40,11 +44,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mbedtls/ssl.h>
-#include <mbedtls/x509_crt.h>
-
 #include "device/fwd_hal.h"
 #include "device/fwd_http_parse.h"
+#include "device/fwd_sock.h"
+#include "device/fwd_stream.h"
+#include "device/fwd_tls.h"
 
 struct fwd_http_cfg {
     const uint8_t *ca_pem;        /* pinned CA certificate(s), PEM incl. its NUL; required for https */
@@ -59,6 +63,9 @@ struct fwd_http_cfg {
     unsigned max_redirects;       /* 0 -> none followed */
     int allow_http;
     uint64_t max_body;            /* refuse a larger announced/received resource */
+    /* Optional: where connections come from; NULL: TCP sockets (fwd_sock.h).
+     * TLS and HTTP run unchanged over any carrier's streams. */
+    const struct fwd_carrier *carrier;
     /* Optional: called once the connection (and TLS handshake) is up. */
     void (*on_connected)(void *ctx, const char *host, int tls);
     void *ev_ctx;
@@ -80,10 +87,11 @@ enum fwd_http_expired { FWD_EXPIRED_NONE = 0, FWD_EXPIRED_READ, FWD_EXPIRED_PHAS
 
 struct fwd_http {
     struct fwd_http_cfg cfg;
-    int fd;                        /* socket, -1 when closed */
-    mbedtls_ssl_context ssl;
-    mbedtls_ssl_config conf;
-    mbedtls_x509_crt ca;
+    struct fwd_carrier carrier;    /* cfg.carrier or the socket one below */
+    struct fwd_sock_carrier sock;
+    struct fwd_stream raw;         /* the carrier's stream of this connection */
+    int connected;
+    struct fwd_tls tls;
     int conf_ready, tls_live;
     enum fwd_http_phase phase;
     enum fwd_http_expired expired; /* which deadline ended the last wait */
@@ -91,8 +99,6 @@ struct fwd_http {
     int wd_on;                     /* watchdog armed (request sent .. end of body) */
     uint64_t win_start, win_bytes; /* watchdog: time the last quota completed, HTTP bytes since */
     uint64_t idle_since;           /* last read returned data at (0: in a read); sink time is not the server's */
-    uint32_t leaf_flags, chain_flags; /* X.509 verify flags: depth 0, depth > 0 */
-    int san_result;                /* fwd_x509_san_ip_match() on the leaf, IP hosts */
     uint8_t ip[16], ip_len;        /* host as an IP literal (4/16), 0 for a name */
     char host[256];
     char port[8];

@@ -16,10 +16,16 @@ static void emit(struct fwd_ota_pipeline *p, struct fwd_ota_event *ev)
     if (p->cfg.event) p->cfg.event(p->cfg.event_ctx, ev);
 }
 
-static void emit_simple(struct fwd_ota_pipeline *p, int type)
+static struct fwd_ota_event event_of(const struct fwd_ota_pipeline *p, enum fwd_ota_ev_type type)
 {
-    struct fwd_ota_event ev = { .type = type, .done = p->written, .total = p->total, .slot = p->part->label,
-                                .encrypted = p->mode == 1 };
+    struct fwd_ota_event ev = { .type = type, .done = p->written, .total = p->total,
+                                .slot = p->part ? p->part->label : "", .payload = p->payload };
+    return ev;
+}
+
+static void emit_simple(struct fwd_ota_pipeline *p, enum fwd_ota_ev_type type)
+{
+    struct fwd_ota_event ev = event_of(p, type);
     emit(p, &ev);
 }
 
@@ -27,22 +33,26 @@ static void emit_simple(struct fwd_ota_pipeline *p, int type)
  * loss stops everything at once: no erase (the HAL is dead anyway). */
 static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
 {
-    if (p->state < 0) return p->err;
-    p->state = -1;
+    if (p->state == FWD_OTA_FAILED) return p->err;
+    p->state = FWD_OTA_FAILED;
     p->err = err;
     p->reason = reason;
     if (err == FW_ERR_POWER_LOSS) return err;
-    if (p->mode == 1) fwd_decrypt_abort(&p->dec);
+    if (p->payload == FWD_OTA_PAYLOAD_ENCRYPTED) fwd_decrypt_abort(&p->dec);
     if (p->began) {
         fwd_ota_abort(&p->ota); /* erases the written part; harmless if the handle already closed */
         p->began = 0;
     }
-    struct fwd_ota_event ev = { .type = FWD_OTA_EV_ABORTED, .done = p->written, .total = p->total,
-                                .slot = p->part ? p->part->label : "", .encrypted = p->mode == 1,
-                                .err = err, .reason = reason, .slot_fate = p->fate };
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_ABORTED);
+    ev.err = err;
+    ev.reason = reason;
+    ev.slot_fate = p->fate;
     emit(p, &ev);
     return err;
 }
+
+static int writer_write(void *ctx, const uint8_t *d, size_t n);
+static int writer_finish(void *ctx);
 
 int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipeline_cfg *cfg)
 {
@@ -52,12 +62,13 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
     p->reason = "";
     p->part = fwd_ota_get_next_update_partition(cfg->dev, NULL);
     if (!p->part) {
-        p->state = -1;
+        p->state = FWD_OTA_FAILED;
         p->err = FW_ERR_NOT_FOUND;
         p->reason = "no OTA slot to write";
         return p->err;
     }
     p->total = cfg->size_hint;
+    p->writer = (struct fwd_sink){ writer_write, writer_finish, p };
     emit_simple(p, FWD_OTA_EV_START);
     /* fwd_ota_begin refuses this too, but only after the download started:
      * say it now, before fetching anything, and name the running slot. */
@@ -104,8 +115,9 @@ static int early_checks(struct fwd_ota_pipeline *p)
     if (same_version_as(p, fwd_ota_get_last_invalid_partition(dev)))
         return fail(p, FW_ERR_VERSION, "same version as the last invalid (rolled back) app");
     if (p->total > p->part->size) return fail(p, FW_ERR_NO_SPACE, "image larger than the OTA slot");
-    struct fwd_ota_event ev = { .type = FWD_OTA_EV_APP_DESC, .total = p->total, .slot = p->part->label,
-                                .encrypted = p->mode == 1, .app = &p->app };
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_APP_DESC);
+    ev.done = 0;
+    ev.app = &p->app;
     emit(p, &ev);
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
@@ -145,17 +157,19 @@ static int ota_write(struct fwd_ota_pipeline *p, const uint8_t *d, size_t n)
 /* HEADER_VERIFIED once, before any plaintext event of the same feed call. */
 static void announce_header(struct fwd_ota_pipeline *p)
 {
-    if (p->mode != 1 || p->header_announced || !fwd_decrypt_header_done(&p->dec)) return;
+    if (p->payload != FWD_OTA_PAYLOAD_ENCRYPTED || p->header_announced || !fwd_decrypt_header_done(&p->dec)) return;
     p->header_announced = 1;
     p->total = fwd_decrypt_bin_size(&p->dec);
     emit_simple(p, FWD_OTA_EV_HEADER_VERIFIED);
 }
 
-/* Plaintext sink: buffer the first bytes for the early checks, then write. */
-static int plain_sink(void *ctx, const uint8_t *d, size_t n)
+/* ---- the last stage: early checks + slot writer + verification ------------- */
+
+/* Plaintext in: buffer the first bytes for the early checks, then write. */
+static int writer_write(void *ctx, const uint8_t *d, size_t n)
 {
     struct fwd_ota_pipeline *p = ctx;
-    if (p->state) return p->err ? p->err : FW_ERR_STATE;
+    if (p->state != FWD_OTA_RUNNING) return p->err ? p->err : FW_ERR_STATE;
     announce_header(p);
     if (!p->began) {
         size_t take = sizeof p->early - p->early_len;
@@ -178,10 +192,12 @@ static int start_decrypt(struct fwd_ota_pipeline *p)
     struct fwd_decrypt_cfg dc = {
         .key = p->cfg.key, .rng = &p->cfg.dev->d.plat->random,
         .min_bin_size = FWD_APP_EARLY_BYTES, .max_bin_size = p->part->size,
-        .strict_reserved = 1, .sink = plain_sink, .sink_ctx = p,
+        .strict_reserved = 1, .out = p->writer,
     };
     int rc = fwd_decrypt_start(&p->dec, &dc);
-    return rc == FW_OK ? FW_OK : fail(p, rc, "cannot start the decryptor");
+    if (rc != FW_OK) return fail(p, rc, "cannot start the decryptor");
+    p->head = fwd_decrypt_input(&p->dec);
+    return FW_OK;
 }
 
 static const char *decrypt_reason(int rc)
@@ -197,49 +213,54 @@ static const char *decrypt_reason(int rc)
     }
 }
 
+/* The first byte decides the payload and so the head of the chain. */
+static int choose_payload(struct fwd_ota_pipeline *p, uint8_t first)
+{
+    if (first == CONTAINER_MAGIC0) {
+        p->payload = FWD_OTA_PAYLOAD_ENCRYPTED;
+        return start_decrypt(p);
+    }
+    if (first == IMAGE_MAGIC && p->cfg.allow_plaintext) {
+        p->payload = FWD_OTA_PAYLOAD_PLAINTEXT;
+        p->head = p->writer;
+        return FW_OK;
+    }
+    return fail(p, FW_ERR_MAGIC, p->cfg.allow_plaintext ? "neither an encrypted container nor an app image"
+                                                         : "not an encrypted image (bad magic)");
+}
+
+/* An error a stage returned without failing the pipeline is the decryptor's
+ * own (the writer stage fails the pipeline itself, with its reason). */
+static int stage_error(struct fwd_ota_pipeline *p, int rc)
+{
+    if (rc == FW_OK || p->state == FWD_OTA_FAILED) return rc;
+    return fail(p, rc, decrypt_reason(rc));
+}
+
 int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n)
 {
     if (!p) return FW_ERR_INVALID_ARG;
-    if (p->state < 0) return p->err;
-    if (p->state > 0) return FW_ERR_STATE;
+    if (p->state == FWD_OTA_FAILED) return p->err;
+    if (p->state == FWD_OTA_FINISHED) return FW_ERR_STATE;
     if (!n) return FW_OK;
     if (!data) return fail(p, FW_ERR_INVALID_ARG, "no data");
-    if (p->mode == 0) {
-        if (data[0] == CONTAINER_MAGIC0) {
-            p->mode = 1;
-            int rc = start_decrypt(p);
-            if (rc) return rc;
-        } else if (data[0] == IMAGE_MAGIC && p->cfg.allow_plaintext) {
-            p->mode = 2;
-        } else {
-            return fail(p, FW_ERR_MAGIC, p->cfg.allow_plaintext ? "neither an encrypted container nor an app image"
-                                                                 : "not an encrypted image (bad magic)");
-        }
+    if (p->payload == FWD_OTA_PAYLOAD_UNDECIDED) {
+        int rc = choose_payload(p, data[0]);
+        if (rc) return rc;
     }
-    int rc;
-    if (p->mode == 2) {
-        rc = plain_sink(p, data, n);
-    } else {
-        rc = fwd_decrypt_feed(&p->dec, data, n);
-        if (rc == FW_OK) announce_header(p);
-        if (rc != FW_OK && p->state >= 0) rc = fail(p, rc, decrypt_reason(rc)); /* decryptor's own error */
-    }
+    int rc = stage_error(p, fwd_sink_write(&p->head, data, n));
+    if (rc == FW_OK) announce_header(p);
     if (rc == FW_OK) p->in_bytes += n;
     return rc;
 }
 
-int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
+/* End of the plaintext: the image is complete; verify it, select it. */
+static int writer_finish(void *ctx)
 {
-    if (!p) return FW_ERR_INVALID_ARG;
-    if (p->state < 0) return p->err;
-    if (p->state > 0) return FW_ERR_STATE;
-    if (p->mode == 0) return fail(p, FW_ERR_TRUNCATED, "no data received");
-    if (p->mode == 1) {
-        int rc = fwd_decrypt_finish(&p->dec);
-        if (rc != FW_OK) return fail(p, rc, decrypt_reason(rc));
-    }
+    struct fwd_ota_pipeline *p = ctx;
+    if (p->state != FWD_OTA_RUNNING) return p->err ? p->err : FW_ERR_STATE;
     if (!p->began) return fail(p, FW_ERR_TRUNCATED, "image too short to hold an app descriptor");
-    if (p->mode == 2) p->total = p->written;
+    p->total = p->written;
     emit_simple(p, FWD_OTA_EV_VERIFYING);
     p->began = 0; /* fwd_ota_end closes the handle (and erases on failure) on every path */
     /* One verification: end and boot selection in one call on the still-open
@@ -254,9 +275,27 @@ int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
         return fail(p, rc, why);
     }
     emit_simple(p, FWD_OTA_EV_BOOT_UPDATED);
-    p->state = 1;
+    p->state = FWD_OTA_FINISHED;
     emit_simple(p, FWD_OTA_EV_FINISHED);
     return FW_OK;
+}
+
+int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state == FWD_OTA_FAILED) return p->err;
+    if (p->state == FWD_OTA_FINISHED) return FW_ERR_STATE;
+    if (p->payload == FWD_OTA_PAYLOAD_UNDECIDED) return fail(p, FW_ERR_TRUNCATED, "no data received");
+    return stage_error(p, fwd_sink_finish(&p->head));
+}
+
+static int input_write(void *ctx, const uint8_t *d, size_t n) { return fwd_ota_pipeline_feed(ctx, d, n); }
+static int input_finish(void *ctx) { return fwd_ota_pipeline_finish(ctx); }
+
+struct fwd_sink fwd_ota_pipeline_input(struct fwd_ota_pipeline *p)
+{
+    struct fwd_sink s = { input_write, input_finish, p };
+    return s;
 }
 
 int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason)
@@ -267,46 +306,46 @@ int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reas
 
 const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p) { return p && p->reason ? p->reason : ""; }
 
-/* ---- HTTP source ------------------------------------------------------------ */
+/* ---- for transports ------------------------------------------------------------ */
 
-static int http_sink(void *ctx, const uint8_t *d, size_t n) { return fwd_ota_pipeline_feed(ctx, d, n); }
-
-static void on_connected(void *ctx, const char *host, int tls)
+int fwd_ota_pipeline_error(const struct fwd_ota_pipeline *p)
 {
-    struct fwd_ota_pipeline *p = ctx;
-    struct fwd_ota_event ev = { .type = FWD_OTA_EV_CONNECTED, .done = p->written, .total = p->total,
-                                .slot = p->part->label, .host = host, .tls = tls, .encrypted = p->mode == 1 };
+    if (!p) return FW_ERR_INVALID_ARG;
+    return p->state == FWD_OTA_FAILED ? p->err : p->state == FWD_OTA_FINISHED ? FW_ERR_STATE : FW_OK;
+}
+
+uint64_t fwd_ota_pipeline_offset(const struct fwd_ota_pipeline *p) { return p ? p->in_bytes : 0; }
+
+uint64_t fwd_ota_pipeline_input_limit(const struct fwd_ota_pipeline *p)
+{
+    return p && p->part ? (uint64_t)p->part->size + FWD_DECRYPT_HEADER_SIZE : 0;
+}
+
+void fwd_ota_pipeline_input_size(struct fwd_ota_pipeline *p, uint64_t size)
+{
+    if (p && p->payload != FWD_OTA_PAYLOAD_ENCRYPTED && !p->total) p->total = size;
+}
+
+void fwd_ota_pipeline_source_open(struct fwd_ota_pipeline *p, const char *source, int secure)
+{
+    if (!p || !p->part) return;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_SOURCE_OPEN);
+    ev.source = source;
+    ev.secure = secure;
+    ev.offset = p->in_bytes;
     emit(p, &ev);
 }
 
-int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, const char *url, unsigned retries)
+void fwd_ota_pipeline_source_retry(struct fwd_ota_pipeline *p, const char *source, unsigned attempt,
+                                   uint32_t delay_ms, int err, const char *reason)
 {
-    if (!p || !h || !url) return FW_ERR_INVALID_ARG;
-    if (p->state) return p->state < 0 ? p->err : FW_ERR_STATE;
-    h->cfg.on_connected = on_connected;
-    h->cfg.ev_ctx = p;
-    /* Never accept a resource larger than a container for this slot. */
-    uint64_t cap = (uint64_t)p->part->size + FWD_DECRYPT_HEADER_SIZE;
-    if (h->cfg.max_body > cap) h->cfg.max_body = cap;
-    uint64_t expect = FWD_HTTP_NO_LENGTH;
-    for (unsigned attempt = 0;; attempt++) {
-        struct fwd_http_result res;
-        int rc = fwd_http_get(h, url, p->in_bytes, expect, http_sink, p, &res);
-        if (expect == FWD_HTTP_NO_LENGTH && res.total != FWD_HTTP_NO_LENGTH) {
-            expect = res.total;
-            if (p->mode != 1 && !p->total) p->total = res.total; /* plaintext size hint */
-        }
-        if (rc == FW_OK) break;
-        if (p->state < 0) return p->err; /* the pipeline itself refused the data */
-        if (!fwd_http_retryable(rc) || attempt >= retries) return fail(p, rc, res.why);
-        /* Back off before reconnecting (bounded, jittered): a server that
-         * just failed is not hammered, and devices do not return in lockstep. */
-        uint32_t delay = fwd_http_backoff_pick(h, attempt + 1);
-        struct fwd_ota_event ev = { .type = FWD_OTA_EV_RETRY, .done = p->in_bytes, .total = expect,
-                                    .slot = p->part->label, .encrypted = p->mode == 1,
-                                    .attempt = (int)attempt + 1, .err = rc, .reason = res.why, .delay_ms = delay };
-        emit(p, &ev);
-        fwd_http_wait_ms(h, delay);
-    }
-    return fwd_ota_pipeline_finish(p);
+    if (!p || !p->part) return;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_SOURCE_RETRY);
+    ev.source = source;
+    ev.offset = p->in_bytes;
+    ev.attempt = attempt;
+    ev.delay_ms = delay_ms;
+    ev.err = err;
+    ev.reason = reason;
+    emit(p, &ev);
 }

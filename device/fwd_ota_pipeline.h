@@ -1,15 +1,24 @@
-/* The device OTA pipeline: source -> (decrypt) -> early checks -> OTA write
- * -> GCM tag -> Secure Boot V2 verification read back through flash
- * decryption -> boot partition, with events for library users.
+/* The device OTA pipeline: a chain of stages joined by the sink seam
+ * (fwd_sink.h), driven from outside by any transport:
+ *
+ *   transport --feed--> [decrypt (fwd_decrypt.h), encrypted input only]
+ *             --sink--> early checks + slot writer --finish--> GCM tag ->
+ *   Secure Boot V2 verification read back through flash decryption -> boot
+ *   partition, with events for library users.
  *
  *   fwd_ota_pipeline_start()     choose the passive slot, event START
  *   fwd_ota_pipeline_feed() ...  container (CF B6 88 07...) or plaintext image
  *                                (0xE9..., only if cfg.allow_plaintext) bytes,
  *                                any chunking; resumable: feed continues the
- *                                same stream after a reconnect
+ *                                same stream after a reconnect (resume the
+ *                                source at fwd_ota_pipeline_offset())
  *   fwd_ota_pipeline_finish()    tag, fwd_ota_end (image + signature), set boot
- *   fwd_ota_pipeline_run_http()  drives feed from an HTTPS URL with Range
- *                                resume on dropped connections, then finish
+ *   (fwd_ota_pipeline_input()    the same two calls as a struct fwd_sink)
+ *
+ * The pipeline knows no transport. A transport (HTTPS with Range resume:
+ * fwd_ota_http.h; a file, BLE, MQTT, UART: docs/porting.md) feeds it and may
+ * report its own progress through the generic source events
+ * (fwd_ota_pipeline_source_open / _retry: a source name and an offset).
  *
  * Invariants:
  *   - nothing is erased or written before the first FWD_APP_EARLY_BYTES of
@@ -31,11 +40,11 @@
  *     propagated at once (the device is dead; the next boot never selects
  *     the half-written slot because it is not in otadata).
  *
- * Memory: caller-provided struct fwd_ota_pipeline (4160 bytes on x86-64:
+ * Memory: caller-provided struct fwd_ota_pipeline (4216 bytes on x86-64:
  * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info +
- * 96-byte reason text); the
+ * 96-byte reason text + two stage sinks); the
  * device context (struct fwd_ota_dev, ~13 KiB with its verification work
- * area) is the caller's too. No allocation in this module; see fwd_decrypt.h / fwd_http.h
+ * area) is the caller's too. No allocation in this module; see fwd_decrypt.h
  * for what mbedTLS allocates.
  */
 #ifndef FWD_OTA_PIPELINE_H
@@ -45,16 +54,31 @@
 #include <stdint.h>
 
 #include "device/fwd_decrypt.h"
-#include "device/fwd_http.h"
 #include "device/fwd_ota.h"
+#include "device/fwd_sink.h"
+
+/* What the input turned out to be (decided by its first byte). */
+enum fwd_ota_payload {
+    FWD_OTA_PAYLOAD_UNDECIDED = 0,  /* no byte yet */
+    FWD_OTA_PAYLOAD_ENCRYPTED,      /* ESP encrypted image container: decrypt stage first */
+    FWD_OTA_PAYLOAD_PLAINTEXT,      /* bare app image (cfg.allow_plaintext) */
+};
+
+/* Where the update stands. */
+enum fwd_ota_run_state {
+    FWD_OTA_RUNNING = 0,            /* started, accepting input */
+    FWD_OTA_FINISHED,               /* the new image will boot next */
+    FWD_OTA_FAILED,                 /* stopped with p->err; the slot is as ev.slot_fate said */
+};
 
 enum fwd_ota_ev_type {
     FWD_OTA_EV_START = 1,        /* slot chosen: ev.slot */
-    FWD_OTA_EV_CONNECTED,        /* ev.host, ev.tls (HTTP only; again after a reconnect) */
-    FWD_OTA_EV_HEADER_VERIFIED,  /* container header accepted, key established: ev.total = bin_size */
+    FWD_OTA_EV_SOURCE_OPEN,      /* a transport reached its source (again after a reconnect):
+                                    ev.source, ev.secure, ev.offset */
+    FWD_OTA_EV_HEADER_VERIFIED,  /* container header accepted, key established: ev.total */
     FWD_OTA_EV_APP_DESC,         /* early checks passed: ev.app */
     FWD_OTA_EV_WRITING,          /* ev.done / ev.total plaintext bytes (throttled) */
-    FWD_OTA_EV_RETRY,            /* connection lost: ev.attempt, resuming at ev.done container bytes after ev.delay_ms */
+    FWD_OTA_EV_SOURCE_RETRY,     /* source lost: ev.attempt, resuming at input byte ev.offset after ev.delay_ms */
     FWD_OTA_EV_VERIFYING,        /* tag ok (if encrypted), verifying the written image */
     FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
     FWD_OTA_EV_FINISHED,
@@ -69,18 +93,21 @@ enum fwd_ota_slot_fate {
 };
 
 struct fwd_ota_event {
-    int type;
-    uint64_t done, total;
+    enum fwd_ota_ev_type type;
+    uint64_t done;               /* plaintext bytes written to the slot */
+    uint64_t total;              /* plaintext image size; 0 while unknown */
     const char *slot;
-    const char *host;
-    int tls;
-    int encrypted;
-    int attempt;
+    enum fwd_ota_payload payload;
     const struct fwd_app_info *app;
-    int err;
-    const char *reason;
+    /* source events (SOURCE_OPEN, SOURCE_RETRY), named by the transport */
+    const char *source;          /* e.g. a host name, a BLE address, a topic */
+    int secure;                  /* the transport authenticated its peer (TLS, pairing...) */
+    uint64_t offset;             /* input byte the source (re)starts from */
+    unsigned attempt;            /* SOURCE_RETRY: 1, 2, ... */
+    uint32_t delay_ms;           /* SOURCE_RETRY: back-off before reconnecting */
+    int err;                     /* ABORTED, SOURCE_RETRY */
+    const char *reason;          /* ABORTED, SOURCE_RETRY */
     enum fwd_ota_slot_fate slot_fate;
-    uint32_t delay_ms;           /* RETRY: back-off before reconnecting */
 };
 
 typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
@@ -88,7 +115,7 @@ typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
 struct fwd_ota_pipeline_cfg {
     struct fwd_ota_dev *dev;                /* opened with fwd_ota_dev_open */
     const struct fwd_decrypt_key *key;      /* device secret; NULL: encrypted input refused */
-    int allow_plaintext;                    /* accept a bare 0xE9 image (e.g. --file) */
+    int allow_plaintext;                    /* accept a bare 0xE9 image (e.g. --file): same early checks */
     int allow_same_version;                 /* skip "same version as running" */
     uint64_t size_hint;                     /* plaintext: expected size if known (erase less), else 0 */
     fwd_ota_event_fn event;                 /* optional */
@@ -98,18 +125,20 @@ struct fwd_ota_pipeline_cfg {
 struct fwd_ota_pipeline {
     struct fwd_ota_pipeline_cfg cfg;
     const struct fwd_part *part;
-    int mode;                /* 0 undecided, 1 encrypted, 2 plaintext */
+    enum fwd_ota_payload payload;
+    enum fwd_ota_run_state state;
     int began;               /* fwd_ota_begin done, handle open */
     enum fwd_ota_slot_fate fate; /* of the slot if the update stops now */
     char why[96];            /* reason text that names a partition */
-    int state;               /* 0 running, 1 finished, -1 failed */
     int err;
     const char *reason;
     int header_announced;
     uint64_t in_bytes;       /* input bytes accepted (container or image) */
     uint64_t written;        /* plaintext bytes handed to fwd_ota_write */
-    uint64_t total;          /* plaintext size if known */
+    uint64_t total;          /* plaintext image size if known, else 0 */
     uint64_t next_progress;
+    struct fwd_sink head;    /* first stage for this payload (decrypt or writer) */
+    struct fwd_sink writer;  /* last stage: early checks + slot writer + verification */
     uint32_t early_len;
     uint8_t early[FWD_APP_EARLY_BYTES];
     struct fwd_app_info app;
@@ -124,16 +153,28 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
 int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n);
 /* End of input: tag, verification, set boot. 0 = the new image will boot next. */
 int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p);
+/* feed and finish as a sink, for a transport written against fwd_sink.h. */
+struct fwd_sink fwd_ota_pipeline_input(struct fwd_ota_pipeline *p);
 /* Give up from outside (transport failure): erase, event ABORTED. Returns err. */
 int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason);
 /* Short reason of the failure ("" while running / after success). */
 const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p);
 
-/* Download url with h (initialised by the caller: CA, timeouts) into the
- * pipeline; on a retryable transport error reconnect and continue with a
- * Range request from the next byte into the SAME stream, at most `retries`
- * times, each after a bounded, jittered back-off (fwd_http_backoff_pick);
- * then finish. Returns 0 or the error (pipeline aborted). */
-int fwd_ota_pipeline_run_http(struct fwd_ota_pipeline *p, struct fwd_http *h, const char *url, unsigned retries);
+/* ---- for transports ------------------------------------------------------------ */
+
+/* The error the pipeline stopped with, 0 while running, FW_ERR_STATE after success. */
+int fwd_ota_pipeline_error(const struct fwd_ota_pipeline *p);
+/* Input bytes accepted so far: where a resumed source continues. */
+uint64_t fwd_ota_pipeline_offset(const struct fwd_ota_pipeline *p);
+/* The most input bytes this slot can take (a container of a slot-sized image). */
+uint64_t fwd_ota_pipeline_input_limit(const struct fwd_ota_pipeline *p);
+/* The source learned its size: for a plaintext image it is the image size
+ * (progress); ignored for encrypted input, whose header says it. */
+void fwd_ota_pipeline_input_size(struct fwd_ota_pipeline *p, uint64_t size);
+/* Generic source events: the transport connected to `source` (secure: it
+ * authenticated the peer), or lost it and retries after delay_ms. */
+void fwd_ota_pipeline_source_open(struct fwd_ota_pipeline *p, const char *source, int secure);
+void fwd_ota_pipeline_source_retry(struct fwd_ota_pipeline *p, const char *source, unsigned attempt,
+                                   uint32_t delay_ms, int err, const char *reason);
 
 #endif

@@ -127,3 +127,50 @@ void fwd_sock_sleep(const struct fwd_time *t, uint32_t ms)
     int left;
     while ((left = ms_left(t, until)) > 0) poll(NULL, 0, left);
 }
+
+/* ---- the default carrier (fwd_stream.h) ------------------------------------- */
+
+static uint64_t after(const struct fwd_time *t, uint32_t ms) { return t->now_ms(t->ctx) + ms; }
+
+static long stream_recv(void *ctx, uint8_t *buf, size_t n, uint32_t timeout_ms)
+{
+    struct fwd_sock_carrier *c = ctx;
+    long r = fwd_sock_recv(c->fd, buf, n);
+    if (r != FW_ERR_TIMEOUT || !timeout_ms) return r;
+    int w = fwd_sock_wait(c->fd, 0, c->time, after(c->time, timeout_ms));
+    return w < 0 ? w : fwd_sock_recv(c->fd, buf, n);
+}
+
+static long stream_send(void *ctx, const uint8_t *buf, size_t n, uint32_t timeout_ms)
+{
+    struct fwd_sock_carrier *c = ctx;
+    long r = fwd_sock_send(c->fd, buf, n);
+    if (r != FW_ERR_TIMEOUT || !timeout_ms) return r;
+    int w = fwd_sock_wait(c->fd, 1, c->time, after(c->time, timeout_ms));
+    return w < 0 ? w : fwd_sock_send(c->fd, buf, n);
+}
+
+static int carrier_open(void *ctx, const char *host, const char *port, uint32_t timeout_ms, struct fwd_stream *out)
+{
+    struct fwd_sock_carrier *c = ctx;
+    int fd = fwd_sock_connect(host, port, c->time, after(c->time, timeout_ms));
+    if (fd < 0) return fd;
+    c->fd = fd;
+    *out = (struct fwd_stream){ stream_recv, stream_send, c };
+    return FW_OK;
+}
+
+static void carrier_close(void *ctx)
+{
+    struct fwd_sock_carrier *c = ctx;
+    fwd_sock_close(c->fd);
+    c->fd = -1;
+}
+
+struct fwd_carrier fwd_sock_carrier(struct fwd_sock_carrier *c, const struct fwd_time *t)
+{
+    c->time = t;
+    c->fd = -1;
+    struct fwd_carrier k = { carrier_open, carrier_close, c };
+    return k;
+}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
+#include "device/fwd_stream.h"
 
 /* Resolve host (name, dotted IPv4 or bare IPv6 literal) and try its
  * addresses in order, all within the one deadline_ms (HAL clock): a refused
@@ -36,5 +37,16 @@ void fwd_sock_close(int fd);
 
 /* Sleep up to ms on the HAL clock (retry back-off); returns early never. */
 void fwd_sock_sleep(const struct fwd_time *t, uint32_t ms);
+
+/* TCP as the default carrier of the TLS/HTTP client (fwd_stream.h): open
+ * connects with fwd_sock_connect within its timeout; the stream's recv and
+ * send wait with fwd_sock_wait for at most their timeout. Caller-provided,
+ * one connection at a time. */
+struct fwd_sock_carrier {
+    const struct fwd_time *time;
+    int fd;                     /* -1 when closed */
+};
+/* A closed carrier on clock t, and the struct fwd_carrier that drives it. */
+struct fwd_carrier fwd_sock_carrier(struct fwd_sock_carrier *c, const struct fwd_time *t);
 
 #endif

@@ -67,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .min_bin_size = (opt & 1) ? 1 : 0,
         .max_bin_size = (opt & 2) ? 0x400000u : (uint32_t)(opt >> 2) * 64u,
         .strict_reserved = (opt >> 7) & 1,
-        .sink = sink, .sink_ctx = &st,
+        .out = { sink, NULL, &st },
     };
     if (cfg.min_bin_size > cfg.max_bin_size) cfg.max_bin_size = cfg.min_bin_size;
     if (fwd_decrypt_start(&d, &cfg) != 0) __builtin_trap();

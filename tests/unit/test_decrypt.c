@@ -81,7 +81,7 @@ static int run(const struct fwd_decrypt_key *k, const uint8_t *buf, size_t len, 
     static struct fwd_decrypt d; /* ~1.5 KiB: keep it off the test stack */
     struct fwd_decrypt_cfg cfg = {
         .key = k, .rng = &rng, .min_bin_size = 0, .max_bin_size = 16u << 20,
-        .strict_reserved = strict, .sink = collect_sink, .sink_ctx = c,
+        .strict_reserved = strict, .out = { collect_sink, NULL, c },
     };
     assert_int_equal(fwd_decrypt_start(&d, &cfg), 0);
     size_t off = 0;
@@ -209,7 +209,7 @@ static void header_edges(void **state)
     struct collect c = { .buf = malloc(elen + 64), .cap = elen + 64 };
     static struct fwd_decrypt d;
     struct fwd_decrypt_cfg cfg = { .key = &ecc_key, .rng = &rng, .min_bin_size = 1, .max_bin_size = 1000,
-                                   .strict_reserved = 1, .sink = collect_sink, .sink_ctx = &c };
+                                   .strict_reserved = 1, .out = { collect_sink, NULL, &c } };
 
     /* trailing bytes appended to a good stream: refused, in one call or later */
     memcpy(m, e, elen);
@@ -282,7 +282,7 @@ static void header_edges(void **state)
     assert_int_equal(fwd_decrypt_consumed(&d), elen);
     assert_int_equal(fwd_decrypt_finish(&d), 0);
     assert_int_equal(fwd_decrypt_feed(&d, e, 1), FW_ERR_STATE);
-    cfg.sink = NULL;
+    cfg.out.write = NULL;
     assert_int_equal(fwd_decrypt_start(&d, &cfg), FW_ERR_INVALID_ARG);
     assert_int_equal(fwd_decrypt_feed(&d, e, 1), FW_ERR_INVALID_ARG);
 

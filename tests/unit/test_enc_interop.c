@@ -84,7 +84,7 @@ static int device_decrypt(const struct fwd_decrypt_key *k, const uint8_t *c, siz
 {
     static struct fwd_decrypt d;
     struct fwd_decrypt_cfg cfg = {.key = k, .rng = &rng, .min_bin_size = 0, .max_bin_size = 64u << 20,
-                                  .strict_reserved = 1, .sink = sink, .sink_ctx = out};
+                                  .strict_reserved = 1, .out = { sink, NULL, out }};
     memset(out, 0, sizeof *out);
     assert_int_equal(fwd_decrypt_start(&d, &cfg), 0);
     int rc = 0;

@@ -28,7 +28,7 @@ struct evlog {
 static void on_ev(void *ctx, const struct fwd_ota_event *ev)
 {
     struct evlog *l = ctx;
-    if (l->n && l->types[l->n - 1] == ev->type && ev->type == FWD_OTA_EV_WRITING) {
+    if (l->n && l->types[l->n - 1] == (int)ev->type && ev->type == FWD_OTA_EV_WRITING) {
         l->last_done = ev->done; /* collapse progress */
         return;
     }
@@ -312,11 +312,184 @@ static void plaintext_policy(void **s)
     free(plain);
 }
 
+
+/* ---- issue 12: the stage chain and the one OTA path ------------------------------- */
+
+/* A plaintext image, driven through the pipeline as a sink, passes the same
+ * early checks as an encrypted one: same version refused with zero flash
+ * operations and the slot untouched; a new version goes through. */
+struct evlast {
+    int n, header_seen;
+    enum fwd_ota_ev_type last;
+    enum fwd_ota_payload payload;
+    enum fwd_ota_slot_fate fate;
+    uint64_t done, total, verify_total;
+};
+
+static void on_ev_last(void *ctx, const struct fwd_ota_event *ev)
+{
+    struct evlast *l = ctx;
+    l->n++;
+    l->last = ev->type;
+    l->payload = ev->payload;
+    if (ev->type == FWD_OTA_EV_HEADER_VERIFIED) l->header_seen = 1;
+    if (ev->type == FWD_OTA_EV_ABORTED) l->fate = ev->slot_fate;
+    if (ev->type == FWD_OTA_EV_WRITING) {
+        l->done = ev->done;
+        l->total = ev->total;
+    }
+    if (ev->type == FWD_OTA_EV_VERIFYING) l->verify_total = ev->total;
+}
+
+static int run_plain_as_sink(const char *rel, int hint, struct evlast *log)
+{
+    size_t n;
+    uint8_t *plain = tu_read(tu_vector(rel), &n);
+    memset(log, 0, sizeof *log);
+    struct fwd_ota_pipeline_cfg cfg = { .dev = &dev, .key = &key, .allow_plaintext = 1, .size_hint = hint ? n : 0,
+                                        .event = on_ev_last, .event_ctx = log };
+    int rc = fwd_ota_pipeline_start(&pipe_, &cfg);
+    struct fwd_sink in = fwd_ota_pipeline_input(&pipe_);
+    for (size_t off = 0; rc == 0 && off < n; off += 777)
+        rc = fwd_sink_write(&in, plain + off, n - off < 777 ? n - off : 777);
+    if (rc == 0) rc = fwd_sink_finish(&in);
+    free(plain);
+    return rc;
+}
+
+static void plaintext_one_path(void **s)
+{
+    (void)s;
+    struct evlast log;
+    device_up(RUNNING, 1);
+    uint64_t ops = sim.flash.ops;
+    assert_int_equal(run_plain_as_sink(RUNNING, 1, &log), FW_ERR_VERSION);
+    assert_int_equal(sim.flash.ops, ops); /* refused before any erase */
+    assert_int_equal(log.last, FWD_OTA_EV_ABORTED);
+    assert_int_equal(log.fate, FWD_OTA_SLOT_UNTOUCHED);
+    assert_int_equal(log.payload, FWD_OTA_PAYLOAD_PLAINTEXT);
+    assert_int_equal(pipe_.state, FWD_OTA_FAILED);
+    assert_string_equal(boot_label(), "ota_0");
+
+    size_t n;
+    free(tu_read(tu_vector(NEWIMG), &n));
+    /* size unknown (stdin): total 0 while writing, the image size once complete */
+    assert_int_equal(run_plain_as_sink(NEWIMG, 0, &log), 0);
+    assert_int_equal(log.last, FWD_OTA_EV_FINISHED);
+    assert_int_equal(log.header_seen, 0);
+    assert_int_equal(log.total, 0);
+    assert_int_equal(log.verify_total, n);
+    assert_int_equal(pipe_.state, FWD_OTA_FINISHED);
+    assert_string_equal(boot_label(), "ota_1");
+    /* size known (a file): total = the plaintext image size throughout */
+    device_up(RUNNING, 1);
+    assert_int_equal(run_plain_as_sink(NEWIMG, 1, &log), 0);
+    assert_int_equal(log.done, n);
+    assert_int_equal(log.total, n);
+    assert_int_equal(log.verify_total, n);
+}
+
+/* The decryptor as a stage: its finish checks the tag and only then finishes
+ * the next stage; a bad tag never reaches the next stage's finish. */
+struct counting_stage {
+    uint64_t bytes;
+    int finished;
+};
+static int counting_write(void *ctx, const uint8_t *p, size_t n)
+{
+    (void)p;
+    ((struct counting_stage *)ctx)->bytes += n;
+    return 0;
+}
+static int counting_finish(void *ctx)
+{
+    ((struct counting_stage *)ctx)->finished++;
+    return 0;
+}
+
+static int decrypt_through_stage(const uint8_t *enc, size_t len, struct counting_stage *next)
+{
+    static struct fwd_decrypt d;
+    struct fwd_random rng;
+    fwd_sim_random_hal(&rng);
+    memset(next, 0, sizeof *next);
+    struct fwd_decrypt_cfg dc = { .key = &key, .rng = &rng, .min_bin_size = 1, .max_bin_size = 1u << 22,
+                                  .strict_reserved = 1, .out = { counting_write, counting_finish, next } };
+    assert_int_equal(fwd_decrypt_start(&d, &dc), 0);
+    struct fwd_sink in = fwd_decrypt_input(&d);
+    int rc = fwd_sink_write(&in, enc, len);
+    return rc ? rc : fwd_sink_finish(&in);
+}
+
+static void decrypt_stage_chains_finish(void **s)
+{
+    (void)s;
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    struct counting_stage next;
+    assert_int_equal(decrypt_through_stage(enc, len, &next), 0);
+    assert_int_equal(next.bytes, len - FW_ENC_HEADER_SIZE);
+    assert_int_equal(next.finished, 1);
+    enc[410] ^= 1; /* tag */
+    assert_int_equal(decrypt_through_stage(enc, len, &next), FW_ERR_AUTH);
+    assert_int_equal(next.bytes, len - FW_ENC_HEADER_SIZE); /* released before the tag: untrusted until finish */
+    assert_int_equal(next.finished, 0);
+    free(enc);
+}
+
+/* Transports report through generic source events: a name and the input
+ * offset a resumed source continues from. */
+struct srclog {
+    enum fwd_ota_ev_type type;
+    const char *source;
+    int secure;
+    uint64_t offset;
+    unsigned attempt;
+    uint32_t delay_ms;
+};
+static void on_src(void *ctx, const struct fwd_ota_event *ev)
+{
+    struct srclog *l = ctx;
+    if (ev->type != FWD_OTA_EV_SOURCE_OPEN && ev->type != FWD_OTA_EV_SOURCE_RETRY) return;
+    *l = (struct srclog){ ev->type, ev->source, ev->secure, ev->offset, ev->attempt, ev->delay_ms };
+}
+
+static void generic_source_events(void **s)
+{
+    (void)s;
+    size_t len;
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    device_up(RUNNING, 1);
+    struct srclog l;
+    memset(&l, 0, sizeof l);
+    struct fwd_ota_pipeline_cfg cfg = { .dev = &dev, .key = &key, .event = on_src, .event_ctx = &l };
+    assert_int_equal(fwd_ota_pipeline_start(&pipe_, &cfg), 0);
+    fwd_ota_pipeline_source_open(&pipe_, "ble:c0:ff:ee:00:00:01", 1);
+    assert_int_equal(l.type, FWD_OTA_EV_SOURCE_OPEN);
+    assert_string_equal(l.source, "ble:c0:ff:ee:00:00:01");
+    assert_int_equal(l.secure, 1);
+    assert_int_equal(l.offset, 0);
+    assert_int_equal(fwd_ota_pipeline_feed(&pipe_, enc, 5000), 0);
+    assert_int_equal(fwd_ota_pipeline_offset(&pipe_), 5000);
+    fwd_ota_pipeline_source_retry(&pipe_, "ble:c0:ff:ee:00:00:01", 1, 250, FW_ERR_NET, "link lost");
+    assert_int_equal(l.type, FWD_OTA_EV_SOURCE_RETRY);
+    assert_int_equal(l.offset, 5000);
+    assert_int_equal(l.attempt, 1);
+    assert_int_equal(l.delay_ms, 250);
+    /* resume from the offset into the same pipeline */
+    assert_int_equal(fwd_ota_pipeline_feed(&pipe_, enc + 5000, len - 5000), 0);
+    assert_int_equal(fwd_ota_pipeline_finish(&pipe_), 0);
+    assert_string_equal(boot_label(), "ota_1");
+    assert_true(fwd_ota_pipeline_input_limit(&pipe_) >= len);
+    free(enc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(happy_path_events), cmocka_unit_test(tamper), cmocka_unit_test(unsigned_and_early_checks),
-        cmocka_unit_test(power_loss), cmocka_unit_test(plaintext_policy),
+        cmocka_unit_test(power_loss), cmocka_unit_test(plaintext_policy), cmocka_unit_test(plaintext_one_path),
+        cmocka_unit_test(decrypt_stage_chains_finish), cmocka_unit_test(generic_source_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,5 +1,6 @@
-/* fwseal-device ota: URL / file / stdin through the device OTA pipeline. */
-#include "cli/fwseal-device/ota_enc.h"
+/* fwseal-device ota: URL / file / stdin, plaintext or encrypted, all through
+ * the one device OTA pipeline. */
+#include "cli/fwseal-device/ota_run.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,9 +13,10 @@
 #include "cli/fwseal-device/dev_secret.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
+#include "device/fwd_ota_http.h"
 #include "device/fwd_ota_pipeline.h"
 
-const char ota_enc_help[] =
+const char ota_run_help[] =
     "  URL                      https:// URL of an encrypted (or plain) image; needs --ca\n"
     "  --ca CA.pem              pin this CA for the server certificate (host name checked;\n"
     "                           an IP-address URL, https://10.0.0.5/ or https://[fd00::5]/,\n"
@@ -30,14 +32,14 @@ const char ota_enc_help[] =
     "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
     "TLS: 1.2 with ECDHE and AES-GCM, AES-CCM or ChaCha20-Poly1305 only.\n";
 
-void ota_enc_defaults(struct ota_enc_opts *o)
+void ota_run_defaults(struct ota_run_opts *o)
 {
     memset(o, 0, sizeof *o);
     o->retries = 3;
     o->timeout_ms = 10000;
 }
 
-int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
+int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o)
 {
     const char *a = argv[*i];
     if (!strcmp(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
@@ -67,9 +69,10 @@ int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
 struct view {
     int json, tty;
     int bar_open;
+    int verifying;           /* the image was complete: a refusal now is the verifier's */
 };
 
-static const char *ev_name(int t)
+static const char *ev_name(enum fwd_ota_ev_type t)
 {
     static const char *names[] = { "?", "start", "connected", "header_verified", "app_desc", "writing", "retry",
                                    "verifying", "boot_updated", "finished", "aborted" };
@@ -108,10 +111,10 @@ static void render_json(const struct fwd_ota_event *ev)
     printf("{\"event\":\"%s\"", ev_name(ev->type));
     if (ev->slot) { printf(",\"slot\":"); json_str(ev->slot); }
     switch (ev->type) {
-    case FWD_OTA_EV_CONNECTED:
+    case FWD_OTA_EV_SOURCE_OPEN: /* the only source here is a URL: its host */
         printf(",\"host\":");
-        json_str(ev->host);
-        printf(",\"tls\":%s", ev->tls ? "true" : "false");
+        json_str(ev->source);
+        printf(",\"tls\":%s", ev->secure ? "true" : "false");
         break;
     case FWD_OTA_EV_HEADER_VERIFIED:
     case FWD_OTA_EV_WRITING:
@@ -126,9 +129,9 @@ static void render_json(const struct fwd_ota_event *ev)
         json_str(ev->app->project_name);
         printf(",\"secure_version\":%u", (unsigned)ev->app->secure_version);
         break;
-    case FWD_OTA_EV_RETRY:
-        printf(",\"attempt\":%d,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
-               (unsigned long long)ev->done, (unsigned)ev->delay_ms);
+    case FWD_OTA_EV_SOURCE_RETRY:
+        printf(",\"attempt\":%u,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
+               (unsigned long long)ev->offset, (unsigned)ev->delay_ms);
         json_str(ev->reason);
         break;
     case FWD_OTA_EV_ABORTED:
@@ -171,15 +174,17 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
     }
     switch (ev->type) {
     case FWD_OTA_EV_START: printf("updating slot %s\n", ev->slot); break;
-    case FWD_OTA_EV_CONNECTED: printf("connected to %s (%s)\n", ev->host, ev->tls ? "TLS, certificate verified" : "plain"); break;
+    case FWD_OTA_EV_SOURCE_OPEN:
+        printf("connected to %s (%s)\n", ev->source, ev->secure ? "TLS, certificate verified" : "plain");
+        break;
     case FWD_OTA_EV_HEADER_VERIFIED: printf("encrypted image header accepted: %llu bytes\n", (unsigned long long)ev->total); break;
     case FWD_OTA_EV_APP_DESC:
         printf("new image: %s %s (secure_version %u)\n", ev->app->project_name, ev->app->version,
                (unsigned)ev->app->secure_version);
         break;
-    case FWD_OTA_EV_RETRY:
-        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %d)\n", ev->reason,
-               (unsigned long long)ev->done, (unsigned)ev->delay_ms, ev->attempt);
+    case FWD_OTA_EV_SOURCE_RETRY:
+        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %u)\n", ev->reason,
+               (unsigned long long)ev->offset, (unsigned)ev->delay_ms, ev->attempt);
         break;
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
@@ -193,46 +198,26 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
 static void on_event(void *ctx, const struct fwd_ota_event *ev)
 {
     struct view *v = ctx;
+    if (ev->type == FWD_OTA_EV_VERIFYING) v->verifying = 1;
     if (v->json) render_json(ev);
     else render_text(v, ev);
 }
 
 /* ---- sources ------------------------------------------------------------------ */
 
-int ota_enc_detect(const char *file)
+static int run_file(struct fwd_ota_pipeline *p, FILE *f)
 {
-    if (!strcmp(file, "-")) {
-        int c = getc(stdin);
-        if (c == EOF) return 0;
-        ungetc(c, stdin); /* one pushed-back byte is guaranteed */
-        return c == 0xCF;
-    }
-    FILE *f = fopen(file, "rb");
-    if (!f) return 0;
-    int c = getc(f);
-    fclose(f);
-    return c == 0xCF;
-}
-
-static int run_file(struct fwd_ota_pipeline *p, const char *file)
-{
-    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
-    if (!f) return fwd_ota_pipeline_abort(p, FW_ERR_IO, "cannot open the input file");
     static uint8_t buf[4096];
-    int rc = FW_OK;
     for (;;) {
         size_t n = fread(buf, 1, sizeof buf, f);
-        if (n > 0 && (rc = fwd_ota_pipeline_feed(p, buf, n)) != FW_OK) break;
-        if (n < sizeof buf) {
-            rc = ferror(f) ? fwd_ota_pipeline_abort(p, FW_ERR_IO, "read error on the input") : fwd_ota_pipeline_finish(p);
-            break;
-        }
+        int rc = n > 0 ? fwd_ota_pipeline_feed(p, buf, n) : FW_OK;
+        if (rc != FW_OK) return rc;
+        if (n < sizeof buf)
+            return ferror(f) ? fwd_ota_pipeline_abort(p, FW_ERR_IO, "read error on the input") : fwd_ota_pipeline_finish(p);
     }
-    if (f != stdin) fclose(f);
-    return rc;
 }
 
-static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
+static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_run_opts *o)
 {
     uint8_t *ca = NULL;
     size_t calen = 0;
@@ -253,12 +238,12 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
     int rc = fwd_http_init(&h, &hc);
     free(ca);
     if (rc != FW_OK) return fwd_ota_pipeline_abort(p, rc, "the CA file holds no valid certificate");
-    rc = fwd_ota_pipeline_run_http(p, &h, o->url, o->retries);
+    rc = fwd_ota_http_run(p, &h, o->url, o->retries);
     fwd_http_free(&h);
     return rc;
 }
 
-static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
+static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
 {
     if (!o->url == !o->file) return cli_err(EXIT_USAGE, "give either a URL or --file FILE|-");
     if (o->url && !o->ca) return cli_err(EXIT_USAGE, "an https URL needs --ca CA.pem (the pinned CA)");
@@ -277,7 +262,7 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
     struct stat st;
     if (o->file && strcmp(o->file, "-") && stat(o->file, &st) == 0 && S_ISREG(st.st_mode)) pc.size_hint = (uint64_t)st.st_size;
     int rc = fwd_ota_pipeline_start(&p, &pc);
-    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o) : run_file(&p, o->file);
+    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o) : run_file(&p, o->in);
     fwd_decrypt_key_free(&key);
     if (rc == FW_OK) {
         if (!o->json)
@@ -286,11 +271,11 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
                    p.part->label);
         return EXIT_OK_;
     }
-    return cli_err(cli_exit_for(rc), "%s: %s", o->url ? o->url : (strcmp(o->file, "-") ? o->file : "stdin"),
-                   fwd_ota_pipeline_reason(&p));
+    return cli_err(cli_exit_for(rc), "%s: %s%s", o->url ? o->url : (strcmp(o->file, "-") ? o->file : "stdin"),
+                   v.verifying && rc != FW_ERR_POWER_LOSS ? "rejected: " : "", fwd_ota_pipeline_reason(&p));
 }
 
-int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
+int ota_run_cmd(const char *dir, struct ota_run_opts *o)
 {
     struct devdir *dd;
     struct fwd_ota_dev *od;
@@ -298,18 +283,20 @@ int ota_enc_cmd(const char *dir, struct ota_enc_opts *o)
     o->dir = dir;
     if (!o->url == !o->file) return cli_err(EXIT_USAGE, "ota: give either a URL or --file FILE|-");
     if (o->url && !o->ca) return cli_err(EXIT_USAGE, "ota: an https URL needs --ca CA.pem (the pinned CA)");
+    /* The input first: an unreadable file is refused before the device is touched. */
+    o->in = o->file ? (strcmp(o->file, "-") ? fopen(o->file, "rb") : stdin) : NULL;
+    if (o->file && !o->in) return cli_err(EXIT_IO, "%s: %s", o->file, strerror(errno));
     int rc = devdir_open(dir, 0, &dd);
-    if (rc) return rc;
-    if ((rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) {
+    if (rc == 0 && (rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) devdir_close(dd);
+    if (rc == 0) {
+        if ((rc = running_suspend(dd, &saved)) == 0) {
+            int e = ota_run_device(od, o);
+            rc = running_resume(dd, &saved); /* the app keeps running, success or not */
+            if (e) rc = e;
+        }
+        running_detach(od);
         devdir_close(dd);
-        return rc;
     }
-    if ((rc = running_suspend(dd, &saved)) == 0) {
-        int e = ota_enc_run(od, o);
-        rc = running_resume(dd, &saved); /* the app keeps running, success or not */
-        if (e) rc = e;
-    }
-    running_detach(od);
-    devdir_close(dd);
+    if (o->in && o->in != stdin) fclose(o->in);
     return rc;
 }
