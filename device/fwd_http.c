@@ -154,7 +154,10 @@ static void set_phase(struct fwd_http *h, enum fwd_http_phase phase, uint32_t to
 static const char *timeout_reason(const struct fwd_http *h)
 {
     switch (h->expired) {
-    case FWD_EXPIRED_WATCHDOG: return "transfer too slow (throughput watchdog)";
+    /* A stalled server trips the watchdog and the read timeout in the same
+     * millisecond (the window is one read timeout by default), so which one
+     * is seen first is a race: the message is true for both. */
+    case FWD_EXPIRED_WATCHDOG: return "timed out: transfer too slow (throughput watchdog)";
     case FWD_EXPIRED_PHASE:
         switch (h->phase) {
         case FWD_PHASE_HANDSHAKE: return "TLS handshake timed out (handshake deadline)";

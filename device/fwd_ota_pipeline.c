@@ -96,7 +96,7 @@ static int early_checks(struct fwd_ota_pipeline *p)
     struct fwd_ota_dev *dev = p->cfg.dev;
     if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
-        return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
+        return fail(p, FW_ERR_FORMAT, "plaintext is not an app image (no valid app descriptor)");
     /* The anti-rollback floor of a VALID running app first (a power cut may
      * have kept confirm from burning it): the comparison below uses it. */
     int healed = fwd_ota_heal_secure_version(dev);
