@@ -253,7 +253,7 @@ static int parse_args(struct init_ctx *c, int argc, char **argv, struct occ *occ
 {
     *nocc = 0;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-' || !strcmp(argv[i], "-")) {
+        if (!cli_is_option(argv[i])) {
             if (c->dir) return cli_err(EXIT_USAGE, "init: unexpected argument '%s'", argv[i]);
             c->dir = argv[i];
             continue;

@@ -129,7 +129,7 @@ static int parse(int argc, char **argv, struct nvs_cmd *c)
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--partition") && i + 1 < argc) c->label = argv[++i];
         else if (!strcmp(argv[i], "--json")) c->json = 1;
-        else if (argv[i][0] == '-' && argv[i][1] && c->nw < 4) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
+        else if (cli_is_option(argv[i]) && c->nw < 4) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
         else if (!c->dir) c->dir = argv[i];
         else if (c->nw < 6) c->w[c->nw++] = argv[i];
         else return cli_err(EXIT_USAGE, "nvs: too many arguments");

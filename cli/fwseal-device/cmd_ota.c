@@ -60,7 +60,7 @@ static int run_ota(int argc, char **argv)
         if (r > 0) continue;
         if (!strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
         else if (dir && !eo.url && (!strncmp(argv[i], "https://", 8) || !strncmp(argv[i], "http://", 7))) eo.url = argv[i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "ota: unexpected argument '%s'", argv[i]);
     }

@@ -57,7 +57,7 @@ static int run_read(int argc, char **argv)
         } else if (!strcmp(argv[i], "--length") && i + 1 < argc) {
             if (cli_parse_u64(argv[++i], &len)) return cli_err(EXIT_USAGE, "--length: bad number '%s'", argv[i]);
             have_len = 1;
-        } else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "read: unknown option '%s' (see --help)", argv[i]);
+        } else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "read: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "read: unexpected argument '%s'", argv[i]);
     }

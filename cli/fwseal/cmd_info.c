@@ -447,7 +447,7 @@ static int run_info(int argc, char **argv)
     memset(&in, 0, sizeof in);
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--json")) in.json = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
         else if (in.path) return cli_err(EXIT_USAGE, "info: more than one image given");
         else in.path = argv[i];
     }

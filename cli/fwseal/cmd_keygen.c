@@ -76,7 +76,7 @@ static int run(int argc, char **argv)
         if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (!strcmp(argv[i], "--pub") && i + 1 < argc) pub = argv[++i];
         else if (!strcmp(argv[i], "--force")) force = 1;
-        else if (argv[i][0] == '-' ) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
         else if (!type) type = argv[i];
         else return cli_err(EXIT_USAGE, "keygen: unexpected argument '%s'", argv[i]);
     }

@@ -64,7 +64,7 @@ static int parse_args(int argc, char **argv, struct pt_args *a)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (!strcmp(o, "--no-md5")) { a->no_md5 = 1; continue; }
-        if (o[0] == '-' && o[1]) {
+        if (cli_is_option(o)) {
             if (i + 1 >= argc) return cli_err(EXIT_USAGE, "partition-table: %s needs a value (see --help)", o);
             const char *v = argv[++i];
             if (!strcmp(o, "-o") || !strcmp(o, "--output")) a->out = v;

@@ -63,7 +63,7 @@ static int parse(int argc, char **argv, struct sign_args *a)
             a->append = 1;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             a->out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
+        } else if (cli_is_option(argv[i])) {
             return cli_err(EXIT_USAGE, "sign: unknown or incomplete option '%s'", argv[i]);
         } else if (!a->in) {
             a->in = argv[i];

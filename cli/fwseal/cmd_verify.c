@@ -98,7 +98,7 @@ static int parse(int argc, char **argv, struct verify_args *a)
         else if (!strcmp(opt, "--allow-untrusted")) a->o.allow_untrusted = 1;
         else if (!strcmp(opt, "--raw")) a->o.raw = 1;
         else if (!strcmp(opt, "--header-only")) a->header_only = 1;
-        else if (!val && opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
+        else if (!val && cli_is_option(opt)) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
         else if (!strcmp(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
         else if (!strcmp(opt, "--decrypt-hmac-key")) { a->decrypt_hmac = val; i++; }
         else if (!strcmp(opt, "--trust")) { rc = add_trusted_key(a, val); i++; }
@@ -117,7 +117,7 @@ static int parse(int argc, char **argv, struct verify_args *a)
             a->o.have_chip = 1;
             a->o.chip_id = (uint16_t)id;
             i++;
-        } else if (opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown option '%s'", opt);
+        } else if (cli_is_option(opt)) return cli_err(EXIT_USAGE, "verify: unknown option '%s'", opt);
         else if (!a->image) a->image = opt; /* "-" (stdin) lands here too */
         else return cli_err(EXIT_USAGE, "verify: unexpected argument '%s'", opt);
         if (rc) return rc;

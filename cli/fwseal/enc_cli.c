@@ -26,7 +26,7 @@ int enc_parse_args(int argc, char **argv, const struct enc_opt *opts, size_t nop
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         size_t k;
-        if (a[0] != '-' || !strcmp(a, "-")) {
+        if (!cli_is_option(a)) {
             if (*pos) return cli_err(EXIT_USAGE, "%s: unexpected argument '%s' (one input file)", argv[0], a);
             *pos = a;
             continue;

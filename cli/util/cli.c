@@ -18,15 +18,25 @@
 
 const char *cli_prog = "fwseal";
 
+static char last_error[512];
+
 int cli_err(int code, const char *fmt, ...)
 {
     va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return code;
+}
+
+const char *cli_last_error(void)
+{
+    return last_error[0] ? last_error : NULL;
 }
 
 void cli_warn(const char *fmt, ...)

@@ -20,6 +20,8 @@ extern const char *cli_prog;
 
 /* One line on stderr: "<prog>: <message>". Returns code so callers can `return cli_err(...)`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The message of the last cli_err() (for "did you mean" hints), or NULL. */
+const char *cli_last_error(void);
 /* Same for warnings (no exit code). */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -80,5 +82,7 @@ int cli_parse_u64(const char *s, uint64_t *out);
 
 /* True if argv contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
+
+#include "cli/util/cli_args.h"
 
 #endif
