@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "keys/fwh_keys.h"
 
-int cmd_load_key(const char *path, struct fwh_key *k);
+
 
 static void help(FILE *f)
 {

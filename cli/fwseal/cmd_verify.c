@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/fwseal/verify_container.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
@@ -12,7 +13,7 @@
 #include "keys/fwh_keys.h"
 #include "verify/fwh_verify.h"
 
-int cmd_load_key(const char *path, struct fwh_key *k);
+
 
 #define MAX_DIGESTS 16
 
