@@ -440,3 +440,33 @@ int cli_wants_help(int argc, char **argv)
         if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
     return 0;
 }
+
+/* ---- DER keys for the mbedTLS side ------------------------------------------ */
+
+int cli_is_pem(const uint8_t *p, size_t n)
+{
+    static const char begin[] = "-----BEGIN ";
+    for (size_t i = 0; i + sizeof begin - 1 <= n; i++)
+        if (!memcmp(p + i, begin, sizeof begin - 1)) return 1;
+    return 0;
+}
+
+uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t *len)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t cap = 2 * strlen(label) + 64 + (n + 2) / 3 * 4 + n / 48 + 2;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    size_t o = (size_t)snprintf(out, cap, "-----BEGIN %s-----\n", label);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)der[i] << 16 | (i + 1 < n ? (uint32_t)der[i + 1] << 8 : 0) | (i + 2 < n ? der[i + 2] : 0);
+        out[o++] = b64[v >> 18 & 63];
+        out[o++] = b64[v >> 12 & 63];
+        out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? b64[v & 63] : '=';
+        if ((i / 3 + 1) % 16 == 0 || i + 3 >= n) out[o++] = '\n';
+    }
+    o += (size_t)snprintf(out + o, cap - o, "-----END %s-----\n", label);
+    *len = o;
+    return (uint8_t *)out;
+}

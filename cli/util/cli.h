@@ -80,6 +80,12 @@ void cli_print_hex(FILE *f, const uint8_t *p, size_t n);
 /* Parse an unsigned number: decimal, 0x hex, optional K/M suffix. Returns 0 on success. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/* Keys in DER for code that parses PEM only (the mbedTLS device side wants
+ * the PEM text): does p hold PEM armour? Wrap DER as "-----BEGIN label-----"
+ * PEM (malloc'd; the caller wipes and frees it; NULL: out of memory). */
+int cli_is_pem(const uint8_t *p, size_t n);
+uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t *len);
+
 /* True if argv contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

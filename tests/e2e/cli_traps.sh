@@ -96,3 +96,31 @@ expect_exit 2 "flash-encrypt --flash_crypt_conf" "$FWSEAL" flash-encrypt --flash
 expect_stderr "did you mean: --flash-crypt-conf" "underscores -> dashes"
 expect_exit 2 "fwseal-device write_flash" "$FWDEV" write_flash
 expect_stderr "did you mean: fwseal-device flash" "write_flash -> flash"
+
+# ---- DER keys next to PEM --------------------------------------------------------
+openssl pkey -in sign.pem -outform DER -out sign.der
+openssl pkey -in sign.pem -pubout -outform DER -out sign_pub.der
+openssl rsa -in sign.pem -traditional -outform DER -out sign_trad.der 2>/dev/null
+openssl pkey -in dev.pem -outform DER -out dev.der
+openssl pkey -pubin -in dev_pub.pem -outform DER -out dev_pub.der
+openssl pkey -in "$SB/sb_ecdsa256_key.pem" -outform DER -out ec.der
+check "sign with a PKCS#8 DER key" "$FWSEAL" sign --key sign.der app.bin -o der1.bin
+check "sign with a traditional RSA DER key" "$FWSEAL" sign --key sign_trad.der app.bin -o der2.bin
+check "verify --trust DER public key" "$FWSEAL" verify der1.bin --trust sign_pub.der
+check "ECDSA DER key (esp32c6 image)" "$FWSEAL" sign --key ec.der app6.bin -o der3.bin
+"$FWSEAL" digest sign.pem >d_pem.txt; "$FWSEAL" digest sign_pub.der >d_der.txt
+same_file d_pem.txt d_der.txt "digest of the DER public key = digest of the PEM key"
+check "pubkey of a DER key" "$FWSEAL" pubkey sign.der -o from_der.pem
+same_file sign_pub.pem from_der.pem "  same PEM as keygen --pub"
+check "encrypt --pubkey DER device key" "$FWSEAL" encrypt --require-signed --pubkey dev_pub.der signed.bin -o der.enc
+check "verify --decrypt-key DER device key" "$FWSEAL" verify der.enc --decrypt-key dev.der --trust sign_pub.der
+check "decrypt --key DER" "$FWSEAL" decrypt --key dev.der der.enc -o der.plain
+same_file der.plain signed.bin "  round trip"
+printf '%s\n' "nvs, data, nvs, 0x9000, 0x6000," "otadata, data, ota, 0xf000, 0x2000," \
+  "ota_0, app, ota_0, 0x20000, 0x60000," "ota_1, app, ota_1, 0x80000, 0x60000," >parts.csv
+check "fwseal-device init with DER keys" "$FWDEV" init dev --partitions parts.csv --secure-boot-key sign_pub.der --decrypt-key dev.der
+check "  flash" "$FWDEV" flash dev --partition ota_0 signed.bin
+check "  OTA of a container for the DER device key" "$FWDEV" ota dev --file der.enc --allow-same-version
+printf 'not a key at all' >junk.der
+expect_exit 1 "garbage DER refused" "$FWSEAL" sign --key junk.der app.bin -o j.bin
+expect_stderr "not a PEM private or public key \(nor DER\)" "  reason"
