@@ -13,12 +13,14 @@
 
 #include "cli/fwseal/commands.h"
 #include "cli/fwseal/info_container.h"
+#include "cli/fwseal/info_formats.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
 #include "fw_json.h"
+#include "fw_otadata.h"
 #include "fw_sbv2.h"
 
 #define CHUNK (64u * 1024u)
@@ -33,20 +35,30 @@ struct info {
     int hashes_final;
     uint8_t sector[FW_IMAGE_SIG_SECTOR_LEN];
     uint64_t sector_got;
+    int magic_ok;   /* first byte 0xE9: an app image at least by its magic */
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: fwseal info IMAGE [--json]\n"
+            "usage: fwseal info FILE [--json]\n"
             "\n"
-            "Describe an ESP app image: header fields and chip, segments (with memory type),\n"
-            "checksum and appended SHA-256 (valid/invalid), app descriptor (version, project,\n"
-            "secure_version, ...), and - when a Secure Boot V2 signature sector sits at\n"
-            "S = ALIGN_UP(image length, 4096) - each signature block (scheme, CRC, key digest,\n"
-            "whether its image digest matches). An ESP encrypted image (magic CF B6 88 07)\n"
-            "is recognised and its header printed. info checks structure and hashes only;\n"
-            "signatures are checked by `fwseal verify`.\n"
+            "Say what FILE is and describe it. Recognised by content:\n"
+            "  ESP app image       header fields and chip, segments (with memory type),\n"
+            "                      checksum and appended SHA-256 (valid/invalid), app\n"
+            "                      descriptor (version, project, secure_version, ...), and\n"
+            "                      each Secure Boot V2 signature block at S = ALIGN_UP(image\n"
+            "                      length, 4096) (scheme, CRC, key digest, digest match)\n"
+            "  encrypted image     ESP encrypted image header (magic CF B6 88 07)\n"
+            "  partition table     binary table: entries, MD5 record\n"
+            "  otadata             both records: seq, state, CRC; the selected one\n"
+            "  NVS partition       pages in use (items: fwseal nvs dump)\n"
+            "  nvs_keys image      recognised by its CRC; the keys are not printed\n"
+            "  key (PEM or DER)    type, private/public, Secure Boot V2 key digest;\n"
+            "                      private parts are never printed\n"
+            "  signed data         any file ending in a Secure Boot V2 signature sector\n"
+            "info checks structure and hashes only; signatures are checked by\n"
+            "`fwseal verify`. Other files are reported as not an ESP app image.\n"
             "\n"
             "options:\n"
             "  --json      machine-readable report on stdout\n"
@@ -310,7 +322,8 @@ static void print_text(const struct info *in)
     const struct fw_image_header *h = fw_image_parser_header(p);
     const struct fw_app_desc *d = fw_image_parser_app_desc(p);
     char sb[160];
-    printf("File: %s (%llu bytes)\nFormat: ESP app image\n", in->path, (unsigned long long)in->file_size);
+    printf("File: %s (%llu bytes)\nFormat: %s\n", in->path, (unsigned long long)in->file_size,
+           in->magic_ok ? "ESP app image" : "unknown (none of the formats fwseal knows; read as an app image)");
     if (h) {
         const char *cn = fw_chip_name(h->chip_id);
         printf("Header:\n  magic:          0x%02x\n  segments:       %u\n", h->magic, h->segment_count);
@@ -376,7 +389,7 @@ static void print_json(const struct info *in)
     fw_json_obj(j);
     fw_json_kstr(j, "file", in->path);
     fw_json_ku64(j, "file_size", in->file_size);
-    fw_json_kstr(j, "format", "esp_app_image");
+    fw_json_kstr(j, "format", in->magic_ok ? "esp_app_image" : "unknown");
     fw_json_kbool(j, "valid", !why);
     fw_json_kstr(j, "error", why);
     fw_json_key(j, "header");
@@ -460,6 +473,22 @@ static void print_json(const struct info *in)
     fw_json_end(j);
 }
 
+/* The other formats are small: read the file whole (at most OTHER_MAX), then
+ * put the stream back where the app image parser expects it. */
+#define OTHER_MAX (16u * 1024u * 1024u)
+static int info_other(struct info *in, FILE *f, const uint8_t *head, size_t got)
+{
+    uint8_t *buf = malloc(in->file_size ? (size_t)in->file_size : 1);
+    if (!buf) return cli_err(EXIT_IO, "%s: out of memory", in->path);
+    memcpy(buf, head, got);
+    size_t n = got + fread(buf + got, 1, (size_t)in->file_size - got, f);
+    int rc = n == in->file_size ? info_other_format(in->path, buf, n, in->json) : cli_err(EXIT_IO, "%s: read error", in->path);
+    fw_wipe(buf, n); /* may be a key */
+    free(buf);
+    if (rc == -1 && fseek(f, (long)got, SEEK_SET) != 0) rc = cli_err(EXIT_IO, "%s: seek failed", in->path);
+    return rc;
+}
+
 static int run_info(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -481,10 +510,14 @@ static int run_info(int argc, char **argv)
 
     static uint8_t head[512];
     size_t got = fread(head, 1, sizeof head, f);
-    int rc;
+    int rc = -1;
+    in.magic_ok = got > 0 && head[0] == FW_IMAGE_MAGIC;
     if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
-    } else {
+    } else if ((head[0] != FW_IMAGE_MAGIC || in.file_size == FW_OTADATA_SIZE) && in.file_size <= OTHER_MAX) {
+        rc = info_other(&in, f, head, got);
+    }
+    if (rc == -1) {
         rc = stream_image(&in, f, head, got);
         if (!rc) {
             if (in.json) print_json(&in); else print_text(&in);
@@ -496,4 +529,4 @@ static int run_info(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_info = {"info", "describe an app image, its signatures, or an encrypted image", run_info};
+const struct fwseal_cmd cmd_info = {"info", "say what a file is: app image, encrypted image, partition table, NVS, otadata, key, signed data", run_info};

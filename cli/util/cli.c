@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "fw_err.h"
+#include "fw_json.h"
 
 const char *cli_prog = "fwseal";
 
@@ -469,4 +470,18 @@ uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t 
     o += (size_t)snprintf(out + o, cap - o, "-----END %s-----\n", label);
     *len = o;
     return (uint8_t *)out;
+}
+
+void cli_safe_text(const char *p, size_t n, char *out, size_t max)
+{
+    const uint8_t *u = (const uint8_t *)p;
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < max;) {
+        size_t len = fw_utf8_seq_len(u + i, n - i);
+        if (len > 1 && o + len < max) { memcpy(out + o, u + i, len); o += len; i += len; continue; }
+        if (len == 1 && u[i] >= 0x20 && u[i] != 0x7F) out[o++] = (char)u[i];
+        else o += (size_t)snprintf(out + o, max - o, "\\x%02x", u[i]);
+        i++;
+    }
+    out[o] = 0;
 }

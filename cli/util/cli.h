@@ -86,6 +86,10 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_is_pem(const uint8_t *p, size_t n);
 uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t *len);
 
+/* Text-safe copy of n bytes for a terminal: valid UTF-8 as it is, control
+ * and invalid bytes as \xNN; always NUL-terminated (truncated to fit). */
+void cli_safe_text(const char *p, size_t n, char *out, size_t max);
+
 /* True if argv contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
 

@@ -124,3 +124,32 @@ check "  OTA of a container for the DER device key" "$FWDEV" ota dev --file der.
 printf 'not a key at all' >junk.der
 expect_exit 1 "garbage DER refused" "$FWSEAL" sign --key junk.der app.bin -o j.bin
 expect_stderr "not a PEM private or public key \(nor DER\)" "  reason"
+
+# ---- fwseal info: every format it knows ----------------------------------------
+info_is() { # info_is FILE FORMAT NAME
+  "$FWSEAL" info --json "$1" >"$T/i.json" 2>"$T/.err"
+  if python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["format"]==sys.argv[2] and d["valid"] else 1)' "$T/i.json" "$2"
+  then ok "$3"; else fail "$3" "$(head -c 300 "$T/i.json")"; fi
+}
+check "prepare partition table" "$FWSEAL" partition-table parts.csv -o pt.bin
+info_is pt.bin partition_table "info: partition table"
+"$FWSEAL" info pt.bin >"$T/.out"; expect_stdout "ota_1 +app +ota_1 +0x080000" "  text lists the entries"
+check "prepare otadata" "$FWDEV" read dev --partition otadata --raw -o od.bin
+info_is od.bin otadata "info: otadata"
+printf 'key,type,encoding,value\nns,namespace,,\nk,data,u8,1\n' >n.csv
+check "prepare NVS" "$FWSEAL" nvs generate n.csv 0x3000 -o nvs.bin
+info_is nvs.bin nvs_partition "info: NVS partition"
+check "prepare nvs_keys" "$FWSEAL" keygen nvs-keys -o nk.bin
+info_is nk.bin nvs_keys "info: nvs_keys image"
+info_is sign.pem key "info: PEM private key"
+info_is sign_pub.der key "info: DER public key"
+info_is dev.der key "info: DER private device key"
+"$FWSEAL" info sign.pem >"$T/.out"; expect_stdout "private \(secret: not printed\)" "  private key named, not printed"
+check "  no key bytes in the output" bash -c "! grep -q 'BEGIN' '$T/.out'"
+head -c 10000 /dev/urandom >data.bin
+check "prepare signed data" "$FWSEAL" sign --key sign.pem data.bin -o data.signed
+info_is data.signed signed_data "info: data signed with Secure Boot V2"
+info_is signed.bin esp_app_image "info: app image still an app image"
+info_is u.enc esp_encrypted_image "info: encrypted container"
+expect_exit 1 "info: random bytes" "$FWSEAL" info data.bin
+expect_stdout "Format: unknown" "  reported as unknown, not as an app image"
