@@ -41,7 +41,7 @@ struct info {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: fwseal info FILE [--json]\n"
+            "usage: fwseal info FILE [--json]      (FILE - reads standard input)\n"
             "\n"
             "Say what FILE is and describe it. Recognised by content:\n"
             "  ESP app image       header fields and chip, segments (with memory type),\n"
@@ -489,6 +489,21 @@ static int info_other(struct info *in, FILE *f, const uint8_t *head, size_t got)
     return rc;
 }
 
+/* "-": standard input copied to an unnamed temporary file (info needs the
+ * size first and may read a small file twice). NULL with errno on failure. */
+static FILE *spool_stdin(void)
+{
+    FILE *t = tmpfile();
+    uint8_t *buf = malloc(CHUNK);
+    size_t n;
+    int ok = t && buf;
+    while (ok && (n = fread(buf, 1, CHUNK, stdin)) > 0) ok = fwrite(buf, 1, n, t) == n;
+    ok = ok && !ferror(stdin) && fflush(t) == 0 && fseek(t, 0, SEEK_SET) == 0;
+    free(buf);
+    if (!ok && t) { fclose(t); t = NULL; errno = errno ? errno : EIO; }
+    return t;
+}
+
 static int run_info(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -501,7 +516,7 @@ static int run_info(int argc, char **argv)
         else in.path = argv[i];
     }
     if (!in.path) return cli_err(EXIT_USAGE, "info: no image given (see --help)");
-    FILE *f = fopen(in.path, "rb");
+    FILE *f = strcmp(in.path, "-") ? fopen(in.path, "rb") : spool_stdin();
     if (!f) return cli_err(EXIT_IO, "%s: %s", in.path, strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) { fclose(f); return cli_err(EXIT_IO, "%s: not a regular file", in.path); }

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fw_bytes.h"
 #include "fw_err.h"
 #include "fw_json.h"
 
@@ -62,8 +63,42 @@ int cli_exit_for(int e)
     }
 }
 
+/* "-": standard input, read to its end (at most max bytes). */
+static int read_stdin(size_t max, uint8_t **buf, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    uint8_t *p = malloc(cap);
+    if (!p) return cli_err(EXIT_IO, "stdin: out of memory");
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) break;
+            uint8_t *q = malloc(cap * 2); /* not realloc: the old buffer may hold a secret, wipe it */
+            if (!q) { fw_wipe(p, n); free(p); return cli_err(EXIT_IO, "stdin: out of memory"); }
+            memcpy(q, p, n);
+            fw_wipe(p, n);
+            free(p);
+            p = q;
+            cap *= 2;
+        }
+        ssize_t r = read(STDIN_FILENO, p + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { fw_wipe(p, n); free(p); return cli_err(EXIT_IO, "stdin: read failed: %s", strerror(errno)); }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    if (n > max) {
+        fw_wipe(p, n);
+        free(p);
+        return cli_err(EXIT_REJECT, "stdin: too large (limit %zu bytes)", max);
+    }
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
+    if (!strcmp(path, "-")) return read_stdin(max, buf, len);
     int fd = open(path, O_RDONLY);
     if (fd < 0) return cli_err(EXIT_IO, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -240,6 +275,9 @@ int cli_out_open(struct cli_out *o, const char *path, int mode)
 {
     memset(o, 0, sizeof *o);
     if (strcmp(path, "-") == 0) {
+        /* a secret (no group/other bits) is not shown on a terminal */
+        if ((mode & 077) == 0 && isatty(STDOUT_FILENO))
+            return cli_err(EXIT_USAGE, "-o -: refusing to write a secret to a terminal (redirect stdout or name a file)");
         o->f = stdout;
         o->is_stdout = 1;
         return 0;

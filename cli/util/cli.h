@@ -28,7 +28,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Map a negative fw_err code to an exit code: I/O-ish errors -> 3, else 1. */
 int cli_exit_for(int fw_err);
 
-/* Read a whole file (at most max bytes; larger files are refused with EXIT_REJECT).
+/* Read a whole file (at most max bytes; larger files are refused with EXIT_REJECT);
+ * path "-" reads standard input to its end.
  * On success *buf is malloc'd (caller frees, wipes if secret). Prints the error itself. */
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
@@ -49,7 +50,9 @@ int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
  * Bulk outputs are not, like cp or espsecure; on replacement they swap in
  * with renameat2(RENAME_EXCHANGE), which ext4 does not turn into a forced
  * flush of the new data the way it does a rename() over an existing file
- * (auto_da_alloc; see docs/guide.md "Output files"). path "-" means stdout.
+ * (auto_da_alloc; see docs/guide.md "Output files"). path "-" means stdout
+ * (not atomic, of course); a secret (mode without group/other bits) is refused
+ * when stdout is a terminal.
  * An existing output that is not a regular file (directory, device, FIFO) is
  * refused rather than replaced.
  * Test-only knob: FWSEAL_TEST_NO_TMPFILE=1 forces the named-temporary path. */

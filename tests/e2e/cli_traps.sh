@@ -153,3 +153,17 @@ info_is signed.bin esp_app_image "info: app image still an app image"
 info_is u.enc esp_encrypted_image "info: encrypted container"
 expect_exit 1 "info: random bytes" "$FWSEAL" info data.bin
 expect_stdout "Format: unknown" "  reported as unknown, not as an app image"
+
+# ---- '-' for stdin / stdout wherever a file is read or written --------------------
+"$FWSEAL" info - <signed.bin >"$T/.out" 2>"$T/.err"; expect_stdout "Format: ESP app image" "info - (stdin)"
+"$FWSEAL" info - <pt.bin >"$T/.out" 2>"$T/.err"; expect_stdout "partition table" "info - recognises a table on stdin"
+check "digest - (key on stdin)" bash -c "'$FWSEAL' digest - <sign.pem"
+check "verify - (image on stdin)" bash -c "'$FWSEAL' verify - --trust sign_pub.pem <signed.bin"
+check "partition-table - -o -" bash -c "'$FWSEAL' partition-table - -o - <pt.bin | grep -q ota_1"
+check "nvs dump -" bash -c "'$FWSEAL' nvs dump - <nvs.bin | grep -q 'ns:k'"
+check "keygen -o - into a pipe" bash -c "'$FWSEAL' keygen rsa3072 -o - | grep -q 'BEGIN PRIVATE KEY'"
+if command -v script >/dev/null; then
+  script -qec "'$FWSEAL' keygen rsa3072 -o -" /dev/null >tty.out 2>&1
+  check "keygen -o - on a terminal refused (secret)" grep -q "refusing to write a secret to a terminal" tty.out
+  check "  no key on the terminal" bash -c "! grep -q 'BEGIN' tty.out"
+fi
