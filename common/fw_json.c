@@ -85,18 +85,9 @@ static int write_string(FILE *f, const uint8_t *p, size_t n)
         size_t len = fw_utf8_seq_len(p + i, n - i);
         if (len == 0) { fputs("\\ufffd", f); bad = 1; i++; continue; }
         if (len > 1) { fwrite(p + i, 1, len, f); i += len; continue; }
-        switch (c) {
-        case '"':  fputs("\\\"", f); break;
-        case '\\': fputs("\\\\", f); break;
-        case '\n': fputs("\\n", f); break;
-        case '\r': fputs("\\r", f); break;
-        case '\t': fputs("\\t", f); break;
-        case '\b': fputs("\\b", f); break;
-        case '\f': fputs("\\f", f); break;
-        default:
-            if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", c);
-            else fputc(c, f);
-        }
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20 || c == 0x7F) fprintf(f, "\\u%04x", c); /* one form for every control byte */
+        else fputc(c, f);
         i++;
     }
     fputc('"', f);

@@ -4,8 +4,8 @@
  *
  * Strings are always valid UTF-8 in the output:
  *   - valid UTF-8 input (any script) is written as it is;
- *   - quote, backslash and control bytes are escaped (\" \\ \n \r \t \b \f,
- *     else \u00XX; DEL as \u007f);
+ *   - quote and backslash are escaped (\" \\), control bytes and DEL as
+ *     \u00XX (tab is \u0009);
  *   - every byte that is not part of a valid UTF-8 sequence (overlong forms,
  *     surrogates, code points above U+10FFFF and truncated sequences
  *     included) becomes U+FFFD, written as the escape \ufffd, and a keyed

@@ -79,7 +79,7 @@ static void escapes(void **state)
     struct fw_json j;
     start(&b, &j, FW_JSON_TIGHT);
     fw_json_strn(&j, "q\"b\\n\n\r\t\b\f\x01\x1f\x7f/", 14);
-    done(&b, "\"q\\\"b\\\\n\\n\\r\\t\\b\\f\\u0001\\u001f\\u007f/\"");
+    done(&b, "\"q\\\"b\\\\n\\u000a\\u000d\\u0009\\u0008\\u000c\\u0001\\u001f\\u007f/\"");
 }
 
 static void utf8_kept(void **state)
