@@ -73,7 +73,7 @@ int main(int argc, char **argv)
         char **cargv = argv + 1;
         int rc = cli_gnu_args(&cargc, &cargv);
         if (!rc) rc = commands[i]->run(cargc, cargv);
-        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv);
+        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv, commands[i]->run);
         return rc;
     }
     cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal --help)", argv[1]);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/util/cli.h"
 
@@ -160,10 +161,58 @@ static void option_name(const char *a, char *buf, size_t len)
     buf[n] = 0;
 }
 
-int cli_suggest(const char *prog, int argc, char **argv)
+/* The command's own --help text (its options), captured from stdout. */
+static char *help_text(int (*run)(int, char **), const char *cmd)
+{
+    if (!run) return NULL;
+    fflush(stdout);
+    FILE *t = tmpfile();
+    int saved = dup(STDOUT_FILENO);
+    if (!t || saved < 0 || dup2(fileno(t), STDOUT_FILENO) < 0) {
+        if (t) fclose(t);
+        if (saved >= 0) close(saved);
+        return NULL;
+    }
+    char *av[] = {(char *)cmd, "--help", NULL};
+    run(2, av);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    char *text = calloc(1, 16384);
+    if (text && fseek(t, 0, SEEK_SET) == 0) text[fread(text, 1, 16383, t)] = 0;
+    fclose(t);
+    return text;
+}
+
+/* The option of the help text nearest to name (edit distance <= 2), or NULL. */
+static const char *nearest_option(const char *help, const char *name, char *buf, size_t len)
+{
+    size_t best = 3;
+    int found = 0;
+    for (const char *p = help; p && (p = strstr(p, "--")) != NULL;) {
+        size_t n = 2;
+        while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9') || p[n] == '-') n++;
+        char opt[64];
+        if (n > 2 && n < sizeof opt) {
+            memcpy(opt, p, n);
+            opt[n] = 0;
+            size_t d = edit_distance(name, opt);
+            if (d < best && d > 0) {
+                best = d;
+                snprintf(buf, len, "%s", opt);
+                found = 1;
+            }
+        }
+        p += n;
+    }
+    return found ? buf : NULL;
+}
+
+int cli_suggest(const char *prog, int argc, char **argv, int (*run)(int, char **))
 {
     const char *err = cli_last_error();
     int hints = 0;
+    char *help = NULL;
     for (int i = 1; i < argc && err; i++) {
         char name[64], quoted[80];
         option_name(argv[i], name, sizeof name);
@@ -179,9 +228,15 @@ int cli_suggest(const char *prog, int argc, char **argv)
                 if (*p == '_') *p = '-';
             hint = dashed;
         }
+        char near[64];
+        if (!hint && name[0] == '-' && argc > 1) {
+            if (!help) help = help_text(run, argv[1]);
+            hint = nearest_option(help, name, near, sizeof near);
+        }
         if (!hint) continue;
         fprintf(stderr, "%s: did you mean: %s\n", prog, hint);
         hints++;
     }
+    free(help);
     return hints;
 }

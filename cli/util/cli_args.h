@@ -22,10 +22,12 @@ int cli_gnu_args(int *argc, char ***argv);
  * and did not follow "--". */
 int cli_is_option(const char *arg);
 
-/* After a usage error of `prog` (argv = the whole command line): print a hint
- * for each espsecure / esptool habit found in the error line just printed
- * (unknown command, unknown option). Returns the number of hints. */
-int cli_suggest(const char *prog, int argc, char **argv);
+/* After a usage error of `prog` (argv = the whole command line, argv[1] the
+ * command, run its entry point): for each argument the error line just
+ * printed names, print a hint: the fwseal equivalent of an espsecure /
+ * esptool habit, the dashed spelling of an underscored option, or the
+ * nearest option of the command's own --help. Returns the number of hints. */
+int cli_suggest(const char *prog, int argc, char **argv, int (*run)(int, char **));
 
 /* A hint for an unknown command name: an espsecure/esptool equivalent or the
  * nearest of names[] (NULL-terminated). NULL if nothing is close. */

@@ -94,6 +94,10 @@ expect_exit 2 "typo" "$FWSEAL" sing
 expect_stderr "did you mean: fwseal sign" "sing -> sign"
 expect_exit 2 "flash-encrypt --flash_crypt_conf" "$FWSEAL" flash-encrypt --flash_crypt_conf 0xf --key k app.bin -o x
 expect_stderr "did you mean: --flash-crypt-conf" "underscores -> dashes"
+expect_exit 2 "encrypt --pubky (typo)" "$FWSEAL" encrypt --pubky dev_pub.pem app.bin -o x.enc
+expect_stderr "did you mean: --pubkey$" "  nearest option of encrypt --help"
+expect_exit 2 "fwseal-device init --partiton (typo)" "$FWDEV" init d --partiton parts.csv
+expect_stderr "did you mean: --partitions$" "  nearest option of init --help"
 expect_exit 2 "fwseal-device write_flash" "$FWDEV" write_flash
 expect_stderr "did you mean: fwseal-device flash" "write_flash -> flash"
 
