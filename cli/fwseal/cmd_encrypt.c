@@ -79,10 +79,23 @@ static ssize_t tap_read(void *c, char *buf, size_t n)
 {
     struct tap *t = c;
     size_t got = fread(buf, 1, n, t->src);
-    for (size_t i = 0; i < got; i++, t->total++) {
-        if (t->total < sizeof t->head) t->head[t->total] = (uint8_t)buf[i];
-        t->tail[t->total % FW_SBV2_SECTOR_SIZE] = (uint8_t)buf[i];
+    if (t->total < sizeof t->head) {
+        size_t h = sizeof t->head - (size_t)t->total;
+        memcpy(t->head + t->total, buf, got < h ? got : h);
     }
+    /* only the last 4096 bytes of this read can stay in the ring */
+    size_t k = got < FW_SBV2_SECTOR_SIZE ? got : FW_SBV2_SECTOR_SIZE;
+    const char *p = buf + got - k;
+    uint64_t pos = t->total + got - k;
+    while (k) {
+        size_t off = (size_t)(pos % FW_SBV2_SECTOR_SIZE), m = FW_SBV2_SECTOR_SIZE - off;
+        if (m > k) m = k;
+        memcpy(t->tail + off, p, m);
+        p += m;
+        pos += m;
+        k -= m;
+    }
+    t->total += got;
     return got == 0 && ferror(t->src) ? -1 : (ssize_t)got;
 }
 
@@ -235,6 +248,7 @@ static int run(int argc, char **argv)
     t.src = fin;
     static const cookie_io_functions_t tap_io = {.read = tap_read};
     FILE *tin = fopencookie(&t, "rb", tap_io);
+    if (tin) setvbuf(tin, NULL, _IONBF, 0); /* the encryptor's own chunks go straight through */
     int err = FW_ERR_NOMEM;
     snprintf(why, sizeof why, "out of memory");
     if (tin)
