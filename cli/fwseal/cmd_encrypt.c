@@ -248,7 +248,6 @@ static int run(int argc, char **argv)
     t.src = fin;
     static const cookie_io_functions_t tap_io = {.read = tap_read};
     FILE *tin = fopencookie(&t, "rb", tap_io);
-    if (tin) setvbuf(tin, NULL, _IONBF, 0); /* the encryptor's own chunks go straight through */
     int err = FW_ERR_NOMEM;
     snprintf(why, sizeof why, "out of memory");
     if (tin)
