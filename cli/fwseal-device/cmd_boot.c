@@ -147,7 +147,7 @@ static int run_boot(int argc, char **argv)
     const char *dir = NULL;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) json = 1;
+        if (cli_opt(argv[i], "--json")) json = 1;
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "boot: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "boot: unexpected argument '%s'", argv[i]);

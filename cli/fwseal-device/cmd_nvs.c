@@ -127,8 +127,8 @@ static int parse(int argc, char **argv, struct nvs_cmd *c)
     memset(c, 0, sizeof *c);
     c->label = "nvs";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--partition") && i + 1 < argc) c->label = argv[++i];
-        else if (!strcmp(argv[i], "--json")) c->json = 1;
+        if (cli_opt(argv[i], "--partition") && i + 1 < argc) c->label = argv[++i];
+        else if (cli_opt(argv[i], "--json")) c->json = 1;
         else if (cli_is_option(argv[i]) && c->nw < 4) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
         else if (!c->dir) c->dir = argv[i];
         else if (c->nw < 6) c->w[c->nw++] = argv[i];

@@ -58,7 +58,7 @@ static int run_ota(int argc, char **argv)
         int r = ota_enc_parse_opt(argc, argv, &i, &eo);
         if (r < 0) return EXIT_USAGE;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--file") && i + 1 < argc) file = argv[++i];
+        if (cli_opt(argv[i], "--file") && i + 1 < argc) file = argv[++i];
         else if (dir && !eo.url && (!strncmp(argv[i], "https://", 8) || !strncmp(argv[i], "http://", 7))) eo.url = argv[i];
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];

@@ -19,7 +19,7 @@ const char dev_secret_help[] =
 int dev_secret_parse_opt(int argc, char **argv, int *i, const char **rsa, const char **hmac)
 {
     const char *a = argv[*i];
-    const char **dst = !strcmp(a, "--decrypt-key") ? rsa : !strcmp(a, "--decrypt-hmac-key") ? hmac : NULL;
+    const char **dst = cli_opt(a, "--decrypt-key") ? rsa : cli_opt(a, "--decrypt-hmac-key") ? hmac : NULL;
     if (!dst) return 0;
     if (*i + 1 >= argc) {
         cli_err(EXIT_USAGE, "%s needs a file argument", a);

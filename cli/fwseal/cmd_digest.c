@@ -26,7 +26,7 @@ static int run(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { help(stdout); return 0; }
     const char *in = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "digest: unknown or incomplete option '%s'", argv[i]);
         else if (!in) in = argv[i];
         else return cli_err(EXIT_USAGE, "digest: unexpected argument '%s'", argv[i]);

@@ -510,7 +510,7 @@ static int run_info(int argc, char **argv)
     static struct info in;
     memset(&in, 0, sizeof in);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) in.json = 1;
+        if (cli_opt(argv[i], "--json")) in.json = 1;
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
         else if (in.path) return cli_err(EXIT_USAGE, "info: more than one image given");
         else in.path = argv[i];

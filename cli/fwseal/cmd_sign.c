@@ -69,16 +69,16 @@ static int parse(int argc, char **argv, struct sign_args *a)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+        if (cli_opt(argv[i], "--key") && i + 1 < argc) {
             if (a->nkeys == MAX_KEYS) return cli_err(EXIT_USAGE, "sign: too many --key options");
             a->keys[a->nkeys++] = argv[++i];
-        } else if (!strcmp(argv[i], "--append")) {
+        } else if (cli_opt(argv[i], "--append")) {
             a->append = 1;
-        } else if (!strcmp(argv[i], "--resign")) {
+        } else if (cli_opt(argv[i], "--resign")) {
             a->resign = 1;
-        } else if (!strcmp(argv[i], "--no-chip-check")) {
+        } else if (cli_opt(argv[i], "--no-chip-check")) {
             a->no_chip_check = 1;
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+        } else if (cli_opt(argv[i], "-o") && i + 1 < argc) {
             a->out = argv[++i];
         } else if (cli_is_option(argv[i])) {
             return cli_err(EXIT_USAGE, "sign: unknown or incomplete option '%s'", argv[i]);

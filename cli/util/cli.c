@@ -476,7 +476,7 @@ int cli_parse_u64(const char *s, uint64_t *out)
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+        if (cli_opt(argv[i], "-h") || cli_opt(argv[i], "--help")) return 1;
     return 0;
 }
 

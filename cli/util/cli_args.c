@@ -20,6 +20,11 @@ int cli_is_option(const char *arg)
     return 1;
 }
 
+int cli_opt(const char *arg, const char *name)
+{
+    return cli_is_option(arg) && !strcmp(arg, name);
+}
+
 /* "--name=value": the name is letters, digits and dashes. */
 static const char *long_value(const char *a)
 {

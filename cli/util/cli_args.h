@@ -21,6 +21,8 @@ int cli_gnu_args(int *argc, char ***argv);
 /* True when arg is to be parsed as an option: begins with '-', is not "-",
  * and did not follow "--". */
 int cli_is_option(const char *arg);
+/* arg is the option name (and not an operand after "--"). */
+int cli_opt(const char *arg, const char *name);
 
 /* After a usage error of `prog` (argv = the whole command line, argv[1] the
  * command, run its entry point): for each argument the error line just

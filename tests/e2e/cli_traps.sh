@@ -171,3 +171,6 @@ if command -v script >/dev/null; then
   check "keygen -o - on a terminal refused (secret)" grep -q "refusing to write a secret to a terminal" tty.out
   check "  no key on the terminal" bash -c "! grep -q 'BEGIN' tty.out"
 fi
+cp signed.bin ./--json
+"$FWSEAL" info -- --json >"$T/.out" 2>&1
+expect_stdout "^File: --json " "-- : an operand spelled like an option is an operand"
