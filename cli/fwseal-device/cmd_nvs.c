@@ -90,7 +90,7 @@ static int do_get(struct devdir *dd, struct fw_nvs_handle *h, const char *key)
     if (rc == FW_ERR_NOT_FOUND) return cli_err(EXIT_REJECT, "%s: %s: not found", dd->dir, key);
     if (rc) return nvscli_fail(dd, key, rc, h->s->why);
     if (in.type != FW_NVS_SZ) {
-        rc = nvs_print_value(stdout, h->s, &in, 0);
+        rc = nvs_print_value(stdout, h->s, &in);
         if (!rc) putchar('\n');
         return rc ? nvscli_fail(dd, key, rc, h->s->why) : 0;
     }

@@ -544,4 +544,4 @@ static int run_info(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_info = {"info", "say what a file is: app image, encrypted image, partition table, NVS, otadata, key, signed data", run_info};
+const struct fwseal_cmd cmd_info = {"info", "say what a file is (app or encrypted image, partition table, NVS, otadata, key, ...)", run_info};

@@ -8,7 +8,8 @@
 #include "fw_json.h"
 #include "fw_nvs_gen.h"
 
-void nvs_json_str(FILE *f, const char *p, size_t n)
+/* Text listing: a string value in quotes, C-style escapes. */
+static void quote_text(FILE *f, const char *p, size_t n)
 {
     fputc('"', f);
     for (size_t i = 0; i < n; i++) {
@@ -23,7 +24,7 @@ void nvs_json_str(FILE *f, const char *p, size_t n)
     fputc('"', f);
 }
 
-int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in, int json)
+int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in)
 {
     struct fw_nvs_handle h;
     int rc = fw_nvs_open_index(s, in->ns, 0, &h);
@@ -42,14 +43,13 @@ int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *i
     if (in->type == FW_NVS_SZ) rc = fw_nvs_get_str(&h, in->key, (char *)buf, &n);
     else rc = fw_nvs_get_blob(&h, in->key, buf, &n);
     if (!rc && in->type == FW_NVS_SZ) {
-        nvs_json_str(f, (const char *)buf, n ? n - 1 : 0);
+        quote_text(f, (const char *)buf, n ? n - 1 : 0);
     } else if (!rc) {
         char *b64 = malloc(4 * (n / 3 + 1) + 1);
         if (!b64) rc = FW_ERR_NOMEM;
         else {
             fw_nvs_b64_encode(buf, n, b64);
-            if (json) fprintf(f, "\"%s\"", b64);
-            else fputs(b64, f);
+            fputs(b64, f);
             free(b64);
         }
     }
@@ -58,11 +58,11 @@ int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *i
 }
 
 /* Render one value into memory first so an unreadable item is skipped whole. */
-static int render_value(struct fw_nvs_store *s, const struct fw_nvs_info *in, int json, char **out, size_t *len)
+static int render_value(struct fw_nvs_store *s, const struct fw_nvs_info *in, char **out, size_t *len)
 {
     FILE *m = open_memstream(out, len);
     if (!m) return FW_ERR_NOMEM;
-    int rc = nvs_print_value(m, s, in, json);
+    int rc = nvs_print_value(m, s, in);
     if (fclose(m) != 0 && !rc) rc = FW_ERR_NOMEM;
     if (rc) { free(*out); *out = NULL; }
     return rc;
@@ -136,7 +136,7 @@ int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json)
     while (fw_nvs_iter_next(s, 0, &it, &in)) {
         char *val = NULL;
         size_t vlen = 0;
-        int rc = json ? json_item(&j, s, &in) : render_value(s, &in, 0, &val, &vlen);
+        int rc = json ? json_item(&j, s, &in) : render_value(s, &in, &val, &vlen);
         if (rc == FW_ERR_NOT_FOUND || rc == FW_ERR_CRC) { bad++; continue; }
         if (rc) {
             if (json) fw_json_end(&j);
