@@ -55,7 +55,7 @@ static int run_ota(int argc, char **argv)
     struct ota_enc_opts eo; /* encrypted / URL options (ota_enc.c) */
     ota_enc_defaults(&eo);
     for (int i = 1; i < argc; i++) {
-        int r = ota_enc_parse_opt(argc, argv, &i, &eo);
+        int r = cli_is_option(argv[i]) ? ota_enc_parse_opt(argc, argv, &i, &eo) : 0; /* not after "--" */
         if (r < 0) return EXIT_USAGE;
         if (r > 0) continue;
         if (cli_opt(argv[i], "--file") && i + 1 < argc) file = argv[++i];

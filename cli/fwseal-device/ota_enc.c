@@ -34,9 +34,9 @@ void ota_enc_defaults(struct ota_enc_opts *o)
 int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
 {
     const char *a = argv[*i];
-    if (cli_opt(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
-    if (cli_opt(a, "--json")) { o->json = 1; return 1; }
-    int takes = cli_opt(a, "--ca") || cli_opt(a, "--retries") || cli_opt(a, "--timeout-ms");
+    if (!strcmp(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
+    if (!strcmp(a, "--json")) { o->json = 1; return 1; }
+    int takes = !strcmp(a, "--ca") || !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms");
     if (!takes) return 0;
     if (*i + 1 >= argc) {
         cli_err(EXIT_USAGE, "%s needs a value", a);
@@ -44,12 +44,12 @@ int ota_enc_parse_opt(int argc, char **argv, int *i, struct ota_enc_opts *o)
     }
     const char *v = argv[++*i];
     uint64_t n;
-    if (cli_opt(a, "--ca")) o->ca = v;
-    else if (cli_parse_u64(v, &n) || n > (cli_opt(a, "--retries") ? 100u : 3600000u) ||
-             (cli_opt(a, "--timeout-ms") && n == 0)) {
+    if (!strcmp(a, "--ca")) o->ca = v;
+    else if (cli_parse_u64(v, &n) || n > (!strcmp(a, "--retries") ? 100u : 3600000u) ||
+             (!strcmp(a, "--timeout-ms") && n == 0)) {
         cli_err(EXIT_USAGE, "%s: bad value '%s'", a, v);
         return -1;
-    } else if (cli_opt(a, "--retries")) o->retries = (unsigned)n;
+    } else if (!strcmp(a, "--retries")) o->retries = (unsigned)n;
     else o->timeout_ms = (uint32_t)n;
     return 1;
 }
