@@ -86,7 +86,7 @@ UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
 TOOL_BINS      := $(patsubst tests/tools/%.c,$(BUILD)/tools/%,$(TOOL_SRC))
 BINS           := $(BUILD)/bin/fwseal $(BUILD)/bin/fwseal-device
 
-.PHONY: all deps test unit asan demo bench clean check-shared
+.PHONY: all deps demo-deps test unit asan demo bench clean check-shared man install uninstall
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -98,6 +98,10 @@ asan: $(UNIT_BINS_ASAN)
 deps:
 	@scripts/deps.sh
 
+# Only what `make demo` runs on: compiler, OpenSSL, mbedTLS, nginx, python3.
+demo-deps:
+	@scripts/deps.sh demo
+
 check-shared:
 	@test -d "$(SHARED)/vectors" || { echo "error: $(SHARED)/vectors not found (clone ../shared beside the repo or set SHARED=)" >&2; exit 3; }
 
@@ -107,7 +111,7 @@ test: deps check-shared
 	@$(MAKE) --no-print-directory all unit asan
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/run.sh
 
-demo: deps
+demo: demo-deps
 	@$(MAKE) --no-print-directory all
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) scripts/demo.sh
 
@@ -117,6 +121,36 @@ bench: deps check-shared
 
 clean:
 	rm -rf $(BUILD)
+
+# ---------------------------------------------------------------------------
+# Install: make install [PREFIX=/usr/local] [DESTDIR=/staging]
+#   $(PREFIX)/bin                                  fwseal, fwseal-device
+#   $(PREFIX)/share/man/man1                       fwseal(1), fwseal-CMD(1), fwseal-device(1), ...
+#                                                  (generated from the --help texts: scripts/gen-man.sh)
+#   $(PREFIX)/share/bash-completion/completions    fwseal, fwseal-device
+# NOT YET: libfwseal-device.a, the public headers and fwseal-device.pc
+# (issue 13 §3) come with the device-library refactor in progress; nothing
+# here pretends to install them.
+# ---------------------------------------------------------------------------
+PREFIX  ?= /usr/local
+BINDIR  := $(PREFIX)/bin
+MANDIR  := $(PREFIX)/share/man
+COMPDIR := $(PREFIX)/share/bash-completion/completions
+
+man: $(BINS)
+	@rm -rf $(BUILD)/man && scripts/gen-man.sh $(BUILD)/bin $(BUILD)/man
+
+install: $(BINS) man
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
+	install -m 0644 $(BUILD)/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 scripts/fwseal-completion.bash $(DESTDIR)$(COMPDIR)/fwseal
+	ln -sf fwseal $(DESTDIR)$(COMPDIR)/fwseal-device
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/fwseal $(DESTDIR)$(BINDIR)/fwseal-device
+	rm -f $(DESTDIR)$(MANDIR)/man1/fwseal.1 $(DESTDIR)$(MANDIR)/man1/fwseal-*.1
+	rm -f $(DESTDIR)$(COMPDIR)/fwseal $(DESTDIR)$(COMPDIR)/fwseal-device
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

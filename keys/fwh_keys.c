@@ -113,8 +113,10 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
     /* `openssl ecparam -genkey` writes an EC PARAMETERS block before the key:
      * decode from the first block that is a key. */
     size_t start = skip_ec_params(pem, len);
+    /* No PEM armour: DER (PKCS#8, SPKI, or the traditional RSA / SEC1 forms). */
+    const char *input = contains(pem, len, "-----BEGIN ") ? "PEM" : "DER";
     OSSL_DECODER_CTX *dctx =
-        OSSL_DECODER_CTX_new_for_pkey(&k->pkey, "PEM", NULL, NULL, 0, NULL, NULL);
+        OSSL_DECODER_CTX_new_for_pkey(&k->pkey, input, NULL, NULL, 0, NULL, NULL);
     if (!dctx) return fwh_why(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
     const unsigned char *p = pem + start;
     size_t left = len - start;
@@ -123,7 +125,7 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
     if (!ok) {
         EVP_PKEY_free(k->pkey);
         k->pkey = NULL;
-        return fwh_why(FW_ERR_KEY, why, whylen, "not a PEM private or public key");
+        return fwh_why(FW_ERR_KEY, why, whylen, "not a PEM private or public key (nor DER)");
     }
     int rc = classify(k, why, whylen);
     if (rc) fwh_key_free(k);
@@ -294,4 +296,20 @@ int fwh_key_sbv2_digest(const struct fwh_key *k, uint8_t digest[FW_SBV2_KEY_DIGE
     if (!rc) rc = fwh_block_key_digest(blk, digest);
     free(b);
     return rc;
+}
+
+int fwh_pkey_from_der(const uint8_t *der, size_t len, int want_private, EVP_PKEY **out)
+{
+    *out = NULL;
+    OSSL_DECODER_CTX *dctx = OSSL_DECODER_CTX_new_for_pkey(
+        out, "DER", NULL, NULL, want_private ? OSSL_KEYMGMT_SELECT_PRIVATE_KEY : OSSL_KEYMGMT_SELECT_PUBLIC_KEY, NULL, NULL);
+    if (!dctx) return FW_ERR_CRYPTO;
+    const unsigned char *p = der;
+    size_t left = len;
+    int ok = OSSL_DECODER_from_data(dctx, &p, &left) == 1 && *out && left == 0;
+    OSSL_DECODER_CTX_free(dctx);
+    if (ok) return FW_OK;
+    EVP_PKEY_free(*out);
+    *out = NULL;
+    return FW_ERR_KEY;
 }

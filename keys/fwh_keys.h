@@ -32,10 +32,15 @@ struct fwh_key {
 /* Largest key file read (PEM). */
 #define FWH_KEY_FILE_MAX (64u * 1024u)
 
-/* Parse a PEM private or public key from memory / a file.
+/* Parse a PEM or DER (no "-----BEGIN" armour) private or public key from
+ * memory / a file.
  * FW_ERR_KEY (not a key, unsupported type or size), FW_ERR_IO (file). */
 int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *why, size_t whylen);
 int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen);
+/* Any DER key (device keys too: no type restriction), the whole buffer.
+ * want_private: a private key, else a public one (SPKI; a private key's
+ * public half is accepted as well). FW_OK or FW_ERR_KEY. */
+int fwh_pkey_from_der(const uint8_t *der, size_t len, int want_private, EVP_PKEY **out);
 /* Frees the key (OpenSSL wipes private components). Safe on a zeroed struct. */
 void fwh_key_free(struct fwh_key *k);
 

@@ -119,10 +119,10 @@ printf '%sfwseal demo%s — work directory %s\n' "$B" "$N" "$W"
 step "Keys" "The release team's signing key, the distribution (encryption) key, the device's flash-encryption key and NVS keys."
 must keygen-sign  "$FWSEAL" keygen rsa3072 -o sign.pem --pub sign_pub.pem
 must keygen-enc   "$FWSEAL" keygen rsa3072 -o enc.pem --pub enc_pub.pem
-must keygen-fe    "$FWSEAL" keygen flash-xts-256 -o flash_key.bin
+must keygen-fe    "$FWSEAL" keygen flash-xts-128 -o flash_key.bin
 must keygen-nvs   "$FWSEAL" keygen nvs-keys -o nvs_keys.bin
 must digest       "$FWSEAL" digest sign_pub.pem -o sign_digest.bin
-good "RSA-3072 signing key (digest $(head -c 16 "$W/log/digest.out")…), RSA-3072 encryption key, XTS-AES-256 flash key, NVS keys"
+good "RSA-3072 signing key (digest $(head -c 16 "$W/log/digest.out")…), RSA-3072 encryption key, XTS-AES-128 flash key (esp32c3 has no XTS-AES-256), NVS keys"
 record "create keys" "-" "signing, encryption, flash-encryption and NVS keys, private files 0600" ok
 
 # ---- 2. provision -------------------------------------------------------------
@@ -150,7 +150,7 @@ must nvsgen   "$FWSEAL" nvs generate factory_nvs.csv 0x6000 -o fctry.bin --keys 
 must mk-v1    "$FWSEAL" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project fwseal-demo --size 96K -o app_v1.bin
 must sign-v1  "$FWSEAL" sign --key sign.pem app_v1.bin -o app_v1.signed.bin
 must init     "$FWDEV" init "$DEV" --partitions partitions.csv --flash-size 4MB \
-                --flash-encryption xts-256 --flash-key flash_key.bin \
+                --chip esp32c3 --flash-encryption xts-128 --flash-key flash_key.bin \
                 --secure-boot-key sign_pub.pem --secure-version 1 \
                 --decrypt-key enc.pem --nvs-keys nvs_keys.bin
 must flash-f  "$FWDEV" flash "$DEV" --partition factory app_v1.signed.bin

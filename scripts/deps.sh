@@ -1,20 +1,35 @@
 #!/usr/bin/env bash
 # Installs the Debian packages fwseal needs, only when one is missing.
-# Called by `make deps`, which `make test`, `make demo` and `make bench` depend on.
+#   scripts/deps.sh        the full set: `make deps` (make test, bench, fuzz)
+#   scripts/deps.sh demo   only what `make demo` needs to build and run
 set -euo pipefail
 
-PKGS=(
+# make demo: build both CLIs, run the story with OpenSSL, nginx and python3.
+DEMO_PKGS=(
   gcc make libc6-dev          # toolchain
-  libssl-dev openssl          # host side: OpenSSL 3 EVP, and the openssl CLI the tests use
+  libssl-dev openssl          # host side: OpenSSL 3 EVP; the demo's CA and TLS certificate
   libmbedtls-dev              # device side: mbedTLS 2.28
+  nginx-light                 # the demo's HTTPS update server
+  python3                     # demo summaries
+)
+# make test / bench / fuzz on top of that.
+TEST_PKGS=(
   libcmocka-dev               # unit tests
-  xxd python3                 # test helpers
-  nginx-light                 # real HTTPS server for the OTA tests
+  xxd                         # test helpers
   clang libclang-rt-14-dev    # libFuzzer harnesses
   valgrind                    # bench: callgrind instruction counts
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # bench: device code size for Cortex-M4 (newlib: string.h, stdio.h)
   time                        # bench: peak RSS (/usr/bin/time -v)
+  man-db groff-base           # install test: man -l on the generated pages
 )
+
+case "${1:-all}" in
+  demo) PKGS=("${DEMO_PKGS[@]}") ;;
+  all) PKGS=("${DEMO_PKGS[@]}" "${TEST_PKGS[@]}") ;;
+  --list-demo) printf '%s\n' "${DEMO_PKGS[@]}"; exit 0 ;;
+  --list) printf '%s\n' "${DEMO_PKGS[@]}" "${TEST_PKGS[@]}"; exit 0 ;;
+  *) echo "usage: scripts/deps.sh [demo|all|--list|--list-demo]" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,6 +4,8 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "fw_json.h"
+
 void fwh_report_init(struct fwh_report *r)
 {
     memset(r, 0, sizeof *r);
@@ -60,37 +62,27 @@ void fwh_report_print_text(const struct fwh_report *r, FILE *f)
     fprintf(f, "%s\n", fwh_report_valid(r) ? "VALID" : "INVALID");
 }
 
-/* JSON string with escapes for quotes, backslash and control bytes. */
-static void json_str(FILE *f, const char *s)
-{
-    if (!s) { fputs("null", f); return; }
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == 0x7F) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
 void fwh_report_print_json(const struct fwh_report *r, const char *file, FILE *f)
 {
     const struct fwh_check *ff = fwh_report_first_failure(r);
-    fputs("{\n  \"file\": ", f);
-    json_str(f, file);
-    fprintf(f, ",\n  \"valid\": %s,\n  \"first_failure\": ", fwh_report_valid(r) ? "true" : "false");
-    json_str(f, ff ? ff->name : NULL);
-    fputs(",\n  \"error\": ", f);
-    json_str(f, ff ? ff->detail : NULL);
-    fputs(",\n  \"checks\": [", f);
+    struct fw_json j;
+    fw_json_init(&j, f, 2);
+    fw_json_obj(&j);
+    fw_json_kstr(&j, "file", file);
+    fw_json_kbool(&j, "valid", fwh_report_valid(r));
+    fw_json_kstr(&j, "first_failure", ff ? ff->name : NULL);
+    fw_json_kstr(&j, "error", ff ? ff->detail : NULL);
+    fw_json_key(&j, "checks");
+    fw_json_arr(&j);
     for (size_t i = 0; i < r->n; i++) {
         const struct fwh_check *c = &r->checks[i];
-        fputs(i ? ",\n    {\"name\": " : "\n    {\"name\": ", f);
-        json_str(f, c->name);
-        fprintf(f, ", \"result\": \"%s\", \"required\": %s, \"detail\": ", result_name(c->result),
-                c->required ? "true" : "false");
-        json_str(f, c->detail);
-        fputc('}', f);
+        fw_json_obj(&j);
+        fw_json_kstr(&j, "name", c->name);
+        fw_json_kstr(&j, "result", result_name(c->result));
+        fw_json_kbool(&j, "required", c->required);
+        fw_json_kstr(&j, "detail", c->detail);
+        fw_json_end(&j);
     }
-    fputs("\n  ]\n}\n", f);
+    fw_json_end(&j);
+    fw_json_end(&j);
 }

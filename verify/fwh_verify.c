@@ -178,10 +178,14 @@ static const struct { uint16_t chip; unsigned schemes; unsigned blocks; } chip_s
 /* Does the configured chip verify block i of scheme s? 1 yes, 0 no; why set. */
 static int chip_accepts(const struct fwh_verify_opts *o, unsigned i, enum fw_sbv2_scheme s, char *why, size_t n)
 {
-    if (!o->have_chip) return 1;
+    return !o->have_chip || fwh_chip_sbv2_accepts(o->chip_id, i, s, why, n);
+}
+
+int fwh_chip_sbv2_accepts(uint16_t chip_id, unsigned i, enum fw_sbv2_scheme s, char *why, size_t n)
+{
     for (size_t k = 0; k < sizeof chip_sbv2 / sizeof chip_sbv2[0]; k++) {
-        if (chip_sbv2[k].chip != o->chip_id) continue;
-        const char *name = fw_chip_name(o->chip_id);
+        if (chip_sbv2[k].chip != chip_id) continue;
+        const char *name = fw_chip_name(chip_id);
         if (i >= chip_sbv2[k].blocks) {
             snprintf(why, n, "%s honours only signature block 0", name ? name : "this chip");
             return 0;

@@ -81,6 +81,11 @@ void fwh_verify_free(struct fwh_verify *v);
 int fwh_verify_file(const char *path, const struct fwh_verify_opts *o, struct fwh_report *r, char *why,
                     size_t whylen);
 
+/* Does chip chip_id's ROM verify signature block i of scheme s (FORMATS
+ * §2.8)? 1 yes (also for chips not in the table), 0 no with a reason in why.
+ * `fwseal sign` asks it before signing, verify with --chip. */
+int fwh_chip_sbv2_accepts(uint16_t chip_id, unsigned i, enum fw_sbv2_scheme s, char *why, size_t n);
+
 /* ---- internal: app image checks (verify/fwh_vimage.c) ---- */
 struct fwh_vimage;
 struct fwh_vimage *fwh_vimage_new(void);

@@ -9,6 +9,7 @@
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
+#include "fw_json.h"
 #include "device/fwd_efuse.h"
 #include "fw_otadata.h"
 
@@ -32,18 +33,6 @@ static void usage(FILE *f)
                "a power loss); never for a NEW or PENDING_VERIFY image.\n\n"
                "options:\n  --json   one JSON object on stdout\n\n"
                "example:\n  fwseal-device boot dev --json\n");
-}
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
-        else if (c < 0x20 || c >= 0x7F) fprintf(f, "\\u%04x", c);
-        else fputc(c, f);
-    }
-    fputc('"', f);
 }
 
 /* The state of the otadata entry that chose the booted slot; "none" when
@@ -81,35 +70,38 @@ static void print_after(const struct fwb_result *r)
 
 static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv)
 {
-    printf("{\"booted\":");
-    if (booted) json_str(stdout, r->part->label);
-    else printf("null");
+    struct fw_json j;
+    fw_json_init(&j, stdout, FW_JSON_TIGHT);
+    fw_json_obj(&j);
+    fw_json_kstr(&j, "booted", booted ? r->part->label : NULL);
     if (booted) {
-        printf(",\"version\":");
-        json_str(stdout, r->app.version);
-        printf(",\"project\":");
-        json_str(stdout, r->app.project_name);
-        printf(",\"secure_version\":%u,\"ota_state\":", (unsigned)r->app.secure_version);
-        json_str(stdout, state_name(r));
-        printf(",\"key_slot\":%d,\"digest\":\"", r->key_slot);
-        for (int i = 0; i < 32; i++) printf("%02x", r->digest[i]);
-        printf("\",\"selected_by\":\"%s\",\"fresh_otadata_record\":%s", r->by_default ? "default-order" : "otadata",
-               r->fresh_record ? "true" : "false");
+        fw_json_kstr(&j, "version", r->app.version);
+        fw_json_kstr(&j, "project", r->app.project_name);
+        fw_json_ku64(&j, "secure_version", r->app.secure_version);
+        fw_json_kstr(&j, "ota_state", state_name(r));
+        fw_json_ki64(&j, "key_slot", r->key_slot);
+        fw_json_khex(&j, "digest", r->digest, 32);
+        fw_json_kstr(&j, "selected_by", r->by_default ? "default-order" : "otadata");
+        fw_json_kbool(&j, "fresh_otadata_record", r->fresh_record);
     }
-    if (r->otadata_present)
-        printf(",\"otadata\":[\"%s\",\"%s\"]", otadata_status_name(r->otadata_status[0]),
-               otadata_status_name(r->otadata_status[1]));
-    else
-        printf(",\"otadata\":null");
-    printf(",\"efuse_secure_version\":%u,\"attempts\":[", efuse_sv);
+    fw_json_key(&j, "otadata");
+    if (r->otadata_present) {
+        fw_json_arr(&j);
+        fw_json_str(&j, otadata_status_name(r->otadata_status[0]));
+        fw_json_str(&j, otadata_status_name(r->otadata_status[1]));
+        fw_json_end(&j);
+    } else fw_json_null(&j);
+    fw_json_ku64(&j, "efuse_secure_version", efuse_sv);
+    fw_json_key(&j, "attempts");
+    fw_json_arr(&j);
     for (int i = 0; i < r->n_attempts; i++) {
-        printf("%s{\"partition\":", i ? "," : "");
-        json_str(stdout, r->attempts[i].label);
-        printf(",\"result\":");
-        json_str(stdout, fwd_verify_reason_str(r->attempts[i].reason));
-        printf("}");
+        fw_json_obj(&j);
+        fw_json_kstr(&j, "partition", r->attempts[i].label);
+        fw_json_kstr(&j, "result", fwd_verify_reason_str(r->attempts[i].reason));
+        fw_json_end(&j);
     }
-    printf("]}\n");
+    fw_json_end(&j);
+    fw_json_end(&j);
 }
 
 static int do_boot(struct devdir *dd, int json)
@@ -155,8 +147,8 @@ static int run_boot(int argc, char **argv)
     const char *dir = NULL;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) json = 1;
-        else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "boot: unknown option '%s' (see --help)", argv[i]);
+        if (cli_opt(argv[i], "--json")) json = 1;
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "boot: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "boot: unexpected argument '%s'", argv[i]);
     }

@@ -43,7 +43,7 @@ int self_mark_run(int argc, char **argv, int valid)
     const char *name = valid ? "confirm" : "rollback";
     const char *dir = NULL;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "%s: unknown option '%s' (see --help)", name, argv[i]);
+        if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "%s: unknown option '%s' (see --help)", name, argv[i]);
         if (dir) return cli_err(EXIT_USAGE, "%s: unexpected argument '%s'", name, argv[i]);
         dir = argv[i];
     }

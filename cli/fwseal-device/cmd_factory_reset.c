@@ -27,8 +27,8 @@ static int run(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
     const char *dir = NULL, *label = "nvs";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
-        else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "factory-reset: unknown option '%s'", argv[i]);
+        if (cli_opt(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "factory-reset: unknown option '%s'", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "factory-reset: unexpected argument '%s'", argv[i]);
     }

@@ -47,8 +47,8 @@ static int run_flash(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
     const char *dir = NULL, *label = NULL, *file = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "flash: unknown option '%s' (see --help)", argv[i]);
+        if (cli_opt(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "flash: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else if (!file) file = argv[i];
         else return cli_err(EXIT_USAGE, "flash: unexpected argument '%s'", argv[i]);

@@ -110,6 +110,17 @@ static int opt_sb_key(struct init_ctx *c, const char *a)
     int rc = cli_read_file(a, 64 * 1024, &pem, &n);
     if (rc) return rc;
     rc = fwd_efuse_key_digest_pem(pem, n, d);
+    /* DER: try it under each label mbedTLS reads a key from */
+    static const char *const labels[] = {"PUBLIC KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"};
+    for (size_t i = 0; rc && !cli_is_pem(pem, n) && i < sizeof labels / sizeof labels[0]; i++) {
+        size_t m;
+        uint8_t *armoured = cli_pem_armour(pem, n, labels[i], &m);
+        if (!armoured) break;
+        rc = fwd_efuse_key_digest_pem(armoured, m, d);
+        fw_wipe(armoured, m);
+        free(armoured);
+    }
+    fw_wipe(pem, n);
     free(pem);
     if (rc) return cli_err(EXIT_REJECT, "%s: not an RSA-3072 or ECDSA P-256 key (%s)", a, fw_strerror(rc));
     return add_digest(c, d, a);
@@ -253,7 +264,7 @@ static int parse_args(struct init_ctx *c, int argc, char **argv, struct occ *occ
 {
     *nocc = 0;
     for (int i = 1; i < argc; i++) {
-        if (argv[i][0] != '-' || !strcmp(argv[i], "-")) {
+        if (!cli_is_option(argv[i])) {
             if (c->dir) return cli_err(EXIT_USAGE, "init: unexpected argument '%s'", argv[i]);
             c->dir = argv[i];
             continue;

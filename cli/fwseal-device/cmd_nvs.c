@@ -90,7 +90,7 @@ static int do_get(struct devdir *dd, struct fw_nvs_handle *h, const char *key)
     if (rc == FW_ERR_NOT_FOUND) return cli_err(EXIT_REJECT, "%s: %s: not found", dd->dir, key);
     if (rc) return nvscli_fail(dd, key, rc, h->s->why);
     if (in.type != FW_NVS_SZ) {
-        rc = nvs_print_value(stdout, h->s, &in, 0);
+        rc = nvs_print_value(stdout, h->s, &in);
         if (!rc) putchar('\n');
         return rc ? nvscli_fail(dd, key, rc, h->s->why) : 0;
     }
@@ -127,9 +127,9 @@ static int parse(int argc, char **argv, struct nvs_cmd *c)
     memset(c, 0, sizeof *c);
     c->label = "nvs";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--partition") && i + 1 < argc) c->label = argv[++i];
-        else if (!strcmp(argv[i], "--json")) c->json = 1;
-        else if (argv[i][0] == '-' && argv[i][1] && c->nw < 4) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
+        if (cli_opt(argv[i], "--partition") && i + 1 < argc) c->label = argv[++i];
+        else if (cli_opt(argv[i], "--json")) c->json = 1;
+        else if (cli_is_option(argv[i]) && c->nw < 4) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
         else if (!c->dir) c->dir = argv[i];
         else if (c->nw < 6) c->w[c->nw++] = argv[i];
         else return cli_err(EXIT_USAGE, "nvs: too many arguments");

@@ -44,12 +44,12 @@ static int run_ota(int argc, char **argv)
     struct ota_run_opts eo; /* URL / file options and the pipeline run (ota_run.c) */
     ota_run_defaults(&eo);
     for (int i = 1; i < argc; i++) {
-        int r = ota_run_parse_opt(argc, argv, &i, &eo);
+        int r = cli_is_option(argv[i]) ? ota_run_parse_opt(argc, argv, &i, &eo) : 0; /* not after "--" */
         if (r < 0) return EXIT_USAGE;
         if (r > 0) continue;
-        if (!strcmp(argv[i], "--file") && i + 1 < argc) eo.file = argv[++i];
+        if (cli_opt(argv[i], "--file") && i + 1 < argc) eo.file = argv[++i];
         else if (dir && !eo.url && (!strncmp(argv[i], "https://", 8) || !strncmp(argv[i], "http://", 7))) eo.url = argv[i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "ota: unexpected argument '%s'", argv[i]);
     }

@@ -49,15 +49,15 @@ static int run_read(int argc, char **argv)
     int raw = 0, have_len = 0;
     uint64_t off = 0, len = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
-        else if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (!strcmp(argv[i], "--raw")) raw = 1;
-        else if (!strcmp(argv[i], "--offset") && i + 1 < argc) {
+        if (cli_opt(argv[i], "--partition") && i + 1 < argc) label = argv[++i];
+        else if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (cli_opt(argv[i], "--raw")) raw = 1;
+        else if (cli_opt(argv[i], "--offset") && i + 1 < argc) {
             if (cli_parse_u64(argv[++i], &off)) return cli_err(EXIT_USAGE, "--offset: bad number '%s'", argv[i]);
-        } else if (!strcmp(argv[i], "--length") && i + 1 < argc) {
+        } else if (cli_opt(argv[i], "--length") && i + 1 < argc) {
             if (cli_parse_u64(argv[++i], &len)) return cli_err(EXIT_USAGE, "--length: bad number '%s'", argv[i]);
             have_len = 1;
-        } else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "read: unknown option '%s' (see --help)", argv[i]);
+        } else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "read: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "read: unexpected argument '%s'", argv[i]);
     }

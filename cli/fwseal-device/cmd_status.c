@@ -8,6 +8,7 @@
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/util/cli.h"
+#include "fw_json.h"
 #include "device/fwd_efuse.h"
 #include "device/fwd_otadata.h"
 #include "fw_bytes.h"
@@ -22,19 +23,6 @@ static void usage(FILE *f)
                "otadata entries with validity and state, and the app descriptor found in\n"
                "every app partition (read through flash decryption, not verified).\n\n"
                "example:\n  fwseal-device status dev --json\n");
-}
-
-/* JSON string with every non-printable byte escaped (descriptor strings are hostile). */
-static void jstr(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20 || ch >= 0x7F) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
 }
 
 /* Text mode: printable ASCII only. */
@@ -70,102 +58,136 @@ static int read_app(struct devdir *dd, const struct fwd_part *p, struct app_info
     return 0;
 }
 
-static void json_efuse(FILE *f, const struct fwd_efuse_state *st)
+static void json_efuse(struct fw_json *j, const struct fwd_efuse_state *st)
 {
-    fprintf(f, "  \"efuse\": {\"flash_encryption\": \"%s\", \"secure_version\": %u, \"secure_version_bits\": \"0x%08x\", \"digests\": [",
-            fe_name(st->fe_mode), fwd_efuse_secure_version(st), (unsigned)st->secure_version_bits);
-    for (unsigned i = 0, first = 1; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
+    char bits[16];
+    snprintf(bits, sizeof bits, "0x%08x", (unsigned)st->secure_version_bits);
+    fw_json_key(j, "efuse");
+    fw_json_obj(j);
+    fw_json_kstr(j, "flash_encryption", fe_name(st->fe_mode));
+    fw_json_ku64(j, "secure_version", fwd_efuse_secure_version(st));
+    fw_json_kstr(j, "secure_version_bits", bits);
+    fw_json_key(j, "digests");
+    fw_json_arr(j);
+    for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
         if (!(st->digest_present >> i & 1)) continue;
-        fprintf(f, "%s{\"slot\": %u, \"digest\": \"", first ? "" : ", ", i);
-        hex(f, st->digest[i], 32);
-        fprintf(f, "\", \"revoked\": %s}", st->digest_revoked >> i & 1 ? "true" : "false");
-        first = 0;
+        fw_json_obj(j);
+        fw_json_ku64(j, "slot", i);
+        fw_json_khex(j, "digest", st->digest[i], 32);
+        fw_json_kbool(j, "revoked", st->digest_revoked >> i & 1);
+        fw_json_end(j);
     }
-    fprintf(f, "]},\n");
+    fw_json_end(j);
+    fw_json_end(j);
 }
 
-static void json_parts(FILE *f, const struct fwd_dev *d)
+static void json_parts(struct fw_json *j, const struct fwd_dev *d)
 {
-    fprintf(f, "  \"partitions\": [");
+    fw_json_key(j, "partitions");
+    fw_json_arr(j);
     for (size_t i = 0; i < d->nparts; i++) {
         const struct fwd_part *p = &d->parts[i];
         const char *tn = fw_pt_type_name(p->type), *sn = fw_pt_subtype_name(p->type, p->subtype);
-        fprintf(f, "%s\n    {\"label\": ", i ? "," : "");
-        jstr(f, p->label);
-        fprintf(f, ", \"type\": \"%s\", \"type_id\": %u, \"subtype\": \"%s\", \"subtype_id\": %u, \"offset\": %u, \"size\": %u, \"flags\": %u, \"encrypted\": %s}",
-                tn ? tn : "custom", p->type, sn ? sn : "custom", p->subtype, (unsigned)p->offset, (unsigned)p->size,
-                (unsigned)p->flags, p->encrypted ? "true" : "false");
+        fw_json_obj(j);
+        fw_json_kstr(j, "label", p->label);
+        fw_json_kstr(j, "type", tn ? tn : "custom");
+        fw_json_ku64(j, "type_id", p->type);
+        fw_json_kstr(j, "subtype", sn ? sn : "custom");
+        fw_json_ku64(j, "subtype_id", p->subtype);
+        fw_json_ku64(j, "offset", p->offset);
+        fw_json_ku64(j, "size", p->size);
+        fw_json_ku64(j, "flags", p->flags);
+        fw_json_kbool(j, "encrypted", p->encrypted);
+        fw_json_end(j);
     }
-    fprintf(f, "\n  ],\n");
+    fw_json_end(j);
 }
 
-static void json_otadata(FILE *f, const struct fwd_dev *d, const struct fwd_otadata *od, int rc)
+static void json_otadata(struct fw_json *j, const struct fwd_dev *d, const struct fwd_otadata *od, int rc)
 {
-    if (rc == FW_ERR_NOT_FOUND) { fprintf(f, "  \"otadata\": null,\n"); return; }
-    if (rc) { fprintf(f, "  \"otadata\": {\"error\": \"%s\"},\n", fw_strerror(rc)); return; }
-    fprintf(f, "  \"otadata\": {\"active\": %d", od->active);
+    fw_json_key(j, "otadata");
+    if (rc == FW_ERR_NOT_FOUND) { fw_json_null(j); return; }
+    fw_json_obj(j);
+    if (rc) { fw_json_kstr(j, "error", fw_strerror(rc)); fw_json_end(j); return; }
+    fw_json_ki64(j, "active", od->active);
     uint32_t slot;
     if (fwd_otadata_active_slot(d, od, &slot) == FW_OK) {
-        fprintf(f, ", \"active_slot\": %u, \"boot_partition\": ", (unsigned)slot);
-        jstr(f, fwd_part_ota_slot(d, slot)->label);
+        fw_json_ku64(j, "active_slot", slot);
+        fw_json_kstr(j, "boot_partition", fwd_part_ota_slot(d, slot)->label);
     } else {
         char order[160];
         otadata_plan_str(d, od, order, sizeof order);
-        fprintf(f, ", \"boot_partition\": null, \"default_order\": ");
-        jstr(f, order);
+        fw_json_knull(j, "boot_partition");
+        fw_json_kstr(j, "default_order", order);
     }
-    fprintf(f, ", \"entries\": [");
+    fw_json_key(j, "entries");
+    fw_json_arr(j);
     for (int s = 0; s < 2; s++) {
         const struct fwd_otadata_sector *e = &od->sec[s];
-        fprintf(f, "%s\n    {\"sector\": %d, \"status\": \"%s\", \"valid\": %s, \"seq\": %u, \"state\": \"%s\", \"state_id\": %u, \"records\": %u}",
-                s ? "," : "", s, otadata_status_name(e->status), e->status == FW_OK ? "true" : "false", (unsigned)e->e.seq,
-                fw_otadata_state_name(e->e.state), (unsigned)e->e.state, e->used);
+        fw_json_obj(j);
+        fw_json_ki64(j, "sector", s);
+        fw_json_kstr(j, "status", otadata_status_name(e->status));
+        fw_json_kbool(j, "valid", e->status == FW_OK);
+        fw_json_ku64(j, "seq", e->e.seq);
+        fw_json_kstr(j, "state", fw_otadata_state_name(e->e.state));
+        fw_json_ku64(j, "state_id", e->e.state);
+        fw_json_ku64(j, "records", e->used);
+        fw_json_end(j);
     }
-    fprintf(f, "\n  ]},\n");
+    fw_json_end(j);
+    fw_json_end(j);
 }
 
-static int json_apps(FILE *f, struct devdir *dd)
+static int json_apps(struct fw_json *j, struct devdir *dd)
 {
-    fprintf(f, "  \"apps\": [");
-    int first = 1;
-    for (size_t i = 0; i < dd->dev.nparts; i++) {
+    int rc = 0;
+    fw_json_key(j, "apps");
+    fw_json_arr(j);
+    for (size_t i = 0; i < dd->dev.nparts && !rc; i++) {
         const struct fwd_part *p = &dd->dev.parts[i];
         if (p->type != FWD_PT_APP) continue;
         struct app_info a;
-        int rc = read_app(dd, p, &a);
-        if (rc) return rc;
-        fprintf(f, "%s\n    {\"partition\": ", first ? "" : ",");
-        jstr(f, p->label);
-        first = 0;
-        if (!a.present) { fprintf(f, ", \"image\": false}"); continue; }
-        const char *chip = fw_chip_name(a.h.chip_id);
-        fprintf(f, ", \"image\": true, \"chip\": \"%s\", \"chip_id\": %u, \"secure_version\": %u, \"version\": ",
-                chip ? chip : "unknown", a.h.chip_id, (unsigned)a.d.secure_version);
-        jstr(f, a.d.version);
-        fprintf(f, ", \"project_name\": ");
-        jstr(f, a.d.project_name);
-        fprintf(f, ", \"idf_ver\": ");
-        jstr(f, a.d.idf_ver);
-        fprintf(f, "}");
+        rc = read_app(dd, p, &a);
+        if (rc) break;
+        fw_json_obj(j);
+        fw_json_kstr(j, "partition", p->label);
+        fw_json_kbool(j, "image", a.present);
+        if (a.present) {
+            const char *chip = fw_chip_name(a.h.chip_id);
+            fw_json_kstr(j, "chip", chip ? chip : "unknown");
+            fw_json_ku64(j, "chip_id", a.h.chip_id);
+            fw_json_ku64(j, "secure_version", a.d.secure_version);
+            fw_json_kstr(j, "version", a.d.version);
+            fw_json_kstr(j, "project_name", a.d.project_name);
+            fw_json_kstr(j, "idf_ver", a.d.idf_ver);
+        }
+        fw_json_end(j);
     }
-    fprintf(f, "\n  ]\n");
-    return 0;
+    fw_json_end(j);
+    return rc;
 }
 
 static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
 {
-    FILE *f = stdout;
     struct fwd_otadata od;
     int orc = fwd_otadata_load(&dd->dev, &od);
     if (orc == FW_ERR_POWER_LOSS) return devdir_fail(dd, "otadata", orc);
     const char *chip = fw_chip_name(st->chip_id);
-    fprintf(f, "{\n  \"device\": {\"chip\": \"%s\", \"chip_id\": %u, \"chip_rev\": %u, \"flash_size\": %u},\n",
-            chip ? chip : "unknown", st->chip_id, st->chip_rev, (unsigned)dd->sim.flash.size);
-    json_efuse(f, st);
-    json_parts(f, &dd->dev);
-    json_otadata(f, &dd->dev, &od, orc);
-    int rc = json_apps(f, dd);
-    fprintf(f, "}\n");
+    struct fw_json j;
+    fw_json_init(&j, stdout, 2);
+    fw_json_obj(&j);
+    fw_json_key(&j, "device");
+    fw_json_obj(&j);
+    fw_json_kstr(&j, "chip", chip ? chip : "unknown");
+    fw_json_ku64(&j, "chip_id", st->chip_id);
+    fw_json_ku64(&j, "chip_rev", st->chip_rev);
+    fw_json_ku64(&j, "flash_size", dd->sim.flash.size);
+    fw_json_end(&j);
+    json_efuse(&j, st);
+    json_parts(&j, &dd->dev);
+    json_otadata(&j, &dd->dev, &od, orc);
+    int rc = json_apps(&j, dd);
+    fw_json_end(&j);
     return rc ? devdir_fail(dd, "app partitions", rc) : 0;
 }
 
@@ -234,8 +256,8 @@ static int run_status(int argc, char **argv)
     const char *dir = NULL;
     int json = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) json = 1;
-        else if (argv[i][0] == '-') return cli_err(EXIT_USAGE, "status: unknown option '%s' (see --help)", argv[i]);
+        if (cli_opt(argv[i], "--json")) json = 1;
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "status: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
         else return cli_err(EXIT_USAGE, "status: unexpected argument '%s'", argv[i]);
     }

@@ -19,7 +19,7 @@ const char dev_secret_help[] =
 int dev_secret_parse_opt(int argc, char **argv, int *i, const char **rsa, const char **hmac)
 {
     const char *a = argv[*i];
-    const char **dst = !strcmp(a, "--decrypt-key") ? rsa : !strcmp(a, "--decrypt-hmac-key") ? hmac : NULL;
+    const char **dst = cli_opt(a, "--decrypt-key") ? rsa : cli_opt(a, "--decrypt-hmac-key") ? hmac : NULL;
     if (!dst) return 0;
     if (*i + 1 >= argc) {
         cli_err(EXIT_USAGE, "%s needs a file argument", a);
@@ -43,6 +43,33 @@ int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *
     size_t len = 0;
     int rc = cli_read_file(src, 16384, &buf, &len);
     if (rc) return rc;
+    if (rsa_pem_path && !cli_is_pem(buf, len)) { /* DER: stored as PEM, the form the device loads */
+        static const char *const labels[] = {"PRIVATE KEY", "RSA PRIVATE KEY"};
+        uint8_t *pem = NULL;
+        size_t plen = 0;
+        for (size_t i = 0; i < 2; i++) {
+            struct fwd_decrypt_key t;
+            fwd_decrypt_key_init(&t);
+            pem = cli_pem_armour(buf, len, labels[i], &plen);
+            if (!pem) break;
+            uint8_t *z = realloc(pem, plen + 1);
+            if (!z) { fw_wipe(pem, plen); free(pem); pem = NULL; break; }
+            pem = z;
+            pem[plen] = 0;
+            int ok = fwd_decrypt_key_load_rsa(&t, pem, plen + 1) == FW_OK;
+            fwd_decrypt_key_free(&t);
+            if (ok) break;
+            fw_wipe(pem, plen);
+            free(pem);
+            pem = NULL;
+        }
+        if (pem) {
+            fw_wipe(buf, len);
+            free(buf);
+            buf = pem;
+            len = plen;
+        }
+    }
     struct fwd_decrypt_key k;
     fwd_decrypt_key_init(&k);
     uint8_t *z = realloc(buf, len + 1); /* PEM: mbedTLS wants the NUL inside the length */

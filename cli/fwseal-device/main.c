@@ -4,6 +4,8 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/util/cli.h"
+#include "cli/util/cli_args.h"
+#include "fw_version.h"
 
 extern const struct fwdev_cmd cmd_flash;
 extern const struct fwdev_cmd cmd_init;
@@ -43,6 +45,7 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "Run `fwseal-device <command> --help` for options and examples.\n"
+            "Options take GNU forms (--partition=LABEL, -oFILE, -- ends options).\n"
             "Exit codes: 0 ok, 1 rejected, 2 usage, 3 I/O, 99 simulated power loss.\n"
             "Fault injection (environment): FWSEAL_SIM_TRACE=FILE, FWSEAL_SIM_CUT_AT=N,\n"
             "FWSEAL_SIM_CUT_MODE=torn, FWSEAL_SIM_CUT_SEED=S (torn bits), FWSEAL_SIM_CUT_KEEP=BYTES.\n");
@@ -59,7 +62,24 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    for (size_t i = 0; commands[i]; i++)
-        if (!strcmp(argv[1], commands[i]->name)) return commands[i]->run(argc - 1, argv + 1);
-    return cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal-device --help)", argv[1]);
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("fwseal-device %s\n", FWSEAL_VERSION_STRING);
+        return 0;
+    }
+    for (size_t i = 0; commands[i]; i++) {
+        if (strcmp(argv[1], commands[i]->name)) continue;
+        int cargc = argc - 1;
+        char **cargv = argv + 1;
+        int rc = cli_gnu_args(&cargc, &cargv);
+        if (!rc) rc = commands[i]->run(cargc, cargv);
+        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv, commands[i]->run);
+        return rc;
+    }
+    cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal-device --help)", argv[1]);
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) names[i] = commands[i] ? commands[i]->name : NULL;
+    char buf[64];
+    const char *hint = cli_command_hint(argv[1], names, buf, sizeof buf);
+    if (hint) fprintf(stderr, "fwseal-device: did you mean: %s\n", hint);
+    return EXIT_USAGE;
 }

@@ -14,6 +14,7 @@
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_ota_http.h"
+#include "fw_json.h"
 #include "device/fwd_ota_pipeline.h"
 
 const char ota_run_help[] =
@@ -79,18 +80,6 @@ static const char *ev_name(enum fwd_ota_ev_type t)
     return t > 0 && t <= FWD_OTA_EV_ABORTED ? names[t] : "?";
 }
 
-static void json_str(const char *s)
-{
-    putchar('"');
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') printf("\\%c", c);
-        else if (c < 0x20 || c >= 0x7F) printf("\\u%04x", c);
-        else putchar(c);
-    }
-    putchar('"');
-}
-
 /* Only what happened: a refusal before the erase touched nothing. */
 static const char *fate_text(enum fwd_ota_slot_fate f)
 {
@@ -106,46 +95,48 @@ static const char *fate_name(enum fwd_ota_slot_fate f)
     return f == FWD_OTA_SLOT_UNTOUCHED ? "untouched" : f == FWD_OTA_SLOT_ERASED ? "erased" : "unknown";
 }
 
+static const char *or_empty(const char *s) { return s ? s : ""; }
+
 static void render_json(const struct fwd_ota_event *ev)
 {
-    printf("{\"event\":\"%s\"", ev_name(ev->type));
-    if (ev->slot) { printf(",\"slot\":"); json_str(ev->slot); }
+    struct fw_json j;
+    fw_json_init(&j, stdout, FW_JSON_TIGHT);
+    fw_json_obj(&j);
+    fw_json_kstr(&j, "event", ev_name(ev->type));
+    if (ev->slot) fw_json_kstr(&j, "slot", ev->slot);
     switch (ev->type) {
     case FWD_OTA_EV_SOURCE_OPEN: /* the only source here is a URL: its host */
-        printf(",\"host\":");
-        json_str(ev->source);
-        printf(",\"tls\":%s", ev->secure ? "true" : "false");
+        fw_json_kstr(&j, "host", or_empty(ev->source));
+        fw_json_kbool(&j, "tls", ev->secure);
         break;
     case FWD_OTA_EV_HEADER_VERIFIED:
     case FWD_OTA_EV_WRITING:
     case FWD_OTA_EV_VERIFYING:
     case FWD_OTA_EV_FINISHED:
-        printf(",\"done\":%llu,\"total\":%llu", (unsigned long long)ev->done, (unsigned long long)ev->total);
+        fw_json_ku64(&j, "done", ev->done);
+        fw_json_ku64(&j, "total", ev->total);
         break;
     case FWD_OTA_EV_APP_DESC:
-        printf(",\"version\":");
-        json_str(ev->app->version);
-        printf(",\"project\":");
-        json_str(ev->app->project_name);
-        printf(",\"secure_version\":%u", (unsigned)ev->app->secure_version);
+        fw_json_kstr(&j, "version", ev->app->version);
+        fw_json_kstr(&j, "project", ev->app->project_name);
+        fw_json_ku64(&j, "secure_version", ev->app->secure_version);
         break;
     case FWD_OTA_EV_SOURCE_RETRY:
-        printf(",\"attempt\":%u,\"resume_at\":%llu,\"delay_ms\":%u,\"reason\":", ev->attempt,
-               (unsigned long long)ev->offset, (unsigned)ev->delay_ms);
-        json_str(ev->reason);
+        fw_json_ki64(&j, "attempt", ev->attempt);
+        fw_json_ku64(&j, "resume_at", ev->offset);
+        fw_json_ku64(&j, "delay_ms", ev->delay_ms);
+        fw_json_kstr(&j, "reason", or_empty(ev->reason));
         break;
     case FWD_OTA_EV_ABORTED:
-        printf(",\"error\":");
-        json_str(fw_strerror(ev->err));
-        printf(",\"reason\":");
-        json_str(ev->reason);
-        printf(",\"slot_fate\":\"%s\"", fate_name(ev->slot_fate));
+        fw_json_kstr(&j, "error", or_empty(fw_strerror(ev->err)));
+        fw_json_kstr(&j, "reason", or_empty(ev->reason));
+        fw_json_kstr(&j, "slot_fate", fate_name(ev->slot_fate));
         break;
     default:
         break;
     }
-    if (ev->type == FWD_OTA_EV_HEADER_VERIFIED) printf(",\"encrypted\":true");
-    printf("}\n");
+    if (ev->type == FWD_OTA_EV_HEADER_VERIFIED) fw_json_kbool(&j, "encrypted", 1);
+    fw_json_end(&j);
     fflush(stdout);
 }
 

@@ -3,11 +3,12 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "keys/fwh_keys.h"
 
-int cmd_load_key(const char *path, struct fwh_key *k);
+
 
 static void help(FILE *f)
 {
@@ -25,8 +26,8 @@ static int run(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { help(stdout); return 0; }
     const char *in = NULL, *out = NULL;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "digest: unknown or incomplete option '%s'", argv[i]);
+        if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "digest: unknown or incomplete option '%s'", argv[i]);
         else if (!in) in = argv[i];
         else return cli_err(EXIT_USAGE, "digest: unexpected argument '%s'", argv[i]);
     }

@@ -1,6 +1,11 @@
-/* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming. */
+/* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming.
+ * IN is read through a small tap that keeps its first bytes (chip id) and
+ * its last 4096 (a signature sector?), so the release checks below need no
+ * second read and work on stdin too; a failed check drops the output. */
+#define _GNU_SOURCE /* fopencookie */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -8,8 +13,13 @@
 #include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "encryptor/fwh_encimg.h"
+#include "encryptor/fwh_enckey.h"
 #include "keys/fwh_keys.h"
+#include "fw_bytes.h"
 #include "fw_err.h"
+#include "fw_image.h"
+#include "fw_sbv2.h"
+#include "verify/fwh_verify.h"
 
 static void help(void)
 {
@@ -37,14 +47,144 @@ static void help(void)
            "options:\n"
            "  --sign-key K.pem   Secure Boot V2 signing key: sign and encrypt in one pass\n"
            "                     (repeat for up to 3 keys, all of one scheme)\n"
-           "  --pubkey PUB.pem   device public key (PEM)\n"
+           "  --pubkey PUB.pem   device public key (PEM or DER)\n"
+           "  --require-signed   refuse an IN that carries no Secure Boot V2 signature\n"
+           "                     sector (without --sign-key); otherwise a warning\n"
            "  -o OUT             output container (written atomically)\n"
+           "\n"
+           "Refused as traps: --pubkey naming a Secure Boot V2 signing key (its public\n"
+           "key is one of --sign-key, or it matches a signature block of IN: such a key\n"
+           "signs, it is not the device's key; an RSA-3072 or P-256 key found in neither\n"
+           "place cannot be told apart and is taken as given); --sign-key on an IN that\n"
+           "is already signed (sign with `fwseal sign --resign`, then encrypt); a\n"
+           "--sign-key scheme the image's chip does not verify (FORMATS 2.8).\n"
            "\n"
            "example:\n"
            "  fwseal encrypt --sign-key release.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n"
            "  # two steps, only when the signed plaintext is needed as well:\n"
            "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
            "  fwseal encrypt --pubkey device_pub.pem app-signed.bin -o app.enc.bin\n");
+}
+
+/* ---- input tap ------------------------------------------------------------- */
+
+struct tap {
+    FILE *src;
+    uint64_t total;
+    uint8_t head[16];
+    uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* ring: byte i of the stream at i % 4096 */
+};
+
+static ssize_t tap_read(void *c, char *buf, size_t n)
+{
+    struct tap *t = c;
+    size_t got = fread(buf, 1, n, t->src);
+    if (t->total < sizeof t->head) {
+        size_t h = sizeof t->head - (size_t)t->total;
+        memcpy(t->head + t->total, buf, got < h ? got : h);
+    }
+    /* only the last 4096 bytes of this read can stay in the ring */
+    size_t k = got < FW_SBV2_SECTOR_SIZE ? got : FW_SBV2_SECTOR_SIZE;
+    const char *p = buf + got - k;
+    uint64_t pos = t->total + got - k;
+    while (k) {
+        size_t off = (size_t)(pos % FW_SBV2_SECTOR_SIZE), m = FW_SBV2_SECTOR_SIZE - off;
+        if (m > k) m = k;
+        memcpy(t->tail + off, p, m);
+        p += m;
+        pos += m;
+        k -= m;
+    }
+    t->total += got;
+    return got == 0 && ferror(t->src) ? -1 : (ssize_t)got;
+}
+
+/* The last 4096 bytes of IN in order; 0 if IN cannot end in a signature sector. */
+static int tap_sector(const struct tap *t, uint8_t *sector)
+{
+    if (t->total % FW_SBV2_SECTOR_SIZE || t->total < 2 * (uint64_t)FW_SBV2_SECTOR_SIZE) return 0;
+    memcpy(sector, t->tail, FW_SBV2_SECTOR_SIZE); /* total is a 4096 multiple: the ring is in order */
+    return 1;
+}
+
+/* Blocks of IN's trailing signature sector (0: unsigned). */
+static unsigned tap_blocks(const struct tap *t, uint8_t *sector)
+{
+    struct fw_sbv2_scan scan;
+    return tap_sector(t, sector) ? fw_sbv2_sector_scan(sector, &scan) : 0;
+}
+
+/* ---- release checks ------------------------------------------------------- */
+
+/* The device key as an SBv2 key: its eFuse digest, if it is a type SBv2 uses. */
+static int sbv2_digest_of(EVP_PKEY *pk, uint8_t d[FW_SBV2_KEY_DIGEST_LEN])
+{
+    char *pem = NULL, why[160];
+    size_t n = 0;
+    struct fwh_key k;
+    if (fwh_enckey_pub_to_pem(pk, &pem, &n) != FW_OK) return 0;
+    int ok = fwh_key_from_pem((const uint8_t *)pem, n, &k, why, sizeof why) == FW_OK;
+    free(pem);
+    if (ok) {
+        ok = fwh_key_sbv2_digest(&k, d) == FW_OK;
+        fwh_key_free(&k);
+    }
+    return ok;
+}
+
+static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const char *const *signp, const struct fwh_key *const *kp,
+                                size_t nsign)
+{
+    uint8_t d[FW_SBV2_KEY_DIGEST_LEN], e[FW_SBV2_KEY_DIGEST_LEN];
+    if (!sbv2_digest_of(pk, d)) return 0;
+    for (size_t i = 0; i < nsign; i++)
+        if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(d, e, sizeof d))
+            return cli_err(EXIT_REJECT,
+                           "%s: this is the public half of the signing key %s, not a device key: --pubkey takes the "
+                           "device's key (fwseal keygen rsa3072|ecies-p256)", pub, signp[i]);
+    return 0;
+}
+
+static int pubkey_signs_in(const char *pub, const uint8_t *dev_digest, const char *in, const uint8_t *sector,
+                           unsigned nblk)
+{
+    uint8_t e[FW_SBV2_KEY_DIGEST_LEN];
+    if (!nblk || !dev_digest) return 0;
+    for (unsigned i = 0; i < nblk; i++)
+        if (fwh_block_key_digest(sector + i * FW_SBV2_BLOCK_SIZE, e) == FW_OK && fw_ct_equal(dev_digest, e, sizeof e))
+            return cli_err(EXIT_REJECT,
+                           "%s: this key signed %s (signature block %u): it is a Secure Boot V2 signing key, not "
+                           "the device's key (--pubkey takes the key from fwseal keygen rsa3072|ecies-p256)", pub, in, i);
+    return 0;
+}
+
+static int after_stream_checks(const struct tap *t, const char *in, const char *pub, const uint8_t *dev_digest,
+                               const char *const *signp, const struct fwh_key *const *kp, size_t nsign, int require_signed)
+{
+    static uint8_t sector[FW_SBV2_SECTOR_SIZE];
+    unsigned nblk = tap_blocks(t, sector);
+    int rc = pubkey_signs_in(pub, dev_digest, in, sector, nblk);
+    if (rc) return rc;
+    if (nsign && nblk)
+        return cli_err(EXIT_REJECT, "%s: already signed (%u signature block(s) in its last 4096 bytes); --sign-key would "
+                       "add a second sector: re-sign with `fwseal sign --resign` and encrypt that, or drop --sign-key", in, nblk);
+    if (nsign && t->total >= 16 && t->head[0] == FW_IMAGE_MAGIC) {
+        uint16_t chip = fw_dec16le(t->head + 12);
+        for (size_t i = 0; i < nsign; i++) {
+            char why[160];
+            if (!fwh_chip_sbv2_accepts(chip, (unsigned)i, fwh_key_scheme(kp[i]), why, sizeof why))
+                return cli_err(EXIT_REJECT, "%s: %s: %s (FORMATS 2.8); its ROM would refuse to boot the image", in,
+                               signp[i], why);
+        }
+    }
+    if (!nsign && !nblk) {
+        if (require_signed)
+            return cli_err(EXIT_REJECT, "%s: not signed (no Secure Boot V2 signature sector at its end): sign it "
+                           "(--sign-key, or fwseal sign) or leave out --require-signed", in);
+        cli_warn("%s: not signed (no Secure Boot V2 signature sector at its end); a Secure Boot device will refuse it "
+                 "(add --sign-key, or --require-signed to make this an error)", in);
+    }
+    return 0;
 }
 
 static int run(int argc, char **argv)
@@ -54,7 +194,9 @@ static int run(int argc, char **argv)
     size_t nsign = 0;
     const struct enc_opt opts[] = {{"--pubkey", &pub, NULL, 0}, {"-o", &out, NULL, 0}, {"--output", &out, NULL, 0},
                                    {"--sign-key", signp, &nsign, 3}};
-    int rc = enc_parse_args(argc, argv, opts, 4, NULL, NULL, 0, &in);
+    static const char *const flag_names[] = {"--require-signed"};
+    int require_signed = 0;
+    int rc = enc_parse_args(argc, argv, opts, 4, flag_names, &require_signed, 1, &in);
     if (rc) return rc;
     if (!pub || !out) return cli_err(EXIT_USAGE, "encrypt: --pubkey and -o are required (see --help)");
     if (!strcmp(out, "-")) return cli_err(EXIT_USAGE, "encrypt: -o must be a file (the header is completed at the end)");
@@ -70,12 +212,19 @@ static int run(int argc, char **argv)
     struct fwh_key keys[3] = {{0}};
     const struct fwh_key *kp[3];
     for (size_t i = 0; i < nsign; i++) {
-        if (fwh_key_load(signp[i], &keys[i], why, sizeof why) != FW_OK) {
+        if (cmd_load_key_quiet(signp[i], &keys[i], why, sizeof why) != FW_OK) {
             for (size_t j = 0; j < i; j++) fwh_key_free(&keys[j]);
             EVP_PKEY_free(pk);
             return cli_err(EXIT_REJECT, "%s: %s", signp[i], why);
         }
         kp[i] = &keys[i];
+    }
+    uint8_t dev_digest[FW_SBV2_KEY_DIGEST_LEN];
+    int have_digest = sbv2_digest_of(pk, dev_digest);
+    if ((rc = pubkey_is_a_sign_key(pub, pk, signp, kp, nsign))) {
+        for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
+        EVP_PKEY_free(pk);
+        return rc;
     }
     FILE *fin = NULL;
     struct cli_out o;
@@ -94,13 +243,25 @@ static int run(int argc, char **argv)
         for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
         return rc;
     }
-    int err = nsign ? fwh_encimg_sign_encrypt_file(pk, kp, nsign, fin, o.f, why, sizeof why)
-                    : fwh_encimg_encrypt_file(pk, fin, o.f, why, sizeof why);
+    static struct tap t;
+    memset(&t, 0, sizeof t);
+    t.src = fin;
+    static const cookie_io_functions_t tap_io = {.read = tap_read};
+    FILE *tin = fopencookie(&t, "rb", tap_io);
+    int err = FW_ERR_NOMEM;
+    snprintf(why, sizeof why, "out of memory");
+    if (tin)
+        err = nsign ? fwh_encimg_sign_encrypt_file(pk, kp, nsign, tin, o.f, why, sizeof why)
+                    : fwh_encimg_encrypt_file(pk, tin, o.f, why, sizeof why);
+    if (tin) fclose(tin);
     if (fin != stdin) fclose(fin);
     EVP_PKEY_free(pk);
+    if (err == FW_OK)
+        rc = after_stream_checks(&t, in, pub, have_digest ? dev_digest : NULL, signp, kp, nsign, require_signed);
     for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
-    if (err != FW_OK) {
+    if (err != FW_OK || rc) {
         cli_out_abort(&o);
+        if (rc) return rc;
         return cli_err(err == FW_ERR_RANGE ? EXIT_REJECT : cli_exit_for(err), "%s: %s", in, why);
     }
     return cli_out_commit(&o);

@@ -13,11 +13,14 @@
 
 #include "cli/fwseal/commands.h"
 #include "cli/fwseal/info_container.h"
+#include "cli/fwseal/info_formats.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
+#include "fw_json.h"
+#include "fw_otadata.h"
 #include "fw_sbv2.h"
 
 #define CHUNK (64u * 1024u)
@@ -32,20 +35,30 @@ struct info {
     int hashes_final;
     uint8_t sector[FW_IMAGE_SIG_SECTOR_LEN];
     uint64_t sector_got;
+    int magic_ok;   /* first byte 0xE9: an app image at least by its magic */
 };
 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: fwseal info IMAGE [--json]\n"
+            "usage: fwseal info FILE [--json]      (FILE - reads standard input)\n"
             "\n"
-            "Describe an ESP app image: header fields and chip, segments (with memory type),\n"
-            "checksum and appended SHA-256 (valid/invalid), app descriptor (version, project,\n"
-            "secure_version, ...), and - when a Secure Boot V2 signature sector sits at\n"
-            "S = ALIGN_UP(image length, 4096) - each signature block (scheme, CRC, key digest,\n"
-            "whether its image digest matches). An ESP encrypted image (magic CF B6 88 07)\n"
-            "is recognised and its header printed. info checks structure and hashes only;\n"
-            "signatures are checked by `fwseal verify`.\n"
+            "Say what FILE is and describe it. Recognised by content:\n"
+            "  ESP app image       header fields and chip, segments (with memory type),\n"
+            "                      checksum and appended SHA-256 (valid/invalid), app\n"
+            "                      descriptor (version, project, secure_version, ...), and\n"
+            "                      each Secure Boot V2 signature block at S = ALIGN_UP(image\n"
+            "                      length, 4096) (scheme, CRC, key digest, digest match)\n"
+            "  encrypted image     ESP encrypted image header (magic CF B6 88 07)\n"
+            "  partition table     binary table: entries, MD5 record\n"
+            "  otadata             both records: seq, state, CRC; the selected one\n"
+            "  NVS partition       pages in use (items: fwseal nvs dump)\n"
+            "  nvs_keys image      recognised by its CRC; the keys are not printed\n"
+            "  key (PEM or DER)    type, private/public, Secure Boot V2 key digest;\n"
+            "                      private parts are never printed\n"
+            "  signed data         any file ending in a Secure Boot V2 signature sector\n"
+            "info checks structure and hashes only; signatures are checked by\n"
+            "`fwseal verify`. Other files are reported as not an ESP app image.\n"
             "\n"
             "options:\n"
             "  --json      machine-readable report on stdout\n"
@@ -57,33 +70,18 @@ static void usage(FILE *f)
             "  fwseal info app.bin --json\n");
 }
 
-/* ---- JSON helpers -------------------------------------------------------- */
-
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7F) fprintf(f, "\\u%04x", *p);
-        else fputc(*p, f);
-    }
-    fputc('"', f);
-}
-
-static void json_hex(FILE *f, const uint8_t *p, size_t n)
-{
-    fputc('"', f);
-    cli_print_hex(f, p, n);
-    fputc('"', f);
-}
-
-/* Printable copy of a descriptor string for the text report. */
+/* Printable copy of a descriptor string for the text report: valid UTF-8
+ * as it is, control bytes and invalid bytes as \xNN. */
 static const char *safe(const char *s, char *buf, size_t max)
 {
-    size_t o = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && o + 5 < max; p++) {
-        if (*p < 0x20 || *p >= 0x7F) o += (size_t)snprintf(buf + o, max - o, "\\x%02x", *p);
-        else buf[o++] = (char)*p;
+    size_t o = 0, n = strlen(s);
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n && o + 5 < max;) {
+        size_t len = fw_utf8_seq_len(p + i, n - i);
+        if (len > 1 && o + len < max) { memcpy(buf + o, p + i, len); o += len; i += len; continue; }
+        if (len == 1 && p[i] >= 0x20 && p[i] != 0x7F) buf[o++] = (char)p[i];
+        else o += (size_t)snprintf(buf + o, max - o, "\\x%02x", p[i]);
+        i++;
     }
     buf[o] = 0;
     return buf;
@@ -175,35 +173,39 @@ static void print_sig_text(const struct info *in)
                (unsigned long long)(in->file_size - p->sig_off - FW_IMAGE_SIG_SECTOR_LEN));
 }
 
-static void print_sig_json(const struct info *in, FILE *f)
+static void print_sig_json(const struct info *in, struct fw_json *j)
 {
-    fprintf(f, "  \"signature_sector\": ");
-    if (!sector_present(in)) { fprintf(f, "null"); return; }
-    fprintf(f, "{\n    \"offset\": %llu,\n    \"signed_sha256\": ", (unsigned long long)in->p.sig_off);
-    json_hex(f, in->sha_signed, 32);
-    fprintf(f, ",\n    \"blocks\": [");
+    fw_json_key(j, "signature_sector");
+    if (!sector_present(in)) { fw_json_null(j); return; }
+    fw_json_obj(j);
+    fw_json_ku64(j, "offset", in->p.sig_off);
+    fw_json_khex(j, "signed_sha256", in->sha_signed, 32);
+    fw_json_key(j, "blocks");
+    fw_json_arr(j);
     for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
         const uint8_t *b = in->sector + i * FW_SBV2_BLOCK_SIZE;
         view_block(b, in->sha_signed, &v);
-        fprintf(f, "%s\n      {\"index\": %u, \"erased\": %s", i ? "," : "", i, v.erased ? "true" : "false");
+        fw_json_obj(j);
+        fw_json_ku64(j, "index", i);
+        fw_json_kbool(j, "erased", v.erased);
         if (!v.erased) {
-            fprintf(f, ", \"valid\": %s, \"status\": ", v.status == FW_OK ? "true" : "false");
-            json_str(f, status_text(v.status));
-            fprintf(f, ", \"magic_ok\": %s, \"version\": %u, \"scheme\": ", b[0] == FW_SBV2_MAGIC ? "true" : "false", b[1]);
-            json_str(f, fw_sbv2_scheme_name(v.scheme));
-            fprintf(f, ", \"crc_valid\": %s", fw_sbv2_block_crc(b) == fw_dec32le(b + FW_SBV2_OFF_CRC) ? "true" : "false");
+            fw_json_kbool(j, "valid", v.status == FW_OK);
+            fw_json_kstr(j, "status", status_text(v.status));
+            fw_json_kbool(j, "magic_ok", b[0] == FW_SBV2_MAGIC);
+            fw_json_ku64(j, "version", b[1]);
+            fw_json_kstr(j, "scheme", fw_sbv2_scheme_name(v.scheme));
+            fw_json_kbool(j, "crc_valid", fw_sbv2_block_crc(b) == fw_dec32le(b + FW_SBV2_OFF_CRC));
             if (v.key_len) {
-                fprintf(f, ", \"key_digest\": ");
-                json_hex(f, v.key_digest, 32);
-                fprintf(f, ", \"image_digest\": ");
-                json_hex(f, b + 4, v.digest_len);
+                fw_json_khex(j, "key_digest", v.key_digest, 32);
+                fw_json_khex(j, "image_digest", b + 4, v.digest_len);
             }
-            fprintf(f, ", \"image_digest_matches\": %s", v.digest_matches ? "true" : "false");
+            fw_json_kbool(j, "image_digest_matches", v.digest_matches);
         }
-        fprintf(f, "}");
+        fw_json_end(j);
     }
-    fprintf(f, "\n    ]\n  }");
+    fw_json_end(j);
+    fw_json_end(j);
 }
 
 /* ---- streaming ------------------------------------------------------------ */
@@ -320,7 +322,8 @@ static void print_text(const struct info *in)
     const struct fw_image_header *h = fw_image_parser_header(p);
     const struct fw_app_desc *d = fw_image_parser_app_desc(p);
     char sb[160];
-    printf("File: %s (%llu bytes)\nFormat: ESP app image\n", in->path, (unsigned long long)in->file_size);
+    printf("File: %s (%llu bytes)\nFormat: %s\n", in->path, (unsigned long long)in->file_size,
+           in->magic_ok ? "ESP app image" : "unknown (none of the formats fwseal knows; read as an app image)");
     if (h) {
         const char *cn = fw_chip_name(h->chip_id);
         printf("Header:\n  magic:          0x%02x\n  segments:       %u\n", h->magic, h->segment_count);
@@ -369,75 +372,136 @@ static void print_text(const struct info *in)
     printf("Result: %s%s\n", why ? "INVALID: " : "valid", why ? why : "");
 }
 
+/* Descriptor strings are fixed-size fields: up to the first NUL. */
+static void kfield(struct fw_json *j, const char *key, const char *field, size_t size)
+{
+    fw_json_kstrn(j, key, field, strnlen(field, size));
+}
+
 static void print_json(const struct info *in)
 {
-    FILE *f = stdout;
     const struct fw_image_parser *p = &in->p;
     const struct fw_image_header *h = fw_image_parser_header(p);
     const struct fw_app_desc *d = fw_image_parser_app_desc(p);
     const char *why = invalid_reason(in);
-    fprintf(f, "{\n  \"file\": ");
-    json_str(f, in->path);
-    fprintf(f, ",\n  \"file_size\": %llu,\n  \"format\": \"esp_app_image\",\n  \"valid\": %s,\n  \"error\": ",
-            (unsigned long long)in->file_size, why ? "false" : "true");
-    if (why) json_str(f, why); else fprintf(f, "null");
-    fprintf(f, ",\n  \"header\": ");
+    struct fw_json jw, *j = &jw;
+    fw_json_init(j, stdout, 2);
+    fw_json_obj(j);
+    fw_json_kstr(j, "file", in->path);
+    fw_json_ku64(j, "file_size", in->file_size);
+    fw_json_kstr(j, "format", in->magic_ok ? "esp_app_image" : "unknown");
+    fw_json_kbool(j, "valid", !why);
+    fw_json_kstr(j, "error", why);
+    fw_json_key(j, "header");
     if (h) {
-        const char *cn = fw_chip_name(h->chip_id);
-        fprintf(f, "{\"magic\": %u, \"segment_count\": %u, \"spi_mode\": %u, \"spi_speed_size\": %u, \"entry_addr\": %u, "
-                   "\"wp_pin\": %u, \"spi_pin_drv\": [%u, %u, %u], \"chip_id\": %u, \"chip\": ",
-                h->magic, h->segment_count, h->spi_mode, h->spi_speed_size, h->entry_addr, h->wp_pin, h->spi_pin_drv[0],
-                h->spi_pin_drv[1], h->spi_pin_drv[2], h->chip_id);
-        if (cn) json_str(f, cn); else fprintf(f, "null");
-        fprintf(f, ", \"min_chip_rev\": %u, \"min_chip_rev_full\": %u, \"max_chip_rev_full\": %u, \"hash_appended\": %u}",
-                h->min_chip_rev, h->min_chip_rev_full, h->max_chip_rev_full, h->hash_appended);
-    } else fprintf(f, "null");
-    fprintf(f, ",\n  \"segments\": [");
+        fw_json_obj(j);
+        fw_json_ku64(j, "magic", h->magic);
+        fw_json_ku64(j, "segment_count", h->segment_count);
+        fw_json_ku64(j, "spi_mode", h->spi_mode);
+        fw_json_ku64(j, "spi_speed_size", h->spi_speed_size);
+        fw_json_ku64(j, "entry_addr", h->entry_addr);
+        fw_json_ku64(j, "wp_pin", h->wp_pin);
+        fw_json_key(j, "spi_pin_drv");
+        fw_json_arr(j);
+        for (int i = 0; i < 3; i++) fw_json_u64(j, h->spi_pin_drv[i]);
+        fw_json_end(j);
+        fw_json_ku64(j, "chip_id", h->chip_id);
+        fw_json_kstr(j, "chip", fw_chip_name(h->chip_id));
+        fw_json_ku64(j, "min_chip_rev", h->min_chip_rev);
+        fw_json_ku64(j, "min_chip_rev_full", h->min_chip_rev_full);
+        fw_json_ku64(j, "max_chip_rev_full", h->max_chip_rev_full);
+        fw_json_ku64(j, "hash_appended", h->hash_appended);
+        fw_json_end(j);
+    } else fw_json_null(j);
+    fw_json_key(j, "segments");
+    fw_json_arr(j);
     for (unsigned i = 0; i < p->seg_seen; i++) {
-        fprintf(f, "%s\n    {\"index\": %u, \"load_addr\": %u, \"data_len\": %u, \"file_offset\": %llu, \"data_offset\": %llu, \"type\": \"%s\"}",
-                i ? "," : "", i, p->seg[i].load_addr, p->seg[i].data_len, (unsigned long long)p->seg[i].data_off - 8,
-                (unsigned long long)p->seg[i].data_off, fw_seg_class_name(fw_image_seg_class(h->chip_id, p->seg[i].load_addr)));
+        fw_json_obj(j);
+        fw_json_ku64(j, "index", i);
+        fw_json_ku64(j, "load_addr", p->seg[i].load_addr);
+        fw_json_ku64(j, "data_len", p->seg[i].data_len);
+        fw_json_ku64(j, "file_offset", p->seg[i].data_off - 8);
+        fw_json_ku64(j, "data_offset", p->seg[i].data_off);
+        fw_json_kstr(j, "type", fw_seg_class_name(fw_image_seg_class(h->chip_id, p->seg[i].load_addr)));
+        fw_json_end(j);
     }
-    fprintf(f, "%s],\n  \"checksum\": ", p->seg_seen ? "\n  " : "");
-    if (p->state >= FW_IMG_S_HASH && p->state != FW_IMG_S_ERROR)
-        fprintf(f, "{\"stored\": %u, \"computed\": %u, \"valid\": %s}", p->stored_checksum, p->checksum,
-                p->checksum_ok ? "true" : "false");
-    else fprintf(f, "null");
-    fprintf(f, ",\n  \"sha256\": ");
+    fw_json_end(j);
+    fw_json_key(j, "checksum");
+    if (p->state >= FW_IMG_S_HASH && p->state != FW_IMG_S_ERROR) {
+        fw_json_obj(j);
+        fw_json_ku64(j, "stored", p->stored_checksum);
+        fw_json_ku64(j, "computed", p->checksum);
+        fw_json_kbool(j, "valid", p->checksum_ok);
+        fw_json_end(j);
+    } else fw_json_null(j);
+    fw_json_key(j, "sha256");
     const uint8_t *st = fw_image_parser_stored_hash(p);
     if (st && in->hashes_final) {
-        fprintf(f, "{\"stored\": ");
-        json_hex(f, st, 32);
-        fprintf(f, ", \"computed\": ");
-        json_hex(f, in->sha_hash, 32);
-        fprintf(f, ", \"valid\": %s}", hash_ok(in) ? "true" : "false");
-    } else fprintf(f, "null");
-    fprintf(f, ",\n  \"layout\": ");
-    if (p->layout_known)
-        fprintf(f, "{\"checksum_offset\": %llu, \"hash_end\": %llu, \"image_length\": %llu, \"signature_offset\": %llu}",
-                (unsigned long long)p->chk_off, (unsigned long long)p->hash_end, (unsigned long long)p->image_len,
-                (unsigned long long)p->sig_off);
-    else fprintf(f, "null");
-    fprintf(f, ",\n  \"app_desc\": ");
+        fw_json_obj(j);
+        fw_json_khex(j, "stored", st, 32);
+        fw_json_khex(j, "computed", in->sha_hash, 32);
+        fw_json_kbool(j, "valid", hash_ok(in));
+        fw_json_end(j);
+    } else fw_json_null(j);
+    fw_json_key(j, "layout");
+    if (p->layout_known) {
+        fw_json_obj(j);
+        fw_json_ku64(j, "checksum_offset", p->chk_off);
+        fw_json_ku64(j, "hash_end", p->hash_end);
+        fw_json_ku64(j, "image_length", p->image_len);
+        fw_json_ku64(j, "signature_offset", p->sig_off);
+        fw_json_end(j);
+    } else fw_json_null(j);
+    fw_json_key(j, "app_desc");
     if (d) {
-        fprintf(f, "{\"magic_word\": %u, \"secure_version\": %u, \"version\": ", d->magic_word, d->secure_version);
-        json_str(f, d->version);
-        fprintf(f, ", \"project_name\": ");
-        json_str(f, d->project_name);
-        fprintf(f, ", \"time\": ");
-        json_str(f, d->time);
-        fprintf(f, ", \"date\": ");
-        json_str(f, d->date);
-        fprintf(f, ", \"idf_ver\": ");
-        json_str(f, d->idf_ver);
-        fprintf(f, ", \"app_elf_sha256\": ");
-        json_hex(f, d->app_elf_sha256, 32);
-        fprintf(f, ", \"min_efuse_blk_rev_full\": %u, \"max_efuse_blk_rev_full\": %u, \"mmu_page_size_log2\": %u, \"spi_flash_mode\": %u}",
-                d->min_efuse_blk_rev_full, d->max_efuse_blk_rev_full, d->mmu_page_size, d->spi_flash_mode);
-    } else fprintf(f, "null");
-    fprintf(f, ",\n");
-    print_sig_json(in, f);
-    fprintf(f, "\n}\n");
+        fw_json_obj(j);
+        fw_json_ku64(j, "magic_word", d->magic_word);
+        fw_json_ku64(j, "secure_version", d->secure_version);
+        kfield(j, "version", d->version, sizeof d->version);
+        kfield(j, "project_name", d->project_name, sizeof d->project_name);
+        kfield(j, "time", d->time, sizeof d->time);
+        kfield(j, "date", d->date, sizeof d->date);
+        kfield(j, "idf_ver", d->idf_ver, sizeof d->idf_ver);
+        fw_json_khex(j, "app_elf_sha256", d->app_elf_sha256, 32);
+        fw_json_ku64(j, "min_efuse_blk_rev_full", d->min_efuse_blk_rev_full);
+        fw_json_ku64(j, "max_efuse_blk_rev_full", d->max_efuse_blk_rev_full);
+        fw_json_ku64(j, "mmu_page_size_log2", d->mmu_page_size);
+        fw_json_ku64(j, "spi_flash_mode", d->spi_flash_mode);
+        fw_json_end(j);
+    } else fw_json_null(j);
+    print_sig_json(in, j);
+    fw_json_end(j);
+}
+
+/* The other formats are small: read the file whole (at most OTHER_MAX), then
+ * put the stream back where the app image parser expects it. */
+#define OTHER_MAX (16u * 1024u * 1024u)
+static int info_other(struct info *in, FILE *f, const uint8_t *head, size_t got)
+{
+    uint8_t *buf = malloc(in->file_size ? (size_t)in->file_size : 1);
+    if (!buf) return cli_err(EXIT_IO, "%s: out of memory", in->path);
+    memcpy(buf, head, got);
+    size_t n = got + fread(buf + got, 1, (size_t)in->file_size - got, f);
+    int rc = n == in->file_size ? info_other_format(in->path, buf, n, in->json) : cli_err(EXIT_IO, "%s: read error", in->path);
+    fw_wipe(buf, n); /* may be a key */
+    free(buf);
+    if (rc == -1 && fseek(f, (long)got, SEEK_SET) != 0) rc = cli_err(EXIT_IO, "%s: seek failed", in->path);
+    return rc;
+}
+
+/* "-": standard input copied to an unnamed temporary file (info needs the
+ * size first and may read a small file twice). NULL with errno on failure. */
+static FILE *spool_stdin(void)
+{
+    FILE *t = tmpfile();
+    uint8_t *buf = malloc(CHUNK);
+    size_t n;
+    int ok = t && buf;
+    while (ok && (n = fread(buf, 1, CHUNK, stdin)) > 0) ok = fwrite(buf, 1, n, t) == n;
+    ok = ok && !ferror(stdin) && fflush(t) == 0 && fseek(t, 0, SEEK_SET) == 0;
+    free(buf);
+    if (!ok && t) { fclose(t); t = NULL; errno = errno ? errno : EIO; }
+    return t;
 }
 
 static int run_info(int argc, char **argv)
@@ -446,13 +510,13 @@ static int run_info(int argc, char **argv)
     static struct info in;
     memset(&in, 0, sizeof in);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--json")) in.json = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
+        if (cli_opt(argv[i], "--json")) in.json = 1;
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "info: unknown option '%s' (see --help)", argv[i]);
         else if (in.path) return cli_err(EXIT_USAGE, "info: more than one image given");
         else in.path = argv[i];
     }
     if (!in.path) return cli_err(EXIT_USAGE, "info: no image given (see --help)");
-    FILE *f = fopen(in.path, "rb");
+    FILE *f = strcmp(in.path, "-") ? fopen(in.path, "rb") : spool_stdin();
     if (!f) return cli_err(EXIT_IO, "%s: %s", in.path, strerror(errno));
     struct stat st;
     if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) { fclose(f); return cli_err(EXIT_IO, "%s: not a regular file", in.path); }
@@ -461,10 +525,14 @@ static int run_info(int argc, char **argv)
 
     static uint8_t head[512];
     size_t got = fread(head, 1, sizeof head, f);
-    int rc;
+    int rc = -1;
+    in.magic_ok = got > 0 && head[0] == FW_IMAGE_MAGIC;
     if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
-    } else {
+    } else if ((head[0] != FW_IMAGE_MAGIC || in.file_size == FW_OTADATA_SIZE) && in.file_size <= OTHER_MAX) {
+        rc = info_other(&in, f, head, got);
+    }
+    if (rc == -1) {
         rc = stream_image(&in, f, head, got);
         if (!rc) {
             if (in.json) print_json(&in); else print_text(&in);
@@ -476,4 +544,4 @@ static int run_info(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_info = {"info", "describe an app image, its signatures, or an encrypted image", run_info};
+const struct fwseal_cmd cmd_info = {"info", "say what a file is (app or encrypted image, partition table, NVS, otadata, key, ...)", run_info};

@@ -73,10 +73,10 @@ static int run(int argc, char **argv)
     const char *type = NULL, *out = NULL, *pub = NULL;
     int force = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (!strcmp(argv[i], "--pub") && i + 1 < argc) pub = argv[++i];
-        else if (!strcmp(argv[i], "--force")) force = 1;
-        else if (argv[i][0] == '-' ) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
+        if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (cli_opt(argv[i], "--pub") && i + 1 < argc) pub = argv[++i];
+        else if (cli_opt(argv[i], "--force")) force = 1;
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
         else if (!type) type = argv[i];
         else return cli_err(EXIT_USAGE, "keygen: unexpected argument '%s'", argv[i]);
     }

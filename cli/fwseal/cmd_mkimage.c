@@ -158,19 +158,19 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
     a->idf_ver = "v5.5.5";
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
-        if (!strcmp(o, "--secure-pad")) { a->secure_pad = 1; continue; }
+        if (cli_opt(o, "--secure-pad")) { a->secure_pad = 1; continue; }
         if (i + 1 >= argc) return cli_err(EXIT_USAGE, "mkimage: %s needs a value (see --help)", o);
         const char *v = argv[++i];
-        if (!strcmp(o, "--chip")) a->chip = v;
-        else if (!strcmp(o, "--version")) a->version = v;
-        else if (!strcmp(o, "--project")) a->project = v;
-        else if (!strcmp(o, "--idf-ver")) a->idf_ver = v;
-        else if (!strcmp(o, "-o") || !strcmp(o, "--output")) a->out = v;
-        else if (!strcmp(o, "--secure-version")) {
+        if (cli_opt(o, "--chip")) a->chip = v;
+        else if (cli_opt(o, "--version")) a->version = v;
+        else if (cli_opt(o, "--project")) a->project = v;
+        else if (cli_opt(o, "--idf-ver")) a->idf_ver = v;
+        else if (cli_opt(o, "-o") || cli_opt(o, "--output")) a->out = v;
+        else if (cli_opt(o, "--secure-version")) {
             if (cli_parse_u64(v, &a->secure_version) || a->secure_version > UINT32_MAX)
                 return cli_err(EXIT_USAGE, "mkimage: bad --secure-version '%s' (0..4294967295)", v);
             a->have_sv = 1;
-        } else if (!strcmp(o, "--size")) {
+        } else if (cli_opt(o, "--size")) {
             if (cli_parse_u64(v, &a->size)) return cli_err(EXIT_USAGE, "mkimage: bad --size '%s'", v);
             a->have_size = 1;
         } else return cli_err(EXIT_USAGE, "mkimage: unknown option '%s' (see --help)", o);

@@ -101,10 +101,10 @@ static int parse_common(int argc, char **argv, const char **pos, int npos, const
 {
     int got = 0;
     for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && out && i + 1 < argc) *out = argv[++i];
-        else if (!strcmp(argv[i], "--keys") && i + 1 < argc) *keys = argv[++i];
-        else if (!strcmp(argv[i], "--json") && json) *json = 1;
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
+        if (cli_opt(argv[i], "-o") && out && i + 1 < argc) *out = argv[++i];
+        else if (cli_opt(argv[i], "--keys") && i + 1 < argc) *keys = argv[++i];
+        else if (cli_opt(argv[i], "--json") && json) *json = 1;
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "nvs: unknown option '%s'", argv[i]);
         else if (got < npos) pos[got++] = argv[i];
         else return cli_err(EXIT_USAGE, "nvs: unexpected argument '%s'", argv[i]);
     }

@@ -63,15 +63,15 @@ static int parse_args(int argc, char **argv, struct pt_args *a)
     a->offset = 0x8000;
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
-        if (!strcmp(o, "--no-md5")) { a->no_md5 = 1; continue; }
-        if (o[0] == '-' && o[1]) {
+        if (cli_opt(o, "--no-md5")) { a->no_md5 = 1; continue; }
+        if (cli_is_option(o)) {
             if (i + 1 >= argc) return cli_err(EXIT_USAGE, "partition-table: %s needs a value (see --help)", o);
             const char *v = argv[++i];
-            if (!strcmp(o, "-o") || !strcmp(o, "--output")) a->out = v;
-            else if (!strcmp(o, "--flash-size")) {
+            if (cli_opt(o, "-o") || cli_opt(o, "--output")) a->out = v;
+            else if (cli_opt(o, "--flash-size")) {
                 if (cli_parse_u64(v, &a->flash_size) || a->flash_size == 0 || a->flash_size > (1ull << 32))
                     return cli_err(EXIT_USAGE, "partition-table: bad --flash-size '%s' (e.g. 4MB)", v);
-            } else if (!strcmp(o, "--offset")) {
+            } else if (cli_opt(o, "--offset")) {
                 if (cli_parse_u64(v, &a->offset) || a->offset % 0x1000 || a->offset > 0xFFFFF000u)
                     return cli_err(EXIT_USAGE, "partition-table: bad --offset '%s' (4 KiB aligned)", v);
             } else return cli_err(EXIT_USAGE, "partition-table: unknown option '%s' (see --help)", o);

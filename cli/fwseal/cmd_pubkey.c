@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "keys/fwh_keys.h"
@@ -16,14 +17,29 @@ static void help(FILE *f)
                "\nexample:\n  fwseal pubkey release.pem -o release_pub.pem\n");
 }
 
-/* Shared by pubkey/digest/sign/verify: load a key, map errors to exit codes. */
-int cmd_load_key(const char *path, struct fwh_key *k);
+/* Shared by pubkey/digest/sign/verify: load a key ("-": stdin), map errors
+ * to exit codes. */
 int cmd_load_key(const char *path, struct fwh_key *k)
 {
     char why[256];
-    int rc = fwh_key_load(path, k, why, sizeof why);
+    int rc = cmd_load_key_quiet(path, k, why, sizeof why);
     if (rc == FW_OK) return 0;
     return cli_err(rc == FW_ERR_IO || rc == FW_ERR_NOMEM ? EXIT_IO : EXIT_REJECT, "%s: %s", path, why);
+}
+
+int cmd_load_key_quiet(const char *path, struct fwh_key *k, char *why, size_t whylen)
+{
+    if (strcmp(path, "-")) return fwh_key_load(path, k, why, whylen);
+    memset(k, 0, sizeof *k);
+    uint8_t *buf = malloc(FWH_KEY_FILE_MAX + 1);
+    if (!buf) return snprintf(why, whylen, "out of memory"), FW_ERR_NOMEM;
+    size_t n = fread(buf, 1, FWH_KEY_FILE_MAX + 1, stdin);
+    int rc;
+    if (ferror(stdin)) rc = (snprintf(why, whylen, "stdin: read failed"), FW_ERR_IO);
+    else if (n > FWH_KEY_FILE_MAX) rc = (snprintf(why, whylen, "too large for a key file"), FW_ERR_KEY);
+    else rc = fwh_key_from_pem(buf, n, k, why, whylen);
+    fwh_secure_free(buf, FWH_KEY_FILE_MAX + 1);
+    return rc;
 }
 
 static int run(int argc, char **argv)
@@ -31,8 +47,8 @@ static int run(int argc, char **argv)
     if (cli_wants_help(argc, argv)) { help(stdout); return 0; }
     const char *in = NULL, *out = "-";
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-o") && i + 1 < argc) out = argv[++i];
-        else if (argv[i][0] == '-' && argv[i][1]) return cli_err(EXIT_USAGE, "pubkey: unknown or incomplete option '%s'", argv[i]);
+        if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "pubkey: unknown or incomplete option '%s'", argv[i]);
         else if (!in) in = argv[i];
         else return cli_err(EXIT_USAGE, "pubkey: unexpected argument '%s'", argv[i]);
     }

@@ -1,4 +1,4 @@
-/* fwseal sign --key K.pem [--key K2.pem] [--key K3.pem] [--append] IN -o OUT
+/* fwseal sign --key K.pem [--key K2.pem] [--key K3.pem] [--append|--resign] IN -o OUT
  * Secure Boot V2 signing exactly as espsecure sign_data --version 2: the
  * input is streamed (hash + copy in 64 KiB chunks), padded with 0xFF to a 4096
  * multiple, followed by the 4096-byte signature sector. */
@@ -11,26 +11,34 @@
 #include <unistd.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
+#include "fw_bytes.h"
 #include "fw_err.h"
+#include "fw_image.h"
 #include "fw_sbv2.h"
 #include "keys/fwh_keys.h"
 #include "signer/fwh_sign.h"
+#include "verify/fwh_verify.h"
 
-int cmd_load_key(const char *path, struct fwh_key *k);
+
 
 #define MAX_KEYS 8          /* accepted on the command line; >3 refused below */
 #define CHUNK (1u << 16)
 
 static void help(FILE *f)
 {
-    fprintf(f, "usage: fwseal sign --key K1.pem [--key K2.pem] [--key K3.pem] [--append] IN -o OUT\n\n"
+    fprintf(f, "usage: fwseal sign --key K1.pem [--key K2.pem] [--key K3.pem] [--append|--resign] IN -o OUT\n\n"
                "Append a Secure Boot V2 signature sector (FORMATS 2.1-2.5) to IN, as\n"
                "`espsecure.py sign_data --version 2` does: IN is padded with 0xFF to a\n"
                "multiple of 4096, then a 4096-byte sector with one block per key follows\n"
                "(RSA-3072 PSS/SHA-256/salt 32, or ECDSA P-256; all keys of one scheme;\n"
                "at most 3 blocks). Any file can be signed; a warning is printed when IN\n"
                "is not an ESP app image. OUT is written atomically (may equal IN).\n"
+               "An IN that is already signed (ESP-IDF signs build/<project>.bin when\n"
+               "Secure Boot is enabled) is refused: say --append or --resign.\n"
+               "For an app image, a key whose scheme the image's chip does not verify\n"
+               "(e.g. ECDSA for esp32c3, RSA for esp32c2; FORMATS 2.8) is refused.\n"
                "To release an image for OTA, `fwseal encrypt --sign-key K.pem --pubkey\n"
                "DEV.pem IN -o OUT` signs and encrypts in one pass; sign alone when the\n"
                "signed plaintext itself is needed (factory flashing, espsecure).\n"
@@ -39,7 +47,12 @@ static void help(FILE *f)
                "  --append      IN is already signed: keep the valid blocks of its last\n"
                "                4096 bytes and add new blocks after them (refused when a kept\n"
                "                block signs a different image digest: the image was changed)\n"
+               "  --resign      IN is already signed: drop its signature sector(s) and sign\n"
+               "                the image anew with the given keys only\n"
+               "  --no-chip-check  sign with a scheme the image's chip does not verify (for\n"
+               "                another verifier: the chip's ROM will not boot the result)\n"
                "  -o OUT        output file (- for stdout)\n"
+               "IN may be - (standard input; it is buffered in an unnamed temporary file).\n"
                "\nexamples:\n"
                "  fwseal sign --key release.pem app.bin -o app-signed.bin\n"
                "  fwseal sign --append --key backup.pem app-signed.bin -o app-signed2.bin\n");
@@ -48,7 +61,7 @@ static void help(FILE *f)
 struct sign_args {
     const char *keys[MAX_KEYS];
     size_t nkeys;
-    int append;
+    int append, resign, no_chip_check;
     const char *in, *out;
 };
 
@@ -56,14 +69,18 @@ static int parse(int argc, char **argv, struct sign_args *a)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--key") && i + 1 < argc) {
+        if (cli_opt(argv[i], "--key") && i + 1 < argc) {
             if (a->nkeys == MAX_KEYS) return cli_err(EXIT_USAGE, "sign: too many --key options");
             a->keys[a->nkeys++] = argv[++i];
-        } else if (!strcmp(argv[i], "--append")) {
+        } else if (cli_opt(argv[i], "--append")) {
             a->append = 1;
-        } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
+        } else if (cli_opt(argv[i], "--resign")) {
+            a->resign = 1;
+        } else if (cli_opt(argv[i], "--no-chip-check")) {
+            a->no_chip_check = 1;
+        } else if (cli_opt(argv[i], "-o") && i + 1 < argc) {
             a->out = argv[++i];
-        } else if (argv[i][0] == '-' && argv[i][1]) {
+        } else if (cli_is_option(argv[i])) {
             return cli_err(EXIT_USAGE, "sign: unknown or incomplete option '%s'", argv[i]);
         } else if (!a->in) {
             a->in = argv[i];
@@ -75,6 +92,7 @@ static int parse(int argc, char **argv, struct sign_args *a)
         help(stderr);
         return EXIT_USAGE;
     }
+    if (a->append && a->resign) return cli_err(EXIT_USAGE, "sign: --append and --resign exclude each other");
     if (a->nkeys > FW_SBV2_MAX_BLOCKS)
         return cli_err(EXIT_REJECT, "sign: %zu keys given; a signature sector holds at most 3 blocks", a->nkeys);
     return 0;
@@ -115,15 +133,68 @@ static int stream_data(int fd, uint64_t len, FILE *out, struct fwh_signer *s, co
     return rc;
 }
 
-/* Open IN, find the data length and (with --append) the existing sector. */
-static int open_input(const struct sign_args *a, int *fd, uint64_t *data_len, uint8_t *old_sector)
+/* Blocks of a signature sector ending at byte len of fd (0: none there). */
+static unsigned trailing_blocks(int fd, uint64_t len, uint8_t *sector)
 {
-    *fd = open(a->in, O_RDONLY);
-    if (*fd < 0) return cli_err(EXIT_IO, "%s: %s", a->in, strerror(errno));
+    if (len % FW_SBV2_SECTOR_SIZE || len < 2 * (uint64_t)FW_SBV2_SECTOR_SIZE) return 0;
+    if (read_full(fd, sector, FW_SBV2_SECTOR_SIZE, (off_t)(len - FW_SBV2_SECTOR_SIZE))) return 0;
+    struct fw_sbv2_scan scan;
+    return fw_sbv2_sector_scan(sector, &scan);
+}
+
+/* IN "-": standard input copied to an unnamed temporary file, so the
+ * signed-already check and --append can look at its end. */
+static int spool_stdin(int *fd)
+{
+    FILE *t = tmpfile();
+    if (!t) return cli_err(EXIT_IO, "stdin: cannot create a temporary file: %s", strerror(errno));
+    uint8_t *buf = malloc(CHUNK);
+    int rc = buf ? 0 : cli_err(EXIT_IO, "out of memory");
+    size_t n;
+    while (!rc && (n = fread(buf, 1, CHUNK, stdin)) > 0)
+        if (fwrite(buf, 1, n, t) != n) rc = cli_err(EXIT_IO, "stdin: temporary file: %s", strerror(errno));
+    if (!rc && ferror(stdin)) rc = cli_err(EXIT_IO, "stdin: read failed");
+    if (!rc && fflush(t) != 0) rc = cli_err(EXIT_IO, "stdin: temporary file: %s", strerror(errno));
+    free(buf);
+    if (!rc && (*fd = dup(fileno(t))) < 0) rc = cli_err(EXIT_IO, "stdin: %s", strerror(errno));
+    fclose(t);
+    return rc;
+}
+
+/* Refuse keys the image's chip does not verify (FORMATS 2.8); block i of the
+ * new sector is key i - first. */
+static int check_chip(const struct sign_args *a, const uint8_t *head, size_t got, const struct fwh_key *const *keys,
+                      unsigned first, enum fw_sbv2_scheme kept_scheme)
+{
+    if (got < 16 || head[0] != FW_IMAGE_MAGIC || a->no_chip_check) return 0;
+    uint16_t chip = fw_dec16le(head + 12);
+    for (size_t i = 0; i < a->nkeys && first + i < FW_SBV2_MAX_BLOCKS; i++) { /* a 4th block: refused later */
+        char why[160];
+        if (first && fwh_key_scheme(keys[i]) != kept_scheme) continue; /* mixed schemes: refused with that reason */
+        if (!fwh_chip_sbv2_accepts(chip, first + (unsigned)i, fwh_key_scheme(keys[i]), why, sizeof why))
+            return cli_err(EXIT_REJECT, "%s: %s: %s (FORMATS 2.8); its ROM would refuse to boot the signed image", a->in,
+                           a->keys[i], why);
+    }
+    return 0;
+}
+
+/* Open IN, find the data length and (with --append) the existing sector. */
+static int open_input(const struct sign_args *a, const struct fwh_key *const *keys, int *fd, uint64_t *data_len,
+                      uint8_t *old_sector)
+{
+    if (!strcmp(a->in, "-")) {
+        int rc = spool_stdin(fd);
+        if (rc) return rc;
+    } else {
+        *fd = open(a->in, O_RDONLY);
+        if (*fd < 0) return cli_err(EXIT_IO, "%s: %s", a->in, strerror(errno));
+    }
     struct stat st;
     if (fstat(*fd, &st) != 0 || !S_ISREG(st.st_mode)) return cli_err(EXIT_IO, "%s: not a regular file", a->in);
     uint64_t len = (uint64_t)st.st_size;
     if (len == 0) return cli_err(EXIT_REJECT, "%s: empty file, nothing to sign", a->in);
+    unsigned kept = 0;
+    struct fw_sbv2_scan scan = {0};
     if (a->append) {
         if (len % FW_SBV2_SECTOR_SIZE || len < 2 * (uint64_t)FW_SBV2_SECTOR_SIZE)
             return cli_err(EXIT_REJECT, "%s: --append needs a signed image (size a multiple of 4096, at least 8192; got %llu)",
@@ -131,11 +202,26 @@ static int open_input(const struct sign_args *a, int *fd, uint64_t *data_len, ui
         len -= FW_SBV2_SECTOR_SIZE;
         if (read_full(*fd, old_sector, FW_SBV2_SECTOR_SIZE, (off_t)len))
             return cli_err(EXIT_IO, "%s: read failed", a->in);
+        kept = fw_sbv2_sector_scan(old_sector, &scan);
+    } else {
+        unsigned nblk = trailing_blocks(*fd, len, old_sector);
+        if (nblk && !a->resign)
+            return cli_err(EXIT_REJECT,
+                           "%s: already signed (%u signature block(s) in its last 4096 bytes); use --append to add "
+                           "a key to that sector, or --resign to replace it",
+                           a->in, nblk);
+        while (nblk) { /* --resign: every trailing sector (also a second one appended by mistake) */
+            len -= FW_SBV2_SECTOR_SIZE;
+            nblk = trailing_blocks(*fd, len, old_sector);
+        }
     }
-    uint8_t magic = 0;
-    if (read_full(*fd, &magic, 1, 0)) return cli_err(EXIT_IO, "%s: read failed", a->in);
-    if (magic != 0xE9)
-        cli_warn("%s: not an ESP app image (first byte 0x%02x, expected 0xE9); signing it anyway", a->in, magic);
+    uint8_t head[16];
+    size_t got = len < sizeof head ? (size_t)len : sizeof head;
+    if (read_full(*fd, head, got, 0)) return cli_err(EXIT_IO, "%s: read failed", a->in);
+    if (head[0] != 0xE9)
+        cli_warn("%s: not an ESP app image (first byte 0x%02x, expected 0xE9); signing it anyway", a->in, head[0]);
+    int rc = check_chip(a, head, got, keys, kept, kept ? scan.scheme[0] : FW_SBV2_SCHEME_NONE);
+    if (rc) return rc;
     *data_len = len;
     return 0;
 }
@@ -150,7 +236,7 @@ static int sign_file(const struct sign_args *a, const struct fwh_key *const *key
     char why[256];
     uint8_t digest[32];
 
-    rc = open_input(a, &fd, &len, old);
+    rc = open_input(a, keys, &fd, &len, old);
     if (!rc && fwh_signer_init(&s)) rc = cli_err(EXIT_IO, "cannot initialise SHA-256");
     if (!rc) rc = cli_out_open(&o, a->out, 0644);
     if (rc) goto out;
@@ -205,4 +291,4 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_sign = {"sign", "Secure Boot V2 sign an image (up to 3 keys, --append)", run};
+const struct fwseal_cmd cmd_sign = {"sign", "Secure Boot V2 sign an image (up to 3 keys; --append, --resign)", run};

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/fwseal/verify_container.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
@@ -12,7 +13,7 @@
 #include "keys/fwh_keys.h"
 #include "verify/fwh_verify.h"
 
-int cmd_load_key(const char *path, struct fwh_key *k);
+
 
 #define MAX_DIGESTS 16
 
@@ -94,30 +95,30 @@ static int parse(int argc, char **argv, struct verify_args *a)
     for (int i = 1; i < argc; i++) {
         const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
         int rc = 0;
-        if (!strcmp(opt, "--json")) a->json = 1;
-        else if (!strcmp(opt, "--allow-untrusted")) a->o.allow_untrusted = 1;
-        else if (!strcmp(opt, "--raw")) a->o.raw = 1;
-        else if (!strcmp(opt, "--header-only")) a->header_only = 1;
-        else if (!val && opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
-        else if (!strcmp(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
-        else if (!strcmp(opt, "--decrypt-hmac-key")) { a->decrypt_hmac = val; i++; }
-        else if (!strcmp(opt, "--trust")) { rc = add_trusted_key(a, val); i++; }
-        else if (!strcmp(opt, "--trust-digest")) { rc = add_digest(a->trusted, &a->o.n_trusted, val, opt); i++; }
-        else if (!strcmp(opt, "--revoked-digest")) { rc = add_digest(a->revoked, &a->o.n_revoked, val, opt); i++; }
-        else if (!strcmp(opt, "--min-secure-version")) {
+        if (cli_opt(opt, "--json")) a->json = 1;
+        else if (cli_opt(opt, "--allow-untrusted")) a->o.allow_untrusted = 1;
+        else if (cli_opt(opt, "--raw")) a->o.raw = 1;
+        else if (cli_opt(opt, "--header-only")) a->header_only = 1;
+        else if (!val && cli_is_option(opt)) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
+        else if (cli_opt(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
+        else if (cli_opt(opt, "--decrypt-hmac-key")) { a->decrypt_hmac = val; i++; }
+        else if (cli_opt(opt, "--trust")) { rc = add_trusted_key(a, val); i++; }
+        else if (cli_opt(opt, "--trust-digest")) { rc = add_digest(a->trusted, &a->o.n_trusted, val, opt); i++; }
+        else if (cli_opt(opt, "--revoked-digest")) { rc = add_digest(a->revoked, &a->o.n_revoked, val, opt); i++; }
+        else if (cli_opt(opt, "--min-secure-version")) {
             uint64_t v;
             if (cli_parse_u64(val, &v) || v > UINT32_MAX)
                 return cli_err(EXIT_USAGE, "verify: bad --min-secure-version '%s'", val);
             a->o.have_min_secure_version = 1;
             a->o.min_secure_version = (uint32_t)v;
             i++;
-        } else if (!strcmp(opt, "--chip")) {
+        } else if (cli_opt(opt, "--chip")) {
             int id = fw_chip_from_name(val);
             if (id < 0) return cli_err(EXIT_USAGE, "verify: unknown chip '%s'", val);
             a->o.have_chip = 1;
             a->o.chip_id = (uint16_t)id;
             i++;
-        } else if (opt[0] == '-' && opt[1]) return cli_err(EXIT_USAGE, "verify: unknown option '%s'", opt);
+        } else if (cli_is_option(opt)) return cli_err(EXIT_USAGE, "verify: unknown option '%s'", opt);
         else if (!a->image) a->image = opt; /* "-" (stdin) lands here too */
         else return cli_err(EXIT_USAGE, "verify: unexpected argument '%s'", opt);
         if (rc) return rc;

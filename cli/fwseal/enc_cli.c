@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memmem */
 #include "cli/fwseal/enc_cli.h"
 
 #include <errno.h>
@@ -8,6 +9,7 @@
 
 #include "cli/util/cli.h"
 #include "encryptor/fwh_enckey.h"
+#include "keys/fwh_keys.h"
 #include "fw_err.h"
 
 static int match_opt(const char *arg, const char *name, const char **inline_val)
@@ -26,7 +28,7 @@ int enc_parse_args(int argc, char **argv, const struct enc_opt *opts, size_t nop
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = NULL;
         size_t k;
-        if (a[0] != '-' || !strcmp(a, "-")) {
+        if (!cli_is_option(a)) {
             if (*pos) return cli_err(EXIT_USAGE, "%s: unexpected argument '%s' (one input file)", argv[0], a);
             *pos = a;
             continue;
@@ -83,10 +85,11 @@ static int load_pem(const char *path, EVP_PKEY **pk, int priv)
     int rc = cli_read_file(path, 1 << 20, &buf, &n);
     if (rc) return rc;
     rc = priv ? fwh_enckey_priv_from_pem(buf, n, pk) : fwh_enckey_pub_from_pem(buf, n, pk);
+    if (rc != FW_OK && !memmem(buf, n, "-----BEGIN ", 11)) rc = fwh_pkey_from_der(buf, n, priv, pk);
     OPENSSL_cleanse(buf, n);
     free(buf);
     if (rc != FW_OK)
-        return cli_err(EXIT_REJECT, "%s: not a PEM %s key (or passphrase-protected)", path, priv ? "private" : "public");
+        return cli_err(EXIT_REJECT, "%s: not a PEM %s key (nor DER; or passphrase-protected)", path, priv ? "private" : "public");
     return 0;
 }
 

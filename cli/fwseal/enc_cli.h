@@ -33,6 +33,13 @@ int enc_read_secret(const char *path, const char *what, const size_t *sizes, uin
 int enc_load_pub(const char *path, EVP_PKEY **pk);
 int enc_load_priv(const char *path, EVP_PKEY **pk);
 
+/* Secure Boot V2 key (PEM or DER, private or public; "-" = stdin): load it
+ * (cmd_pubkey.c). cmd_load_key prints the error and returns an exit code;
+ * the quiet one returns a fw_err code with the reason in why. */
+struct fwh_key;
+int cmd_load_key(const char *path, struct fwh_key *k);
+int cmd_load_key_quiet(const char *path, struct fwh_key *k, char *why, size_t whylen);
+
 /* Open IN for streaming ("-" = stdin); prints the error. */
 int enc_open_in(const char *path, FILE **f);
 

@@ -5,17 +5,7 @@
 #include "cli/util/cli.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
-
-static void json_path(const char *s)
-{
-    putchar('"');
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\') printf("\\%c", *p);
-        else if (*p < 0x20 || *p >= 0x7F) printf("\\u%04x", *p);
-        else putchar(*p);
-    }
-    putchar('"');
-}
+#include "fw_json.h"
 
 static void hex(const char *pre, const uint8_t *p, size_t n, const char *post)
 {
@@ -35,25 +25,34 @@ int info_enc_container(const char *path, uint64_t file_size, const uint8_t *hdr,
     int valid = complete && len_rc == FW_OK && reserved_ok;
     const char *sname = scheme == FW_ENC_SCHEME_ECIES_P256 ? "ecies-p256" : "rsa3072";
     if (json) {
-        printf("{\n  \"file\": ");
-        json_path(path);
-        printf(",\n  \"file_size\": %llu,\n  \"format\": \"esp_encrypted_image\",\n  \"valid\": %s,\n",
-               (unsigned long long)file_size, valid ? "true" : "false");
+        char magic[16];
+        struct fw_json j;
+        fw_json_init(&j, stdout, 2);
+        fw_json_obj(&j);
+        fw_json_kstr(&j, "file", path);
+        fw_json_ku64(&j, "file_size", file_size);
+        fw_json_kstr(&j, "format", "esp_encrypted_image");
+        fw_json_kbool(&j, "valid", valid);
         if (complete) {
-            printf("  \"encrypted_header\": {\n    \"magic\": \"0x%08x\",\n", FW_ENC_MAGIC);
-            printf("    \"scheme_guess\": \"%s\",\n", sname);
+            fw_json_key(&j, "encrypted_header");
+            fw_json_obj(&j);
+            snprintf(magic, sizeof magic, "0x%08x", FW_ENC_MAGIC);
+            fw_json_kstr(&j, "magic", magic);
+            fw_json_kstr(&j, "scheme_guess", sname);
             if (scheme == FW_ENC_SCHEME_ECIES_P256) {
-                hex("    \"server_pub_key\": \"", fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE, "\",\n");
-                hex("    \"kdf_salt\": \"", fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE, "\",\n");
+                fw_json_khex(&j, "server_pub_key", fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE);
+                fw_json_khex(&j, "kdf_salt", fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE);
             }
-            hex("    \"iv\": \"", h.iv, FW_ENC_IV_SIZE, "\",\n");
-            printf("    \"bin_size\": %u,\n", h.bin_size);
-            hex("    \"tag\": \"", h.tag, FW_ENC_TAG_SIZE, "\",\n");
-            printf("    \"reserved_zero\": %s,\n    \"payload_length_matches\": %s\n  }\n}\n",
-                   reserved_ok ? "true" : "false", len_rc == FW_OK ? "true" : "false");
+            fw_json_khex(&j, "iv", h.iv, FW_ENC_IV_SIZE);
+            fw_json_ku64(&j, "bin_size", h.bin_size);
+            fw_json_khex(&j, "tag", h.tag, FW_ENC_TAG_SIZE);
+            fw_json_kbool(&j, "reserved_zero", reserved_ok);
+            fw_json_kbool(&j, "payload_length_matches", len_rc == FW_OK);
+            fw_json_end(&j);
         } else {
-            printf("  \"error\": \"truncated header\"\n}\n");
+            fw_json_kstr(&j, "error", "truncated header");
         }
+        fw_json_end(&j);
     } else {
         printf("File: %s (%llu bytes)\nFormat: ESP encrypted image (pre-encrypted OTA container)\n", path,
                (unsigned long long)file_size);

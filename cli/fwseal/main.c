@@ -4,8 +4,8 @@
 
 #include "cli/fwseal/commands.h"
 #include "cli/util/cli.h"
-
-#define FWSEAL_VERSION "0.1.0"
+#include "cli/util/cli_args.h"
+#include "fw_version.h"
 
 /* One line per subcommand: declare it here and list it in the table below. */
 extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_verify;
@@ -47,6 +47,8 @@ static void usage(FILE *f)
     fprintf(f,
             "\n"
             "Run `fwseal <command> --help` for the options and examples of each command.\n"
+            "Options take GNU forms (--key=FILE, -oFILE, -- ends options); '-' is stdin or\n"
+            "stdout where a command reads or writes a file.\n"
             "Exit codes: 0 ok, 1 input rejected (invalid, tampered, untrusted), 2 usage, 3 I/O.\n");
 }
 
@@ -61,11 +63,24 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!strcmp(argv[1], "--version")) {
-        printf("fwseal %s\n", FWSEAL_VERSION);
+    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+        printf("fwseal %s\n", FWSEAL_VERSION_STRING);
         return 0;
     }
-    for (size_t i = 0; commands[i]; i++)
-        if (!strcmp(argv[1], commands[i]->name)) return commands[i]->run(argc - 1, argv + 1);
-    return cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal --help)", argv[1]);
+    for (size_t i = 0; commands[i]; i++) {
+        if (strcmp(argv[1], commands[i]->name)) continue;
+        int cargc = argc - 1;
+        char **cargv = argv + 1;
+        int rc = cli_gnu_args(&cargc, &cargv);
+        if (!rc) rc = commands[i]->run(cargc, cargv);
+        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv, commands[i]->run);
+        return rc;
+    }
+    cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal --help)", argv[1]);
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) names[i] = commands[i] ? commands[i]->name : NULL;
+    char buf[64];
+    const char *hint = cli_command_hint(argv[1], names, buf, sizeof buf);
+    if (hint) fprintf(stderr, "fwseal: did you mean: %s\n", hint);
+    return EXIT_USAGE;
 }

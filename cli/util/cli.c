@@ -14,19 +14,31 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fw_bytes.h"
 #include "fw_err.h"
+#include "fw_json.h"
 
 const char *cli_prog = "fwseal";
+
+static char last_error[512];
 
 int cli_err(int code, const char *fmt, ...)
 {
     va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_error, sizeof last_error, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "%s: ", cli_prog);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
     return code;
+}
+
+const char *cli_last_error(void)
+{
+    return last_error[0] ? last_error : NULL;
 }
 
 void cli_warn(const char *fmt, ...)
@@ -51,8 +63,42 @@ int cli_exit_for(int e)
     }
 }
 
+/* "-": standard input, read to its end (at most max bytes). */
+static int read_stdin(size_t max, uint8_t **buf, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    uint8_t *p = malloc(cap);
+    if (!p) return cli_err(EXIT_IO, "stdin: out of memory");
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) break;
+            uint8_t *q = malloc(cap * 2); /* not realloc: the old buffer may hold a secret, wipe it */
+            if (!q) { fw_wipe(p, n); free(p); return cli_err(EXIT_IO, "stdin: out of memory"); }
+            memcpy(q, p, n);
+            fw_wipe(p, n);
+            free(p);
+            p = q;
+            cap *= 2;
+        }
+        ssize_t r = read(STDIN_FILENO, p + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { fw_wipe(p, n); free(p); return cli_err(EXIT_IO, "stdin: read failed: %s", strerror(errno)); }
+        if (r == 0) break;
+        n += (size_t)r;
+    }
+    if (n > max) {
+        fw_wipe(p, n);
+        free(p);
+        return cli_err(EXIT_REJECT, "stdin: too large (limit %zu bytes)", max);
+    }
+    *buf = p;
+    *len = n;
+    return 0;
+}
+
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len)
 {
+    if (!strcmp(path, "-")) return read_stdin(max, buf, len);
     int fd = open(path, O_RDONLY);
     if (fd < 0) return cli_err(EXIT_IO, "%s: %s", path, strerror(errno));
     struct stat st;
@@ -229,6 +275,9 @@ int cli_out_open(struct cli_out *o, const char *path, int mode)
 {
     memset(o, 0, sizeof *o);
     if (strcmp(path, "-") == 0) {
+        /* a secret (no group/other bits) is not shown on a terminal */
+        if ((mode & 077) == 0 && isatty(STDOUT_FILENO))
+            return cli_err(EXIT_USAGE, "-o -: refusing to write a secret to a terminal (redirect stdout or name a file)");
         o->f = stdout;
         o->is_stdout = 1;
         return 0;
@@ -427,6 +476,50 @@ int cli_parse_u64(const char *s, uint64_t *out)
 int cli_wants_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) return 1;
+        if (cli_opt(argv[i], "-h") || cli_opt(argv[i], "--help")) return 1;
     return 0;
+}
+
+/* ---- DER keys for the mbedTLS side ------------------------------------------ */
+
+int cli_is_pem(const uint8_t *p, size_t n)
+{
+    static const char begin[] = "-----BEGIN ";
+    for (size_t i = 0; i + sizeof begin - 1 <= n; i++)
+        if (!memcmp(p + i, begin, sizeof begin - 1)) return 1;
+    return 0;
+}
+
+uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t *len)
+{
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t cap = 2 * strlen(label) + 64 + (n + 2) / 3 * 4 + n / 48 + 2;
+    char *out = malloc(cap);
+    if (!out) return NULL;
+    size_t o = (size_t)snprintf(out, cap, "-----BEGIN %s-----\n", label);
+    for (size_t i = 0; i < n; i += 3) {
+        uint32_t v = (uint32_t)der[i] << 16 | (i + 1 < n ? (uint32_t)der[i + 1] << 8 : 0) | (i + 2 < n ? der[i + 2] : 0);
+        out[o++] = b64[v >> 18 & 63];
+        out[o++] = b64[v >> 12 & 63];
+        out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+        out[o++] = i + 2 < n ? b64[v & 63] : '=';
+        if ((i / 3 + 1) % 16 == 0 || i + 3 >= n) out[o++] = '\n';
+    }
+    o += (size_t)snprintf(out + o, cap - o, "-----END %s-----\n", label);
+    *len = o;
+    return (uint8_t *)out;
+}
+
+void cli_safe_text(const char *p, size_t n, char *out, size_t max)
+{
+    const uint8_t *u = (const uint8_t *)p;
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 5 < max;) {
+        size_t len = fw_utf8_seq_len(u + i, n - i);
+        if (len > 1 && o + len < max) { memcpy(out + o, u + i, len); o += len; i += len; continue; }
+        if (len == 1 && u[i] >= 0x20 && u[i] != 0x7F) out[o++] = (char)u[i];
+        else o += (size_t)snprintf(out + o, max - o, "\\x%02x", u[i]);
+        i++;
+    }
+    out[o] = 0;
 }

@@ -20,13 +20,16 @@ extern const char *cli_prog;
 
 /* One line on stderr: "<prog>: <message>". Returns code so callers can `return cli_err(...)`. */
 int cli_err(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The message of the last cli_err() (for "did you mean" hints), or NULL. */
+const char *cli_last_error(void);
 /* Same for warnings (no exit code). */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Map a negative fw_err code to an exit code: I/O-ish errors -> 3, else 1. */
 int cli_exit_for(int fw_err);
 
-/* Read a whole file (at most max bytes; larger files are refused with EXIT_REJECT).
+/* Read a whole file (at most max bytes; larger files are refused with EXIT_REJECT);
+ * path "-" reads standard input to its end.
  * On success *buf is malloc'd (caller frees, wipes if secret). Prints the error itself. */
 int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
 
@@ -47,7 +50,9 @@ int cli_read_file(const char *path, size_t max, uint8_t **buf, size_t *len);
  * Bulk outputs are not, like cp or espsecure; on replacement they swap in
  * with renameat2(RENAME_EXCHANGE), which ext4 does not turn into a forced
  * flush of the new data the way it does a rename() over an existing file
- * (auto_da_alloc; see docs/guide.md "Output files"). path "-" means stdout.
+ * (auto_da_alloc; see docs/guide.md "Output files"). path "-" means stdout
+ * (not atomic, of course); a secret (mode without group/other bits) is refused
+ * when stdout is a terminal.
  * An existing output that is not a regular file (directory, device, FIFO) is
  * refused rather than replaced.
  * Test-only knob: FWSEAL_TEST_NO_TMPFILE=1 forces the named-temporary path. */
@@ -78,7 +83,19 @@ void cli_print_hex(FILE *f, const uint8_t *p, size_t n);
 /* Parse an unsigned number: decimal, 0x hex, optional K/M suffix. Returns 0 on success. */
 int cli_parse_u64(const char *s, uint64_t *out);
 
+/* Keys in DER for code that parses PEM only (the mbedTLS device side wants
+ * the PEM text): does p hold PEM armour? Wrap DER as "-----BEGIN label-----"
+ * PEM (malloc'd; the caller wipes and frees it; NULL: out of memory). */
+int cli_is_pem(const uint8_t *p, size_t n);
+uint8_t *cli_pem_armour(const uint8_t *der, size_t n, const char *label, size_t *len);
+
+/* Text-safe copy of n bytes for a terminal: valid UTF-8 as it is, control
+ * and invalid bytes as \xNN; always NUL-terminated (truncated to fit). */
+void cli_safe_text(const char *p, size_t n, char *out, size_t max);
+
 /* True if argv contains -h or --help. */
 int cli_wants_help(int argc, char **argv);
+
+#include "cli/util/cli_args.h"
 
 #endif

@@ -12,9 +12,8 @@
 /* Prints every readable item; returns the number of items whose value could
  * not be read (payload CRC), or a negative fw_err code. */
 int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json);
-/* One value of a known item (as the text listing prints it). */
-int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in, int json);
-/* JSON string literal of n bytes. */
-void nvs_json_str(FILE *f, const char *p, size_t n);
+/* One value of a known item, as the text listing prints it (JSON goes
+ * through nvs_print_items and the shared writer, common/fw_json.h). */
+int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in);
 
 #endif
