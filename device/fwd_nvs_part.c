@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
 
+#include "fw_bytes.h"
 #include "fw_err.h"
 
 static int b_read(void *ctx, uint32_t off, void *buf, size_t len)
@@ -58,7 +58,7 @@ int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const ui
     fw_nvs_keys_build(keys, img);
     int rc = fwd_part_erase(d, p, 0, 4096);
     if (!rc) rc = fwd_part_write(d, p, 0, img, 80); /* keys + CRC + 12 x 0xFF: whole 16-byte blocks */
-    mbedtls_platform_zeroize(img, sizeof img);
+    fw_wipe(img, sizeof img);
     return rc;
 }
 

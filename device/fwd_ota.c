@@ -1,7 +1,6 @@
 /* OTA operations of the running app (see fwd_ota.h; FORMATS §7.4, §7.6, §8). */
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
 
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota.h"
@@ -41,7 +40,7 @@ static int load_efuse(struct fwd_ota_dev *dev)
     const struct fwd_efuse *e = &dev->d.plat->efuse;
     int rc = e->load(e->ctx, &dev->efuse);
     /* The app never needs the flash-encryption key: fwd_dev has its schedule. */
-    mbedtls_platform_zeroize(dev->efuse.fe_key, sizeof dev->efuse.fe_key);
+    fw_wipe(dev->efuse.fe_key, sizeof dev->efuse.fe_key);
     return rc;
 }
 
@@ -98,8 +97,8 @@ void fwd_ota_dev_close(struct fwd_ota_dev *dev)
 {
     if (!dev) return;
     fwd_dev_close(&dev->d);
-    mbedtls_platform_zeroize(&dev->efuse, sizeof dev->efuse);
-    mbedtls_platform_zeroize(&dev->work, sizeof dev->work);
+    fw_wipe(&dev->efuse, sizeof dev->efuse);
+    fw_wipe(&dev->work, sizeof dev->work);
     dev->running = NULL;
     dev->busy = 0;
 }
@@ -193,7 +192,7 @@ static int handle_ok(const struct fwd_ota_handle *h)
 static void handle_close(struct fwd_ota_handle *h)
 {
     if (h->dev) h->dev->busy = 0;
-    mbedtls_platform_zeroize(h, sizeof *h);
+    fw_wipe(h, sizeof *h);
 }
 
 /* Failure after begin: erase what may hold image bytes, close, return err.
@@ -436,7 +435,7 @@ int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want)
         st.secure_version_bits = raise_bits(st.secure_version_bits, want);
         rc = e->burn(e->ctx, &st);
     }
-    mbedtls_platform_zeroize(&st, sizeof st);
+    fw_wipe(&st, sizeof st);
     if (rc == FW_OK) rc = load_efuse(dev);
     return rc;
 }

@@ -1,20 +1,19 @@
 /* Loading the partition table from flash (FORMATS §6.4) into struct fwd_dev.
  * Decoding and validation are common/fw_partition's; this file reads the
- * 0xC00-byte data area through flash decryption, supplies MD5 (mbedTLS) and
+ * 0xC00-byte data area through flash decryption, supplies MD5 (crypto seam) and
  * keeps the compact per-partition view. */
 #include "device/fwd_part.h"
 
 #include <string.h>
 
-#include <mbedtls/md5.h>
-
+#include "device/fwd_crypto.h"
 #include "fw_bytes.h"
 #include "fw_partition.h"
 
 static int md5_cb(void *ctx, const uint8_t *data, size_t len, uint8_t out[16])
 {
     (void)ctx;
-    return mbedtls_md5_ret(data, len, out) == 0 ? 0 : -1;
+    return fwd_md5(data, len, out) == FW_OK ? 0 : -1;
 }
 
 /* Parse a binary table image (0xC00 bytes or fewer) into d->parts. Stack:

@@ -33,11 +33,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_sbv2.h"
 
-#define FWD_SBV2_SECTOR      4096u
-#define FWD_SBV2_BLOCK       1216u
-#define FWD_SBV2_BLOCKS      3u
+/* Signature sector geometry: common/fw_sbv2.h is the one definition. */
+#define FWD_SBV2_SECTOR      FW_SBV2_SECTOR_SIZE
+#define FWD_SBV2_BLOCK       FW_SBV2_BLOCK_SIZE
+#define FWD_SBV2_BLOCKS      FW_SBV2_MAX_BLOCKS
+/* The digest the verifier computes over [0, S): the one the trusted schemes
+ * sign (a SHA-384 scheme would add a second pass here). */
+#define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
+#define FWD_VERIFY_DIGEST_LEN 32u
 #define FWD_APP_DESC_OFF     0x20u   /* esp_app_desc_t inside the image */
 #define FWD_APP_DESC_LEN     256u
 /* Bytes of an image that hold header + first segment header + app descriptor:
@@ -85,7 +92,7 @@ struct fwd_verify_result {
     uint32_t image_len;            /* E: through the appended hash (§1.9 step 4) */
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */
-    uint8_t digest[32];            /* SHA-256 of [0, S) */
+    uint8_t digest[FWD_VERIFY_DIGEST_LEN]; /* SHA-256 of [0, S) */
     int block;                     /* index of the block that verified, -1 none */
     int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
@@ -127,7 +134,7 @@ int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_inf
 
 /* SHA-256 over a block's key region (§2.6) into out. FW_ERR_UNSUPPORTED for
  * schemes fwseal does not trust (only RSA-3072 and ECDSA-P256). */
-int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[32]);
+int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[FW_SBV2_KEY_DIGEST_LEN]);
 
 /* Is the block's key one of the provisioned eFuse digests? Constant-time
  * compare against every slot. FW_OK (*slot set), FW_ERR_REVOKED (matches only
@@ -135,11 +142,13 @@ int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[32]);
 int fwd_verify_key_trusted(const uint8_t blk[FWD_SBV2_BLOCK], const struct fwd_efuse_state *ef,
                            int *slot);
 
-/* Signature of a block over a SHA-256 digest: RSA-3072 PSS (MGF1-SHA-256, salt
- * exactly 32) from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s
- * (point on curve, r and s in [1, n-1]). Does not look at image_digest.
- * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED. */
-int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t digest[32]);
+/* Signature of a block over digest[digest_len] by the block's scheme (the
+ * table in device/fwd_sig.h): RSA-3072 PSS (MGF1-SHA-256, salt exactly 32)
+ * from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s (point on
+ * curve, r and s in [1, n-1]). Does not look at image_digest.
+ * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED,
+ * FW_ERR_INVALID_ARG (digest_len is not the scheme's). */
+int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t *digest, size_t digest_len);
 
 /* Structural validity of a block (magic, version RSA/ECDSA-P256, CRC32-STD).
  * FW_OK or FW_ERR_MAGIC / FW_ERR_UNSUPPORTED / FW_ERR_CRC. */
@@ -148,7 +157,7 @@ int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
 /* Verify a whole signature sector against a computed digest: per §2.9 rules
  * 2, 4-7. Returns FW_OK if any block passes; res->block/key_slot/block_status
  * and res->reason are filled. */
-int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t digest[32],
+int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *digest, size_t digest_len,
                           const struct fwd_efuse_state *ef, struct fwd_verify_result *res);
 
 /* Short text of a reason ("bad signature", "secure_version below eFuse", ...). */
