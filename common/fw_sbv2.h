@@ -71,6 +71,7 @@
 #define FW_SBV2_EC384_KEY_LEN 97u
 
 #define FW_SBV2_MAX_DIGEST 48u     /* SHA-384 for P-384, else SHA-256 (32) */
+#define FW_SBV2_DIGEST_SHA256_LEN 32u /* image digest of RSA-3072 / P-192 / P-256 blocks */
 #define FW_SBV2_MAX_COORD  48u
 #define FW_SBV2_KEY_DIGEST_LEN 32u /* always SHA-256 (§2.6) */
 

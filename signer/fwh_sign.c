@@ -112,8 +112,8 @@ int fwh_sbv2_build_sector(uint8_t sector[FW_SBV2_SECTOR_SIZE], const uint8_t *ex
         if (!keys[i]->has_private) return fwh_why(FW_ERR_KEY, why, whylen, "key %zu is a public key; signing needs the private key", i + 1);
     }
     for (size_t i = 0; i < nkeys; i++) {
-        int rc = fwh_sbv2_sign_block(keys[i], digest, fw_sbv2_sector_block(sector, (unsigned)(kept + (int)i)), why,
-                                     whylen);
+        int rc = fwh_sbv2_sign_block(keys[i], digest, FW_SBV2_DIGEST_SHA256_LEN,
+                                     fw_sbv2_sector_block(sector, (unsigned)(kept + (int)i)), why, whylen);
         if (rc) return rc;
     }
     return FW_OK;

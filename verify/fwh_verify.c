@@ -302,7 +302,7 @@ static int block_signature(struct block_ctx *b, const uint8_t *blk, unsigned i, 
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
     int ok = 1;
     snprintf(name, sizeof name, "block%u.signature", i);
-    int vs = fwh_sbv2_block_verify(blk, b->digest, 32, detail, sizeof detail);
+    int vs = fwh_sbv2_block_verify(blk, b->digest, FW_SBV2_DIGEST_SHA256_LEN, detail, sizeof detail);
     if (vs) {
         fwh_report_add(b->r, name, FWH_FAIL, 0, vs, "%s", detail);
         note_problem(b, i, prio, vs, "signature", detail);
