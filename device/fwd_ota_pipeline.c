@@ -6,10 +6,10 @@
 
 #include "device/fwd_efuse.h"
 #include "fw_bytes.h"
+#include "fw_enc_header.h"
+#include "fw_image.h"
 
 #define PROGRESS_STEP_MIN (64u * 1024u)
-#define IMAGE_MAGIC 0xE9
-#define CONTAINER_MAGIC0 0xCF
 
 static void emit(struct fwd_ota_pipeline *p, struct fwd_ota_event *ev)
 {
@@ -63,7 +63,7 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
      * say it now, before fetching anything, and name the running slot. */
     const struct fwd_part *run = fwd_ota_get_running_partition(cfg->dev);
     uint32_t st;
-    if (run && fwd_ota_get_state_partition(cfg->dev, run, &st) == FW_OK && st == FWD_OTA_IMG_PENDING_VERIFY) {
+    if (run && fwd_ota_get_state_partition(cfg->dev, run, &st) == FW_OK && st == FW_OTA_PENDING_VERIFY) {
         snprintf(p->why, sizeof p->why, "the running app %s is PENDING_VERIFY: confirm or roll back before the next OTA",
                  run->label);
         return fail(p, FW_ERR_STATE, p->why);
@@ -83,7 +83,7 @@ static int same_version_as(struct fwd_ota_pipeline *p, const struct fwd_part *pa
 static int early_checks(struct fwd_ota_pipeline *p)
 {
     struct fwd_ota_dev *dev = p->cfg.dev;
-    if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
+    if (p->early[0] != FW_IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
         return fail(p, FW_ERR_FORMAT, "no valid app descriptor in the new image");
     /* The anti-rollback floor of a VALID running app first (a power cut may
@@ -94,8 +94,8 @@ static int early_checks(struct fwd_ota_pipeline *p)
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;
     if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
-    /* Same rule as the image verifier (fw_image_check_chip): 0 / 0xFFFF max = no limit. */
-    if (rev < a->min_chip_rev || (a->max_chip_rev != 0 && a->max_chip_rev != 0xFFFF && rev > a->max_chip_rev))
+    /* The image verifier's rule (common/fw_image): 0 / 0xFFFF max = no limit. */
+    if (!fw_image_chip_rev_ok(a->min_chip_rev, a->max_chip_rev, rev))
         return fail(p, FW_ERR_CHIP, "image does not support this chip revision");
     if (p->app.secure_version < fwd_efuse_secure_version(&dev->efuse))
         return fail(p, FW_ERR_ROLLBACK, "secure_version below the eFuse anti-rollback value (downgrade)");
@@ -205,11 +205,11 @@ int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_
     if (!n) return FW_OK;
     if (!data) return fail(p, FW_ERR_INVALID_ARG, "no data");
     if (p->mode == 0) {
-        if (data[0] == CONTAINER_MAGIC0) {
+        if (fw_enc_check_magic(data, 1) != FW_ERR_MAGIC) {   /* first byte of the container magic */
             p->mode = 1;
             int rc = start_decrypt(p);
             if (rc) return rc;
-        } else if (data[0] == IMAGE_MAGIC && p->cfg.allow_plaintext) {
+        } else if (data[0] == FW_IMAGE_MAGIC && p->cfg.allow_plaintext) {
             p->mode = 2;
         } else {
             return fail(p, FW_ERR_MAGIC, p->cfg.allow_plaintext ? "neither an encrypted container nor an app image"

@@ -98,7 +98,7 @@ static uint32_t valid_active_secver(struct db *x)
     uint32_t slot;
     assert_int_equal(db_attach(x, NULL), FW_OK);
     if (fwd_otadata_load(&x->dev.d, &od) != FW_OK || od.active < 0) return 0;
-    if (od.sec[od.active].e.state != FWD_OTA_IMG_VALID) return 0;
+    if (od.sec[od.active].e.state != FW_OTA_VALID) return 0;
     if (fwd_otadata_active_slot(&x->dev.d, &od, &slot) != FW_OK) return 0;
     const struct fwd_part *p = fwd_part_ota_slot(&x->dev.d, slot);
     if (!p || fwd_ota_get_partition_description(&x->dev, p, &app) != FW_OK) return 0;
@@ -115,7 +115,7 @@ static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int 
     if (ef < was_valid_sv)
         fail_msg("%s: cut %s at op %llu: a VALID image has secure_version %u, eFuse still %u after the boot", s->name,
                  mode ? "torn" : "clean", (unsigned long long)i, (unsigned)was_valid_sv, (unsigned)ef);
-    if (r->has_state && r->state == FWD_OTA_IMG_VALID && ef < r->app.secure_version)
+    if (r->has_state && r->state == FW_OTA_VALID && ef < r->app.secure_version)
         fail_msg("%s: cut %s at op %llu: %s runs VALID (secure_version %u) with eFuse %u", s->name,
                  mode ? "torn" : "clean", (unsigned long long)i, r->app.version, (unsigned)r->app.secure_version,
                  (unsigned)ef);
@@ -129,7 +129,7 @@ static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int 
 static void check_downgrade_refused(struct db *x, const struct scenario *s, uint64_t i, const struct fwb_result *r)
 {
     struct fwb_result r2;
-    if (!r->has_state || r->state != FWD_OTA_IMG_VALID || r->app.secure_version <= 5) return;
+    if (!r->has_state || r->state != FW_OTA_VALID || r->app.secure_version <= 5) return;
     int rc = db_ota(x, IMG5, DB_IMG, 8192);
     if (rc != FW_ERR_ROLLBACK)
         fail_msg("%s: cut at op %llu: OTA of the older 5.0.0 under %s VALID returned %d, not ROLLBACK", s->name,
@@ -295,7 +295,7 @@ static void valid_but_floor_lagging(struct db *x)
     assert_int_equal(db_attach(x, NULL), FW_OK);
     db_otadata(x, &od);
     assert_true(od.active >= 0);
-    assert_int_equal(fwd_otadata_set_state(&x->dev.d, &od, od.active, FWD_OTA_IMG_VALID), FW_OK);
+    assert_int_equal(fwd_otadata_set_state(&x->dev.d, &od, od.active, FW_OTA_VALID), FW_OK);
     assert_int_equal(db_secver(x), 5);
 }
 
@@ -309,7 +309,7 @@ static void cut_between_valid_and_burn_heals_at_next_boot(void **state)
     valid_but_floor_lagging(&x);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.app.version, "6.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(db_secver(&x), 6);                 /* healed by the bootloader */
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_ERR_ROLLBACK);
     assert_int_equal(db_boot(&x, &r), FW_OK);
@@ -491,7 +491,7 @@ static void heal_saturates_above_32(void **state)
     db_flash(&x, "ota_0", img, DB_IMG);
     free(img);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(db_secver(&x), 32);
     uint64_t ops = x.sim.flash.ops;
     assert_int_equal(db_boot(&x, &r), FW_OK);              /* nothing more to burn */
