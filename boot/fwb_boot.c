@@ -102,7 +102,7 @@ static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *c
     if (expect != chosen) return 0;
     if (fwd_ota_verify_partition(dev, chosen, &r2) != FW_OK) return 0;
     if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, 32)) return 0;
-    *secure_version = r2.app.secure_version;
+    *secure_version = r2.app.desc.secure_version;
     return GO_B;
 }
 
@@ -151,7 +151,7 @@ static int heal_anti_rollback(struct fwd_ota_dev *dev, const struct fwb_plan *p,
     volatile int valid_b = booted_entry_valid_on_flash(dev, p, k);
     if (valid_a != valid_b) return FW_ERR_STATE;
     if (!valid_a) return FW_OK;
-    if (res->app.secure_version != secure_version_b) return FW_ERR_STATE;
+    if (res->app.desc.secure_version != secure_version_b) return FW_ERR_STATE;
     return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(secure_version_b));
 }
 

@@ -459,12 +459,12 @@ int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
     if (state != FW_OTA_VALID) return FW_OK;                        /* unconfirmed: the burn waits */
     if ((rc = load_efuse(dev)) != FW_OK) return rc;                 /* the floor as it is now */
     if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
-    if (fwd_ota_heal_target(app.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
+    if (fwd_ota_heal_target(app.desc.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
     /* A burn is forever: only for the image that verifies now, at the
      * secure_version the verification read. */
     if ((rc = fwd_ota_verify_partition(dev, dev->running, NULL)) != FW_OK) return rc;
-    if (dev->last.app.secure_version != app.secure_version) return FW_ERR_STATE;
-    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.secure_version));
+    if (dev->last.app.desc.secure_version != app.desc.secure_version) return FW_ERR_STATE;
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.desc.secure_version));
 }
 
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
@@ -484,7 +484,7 @@ int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
      * leave an unconfirmed app whose rollback target is already below the floor. */
     if (od.sec[sec].e.state != FW_OTA_VALID && (rc = fwd_otadata_set_state(&dev->d, &od, sec, FW_OTA_VALID)) != FW_OK)
         return rc;
-    return fwd_ota_raise_secure_version(dev, app.secure_version);
+    return fwd_ota_raise_secure_version(dev, app.desc.secure_version);
 }
 
 /* Is there something to roll back to (§8.6)? */

@@ -77,7 +77,7 @@ static int same_version_as(struct fwd_ota_pipeline *p, const struct fwd_part *pa
 {
     struct fwd_app_info other;
     if (!part || fwd_ota_get_partition_description(p->cfg.dev, part, &other) != FW_OK) return 0;
-    return !strcmp(other.version, p->app.version);
+    return !strcmp(other.desc.version, p->app.desc.version);
 }
 
 static int early_checks(struct fwd_ota_pipeline *p)
@@ -97,7 +97,7 @@ static int early_checks(struct fwd_ota_pipeline *p)
     /* The image verifier's rule (common/fw_image): 0 / 0xFFFF max = no limit. */
     if (!fw_image_chip_rev_ok(a->min_chip_rev, a->max_chip_rev, rev))
         return fail(p, FW_ERR_CHIP, "image does not support this chip revision");
-    if (p->app.secure_version < fwd_efuse_secure_version(&dev->efuse))
+    if (p->app.desc.secure_version < fwd_efuse_secure_version(&dev->efuse))
         return fail(p, FW_ERR_ROLLBACK, "secure_version below the eFuse anti-rollback value (downgrade)");
     if (!p->cfg.allow_same_version && same_version_as(p, fwd_ota_get_running_partition(dev)))
         return fail(p, FW_ERR_VERSION, "same version as the running app (use --allow-same-version)");

@@ -35,17 +35,7 @@ static void fill_app_info(const struct fw_image_header *h, const struct fw_app_d
         a->min_chip_rev = h->min_chip_rev_full;
         a->max_chip_rev = h->max_chip_rev_full;
     }
-    if (!d) return;
-    a->secure_version = d->secure_version;
-    memcpy(a->version, d->version, sizeof a->version);
-    memcpy(a->project_name, d->project_name, sizeof a->project_name);
-    memcpy(a->time, d->time, sizeof a->time);
-    memcpy(a->date, d->date, sizeof a->date);
-    memcpy(a->idf_ver, d->idf_ver, sizeof a->idf_ver);
-    memcpy(a->app_elf_sha256, d->app_elf_sha256, sizeof a->app_elf_sha256);
-    /* the parser keeps a NUL past a full-length field; be explicit anyway */
-    a->version[32] = a->project_name[32] = a->idf_ver[32] = 0;
-    a->time[16] = a->date[16] = 0;
+    if (d) a->desc = *d;   /* common's decoder NUL-terminates every string */
 }
 
 /* Which rule a parser error broke. */
@@ -129,7 +119,7 @@ static int check_structure(struct stream *st, const struct fwd_verify_policy *po
 
 static int check_anti_rollback(const struct fwd_verify_policy *pol, struct fwd_verify_result *res)
 {
-    if (res->app.secure_version < fwd_efuse_secure_version(pol->efuse))
+    if (res->app.desc.secure_version < fwd_efuse_secure_version(pol->efuse))
         return set_reason(res, FWD_VR_ROLLBACK, FW_ERR_ROLLBACK);
     return FW_OK;
 }
@@ -199,7 +189,7 @@ int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_inf
     if (!img || !out || len < FWD_APP_EARLY_BYTES) return FW_ERR_TRUNCATED;
     fw_image_header_decode(img, &h);
     if (fw_image_header_check(&h)) return FW_ERR_NOT_FOUND;
-    fw_app_desc_decode(img + FWD_APP_DESC_OFF, &d);
+    fw_app_desc_decode(img + FW_APP_DESC_OFFSET, &d);
     if (d.magic_word != FW_APP_DESC_MAGIC) return FW_ERR_NOT_FOUND;
     fill_app_info(&h, &d, out);
     return FW_OK;

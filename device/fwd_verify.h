@@ -35,6 +35,7 @@
 
 #include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_image.h"
 #include "fw_sbv2.h"
 
 /* Signature sector geometry: common/fw_sbv2.h is the one definition. */
@@ -45,24 +46,18 @@
  * sign (a SHA-384 scheme would add a second pass here). */
 #define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
 #define FWD_VERIFY_DIGEST_LEN 32u
-#define FWD_APP_DESC_OFF     0x20u   /* esp_app_desc_t inside the image */
-#define FWD_APP_DESC_LEN     256u
 /* Bytes of an image that hold header + first segment header + app descriptor:
- * enough for an early version check while an OTA is still streaming. */
-#define FWD_APP_EARLY_BYTES  (FWD_APP_DESC_OFF + FWD_APP_DESC_LEN)
+ * enough for an early version check while an OTA is still streaming. The
+ * layout is common/fw_image's. */
+#define FWD_APP_EARLY_BYTES  FW_APP_DESC_END
 
-/* Fields of esp_app_desc_t the device cares about (FORMATS §1.7), strings
- * always NUL-terminated here (copied with a bound from the image). */
+/* What the device knows of an app image: the header's chip fields and the
+ * decoded esp_app_desc_t (FORMATS §1.7) exactly as common/fw_image decodes
+ * it (strings always NUL-terminated). */
 struct fwd_app_info {
     uint16_t chip_id;              /* image header */
     uint16_t min_chip_rev, max_chip_rev;
-    uint32_t secure_version;
-    char version[33];
-    char project_name[33];
-    char time[17];
-    char date[17];
-    char idf_ver[33];
-    uint8_t app_elf_sha256[32];
+    struct fw_app_desc desc;
 };
 
 /* Why an image was refused. FWD_VR_OK is a non-zero pattern on purpose so a

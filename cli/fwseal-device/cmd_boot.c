@@ -86,10 +86,10 @@ static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv
     else printf("null");
     if (booted) {
         printf(",\"version\":");
-        json_str(stdout, r->app.version);
+        json_str(stdout, r->app.desc.version);
         printf(",\"project\":");
-        json_str(stdout, r->app.project_name);
-        printf(",\"secure_version\":%u,\"ota_state\":", (unsigned)r->app.secure_version);
+        json_str(stdout, r->app.desc.project_name);
+        printf(",\"secure_version\":%u,\"ota_state\":", (unsigned)r->app.desc.secure_version);
         json_str(stdout, state_name(r));
         printf(",\"key_slot\":%d,\"digest\":\"", r->key_slot);
         for (int i = 0; i < 32; i++) printf("%02x", r->digest[i]);
@@ -125,7 +125,7 @@ static int do_boot(struct devdir *dd, int json)
         else if (rc == FW_OK) {
             print_found(&r);
             printf("booted %s: version %s, secure_version %u, ota state %s (eFuse secure_version %u)\n",
-                   r.part->label, r.app.version, (unsigned)r.app.secure_version, state_name(&r), efuse_sv);
+                   r.part->label, r.app.desc.version, (unsigned)r.app.desc.secure_version, state_name(&r), efuse_sv);
             print_after(&r);
         }
     }

@@ -97,8 +97,8 @@ int ota_apply_cmd(const char *dir, const struct ota_src *src)
             uint32_t st = 0;
             fwd_ota_get_state_partition(od, rep.target, &st);
             printf("ota: %llu bytes into %s, verified (%s, secure_version %u, key slot %d); next boot: %s (%s)\n",
-                   (unsigned long long)rep.bytes, rep.target->label, od->last.app.version,
-                   (unsigned)od->last.app.secure_version, od->last.key_slot, rep.target->label,
+                   (unsigned long long)rep.bytes, rep.target->label, od->last.app.desc.version,
+                   (unsigned)od->last.app.desc.secure_version, od->last.key_slot, rep.target->label,
                    fw_otadata_state_name(st));
         }
     }

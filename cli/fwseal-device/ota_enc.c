@@ -112,10 +112,10 @@ static void render_json(const struct fwd_ota_event *ev)
         break;
     case FWD_OTA_EV_APP_DESC:
         printf(",\"version\":");
-        json_str(ev->app->version);
+        json_str(ev->app->desc.version);
         printf(",\"project\":");
-        json_str(ev->app->project_name);
-        printf(",\"secure_version\":%u", (unsigned)ev->app->secure_version);
+        json_str(ev->app->desc.project_name);
+        printf(",\"secure_version\":%u", (unsigned)ev->app->desc.secure_version);
         break;
     case FWD_OTA_EV_RETRY:
         printf(",\"attempt\":%d,\"resume_at\":%llu,\"reason\":", ev->attempt, (unsigned long long)ev->done);
@@ -164,8 +164,8 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
     case FWD_OTA_EV_CONNECTED: printf("connected to %s (%s)\n", ev->host, ev->tls ? "TLS, certificate verified" : "plain"); break;
     case FWD_OTA_EV_HEADER_VERIFIED: printf("encrypted image header accepted: %llu bytes\n", (unsigned long long)ev->total); break;
     case FWD_OTA_EV_APP_DESC:
-        printf("new image: %s %s (secure_version %u)\n", ev->app->project_name, ev->app->version,
-               (unsigned)ev->app->secure_version);
+        printf("new image: %s %s (secure_version %u)\n", ev->app->desc.project_name, ev->app->desc.version,
+               (unsigned)ev->app->desc.secure_version);
         break;
     case FWD_OTA_EV_RETRY: printf("connection lost (%s); resuming at byte %llu (retry %d)\n", ev->reason, (unsigned long long)ev->done, ev->attempt); break;
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
@@ -269,7 +269,7 @@ static int ota_enc_run(struct fwd_ota_dev *dev, const struct ota_enc_opts *o)
     if (rc == FW_OK) {
         if (!o->json)
             printf("ota: %llu bytes into %s, verified (%s, secure_version %u); next boot: %s (NEW)\n",
-                   (unsigned long long)p.written, p.part->label, p.app.version, (unsigned)p.app.secure_version,
+                   (unsigned long long)p.written, p.part->label, p.app.desc.version, (unsigned)p.app.desc.secure_version,
                    p.part->label);
         return EXIT_OK_;
     }

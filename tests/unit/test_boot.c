@@ -52,7 +52,7 @@ static void factory_only(void **state)
         assert_string_equal(r.part->label, "factory");
         assert_int_equal(r.kind, FWB_FACTORY);
         assert_false(r.has_state);
-        assert_int_equal(r.app.secure_version, 3);
+        assert_int_equal(r.app.desc.secure_version, 3);
         assert_int_equal(r.key_slot, 0);
         assert_ptr_equal(fwd_ota_get_running_partition(&x.dev), r.part);
     }
@@ -91,7 +91,7 @@ static void unconfirmed_rolls_back(void **state)
     /* reboot without confirming */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "factory");
-    assert_string_equal(r.app.version, "3.0.0");
+    assert_string_equal(r.app.desc.version, "3.0.0");
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, fwd_ota_find(&x.dev, "ota_0"), &st), FW_OK);
     assert_int_equal(st, FW_OTA_ABORTED);
     /* and it stays rolled back */
@@ -107,7 +107,7 @@ static void unconfirmed_rolls_back(void **state)
     assert_string_equal(r.part->label, "ota_1");
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
+    assert_string_equal(r.app.desc.version, "5.0.0");
     assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, fwd_ota_find(&x.dev, "ota_1"), &st), FW_OK);
     assert_int_equal(st, FW_OTA_ABORTED);

@@ -25,7 +25,7 @@ static void full_cycle_confirm(void **state)
     assert_int_equal(db_secver(&x), 0);                      /* not at OTA time */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
+    assert_string_equal(r.app.desc.version, "5.0.0");
     assert_int_equal(r.state, FW_OTA_PENDING_VERIFY);
     assert_int_equal(db_secver(&x), 0);                      /* not at boot time */
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
@@ -142,8 +142,8 @@ static int early_cb(void *arg, const struct fwd_ota_dev *dev, const struct fwd_a
     struct early *e = arg;
     (void)dev;
     e->calls++;
-    e->secver = in->secure_version;
-    memcpy(e->version, in->version, sizeof e->version);
+    e->secver = in->desc.secure_version;
+    memcpy(e->version, in->desc.version, sizeof e->version);
     return e->answer;
 }
 
@@ -266,7 +266,7 @@ static void reject_and_rollback(void **state)
     assert_int_equal(db_secver(&x), 5);                          /* never confirmed: no burn */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
+    assert_string_equal(r.app.desc.version, "5.0.0");
     assert_int_equal(r.state, FW_OTA_VALID);
     /* the running app cannot reject itself without a rollback target:
      * no factory, the other slot is INVALID */
@@ -299,7 +299,7 @@ static void queries(void **state)
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, p0, &st), FW_ERR_NOT_FOUND);
     assert_null(fwd_ota_get_last_invalid_partition(&x.dev));
     assert_int_equal(fwd_ota_get_partition_description(&x.dev, f, &a), FW_OK);
-    assert_int_equal(a.secure_version, 3);
+    assert_int_equal(a.desc.secure_version, 3);
     assert_int_equal(fwd_ota_get_partition_description(&x.dev, p0, &a), FW_ERR_NOT_FOUND);
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_ERR_STATE);   /* factory has no entry */
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_OK);

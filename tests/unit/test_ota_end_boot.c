@@ -49,7 +49,7 @@ static void success_selects_and_boots(void **state)
     assert_memory_equal(&a.sec[a.active].e, &b.sec[b.active].e, sizeof a.sec[0].e);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
+    assert_string_equal(r.app.desc.version, "5.0.0");
     assert_int_equal(r.state, FW_OTA_PENDING_VERIFY);
     /* a second round goes to the other slot, NULL verified is fine */
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
