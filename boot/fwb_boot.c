@@ -23,8 +23,8 @@ static void to_entries(const struct fwd_otadata *od, int have, struct fwb_entry 
 static void layout_of(const struct fwd_ota_dev *dev, int have_otadata, struct fwb_layout *lay)
 {
     lay->ota_count = (int)fwd_part_ota_count(&dev->d);
-    lay->has_factory = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY) != NULL;
-    lay->has_test = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_TEST) != NULL;
+    lay->has_factory = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY) != NULL;
+    lay->has_test = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_TEST) != NULL;
     lay->has_otadata = have_otadata;
 }
 
@@ -32,8 +32,8 @@ static const struct fwd_part *cand_part(const struct fwd_ota_dev *dev, const str
 {
     switch (c->kind) {
     case FWB_OTA: return fwd_part_ota_slot(&dev->d, (size_t)c->slot);
-    case FWB_FACTORY: return fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
-    case FWB_TEST: return fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_TEST);
+    case FWB_FACTORY: return fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
+    case FWB_TEST: return fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_TEST);
     default: return NULL;
     }
 }

@@ -36,7 +36,7 @@
 #include "device/fwd_ota.h"
 
 struct fwb_attempt {
-    char label[FWD_PART_LABEL_LEN + 1];
+    char label[FW_PT_LABEL_LEN + 1];
     int reason;                 /* enum fwd_verify_reason */
     int err;
 };

@@ -70,17 +70,17 @@ int fwd_nvs_dev_open(struct fwd_nvs_dev *n, struct fwd_dev *d, const char *label
         n->nvs.store.why = "no such partition";
         return FW_ERR_NOT_FOUND;
     }
-    if (p->type != FWD_PT_DATA || p->subtype != FWD_PST_DATA_NVS) {
+    if (p->type != FW_PT_TYPE_DATA || p->subtype != FW_PT_SUB_DATA_NVS) {
         n->nvs.store.why = "not a data/nvs partition";
         return FW_ERR_FORMAT;
     }
-    if (p->flags & FWD_PART_FLAG_ENCRYPTED) {
+    if (p->flags & FW_PT_FLAG_ENCRYPTED) {
         n->nvs.store.why = "NVS partition must not be flagged encrypted (NVS has its own encryption)";
         return FW_ERR_STATE;
     }
     struct fw_nvs_io io;
     fwd_nvs_part_io(&n->data, d, p, &io);
-    const struct fwd_part *k = fwd_part_find_type(d, FWD_PT_DATA, FWD_PST_DATA_NVS_KEYS);
+    const struct fwd_part *k = fwd_part_find_type(d, FW_PT_TYPE_DATA, FW_PT_SUB_DATA_NVS_KEYS);
     if (!k) return fwd_nvs_init(&n->nvs, &io, NULL, readonly);
     struct fwd_nvs_keys_src src;
     fwd_nvs_part_keys_src(&n->keys, d, k, &src);
@@ -96,6 +96,6 @@ int fwd_nvs_dev_erase(struct fwd_dev *d, const char *label)
 {
     const struct fwd_part *p = fwd_part_find(d, label);
     if (!p) return FW_ERR_NOT_FOUND;
-    if (p->type != FWD_PT_DATA || p->subtype != FWD_PST_DATA_NVS) return FW_ERR_FORMAT;
+    if (p->type != FW_PT_TYPE_DATA || p->subtype != FW_PT_SUB_DATA_NVS) return FW_ERR_FORMAT;
     return fwd_part_erase(d, p, 0, p->size);
 }

@@ -23,7 +23,7 @@ static int read_part(void *ctx, uint32_t off, void *buf, size_t len)
     return fwd_part_read(&r->dev->d, r->part, off, buf, len);
 }
 
-static int is_app(const struct fwd_part *p) { return p && p->type == FWD_PT_APP; }
+static int is_app(const struct fwd_part *p) { return p && p->type == FW_PT_TYPE_APP; }
 
 /* OTA slot index of p, or -1 if p is not one of the contiguous OTA slots. */
 static int ota_slot_of(const struct fwd_ota_dev *dev, const struct fwd_part *p)
@@ -140,7 +140,7 @@ const struct fwd_part *fwd_ota_get_boot_partition(struct fwd_ota_dev *dev)
     if (!dev) return NULL;
     if (fwd_otadata_load(&dev->d, &od) == FW_OK && fwd_otadata_active_slot(&dev->d, &od, &slot) == FW_OK)
         return fwd_part_ota_slot(&dev->d, slot);
-    const struct fwd_part *f = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
+    const struct fwd_part *f = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
     return f ? f : fwd_part_ota_slot(&dev->d, 0);
 }
 
@@ -355,7 +355,7 @@ int fwd_ota_end(struct fwd_ota_handle *h)
 static int select_boot(struct fwd_ota_dev *dev, const struct fwd_part *part, int slot)
 {
     struct fwd_otadata od;
-    int factory = part->subtype == FWD_PST_FACTORY;
+    int factory = part->subtype == FW_PT_SUB_APP_FACTORY;
     int rc = fwd_otadata_load(&dev->d, &od);
     if (rc == FW_ERR_NOT_FOUND && factory) return FW_OK;   /* no otadata: factory boots anyway */
     if (rc) return rc;
@@ -395,7 +395,7 @@ int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *p
 {
     if (!dev || !is_app(part) || dev->busy) return dev && dev->busy ? FW_ERR_STATE : FW_ERR_INVALID_ARG;
     int slot = ota_slot_of(dev, part);
-    int factory = part->subtype == FWD_PST_FACTORY;
+    int factory = part->subtype == FW_PT_SUB_APP_FACTORY;
     if (slot < 0 && !factory) return FW_ERR_INVALID_ARG;
     int rc = fwd_ota_heal_secure_version(dev);      /* the floor before the rollback check */
     if (rc) return rc;
@@ -496,7 +496,7 @@ static int has_rollback_target(struct fwd_ota_dev *dev, const struct fwd_otadata
         const struct fwd_part *p = fwd_part_ota_slot(&dev->d, (size_t)slot);
         if (p && p != dev->running && fwd_ota_verify_partition(dev, p, NULL) == FW_OK) return 1;
     }
-    const struct fwd_part *f = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
+    const struct fwd_part *f = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
     return f && fwd_ota_verify_partition(dev, f, NULL) == FW_OK;
 }
 
