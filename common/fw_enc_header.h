@@ -42,6 +42,7 @@
 
 /* RSA-3072 key area */
 #define FW_ENC_RSA_WRAPPED_SIZE 384u
+#define FW_ENC_RSA_BITS         3072u
 /* ECIES-P256 key area, offsets absolute in the header */
 #define FW_ENC_OFF_SERVER_PUB   4u
 #define FW_ENC_SERVER_PUB_SIZE  64u

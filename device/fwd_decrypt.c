@@ -6,8 +6,6 @@
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
 
-#define RSA_BITS 3072u
-
 /* ---- keys ---------------------------------------------------------------- */
 
 void fwd_decrypt_key_init(struct fwd_decrypt_key *k)
@@ -31,7 +29,7 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
     fwd_decrypt_key_free(k);
     fwd_decrypt_key_init(k);
     /* The backend needs a PEM's terminating NUL inside len (documented in the header). */
-    int rc = fwd_rsa_priv_load(&k->rsa, der_or_pem, len, RSA_BITS);
+    int rc = fwd_rsa_priv_load(&k->rsa, der_or_pem, len, FW_ENC_RSA_BITS);
     if (rc != FW_OK) {
         fwd_decrypt_key_free(k);
         return rc;

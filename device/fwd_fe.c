@@ -75,8 +75,8 @@ static void reverse_unit(uint8_t *dst, const uint8_t *src)
 /* One 128-byte unit at u: tweak = address, XTS in place. */
 static int xts_unit(const struct fwd_xts_ctx *ctx, uint32_t u, uint8_t unit[FWD_FE_UNIT])
 {
-    uint8_t tweak[16] = {0};
-    fw_enc32le(tweak, u);
+    uint8_t tweak[FW_XTS_TWEAK_LEN];
+    fw_xts_tweak_le32(u, tweak);
     return fwd_xts_crypt(ctx, tweak, unit, unit, FWD_FE_UNIT) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
 }
 
@@ -97,7 +97,7 @@ static int crypt_range(const struct fwd_fe *fe, enum fwd_xts_dir dir, uint32_t a
     size_t done = 0;
     while (done < len && rc == FW_OK) {
         uint32_t a = addr + (uint32_t)done;
-        uint32_t u = a & ~(uint32_t)(FWD_FE_UNIT - 1);
+        uint32_t u = fw_fe_unit_start(a);
         size_t off = a - u;
         size_t n = FWD_FE_UNIT - off;
         if (n > len - done) n = len - done;

@@ -28,9 +28,11 @@
 
 #include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_flashenc.h"
 
-#define FWD_FE_UNIT 128u
-#define FWD_FE_BLOCK 16u
+/* The data unit and alignment are format rules: common/fw_flashenc.h. */
+#define FWD_FE_UNIT FW_FE_UNIT_LEN
+#define FWD_FE_BLOCK FW_FE_BLOCK_LEN
 
 struct fwd_fe {
     int mode;                        /* enum fwd_fe_mode */

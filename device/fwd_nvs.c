@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "fw_bytes.h"
+#include "fw_flashenc.h"
 #include "fw_err.h"
 
 int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64])
@@ -22,11 +23,12 @@ void fwd_nvs_xts_free(struct fwd_nvs_xts *x)
 }
 
 /* One entry = one 32-byte XTS data unit, tweak = its partition offset. */
-static int xts_unit(const struct fwd_xts_ctx *c, uint32_t off, const uint8_t in[32], uint8_t out[32])
+static int xts_unit(const struct fwd_xts_ctx *c, uint32_t off, const uint8_t in[FW_NVS_ENTRY_SIZE],
+                    uint8_t out[FW_NVS_ENTRY_SIZE])
 {
-    uint8_t tweak[16] = { 0 };
-    fw_enc32le(tweak, off);
-    return fwd_xts_crypt(c, tweak, in, out, 32) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
+    uint8_t tweak[FW_XTS_TWEAK_LEN];
+    fw_xts_tweak_le32(off, tweak);
+    return fwd_xts_crypt(c, tweak, in, out, FW_NVS_ENTRY_SIZE) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
 }
 
 static int enc_cb(void *ctx, uint32_t off, const uint8_t in[32], uint8_t out[32])

@@ -7,7 +7,7 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 
-#define COORD 32u
+#define COORD FW_SBV2_P256_COORD_LEN
 
 static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len)
 {

@@ -7,15 +7,12 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 
-#define PSS_SALT_LEN 32u
-#define RINV_EXP_BITS (2u * 3072u)   /* rinv = 2^6144 mod n */
-
 static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len)
 {
     uint8_t n[FW_SBV2_RSA_LEN], sig[FW_SBV2_RSA_LEN];
     fw_sbv2_le_to_be(n, blk + FW_SBV2_RSA_OFF_N, FW_SBV2_RSA_LEN);
     fw_sbv2_le_to_be(sig, blk + FW_SBV2_RSA_OFF_SIG, FW_SBV2_RSA_LEN);
-    return fwd_rsa_pss_verify(n, sizeof n, fw_dec32le(blk + FW_SBV2_RSA_OFF_E), FWD_HASH_SHA256, PSS_SALT_LEN,
+    return fwd_rsa_pss_verify(n, sizeof n, fw_dec32le(blk + FW_SBV2_RSA_OFF_E), FWD_HASH_SHA256, FW_SBV2_RSA_PSS_SALT_LEN,
                               digest, digest_len, sig, sizeof sig);
 }
 
@@ -34,7 +31,7 @@ static int key_fields(const struct fwd_pubkey *pk, struct fw_sbv2_block *b)
     uint32_t n0 = fw_dec32be(pk->n + FW_SBV2_RSA_LEN - 4);
     if (!(n0 & 1u)) return FW_ERR_KEY;
     uint8_t rinv[FW_SBV2_RSA_LEN];
-    int rc = fwd_bn_pow2_mod(pk->n, pk->n_len, RINV_EXP_BITS, rinv);
+    int rc = fwd_bn_pow2_mod(pk->n, pk->n_len, FW_SBV2_RSA_RINV_EXP_BITS, rinv);
     if (rc != FW_OK) return rc;
     memset(b, 0, sizeof *b);
     b->scheme = FW_SBV2_RSA3072;

@@ -45,7 +45,7 @@
 /* The digest the verifier computes over [0, S): the one the trusted schemes
  * sign (a SHA-384 scheme would add a second pass here). */
 #define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
-#define FWD_VERIFY_DIGEST_LEN 32u
+#define FWD_VERIFY_DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 /* Bytes of an image that hold header + first segment header + app descriptor:
  * enough for an early version check while an OTA is still streaming. The
  * layout is common/fw_image's. */

@@ -11,8 +11,8 @@
 #include "host/fwh_why.h"
 #include "keys/fwh_sig.h"
 
-#define COORD 32
-#define DIGEST_LEN 32u
+#define COORD ((int)FW_SBV2_P256_COORD_LEN)
+#define DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 
 static int has_bn_param(const EVP_PKEY *pk, const char *name)
 {

@@ -11,9 +11,9 @@
 #include "host/fwh_why.h"
 #include "keys/fwh_sig.h"
 
-#define RSA_BITS 3072
-#define PSS_SALT_LEN 32
-#define DIGEST_LEN 32u
+#define RSA_BITS ((int)FW_SBV2_RSA_BITS)
+#define PSS_SALT_LEN ((int)FW_SBV2_RSA_PSS_SALT_LEN)
+#define DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 
 /* PSS parameters of §2.3 on a sign or verify context. */
 static int set_pss(EVP_PKEY_CTX *c)
