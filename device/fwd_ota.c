@@ -293,7 +293,7 @@ int fwd_ota_write(struct fwd_ota_handle *h, const void *data, size_t len)
     const uint8_t *p = data;
     if (!handle_ok(h) || (len && !data)) return FW_ERR_INVALID_ARG;
     if (len == 0) return FW_OK;
-    if (h->received == 0 && p[0] != 0xE9) return fail(h, FW_ERR_MAGIC);
+    if (h->received == 0 && p[0] != FW_IMAGE_MAGIC) return fail(h, FW_ERR_MAGIC);
     if ((uint64_t)h->received + len > h->erased) return fail(h, FW_ERR_NO_SPACE);
     int rc = early_bytes(h, p, len);
     if (rc) return fail(h, rc);
