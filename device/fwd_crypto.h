@@ -31,7 +31,10 @@
 
 #include "device/fwd_hal.h"
 
-/* Opaque storage, aligned for anything a backend puts there. */
+/* Opaque storage, aligned for anything a backend puts there. The sizes
+ * below are the mbedTLS 2.28 contexts on a 64-bit host (the backend asserts
+ * at compile time that its contexts fit); a port whose backend needs more
+ * (or less) defines them before including this header, e.g. with -D. */
 #define FWD_CRYPTO_OPAQUE(bytes)                                                                            \
     union {                                                                                                \
         uint64_t align_u64;                                                                                \
@@ -48,7 +51,9 @@ enum fwd_hash_alg {
 };
 
 #define FWD_HASH_MAX_LEN 48u       /* SHA-384 */
-#define FWD_HASH_CTX_SIZE 256u
+#ifndef FWD_HASH_CTX_SIZE
+#define FWD_HASH_CTX_SIZE 216u      /* SHA-512/384 context, the larger one */
+#endif
 
 struct fwd_hash_ctx {
     enum fwd_hash_alg alg;
@@ -88,7 +93,9 @@ int fwd_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, si
 
 /* ---- AES-256-GCM decryption, streaming --------------------------------------- */
 
-#define FWD_GCM_CTX_SIZE 512u
+#ifndef FWD_GCM_CTX_SIZE
+#define FWD_GCM_CTX_SIZE 424u
+#endif
 #define FWD_GCM_TAG_LEN 16u
 
 struct fwd_gcm_ctx {
@@ -110,7 +117,9 @@ void fwd_gcm_free(struct fwd_gcm_ctx *c);
 
 /* ---- AES-XTS (IEEE 1619, no ciphertext stealing needed) ---------------------- */
 
-#define FWD_XTS_CTX_SIZE 640u
+#ifndef FWD_XTS_CTX_SIZE
+#define FWD_XTS_CTX_SIZE 576u
+#endif
 
 enum fwd_xts_dir { FWD_XTS_ENCRYPT = 1, FWD_XTS_DECRYPT = 2 };
 
@@ -152,7 +161,9 @@ int fwd_ecdsa_verify(enum fwd_ec_curve curve, const uint8_t *xy, size_t xy_len, 
 
 /* ---- private keys (backend-owned objects) ---------------------------------------- */
 
-#define FWD_RSA_PRIV_SIZE 64u
+#ifndef FWD_RSA_PRIV_SIZE
+#define FWD_RSA_PRIV_SIZE 16u       /* a handle: the key itself is on the backend's heap */
+#endif
 
 /* An RSA private key for key unwrapping. Load once, use for many images. */
 struct fwd_rsa_priv {
@@ -181,7 +192,9 @@ void fwd_rsa_priv_free(struct fwd_rsa_priv *k);
 int fwd_rsa_unwrap_key(const struct fwd_rsa_priv *k, const struct fwd_random *rng, const uint8_t *in,
                        size_t in_len, uint8_t *out, size_t out_len);
 
-#define FWD_EC_PRIV_SIZE 384u
+#ifndef FWD_EC_PRIV_SIZE
+#define FWD_EC_PRIV_SIZE 272u
+#endif
 
 /* An EC private scalar for ECDH. */
 struct fwd_ec_priv {

@@ -21,7 +21,7 @@
  * The header layout and the ECIES constants come from common/fw_enc_header;
  * every primitive from the crypto seam (device/fwd_crypto.h).
  *
- * Memory: the caller owns struct fwd_decrypt (about 3.2 KiB on x86-64:
+ * Memory: the caller owns struct fwd_decrypt (3104 bytes on x86-64:
  * 512-byte header buffer, FWD_DECRYPT_OUT_SIZE (2 KiB) output buffer, 16-byte
  * block cache, the seam's GCM context). The output size trades RAM for
  * fewer, larger flash writes downstream. fwd_decrypt_feed() never allocates;

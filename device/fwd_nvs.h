@@ -5,7 +5,7 @@
  * flash decryption), and flash regions as partition-relative storage.
  *
  * Memory: struct fwd_nvs = struct fw_nvs_store (~11 KiB for 64 pages) plus
- * two XTS contexts of the crypto seam (~1.3 KiB); no malloc. */
+ * two XTS contexts of the crypto seam (~1.2 KiB); no malloc. */
 #ifndef FWD_NVS_H
 #define FWD_NVS_H
 

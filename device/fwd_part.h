@@ -22,9 +22,9 @@
  *     noise, §4.4).
  * A FW_ERR_POWER_LOSS from the HAL is returned unchanged at once.
  *
- * Memory (no heap): struct fwd_dev = flash-encryption context (1160 bytes,
+ * Memory (no heap): struct fwd_dev = flash-encryption context (1176 bytes,
  * device/fwd_fe.h) + FWD_PART_MAX compact entries (32 bytes each, 2 KiB
- * for 64) + a FWD_PART_WBUF-byte encryption buffer (default 4096) -> 7336
+ * for 64) + a FWD_PART_WBUF-byte encryption buffer (default 4096) -> 7352
  * bytes on a 64-bit host. Stack: < 256 bytes per call, except fwd_dev_open
  * which parses the table once with a struct fw_pt on the stack (3428 bytes;
  * the raw 0xC00-byte table itself is read into wbuf).
