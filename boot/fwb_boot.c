@@ -88,7 +88,7 @@ static int first_bootable(struct fwd_ota_dev *dev, const struct fwb_plan *p, str
  * same partition first among those not rejected by pass one, and that image
  * must verify again with the same digest. Returns GO_B on agreement. */
 static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *chosen, uint32_t failed_mask,
-                               const uint8_t digest[32], uint32_t *secure_version)
+                               const uint8_t digest[FWD_VERIFY_DIGEST_LEN], uint32_t *secure_version)
 {
     struct fwd_otadata od;
     struct fwb_plan p2;
@@ -101,7 +101,7 @@ static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *c
         if (!(failed_mask & (1u << k))) expect = cand_part(dev, &p2.cand[k]);
     if (expect != chosen) return 0;
     if (fwd_ota_verify_partition(dev, chosen, &r2) != FW_OK) return 0;
-    if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, 32)) return 0;
+    if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, sizeof r2.digest)) return 0;
     *secure_version = r2.app.desc.secure_version;
     return GO_B;
 }
@@ -162,7 +162,7 @@ static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, s
     res->kind = c->kind;
     res->slot = c->slot;
     res->app = dev->last.app;
-    memcpy(res->digest, dev->last.digest, 32);
+    memcpy(res->digest, dev->last.digest, sizeof res->digest);
     res->key_slot = dev->last.key_slot;
     res->has_state = c->entry >= 0;
     res->by_default = c->entry < 0;

@@ -80,7 +80,8 @@ static int keep_existing(uint8_t *sector, const uint8_t *old, const uint8_t dige
         if (!fw_sbv2_scheme_supported(scan.scheme[i]))
             return fwh_why(FW_ERR_KEY, why, whylen, "--append: existing block %u uses unsupported scheme %s", i,
                         fw_sbv2_scheme_name(scan.scheme[i]));
-        if (!fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, 32))
+        if (fw_sbv2_digest_len(scan.scheme[i]) != FW_SBV2_DIGEST_SHA256_LEN ||
+            !fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, FW_SBV2_DIGEST_SHA256_LEN))
             return fwh_why(FW_ERR_DIGEST, why, whylen,
                         "--append: existing block %u signs a different image digest (image changed after signing?)", i);
         memcpy(fw_sbv2_sector_block(sector, i), blk, FW_SBV2_BLOCK_SIZE);
