@@ -28,7 +28,7 @@
  * bytes on a 64-bit host. Stack: < 256 bytes per call, except fwd_dev_open
  * which parses the table once with a struct fw_pt on the stack (3428 bytes;
  * the raw 0xC00-byte table itself is read into wbuf).
- * The context holds internal pointers (mbedTLS key schedules): never copy a
+ * The context may hold internal pointers (AES key schedules): never copy a
  * struct fwd_dev after fwd_dev_open().
  */
 #ifndef FWD_PART_H

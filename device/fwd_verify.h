@@ -1,5 +1,6 @@
 /* Device-side verification of an ESP app image and its Secure Boot V2
- * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on mbedTLS 2.28.
+ * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on the crypto seam
+ * (device/fwd_crypto.h) and the signature scheme table (device/fwd_sig.h).
  *
  * One module, one job: given a way to read the image bytes *as the CPU would
  * see them* (through flash decryption), decide whether the image may run and
@@ -23,7 +24,7 @@
  *     the fixed work buffer (no second read of the same range: no TOCTOU).
  *
  * Memory: no malloc in this module's own code; the caller provides a
- * struct fwd_verify_work (about 5.5 KiB, see below). mbedTLS allocates its
+ * struct fwd_verify_work (about 5.5 KiB, see below). The mbedTLS backend allocates its
  * bignums from its own heap during the signature check (bounded: one RSA-3072
  * public key or one P-256 group).
  */
