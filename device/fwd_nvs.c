@@ -6,10 +6,11 @@
 #include "fw_flashenc.h"
 #include "fw_err.h"
 
-int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64])
+int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[FW_NVS_KEYS_LEN])
 {
     memset(x, 0, sizeof *x);
-    if (fwd_xts_init(&x->enc, FWD_XTS_ENCRYPT, keys, 64) || fwd_xts_init(&x->dec, FWD_XTS_DECRYPT, keys, 64)) {
+    if (fwd_xts_init(&x->enc, FWD_XTS_ENCRYPT, keys, FW_NVS_KEYS_LEN) ||
+        fwd_xts_init(&x->dec, FWD_XTS_DECRYPT, keys, FW_NVS_KEYS_LEN)) {
         fwd_nvs_xts_free(x);
         return FW_ERR_CRYPTO;
     }
@@ -48,9 +49,9 @@ void fwd_nvs_xts_crypt(struct fwd_nvs_xts *x, struct fw_nvs_crypt *c)
     c->ctx = x;
 }
 
-int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[64])
+int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    uint8_t raw[68], dec[68];
+    uint8_t raw[FW_NVS_KEYS_RECORD_LEN], dec[FW_NVS_KEYS_RECORD_LEN];
     int rc = src->read_raw(src->ctx, 0, raw, sizeof raw);
     if (!rc) rc = src->read_dec(src->ctx, 0, dec, sizeof dec);
     if (!rc) rc = fw_nvs_keys_parse(raw, dec, keys);
@@ -111,7 +112,7 @@ int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8
 int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd_nvs_keys_src *keys, int readonly)
 {
     if (!keys) return fwd_nvs_init_keys(n, io, NULL, readonly);
-    uint8_t k[64];
+    uint8_t k[FW_NVS_KEYS_LEN];
     int rc = fwd_nvs_keys_load(keys, k);
     if (rc) {
         memset(n, 0, sizeof *n);

@@ -21,7 +21,7 @@ struct fwd_nvs_xts {
     struct fwd_xts_ctx enc, dec;
 };
 
-int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64]);
+int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[FW_NVS_KEYS_LEN]);
 void fwd_nvs_xts_free(struct fwd_nvs_xts *x);
 void fwd_nvs_xts_crypt(struct fwd_nvs_xts *x, struct fw_nvs_crypt *c);
 
@@ -36,7 +36,7 @@ struct fwd_nvs_keys_src {
 
 /* FW_ERR_STATE = keys not initialised (erased), FW_ERR_CRC = corrupt keys
  * partition; keys = eky||tky on success (wipe after use). */
-int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[64]);
+int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[FW_NVS_KEYS_LEN]);
 
 /* A flash region [base, base+size) as partition-relative NVS storage. */
 struct fwd_nvs_region {

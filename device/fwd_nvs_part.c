@@ -51,13 +51,14 @@ void fwd_nvs_part_keys_src(struct fwd_nvs_bind *b, struct fwd_dev *d, const stru
     src->ctx = b;
 }
 
-int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[64])
+int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    if (p->size < 4096) return FW_ERR_RANGE;
-    uint8_t img[4096];
+    if (p->size < FW_NVS_KEYS_IMAGE_LEN) return FW_ERR_RANGE;
+    uint8_t img[FW_NVS_KEYS_IMAGE_LEN];
     fw_nvs_keys_build(keys, img);
-    int rc = fwd_part_erase(d, p, 0, 4096);
-    if (!rc) rc = fwd_part_write(d, p, 0, img, 80); /* keys + CRC + 12 x 0xFF: whole 16-byte blocks */
+    int rc = fwd_part_erase(d, p, 0, sizeof img);
+    /* keys + CRC + 0xFF up to whole 16-byte blocks (encrypted writes) */
+    if (!rc) rc = fwd_part_write(d, p, 0, img, (size_t)fw_align_up(FW_NVS_KEYS_RECORD_LEN, FW_FE_BLOCK_LEN));
     fw_wipe(img, sizeof img);
     return rc;
 }
