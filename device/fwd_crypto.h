@@ -162,15 +162,14 @@ int fwd_ecdsa_verify(enum fwd_ec_curve curve, const uint8_t *xy, size_t xy_len, 
 /* ---- private keys (backend-owned objects) ---------------------------------------- */
 
 #ifndef FWD_RSA_PRIV_SIZE
-#define FWD_RSA_PRIV_SIZE 16u       /* a handle: the key itself is on the backend's heap */
+#define FWD_RSA_PRIV_SIZE 48u       /* handle + rejection secret; the key is on the backend's heap */
 #endif
 
 /* An RSA private key for key unwrapping. Load once, use for many images. */
 struct fwd_rsa_priv {
     int loaded;
     size_t bits;
-    FWD_CRYPTO_OPAQUE(FWD_RSA_PRIV_SIZE) u;
-    uint8_t rejection_secret[32];  /* implicit rejection, derived at load */
+    FWD_CRYPTO_OPAQUE(FWD_RSA_PRIV_SIZE) u;   /* the key and its implicit-rejection secret */
 };
 
 void fwd_rsa_priv_init(struct fwd_rsa_priv *k);

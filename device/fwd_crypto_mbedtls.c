@@ -31,7 +31,12 @@ _Static_assert(sizeof(mbedtls_sha256_context) <= FWD_HASH_CTX_SIZE, "hash ctx");
 _Static_assert(sizeof(mbedtls_sha512_context) <= FWD_HASH_CTX_SIZE, "hash ctx");
 _Static_assert(sizeof(mbedtls_gcm_context) <= FWD_GCM_CTX_SIZE, "gcm ctx");
 _Static_assert(sizeof(mbedtls_aes_xts_context) <= FWD_XTS_CTX_SIZE, "xts ctx");
-_Static_assert(sizeof(mbedtls_pk_context) <= FWD_RSA_PRIV_SIZE, "rsa priv");
+
+struct rsa_priv_impl {
+    mbedtls_pk_context pk;
+    uint8_t rejection_secret[32];   /* implicit rejection, derived at load */
+};
+_Static_assert(sizeof(struct rsa_priv_impl) <= FWD_RSA_PRIV_SIZE, "rsa priv");
 
 struct ec_priv_impl {
     mbedtls_ecp_group grp;
@@ -43,7 +48,8 @@ _Static_assert(sizeof(struct ec_priv_impl) <= FWD_EC_PRIV_SIZE, "ec priv");
 #define SHA512_OF(c) ((mbedtls_sha512_context *)(void *)(c)->u.bytes_)
 #define GCM_OF(c) ((mbedtls_gcm_context *)(void *)(c)->u.bytes_)
 #define XTS_OF(c) ((mbedtls_aes_xts_context *)(void *)(c)->u.bytes_)
-#define PK_OF(k) ((mbedtls_pk_context *)(void *)(k)->u.bytes_)
+#define RSA_OF(k) ((struct rsa_priv_impl *)(void *)(k)->u.bytes_)
+#define PK_OF(k) (&RSA_OF(k)->pk)
 #define EC_OF(k) ((struct ec_priv_impl *)(void *)(k)->u.bytes_)
 
 static int ok_or(int mbedtls_rc, int err) { return mbedtls_rc == 0 ? FW_OK : err; }
@@ -389,7 +395,7 @@ static int derive_rejection_secret(struct fwd_rsa_priv *k)
     if (dlen <= sizeof dbuf && mbedtls_rsa_export(rsa, NULL, NULL, NULL, &dm, NULL) == 0 &&
         mbedtls_mpi_write_binary(&dm, dbuf, dlen) == 0)
         rc = fwd_hmac_sha256(dbuf, dlen, (const uint8_t *)rejection_label, sizeof rejection_label - 1,
-                             k->rejection_secret);
+                             RSA_OF(k)->rejection_secret);
     mbedtls_mpi_free(&dm);
     mbedtls_platform_zeroize(dbuf, sizeof dbuf);
     return rc;
@@ -423,9 +429,11 @@ int fwd_rsa_unwrap_key(const struct fwd_rsa_priv *k, const struct fwd_random *rn
         return FW_ERR_INVALID_ARG;
     uint8_t real[32] = { 0 }, fake[32];
     size_t olen = 0;
-    int rc = fwd_hmac_sha256(k->rejection_secret, sizeof k->rejection_secret, in, in_len, fake);
+    /* mbedTLS takes a non-const RSA context (blinding state); the key is unchanged. */
+    struct rsa_priv_impl *impl = (struct rsa_priv_impl *)(void *)k->u.bytes_;
+    int rc = fwd_hmac_sha256(impl->rejection_secret, sizeof impl->rejection_secret, in, in_len, fake);
     if (rc != FW_OK) return rc;
-    mbedtls_pk_context *pk = (mbedtls_pk_context *)(void *)k->u.bytes_;
+    mbedtls_pk_context *pk = &impl->pk;
     int ret = mbedtls_rsa_rsaes_pkcs1_v15_decrypt(mbedtls_pk_rsa(*pk), rng_adapter, (void *)rng,
                                                   MBEDTLS_RSA_PRIVATE, &olen, in, real, out_len);
     /* good = 0xFF if the unwrap produced exactly out_len bytes, else 0x00. */
