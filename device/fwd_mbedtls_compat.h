@@ -273,12 +273,12 @@ static inline int fwd_mbed_ec_write_public(const mbedtls_ecp_keypair *ec, size_t
 
 /* ---- TLS client -------------------------------------------------------------- */
 
-/* Once before a handshake: 3.6's TLS code draws on PSA Crypto (its TLS 1.3
- * and part of its 1.2 code), which must be initialised; 2.28 has nothing to
- * initialise. Idempotent. */
+/* Once before a handshake: 3.6's TLS code draws on PSA Crypto when it is
+ * built in (always with TLS 1.3 or MBEDTLS_USE_PSA_CRYPTO), and PSA must be
+ * initialised first; 2.28 has nothing to initialise. Idempotent. */
 static inline int fwd_mbed_tls_prepare(void)
 {
-#if FWD_MBEDTLS_3
+#if FWD_MBEDTLS_3 && defined(MBEDTLS_PSA_CRYPTO_C)
     return psa_crypto_init() == PSA_SUCCESS ? 0 : MBEDTLS_ERR_SSL_INTERNAL_ERROR;
 #else
     return 0;

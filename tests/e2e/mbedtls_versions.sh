@@ -53,3 +53,22 @@ fi
 others=$(cd "$FWSEAL_ROOT" && grep -rlE 'MBEDTLS_VERSION_NUMBER|FWD_MBEDTLS_3' device boot common \
          | grep -v '^device/fwd_mbedtls_compat\.h$' || true)
 if [ -z "$others" ]; then ok "version tests only in device/fwd_mbedtls_compat.h"; else fail "version tests only in device/fwd_mbedtls_compat.h" "$others"; fi
+
+# The trixie entry scripts/deps.sh adds is source-only: apt knows no trixie
+# binary package, so nothing from Debian 13 can be installed through it.
+SRCFILE=/etc/apt/sources.list.d/fwseal-trixie-src.sources
+if [ ! -f "$SRCFILE" ]; then
+  fail "trixie deb-src entry present" "$SRCFILE missing: run 'make deps'"
+else
+  if [ "$(sed -n 's/^Types:[[:space:]]*//p' "$SRCFILE")" = deb-src ]; then ok "trixie entry is deb-src only"; else fail "trixie entry is deb-src only" "$(cat "$SRCFILE")"; fi
+  if apt-cache policy 2>/dev/null | grep -q 'trixie'; then
+    fail "no trixie binary package index" "$(apt-cache policy | grep trixie | head -3)"
+  else
+    ok "no trixie binary package index"
+  fi
+  if apt-cache madison libmbedtls-dev 2>/dev/null | grep -q 'trixie.*Packages'; then
+    fail "libmbedtls-dev only from bookworm"
+  else
+    ok "libmbedtls-dev only from bookworm"
+  fi
+fi
