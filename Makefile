@@ -110,7 +110,7 @@ TOOL36_BINS   := $(B36)/tools/http_get $(B36)/tools/mbedtls_version
 LINKS36       := $(B36)/bin/fwseal $(B36)/tools/app_patch $(B36)/tools/tcp_proxy $(B36)/tools/http_liar
 
 $(MBED36)/stamp:
-	@scripts/mbedtls36.sh $(MBED36)
+	+@scripts/mbedtls36.sh $(MBED36)
 $(MBED36_LIBS): $(MBED36)/stamp
 
 $(eval $(call flavour,$(B36),-I$(MBED36)/include -DMBEDTLS_DEPRECATED_WARNING,$(MBED36_LIBS),$(MBED36)/stamp,device-only))

@@ -36,12 +36,15 @@ echo "mbedtls36: fetching mbedtls $ver source (apt-get source, Debian 13 trixie)
 tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'mbedtls-3.6.*' | head -1)
 [ -n "$tree" ] && [ -f "$tree/library/Makefile" ] || die "unpacked source not found under $src"
 
-jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+# Under make (the Makefile's recipe is a "+" line) share its job slots;
+# alone, use every core.
+jobs=(-j"$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)")
+case "${MAKEFLAGS:-}" in *jobserver*) jobs=() ;; esac
 echo "mbedtls36: building libmbedcrypto.a libmbedx509.a libmbedtls.a (-O2, default config)"
 # CFLAGS replaces mbedTLS's own default (-O2); its Makefile adds the include
 # paths and warnings itself. GEN_FILES stays empty: the release's generated
 # sources are used as shipped.
-make -C "$tree/library" -j"$jobs" CC="${CC:-cc}" CFLAGS="-O2" GEN_FILES= \
+make -C "$tree/library" "${jobs[@]}" CC="${CC:-cc}" CFLAGS="-O2" GEN_FILES= \
   libmbedcrypto.a libmbedx509.a libmbedtls.a >"$out/build.log" 2>&1 \
   || { tail -30 "$out/build.log" >&2; die "library build failed (log: $out/build.log)"; }
 
