@@ -96,6 +96,7 @@ $(eval $(call flavour,$(BUILD)/asan,$(SAN),$(DEVICE_LIBS),))
 # on 2.28. Host-side helpers the e2e scripts call (fwseal, the test servers,
 # app_patch) are links to the default build's: they are not device code.
 #   make mbed36        build the flavour
+#   make asan36        its device unit tests under ASan+UBSan (not in make test)
 #   make test          runs its unit tests (unit36/...) and the device e2e
 #                      scripts (e2e36/...) after the default ones
 # ---------------------------------------------------------------------------
@@ -113,15 +114,20 @@ $(MBED36)/stamp:
 	+@scripts/mbedtls36.sh $(MBED36)
 $(MBED36_LIBS): $(MBED36)/stamp
 
-$(eval $(call flavour,$(B36),-I$(MBED36)/include -DMBEDTLS_DEPRECATED_WARNING,$(MBED36_LIBS),$(MBED36)/stamp,device-only))
+MBED36_CFLAGS := -I$(MBED36)/include -DMBEDTLS_DEPRECATED_WARNING
+$(eval $(call flavour,$(B36),$(MBED36_CFLAGS),$(MBED36_LIBS),$(MBED36)/stamp,device-only))
+# Not in make test (CI time): the device unit tests on 3.6 under ASan+UBSan,
+# run with: make asan36 && for t in build/mbed36/asan/tests/*; do $t; done
+$(eval $(call flavour,$(B36)/asan,$(MBED36_CFLAGS) $(SAN),$(MBED36_LIBS),$(MBED36)/stamp,device-only))
 
 $(B36)/bin/fwseal: $(BUILD)/bin/fwseal
 	@mkdir -p $(dir $@); ln -sf ../../bin/fwseal $@
 $(filter $(B36)/tools/%,$(LINKS36)): $(B36)/tools/%: $(BUILD)/tools/%
 	@mkdir -p $(dir $@); ln -sf ../../tools/$* $@
 
-.PHONY: mbed36
+.PHONY: mbed36 asan36
 mbed36: $(B36)/bin/fwseal-device $(UNIT36_BINS) $(TOOL36_BINS) $(LINKS36)
+asan36: $(patsubst $(B36)/%,$(B36)/asan/%,$(UNIT36_BINS))
 
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
