@@ -239,7 +239,8 @@ static inline int fwd_mbed_pk_parse_key(mbedtls_pk_context *pk, const uint8_t *k
 #endif
 }
 
-/* Same from a file (tests). */
+#if defined(MBEDTLS_FS_IO)
+/* Same from a file (tests; bare-metal configurations have no file I/O). */
 static inline int fwd_mbed_pk_parse_keyfile(mbedtls_pk_context *pk, const char *path,
                                             int (*f_rng)(void *, unsigned char *, size_t), void *p_rng)
 {
@@ -251,6 +252,7 @@ static inline int fwd_mbed_pk_parse_keyfile(mbedtls_pk_context *pk, const char *
     return mbedtls_pk_parse_keyfile(pk, path, NULL);
 #endif
 }
+#endif
 
 /* ---- EC key pairs: 3.x hides the members behind accessors ------------------ */
 
