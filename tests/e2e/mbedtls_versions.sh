@@ -72,3 +72,12 @@ else
     ok "libmbedtls-dev only from bookworm"
   fi
 fi
+
+# The compat header is for the files that call mbedTLS directly: in device/
+# and boot/ only the crypto backend and the TLS client include it.
+users=$(cd "$FWSEAL_ROOT" && grep -rlE '#[[:space:]]*include[[:space:]]*"device/fwd_mbedtls_compat\.h"' device boot common | sort | tr '\n' ' ')
+if [ "$users" = "device/fwd_crypto_mbedtls.c device/fwd_tls.c " ]; then
+  ok "compat header included only by the crypto backend and the TLS client"
+else
+  fail "compat header included only by the crypto backend and the TLS client" "$users"
+fi
