@@ -43,8 +43,10 @@
 #define FWD_SBV2_SECTOR      FW_SBV2_SECTOR_SIZE
 #define FWD_SBV2_BLOCK       FW_SBV2_BLOCK_SIZE
 #define FWD_SBV2_BLOCKS      FW_SBV2_MAX_BLOCKS
-/* The digest the verifier computes over [0, S): the one the trusted schemes
- * sign (a SHA-384 scheme would add a second pass here). */
+/* The digest the verifier always computes over [0, S): the one RSA-3072,
+ * P-256 and P-192 sign and the image's identity (boot compares it). A device
+ * whose eFuse SECURE_BOOT_SHA384_EN is burned (P-384 keys) also computes
+ * SHA-384 of [0, S) in the same pass and verifies the blocks against it. */
 #define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
 #define FWD_VERIFY_DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 /* Bytes of an image that hold header + first segment header + app descriptor:
@@ -89,6 +91,7 @@ struct fwd_verify_result {
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */
     uint8_t digest[FWD_VERIFY_DIGEST_LEN]; /* SHA-256 of [0, S) */
+    uint8_t digest384[FWD_SHA384_LEN]; /* SHA-384 of [0, S), only when eFuse SHA384_EN */
     int block;                     /* index of the block that verified, -1 none */
     int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
