@@ -99,8 +99,12 @@ static int keep_existing(uint8_t *sector, const uint8_t *old, const uint8_t *dig
         if (!fw_sbv2_scheme_supported(scan.scheme[i]))
             return fwh_why(FW_ERR_KEY, why, whylen, "--append: existing block %u uses unsupported scheme %s", i,
                         fw_sbv2_scheme_name(scan.scheme[i]));
-        if (fw_sbv2_digest_len(scan.scheme[i]) != digest_len ||
-            !fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, digest_len))
+        if (fw_sbv2_digest_len(scan.scheme[i]) != digest_len)
+            return fwh_why(FW_ERR_KEY, why, whylen,
+                           "--append: existing block %u is %s (a %zu-byte image digest), the new key signs a %zu-byte "
+                           "one: schemes cannot mix in one sector",
+                           i, fw_sbv2_scheme_name(scan.scheme[i]), fw_sbv2_digest_len(scan.scheme[i]), digest_len);
+        if (!fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, digest_len))
             return fwh_why(FW_ERR_DIGEST, why, whylen,
                         "--append: existing block %u signs a different image digest (image changed after signing?)", i);
         memcpy(fw_sbv2_sector_block(sector, i), blk, FW_SBV2_BLOCK_SIZE);
