@@ -49,6 +49,18 @@ expect_exit 1 "P-384 + P-256 in one sector refused" "$FWSEAL" sign $NC --key "$T
 expect_stderr "mixed signature schemes" "mixed keys: reason"
 check "two P-384 keys at once" "$FWSEAL" sign $NC --key "$T/k1.pem" --key "$T/k2.pem" "$APP" -o "$T/s3.bin"
 
+# encrypt --sign-key with P-384 (the release command): signs SHA-384 inside the
+# encrypted container; an esp32c5 image (the chip check of encrypt has no override)
+PE=$V/pre_encrypted/rsa
+"$FWSEAL_BUILD/tools/app_patch" "$APP" "$T/c5.u" --chip-id 23 || exit 1
+check "encrypt --sign-key P-384 (esp32c5 image)" "$FWSEAL" encrypt --sign-key "$T/k1.pem" \
+  --pubkey "$PE/rsa_pub_key.pem" "$T/c5.u" -o "$T/c5.enc"
+check "decrypt it" "$FWSEAL" decrypt --key "$PE/rsa_priv_key.pem" "$T/c5.enc" -o "$T/c5.dec"
+check "the decrypted image verifies (P-384)" "$FWSEAL" verify --chip esp32c5 --trust "$T/k1_pub.pem" "$T/c5.dec"
+expect_stdout "ECDSA-P384 signature verifies" "encrypt signed with P-384"
+expect_exit 1 "encrypt --sign-key P-384 of an esp32c3 image refused (chip table)" "$FWSEAL" encrypt \
+  --sign-key "$T/k1.pem" --pubkey "$PE/rsa_pub_key.pem" "$APP" -o "$T/c3.enc"
+
 # P-192: verify-only
 expect_exit 1 "sign with a P-192 key refused" "$FWSEAL" sign --key "$E/sb_ecdsa192_key.pem" "$APP" -o "$T/x192.bin"
 expect_exit 1 "sign with a P-192 key refused (no chip check)" "$FWSEAL" sign $NC --key "$E/sb_ecdsa192_key.pem" \
