@@ -61,6 +61,13 @@ expect_stdout "ECDSA-P384 signature verifies" "encrypt signed with P-384"
 expect_exit 1 "encrypt --sign-key P-384 of an esp32c3 image refused (chip table)" "$FWSEAL" encrypt \
   --sign-key "$T/k1.pem" --pubkey "$PE/rsa_pub_key.pem" "$APP" -o "$T/c3.enc"
 
+# raw data (not an app image) signed with P-384: fwseal info compares SHA-384
+head -c 8192 /dev/urandom >"$T/raw.bin"
+check "sign raw data with P-384" "$FWSEAL" sign --key "$T/k1.pem" "$T/raw.bin" -o "$T/raw.s.bin"
+check "info of P-384-signed data" "$FWSEAL" info "$T/raw.s.bin"
+expect_stdout "block 0: +ECDSA-P384, key digest $(xxd -p -c 64 "$T/k1.digest.bin"), digest matches" "info: digest matches"
+check "verify --raw" "$FWSEAL" verify --raw --trust "$T/k1_pub.pem" "$T/raw.s.bin"
+
 # P-192: verify-only
 expect_exit 1 "sign with a P-192 key refused" "$FWSEAL" sign --key "$E/sb_ecdsa192_key.pem" "$APP" -o "$T/x192.bin"
 expect_exit 1 "sign with a P-192 key refused (no chip check)" "$FWSEAL" sign $NC --key "$E/sb_ecdsa192_key.pem" \
