@@ -40,10 +40,10 @@ obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
 
 # One build tree per flavour: $(BUILD) (release+debug info), $(BUILD)/asan
 # and $(BUILD)/mbed36 (device side on mbedTLS 3.6, see below).
-#   $(call flavour,DIR,EXTRA-CFLAGS,MBEDTLS-LIBS,ORDER-ONLY-PREREQUISITE[,device-only])
+#   $(call flavour,DIR,EXTRA-CFLAGS,MBEDTLS-LIBS,OBJECT-PREREQUISITE[,device-only])
 #   (device-only: no bin/fwseal rule, the host CLI comes from elsewhere)
 define flavour
-$(1)/obj/%.o: %.c | $(4)
+$(1)/obj/%.o: %.c $(4)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_ALL) $(2) -c $$< -o $$@
 
@@ -113,6 +113,9 @@ LINKS36       := $(B36)/bin/fwseal $(B36)/tools/app_patch $(B36)/tools/tcp_proxy
 $(MBED36)/stamp:
 	+@scripts/mbedtls36.sh $(MBED36)
 $(MBED36_LIBS): $(MBED36)/stamp
+# A rebuilt mbedTLS (new stamp) recompiles the flavour's objects and
+# relinks what links it.
+$(B36)/bin/fwseal-device $(UNIT36_BINS) $(TOOL36_BINS): $(MBED36_LIBS)
 
 MBED36_CFLAGS := -I$(MBED36)/include -DMBEDTLS_DEPRECATED_WARNING
 $(eval $(call flavour,$(B36),$(MBED36_CFLAGS),$(MBED36_LIBS),$(MBED36)/stamp,device-only))

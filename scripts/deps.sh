@@ -38,6 +38,7 @@ esac
 # build/). Only a deb-src entry is added: apt never sees a trixie binary
 # package, so nothing from trixie can ever be installed on this system.
 TRIXIE_SRC_FILE=/etc/apt/sources.list.d/fwseal-trixie-src.sources
+# shellcheck disable=SC2016 # the backquotes are text of the file's comment
 TRIXIE_SRC='# fwseal (scripts/deps.sh): source packages only, for `apt-get source mbedtls/trixie`
 Types: deb-src
 URIs: http://deb.debian.org/debian

@@ -28,13 +28,13 @@ ver=$(apt-cache showsrc mbedtls 2>/dev/null | sed -n 's/^Version: \(3\.6\..*\)$/
 [ -n "$ver" ] || die "no mbedtls 3.6 source package visible to apt: run 'make deps' (adds the trixie deb-src entry)"
 
 src=$out/src
-rm -rf "$src" "$out/include" "$out/lib" "$stamp"
+rm -rf "$src" "${out:?}/include" "${out:?}/lib" "$stamp"
 mkdir -p "$src" "$out/include" "$out/lib"
 echo "mbedtls36: fetching mbedtls $ver source (apt-get source, Debian 13 trixie)"
 ( cd "$src" && apt-get source -qq "mbedtls=$ver" ) >"$out/fetch.log" 2>&1 \
   || { cat "$out/fetch.log" >&2; die "apt-get source mbedtls=$ver failed"; }
 tree=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name 'mbedtls-3.6.*' | head -1)
-[ -n "$tree" ] && [ -f "$tree/library/Makefile" ] || die "unpacked source not found under $src"
+if [ -z "$tree" ] || [ ! -f "$tree/library/Makefile" ]; then die "unpacked source not found under $src"; fi
 
 # Under make (the Makefile's recipe is a "+" line) share its job slots;
 # alone, use every core.
@@ -53,4 +53,5 @@ cp "$tree/library/libmbedcrypto.a" "$tree/library/libmbedx509.a" "$tree/library/
 # Keep only what the build uses: the headers and the archives.
 rm -rf "$src"
 echo "$ver" >"$stamp"
+touch "$out"/lib/*.a   # newer than the stamp: make relinks against them once, then is quiet
 echo "mbedtls36: mbedtls $ver ready in $out"
