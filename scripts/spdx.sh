@@ -60,8 +60,10 @@ covered() { # PATH: is it a source or build file?
   return 1
 }
 
-has_tag() { head -n "$HEAD_LINES" "$1" | grep -q "$TAG: $LICENSE_ID\\b"; }
-other_tag() { head -n "$HEAD_LINES" "$1" | grep -q "$TAG:"; }
+# The line must be a comment of its own ("# TAG: ID", "/* TAG: ID */", "// TAG: ID"),
+# not a mention of the tag inside other text.
+has_tag() { head -n "$HEAD_LINES" "$1" | grep -Eq "^[[:space:]]*(#|/\\*|//)[[:space:]]*$TAG: $LICENSE_ID([[:space:]]*\\*/)?[[:space:]]*\$"; }
+other_tag() { head -n "$HEAD_LINES" "$1" | grep -Eq "^[[:space:]]*(#|/\\*|//)[[:space:]]*$TAG:"; }
 
 insert_tag() { # PATH
   local p=$1 line after=0
