@@ -30,7 +30,7 @@ mode=""
 case "${1:-}" in
   --check) mode=check ;;
   --fix) mode=fix ;;
-  -h|--help) sed -n '2,/^set -u/{/^set -u/d;/SPDX-License-Identifier/d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,/^set -u/{/^set -u/d;/^# SPDX-License-Identifier: /d;s/^# \{0,1\}//p}' "$0"; exit 0 ;;
   *) echo "spdx.sh: --check or --fix expected" >&2; usage ;;
 esac
 [ $# -le 2 ] || { echo "spdx.sh: too many arguments" >&2; usage; }
