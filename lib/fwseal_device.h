@@ -11,6 +11,10 @@
 #ifndef FWSEAL_DEVICE_H
 #define FWSEAL_DEVICE_H
 
+#ifdef __cplusplus
+extern "C" { /* C++ applications: include this umbrella, not the headers one by one */
+#endif
+
 #include "fw_version.h"
 #include "fw_err.h"
 
@@ -28,5 +32,9 @@
 #include "device/fwd_nvs_part.h"
 #include "boot/fwb_decide.h"
 #include "boot/fwb_boot.h"
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

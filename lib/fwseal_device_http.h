@@ -9,6 +9,10 @@
 #ifndef FWSEAL_DEVICE_HTTP_H
 #define FWSEAL_DEVICE_HTTP_H
 
+#ifdef __cplusplus
+extern "C" { /* C++ applications: include this umbrella, not the headers one by one */
+#endif
+
 #include "fwseal_device.h"
 
 #include "device/fwd_stream.h"
@@ -17,5 +21,9 @@
 #include "device/fwd_http_parse.h"
 #include "device/fwd_http.h"
 #include "device/fwd_ota_http.h"
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -93,6 +93,13 @@ expect_stdout "^image: refused \(no valid signature block" "  no valid signature
 expect_exit 0 "lib_probe links with --static libs too" \
   cc -std=c11 "$FWSEAL_ROOT/tests/install/lib_probe.c" $(pkg-config --cflags --static --libs fwseal-device) -o "$T/lib_probe_s"
 
+# from C++: the umbrella declares everything extern "C"
+printf '#include <fwseal/fwseal_device.h>\n#include <cstdio>\nint main() { std::printf("%%s %%s\\n", fwseal_version_string(), fwd_verify_reason_str(FWD_VR_OK)); return fwseal_version_number() != FWSEAL_VERSION_NUMBER; }\n' >"$T/app.cc"
+expect_exit 0 "a C++ program builds against the umbrella (extern \"C\")" \
+  c++ -std=c++17 -Wall -Wextra -Werror "$T/app.cc" $(pkg-config --cflags --libs fwseal-device) -o "$T/app_cc"
+expect_exit 0 "  and runs" "$T/app_cc"
+expect_stdout "^$ver ok$" "  library version and a verify reason text"
+
 # the pipeline does not drag in sockets or TLS; the HTTP client is its own archive
 net='^(socket|connect|getaddrinfo|send|recv|poll|select|setsockopt|mbedtls_ssl_.*|mbedtls_x509_.*|mbedtls_net_.*)$'
 nm -u "$L/libfwseal-device.a" 2>/dev/null | awk 'NF == 2 {print $2}' | grep -E "$net" | sort -u >"$T/net.txt"
