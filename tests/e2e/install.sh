@@ -72,9 +72,9 @@ case "$CF" in *"$FWSEAL_ROOT"*) fail "cflags mention the repo: $CF" ;; *) ok "cf
 bad=""
 for h in $(cd "$I" && find . -name '*.h' | sed 's|^\./||' | sort); do
   printf '#include <fwseal/%s>\n' "$h" >"$T/alone.c"
-  cc -std=c11 -Wall -Wextra -Werror -fsyntax-only $CF "$T/alone.c" 2>>"$T/alone.err" || bad="$bad $h"
+  cc -std=c11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only $CF "$T/alone.c" 2>>"$T/alone.err" || bad="$bad $h"
 done
-check "every installed header compiles alone with only the pkg-config cflags${bad:+ (failed:$bad)}" test -z "$bad"
+check "every installed header compiles alone (-Wpedantic) with only the pkg-config cflags${bad:+ (failed:$bad)}" test -z "$bad"
 
 # an application: its own RAM flash platform, the verifier, a signed image
 "$B/fwseal" keygen rsa3072 -o "$T/k.pem" >/dev/null 2>&1
@@ -82,7 +82,7 @@ check "every installed header compiles alone with only the pkg-config cflags${ba
 "$B/fwseal" sign --key "$T/k.pem" "$T/app.bin" -o "$T/app.signed.bin" >/dev/null 2>&1
 digest=$("$B/fwseal" digest "$T/k.pem")
 expect_exit 0 "lib_probe.c builds with cc \$(pkg-config --cflags --libs fwseal-device)" \
-  cc -std=c11 -Wall -Wextra -Werror "$FWSEAL_ROOT/tests/install/lib_probe.c" $(pkg-config --cflags --libs fwseal-device) -o "$T/lib_probe"
+  cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$FWSEAL_ROOT/tests/install/lib_probe.c" $(pkg-config --cflags --libs fwseal-device) -o "$T/lib_probe"
 expect_exit 0 "lib_probe verifies the signed image in its RAM flash" "$T/lib_probe" "$T/app.signed.bin" "$digest"
 expect_stdout "^headers $ver, library $ver$" "  header and library versions agree"
 expect_stdout "^image: accepted \(ok, project probe, version 1\.2\.3, secure_version 2, key slot 0\)" "  accepted, app descriptor read"
