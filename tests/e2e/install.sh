@@ -107,6 +107,13 @@ netsyms=$(tr '\n' ' ' <"$T/net.txt")
 check "libfwseal-device.a needs no socket/TLS/X.509 symbol${netsyms:+ (needs: $netsyms)}" test -z "$netsyms"
 nm -u "$L/libfwseal-device-http.a" 2>/dev/null | awk 'NF == 2 {print $2}' | grep -E "$net" >"$T/net.txt"
 check "libfwseal-device-http.a is where sockets and TLS are" grep -qx -e socket -e mbedtls_ssl_handshake "$T/net.txt"
+# each archive is complete: every fwseal symbol it needs is in it (the HTTP one: or in the core)
+defs() { nm --defined-only "$@" 2>/dev/null | awk 'NF == 3 {print $3}' | sort -u; }
+undef_fw() { nm -u "$1" 2>/dev/null | awk 'NF == 2 {print $2}' | grep -E '^(fw|fwd|fwb|fwseal)_' | sort -u; }
+dangling=$(comm -23 <(undef_fw "$L/libfwseal-device.a") <(defs "$L/libfwseal-device.a") | tr '\n' ' ')
+check "libfwseal-device.a needs no fwseal symbol from elsewhere${dangling:+ ($dangling)}" test -z "$dangling"
+dangling=$(comm -23 <(undef_fw "$L/libfwseal-device-http.a") <(defs "$L/libfwseal-device-http.a" "$L/libfwseal-device.a") | tr '\n' ' ')
+check "libfwseal-device-http.a needs only itself and libfwseal-device.a${dangling:+ ($dangling)}" test -z "$dangling"
 printf '#include <fwseal/fwseal_device_http.h>\nint main(void) { return fwd_ota_http_run((void *)0, (void *)0, "", 0) == 12345; }\n' >"$T/http.c"
 expect_exit 0 "a program using the HTTP OTA client links with pkg-config fwseal-device-http" \
   cc -std=c11 -Wall -Wextra -Werror "$T/http.c" $(pkg-config --cflags --libs fwseal-device-http) -o "$T/http_app"
