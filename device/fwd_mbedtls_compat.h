@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one place where mbedTLS 2.28 and 3.6 differ, for the files that call
  * mbedTLS directly: the crypto backend (device/fwd_crypto_mbedtls.c) and the
  * TLS client (device/fwd_tls.c), plus test fixtures that make signatures.

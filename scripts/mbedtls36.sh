@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds mbedTLS 3.6 LTS for the device library's second flavour, once.
 #   scripts/mbedtls36.sh OUTDIR        (the Makefile passes build/mbedtls-3.6)
 #

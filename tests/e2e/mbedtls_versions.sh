@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # issue 13 §1: the device side builds and runs on mbedTLS 2.28 (the default
 # build, Debian 12's libmbedtls-dev) and on mbedTLS 3.6 LTS (build/mbed36,
 # against scripts/mbedtls36.sh's build of Debian 13's source package). This

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Prints the mbedTLS version this binary was compiled against (the header's
  * MBEDTLS_VERSION_STRING) and the one it is linked with
  * (mbedtls_version_get_string), one per line:
