@@ -47,6 +47,11 @@ struct fwd_efuse_state {
     uint8_t  fe_key[64];                         /* 32 bytes (XTS-128) or 64 (XTS-256) */
     uint16_t chip_id;                            /* ESP chip id (0x0005 C3, 0x0009 S3) */
     uint16_t chip_rev;                           /* major*100 + minor */
+    /* Signature policy, write-once like every eFuse field: thermometer code,
+     * required distinct trusted signatures = popcount, and 0 reads as 1
+     * (fwd_efuse_required_signatures: never "no signature needed"). Burns
+     * only add bits, so the policy can only be raised. */
+    uint8_t  sig_required_bits;
 };
 
 struct fwd_efuse {
