@@ -118,6 +118,8 @@ att=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["atte
 [ "$b" = "ota_1 2.0.0" ] && [ "$att" = "ota_0 signing key revoked" ] &&
   ok "the bootloader refuses the A-only image (signing key revoked) and boots the bridge (by B)" ||
   fail "bootloader refuses A-only" "booted '$b', first attempt '$att'"
+expect_exit 0 "boot (text) with the A-only image in ota_0" "$FWDEV" boot "$D"
+expect_stdout "^bootloader: skipped ota_0: signing key revoked" "boot says which image it skipped and why"
 
 # k of n: --require-signatures 2.
 K=$T/k2
