@@ -144,3 +144,20 @@ expect_stderr "device policy requires" "the OTA refusal names the policy"
 expect_exit 1 "K=2: OTA of an image signed by A twice is refused" "$FWDEV" ota "$K" --file "$T/aa.bin"
 expect_exit 1 "K=2: revoking A is refused (the running image would have 1 of 2)" "$FWDEV" revoke "$K" --slot 0
 expect_stderr "1 of 2 required" "the refusal counts signatures"
+
+# The same rule offline: fwseal verify --require-signatures K.
+check "fwseal verify: A+B with K=2" "$FWSEAL" verify "$T/bridge.bin" --trust "$APUB" --trust "$BPUB" --require-signatures 2
+expect_exit 1 "fwseal verify: A only with K=2 is refused" "$FWSEAL" verify "$T/relN.bin" --trust "$APUB" --trust "$BPUB" --require-signatures 2
+expect_stderr "signature.policy" "fwseal verify names the failing policy check"
+expect_exit 1 "fwseal verify: A twice with K=2 is refused (one key)" "$FWSEAL" verify "$T/aa.bin" --trust "$APUB" --trust "$BPUB" --require-signatures 2
+expect_exit 1 "fwseal verify: A+B with A revoked and K=2 is refused" "$FWSEAL" verify "$T/bridge.bin" --trust "$APUB" --trust "$BPUB" \
+  --revoked-digest "$("$FWSEAL" digest "$APUB" | tail -1)" --require-signatures 2
+expect_exit 1 "fwseal verify: A+B with only A trusted and K=2 is refused" "$FWSEAL" verify "$T/bridge.bin" --trust "$APUB" --require-signatures 2
+expect_exit 2 "fwseal verify --require-signatures 4 is a usage error" "$FWSEAL" verify "$T/bridge.bin" --trust "$APUB" --require-signatures 4
+"$FWSEAL" verify "$T/bridge.bin" --trust "$APUB" --trust "$BPUB" --require-signatures 2 --json >"$T/v.json" 2>/dev/null
+python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+c=[x for x in d["checks"] if x["name"]=="signature.policy"]
+assert d["valid"] and c and c[0]["result"]=="pass" and c[0]["required"], d' "$T/v.json" 2>/dev/null &&
+  ok "fwseal verify --json reports signature.policy as a required check" || fail "verify json signature.policy"
