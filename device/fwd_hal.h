@@ -50,6 +50,11 @@ struct fwd_efuse_state {
     uint8_t  sb_sha384;                          /* SECURE_BOOT_SHA384_EN (ESP32-C5/H4): the
                                                     trusted keys are ECDSA P-384, images are
                                                     verified over SHA-384 (FORMATS 2.8) */
+    /* Signature policy, write-once like every eFuse field: thermometer code,
+     * required distinct trusted signatures = popcount, and 0 reads as 1
+     * (fwd_efuse_required_signatures: never "no signature needed"). Burns
+     * only add bits, so the policy can only be raised. */
+    uint8_t  sig_required_bits;
 };
 
 struct fwd_efuse {

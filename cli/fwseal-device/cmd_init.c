@@ -41,6 +41,7 @@ struct init_ctx {
     unsigned n_p384, n_other;     /* --secure-boot-key keys by digest: SHA-384 or SHA-256 */
     int sb_sha384;                /* --secure-boot-sha384 */
     long secure_version;          /* -1: not given */
+    unsigned require_sigs;        /* k of n signature policy (default 1) */
     struct devdir *dd;            /* provision phase */
 };
 
@@ -145,6 +146,15 @@ static int opt_secver(struct init_ctx *c, const char *a)
     return 0;
 }
 
+static int opt_require_sigs(struct init_ctx *c, const char *a)
+{
+    uint64_t v;
+    if (cli_parse_u64(a, &v) || v < 1 || v > FWD_EFUSE_SIGREQ_MAX)
+        return cli_err(EXIT_USAGE, "--require-signatures: expected 1, 2 or 3, got '%s'", a);
+    c->require_sigs = (unsigned)v;
+    return 0;
+}
+
 static int prov_decrypt_key(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, a, NULL); }
 static int prov_decrypt_hmac(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, NULL, a); }
 static int prov_nvs_keys(struct init_ctx *c, const char *a) { return nvscli_provision_keys(c->dd, a); }
@@ -160,6 +170,7 @@ static const struct init_opt opts[] = {
     {"--secure-boot-key", "PUB.pem", "burn the SBv2 digest of this key (repeatable, up to 3)", opt_sb_key, NULL},
     {"--secure-boot-digest", "HEX", "burn this 32-byte SBv2 key digest (repeatable)", opt_sb_digest, NULL},
     {"--secure-boot-sha384", NULL, "burn SECURE_BOOT_SHA384_EN: keys are ECDSA P-384, images verified over SHA-384 (implied by a P-384 --secure-boot-key)", opt_sb_sha384, NULL},
+    {"--require-signatures", "K", "boot and OTA need K signatures by distinct trusted keys (1..3, default 1; eFuse, can only be raised)", opt_require_sigs, NULL},
     {"--secure-version", "N", "initial eFuse secure_version (thermometer, 0..32)", opt_secver, NULL},
     {"--decrypt-key", "PRIV.pem", "device RSA-3072 key for pre-encrypted OTA images (stored 0600)", NULL, prov_decrypt_key},
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
@@ -180,7 +191,13 @@ static void usage(FILE *f)
     }
     fprintf(f, "\nexample:\n  fwseal-device init dev --partitions partitions_two_ota.csv \\\n"
                "      --flash-encryption xts-256 --flash-key fe_key_512.bin \\\n"
-               "      --secure-boot-key sb_rsa3072_key1_pub.pem --secure-version 1\n");
+               "      --secure-boot-key sb_rsa3072_key1_pub.pem --secure-version 1\n"
+               "  fwseal-device init dev --partitions partitions_two_ota.csv \\\n"
+               "      --secure-boot-key a_pub.pem --secure-boot-key b_pub.pem --require-signatures 2\n"
+               "\nWith --require-signatures K, the bootloader and OTA accept an image only if\n"
+               "K of its signature blocks verify with DISTINCT trusted, non-revoked keys (two\n"
+               "blocks by one key count once). The policy is an eFuse field: write-once,\n"
+               "never lowered, and a blank field means 1, never 0.\n");
 }
 
 static const char *env_var(const char *name) { return getenv(name); }
@@ -239,6 +256,11 @@ static int efuse_state(struct init_ctx *c, struct fwd_efuse_state *st)
     if (c->sb_sha384 && c->n_other)
         return cli_err(EXIT_USAGE, "--secure-boot-sha384: every --secure-boot-key must then be an ECDSA P-384 key");
     st->sb_sha384 = (uint8_t)(c->sb_sha384 || c->n_p384);
+    if (c->require_sigs > 1 && c->require_sigs > c->ndigest)
+        return cli_err(EXIT_USAGE, "--require-signatures %u: only %u secure boot key(s) given: no image could ever boot",
+                       c->require_sigs, c->ndigest);
+    if (fwd_efuse_sigreq_bits(c->require_sigs, &st->sig_required_bits))
+        return cli_err(EXIT_USAGE, "--require-signatures: out of range");
     if (c->secure_version > 0 && fwd_efuse_secver_bits((unsigned)c->secure_version, &st->secure_version_bits))
         return cli_err(EXIT_USAGE, "--secure-version: out of range");
     st->fe_mode = (uint8_t)c->fe_mode;
@@ -346,6 +368,7 @@ static int run_init(int argc, char **argv)
     c.chip_rev = -1;
     c.write_align = 4;
     c.secure_version = -1;
+    c.require_sigs = 1;
     struct occ occ[INIT_MAX_OCC];
     size_t nocc;
     int rc = parse_args(&c, argc, argv, occ, &nocc);
@@ -361,10 +384,10 @@ static int run_init(int argc, char **argv)
     fw_wipe(&st, sizeof st);
     for (size_t i = 0; rc == 0 && i < nocc; i++) rc = occ[i].opt->provision(&c, occ[i].arg);
     if (rc == 0)
-        printf("initialised %s: %s, %" PRIu64 " KiB flash, flash encryption %s, %zu partitions, %u secure boot digest(s), secure_version %ld\n",
+        printf("initialised %s: %s, %" PRIu64 " KiB flash, flash encryption %s, %zu partitions, %u secure boot digest(s), %u signature(s) required, secure_version %ld\n",
                c.dir, c.chip, c.flash_size / 1024,
                c.fe_mode == FWD_FE_XTS128 ? "xts-128" : c.fe_mode == FWD_FE_XTS256 ? "xts-256" : "off",
-               c.dd->dev.nparts, c.ndigest, c.secure_version > 0 ? c.secure_version : 0);
+               c.dd->dev.nparts, c.ndigest, c.require_sigs, c.secure_version > 0 ? c.secure_version : 0);
     devdir_close(c.dd);
     if (rc && rc != EXIT_POWER_LOSS && c.dd) remove_device_files(c.dir);
     return rc;

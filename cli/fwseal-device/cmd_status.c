@@ -68,6 +68,7 @@ static void json_efuse(struct fw_json *j, const struct fwd_efuse_state *st)
     fw_json_ku64(j, "secure_version", fwd_efuse_secure_version(st));
     fw_json_kstr(j, "secure_version_bits", bits);
     fw_json_kstr(j, "secure_boot_image_digest", st->sb_sha384 ? "sha384" : "sha256");
+    fw_json_ku64(j, "required_signatures", fwd_efuse_required_signatures(st));
     fw_json_key(j, "digests");
     fw_json_arr(j);
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
@@ -198,7 +199,8 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
     const char *chip = fw_chip_name(st->chip_id);
     fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB\n", chip ? chip : "unknown", st->chip_id,
             st->chip_rev, (unsigned)(dd->sim.flash.size / 1024));
-    fprintf(f, "eFuse       flash encryption %s, secure_version %u\n", fe_name(st->fe_mode), fwd_efuse_secure_version(st));
+    fprintf(f, "eFuse       flash encryption %s, secure_version %u, required signatures %u\n", fe_name(st->fe_mode),
+            fwd_efuse_secure_version(st), fwd_efuse_required_signatures(st));
     if (st->sb_sha384) fprintf(f, "            SECURE_BOOT_SHA384_EN: images verified over SHA-384 (ECDSA P-384 keys)\n");
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
         if (!(st->digest_present >> i & 1)) continue;
