@@ -15,17 +15,19 @@ int fwd_ks_pbkdf2_sha256(const struct fwd_keystore *ks, const uint8_t *salt, siz
     if (!ks || !ks->hmac_sha256) return FW_ERR_KEY;
     if (!out || out_len == 0 || out_len > FWD_SHA256_LEN || iterations == 0 || salt_len > 64 || (!salt && salt_len))
         return FW_ERR_INVALID_ARG;
-    uint8_t msg[64 + 4], u[FWD_SHA256_LEN], t[FWD_SHA256_LEN];
+    uint8_t msg[64 + 4], u[FWD_SHA256_LEN], next[FWD_SHA256_LEN], t[FWD_SHA256_LEN];
     if (salt_len) memcpy(msg, salt, salt_len);
     fw_enc32be(msg + salt_len, 1);                  /* block index 1: one block is enough */
     int rc = ks->hmac_sha256(ks->ctx, msg, salt_len + 4, u);
     memcpy(t, u, sizeof t);
     for (uint32_t i = 1; i < iterations && rc == FW_OK; i++) {
-        rc = ks->hmac_sha256(ks->ctx, u, sizeof u, u);
+        rc = ks->hmac_sha256(ks->ctx, u, sizeof u, next);   /* no aliasing asked of a driver */
+        memcpy(u, next, sizeof u);
         for (size_t j = 0; j < sizeof t; j++) t[j] ^= u[j];
     }
     if (rc == FW_OK) memcpy(out, t, out_len);
     fw_wipe(u, sizeof u);
+    fw_wipe(next, sizeof next);
     fw_wipe(t, sizeof t);
     fw_wipe(msg, sizeof msg);
     return rc;
@@ -59,7 +61,7 @@ int fwd_ks_rsa_unwrap(const struct fwd_keystore *ks, const uint8_t secret[32], c
 {
     if (!rsa_ok(ks, in_len) || !secret || !in || !out || out_len == 0 || out_len > 32 || in_len < out_len + 11)
         return FW_ERR_INVALID_ARG;
-    uint8_t em[FWD_KEYSTORE_RSA_MAX], fake[32];
+    uint8_t em[FWD_KEYSTORE_RSA_MAX] = { 0 }, fake[32];   /* defined even if the peripheral fails */
     int rc = fwd_hmac_sha256(secret, 32, in, in_len, fake);
     if (rc != FW_OK) return FW_ERR_CRYPTO;
     /* A peripheral error (e.g. c >= n, public knowledge) is one more bad block. */

@@ -257,6 +257,70 @@ static void test_ecies_both_modes(void **s)
                       "app/app_esp32c3_64k.bin");
 }
 
+/* A peripheral that fails on demand (wraps the simulator's). */
+struct flaky {
+    const struct fwd_keystore *real;
+    int fail;
+};
+
+static int flaky_rsa(void *ctx, const uint8_t *in, uint8_t *out, size_t len)
+{
+    struct flaky *f = ctx;
+    return f->fail ? FW_ERR_IO : f->real->rsa_private(f->real->ctx, in, out, len);
+}
+
+/* The unwrap around the raw operation: a valid block gives the software
+ * path's key; a bad block or a failing peripheral gives, deterministically,
+ * HMAC(rejection secret, block) and FW_OK (no padding oracle). */
+static void test_rsa_unwrap_direct(void **s)
+{
+    (void)s;
+    struct rig r;
+    rig_open(&r, HW, FWD_FE_OFF);
+    size_t n;
+    uint8_t *enc = tu_read(tu_vector("pre_encrypted/rsa/app_esp32c3_64k.enc.bin"), &n);
+    uint8_t c[FW_ENC_RSA_WRAPPED_SIZE];
+    memcpy(c, enc + FW_ENC_OFF_KEY_AREA, sizeof c);
+    free(enc);
+    struct fwd_decrypt_key kraw, khw;
+    fwd_decrypt_key_init(&kraw);
+    fwd_decrypt_key_init(&khw);
+    assert_int_equal(fwd_decrypt_key_load_rsa(&kraw, rsa_pem, rsa_pem_len), FW_OK);
+    assert_int_equal(fwd_decrypt_key_load_rsa_keystore(&khw, &r.sim.plat.keys), FW_OK);
+    uint8_t a[32], b[32], fake[32];
+    assert_int_equal(fwd_rsa_unwrap_key(&kraw.rsa, &r.sim.plat.random, c, sizeof c, a, 32), FW_OK);
+    assert_int_equal(fwd_ks_rsa_unwrap(&r.sim.plat.keys, khw.hw_rejection, c, sizeof c, b, 32), FW_OK);
+    assert_memory_equal(a, b, 32);
+    /* Asking for 31 bytes of a 32-byte key is a bad block too (length rule). */
+    assert_int_equal(fwd_ks_rsa_unwrap(&r.sim.plat.keys, khw.hw_rejection, c, sizeof c, b, 31), FW_OK);
+    assert_int_equal(fwd_hmac_sha256(khw.hw_rejection, 32, c, sizeof c, fake), FW_OK);
+    assert_memory_equal(b, fake, 31);
+    c[100] ^= 1;
+    assert_int_equal(fwd_hmac_sha256(khw.hw_rejection, 32, c, sizeof c, fake), FW_OK);
+    assert_int_equal(fwd_ks_rsa_unwrap(&r.sim.plat.keys, khw.hw_rejection, c, sizeof c, a, 32), FW_OK);
+    assert_int_equal(fwd_ks_rsa_unwrap(&r.sim.plat.keys, khw.hw_rejection, c, sizeof c, b, 32), FW_OK);
+    assert_memory_equal(a, b, 32);
+    assert_memory_equal(a, fake, 32);
+    struct flaky f = { &r.sim.plat.keys, 1 };
+    struct fwd_keystore ks = { .rsa_private = flaky_rsa, .rsa_len = 384, .ctx = &f };
+    c[100] ^= 1;                                            /* the valid block again */
+    assert_int_equal(fwd_ks_rsa_unwrap(&ks, khw.hw_rejection, c, sizeof c, a, 32), FW_OK);
+    assert_int_equal(fwd_hmac_sha256(khw.hw_rejection, 32, c, sizeof c, fake), FW_OK);
+    assert_memory_equal(a, fake, 32);
+    /* The secret is per key and stable: a second load gives the same one. */
+    struct fwd_decrypt_key k2;
+    fwd_decrypt_key_init(&k2);
+    assert_int_equal(fwd_decrypt_key_load_rsa_keystore(&k2, &r.sim.plat.keys), FW_OK);
+    assert_memory_equal(k2.hw_rejection, khw.hw_rejection, 32);
+    /* A peripheral failing at load: no key. */
+    assert_int_equal(fwd_decrypt_key_load_rsa_keystore(&k2, &ks), FW_ERR_IO);
+    assert_int_equal(k2.scheme, 0);
+    fwd_decrypt_key_free(&k2);
+    fwd_decrypt_key_free(&kraw);
+    fwd_decrypt_key_free(&khw);
+    rig_close(&r);
+}
+
 /* PBKDF2 over the peripheral = the seam's PBKDF2 with the raw key. */
 static void test_pbkdf2_matches(void **s)
 {
@@ -319,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_rsa_both_modes),
         cmocka_unit_test(test_ecies_both_modes),
         cmocka_unit_test(test_pbkdf2_matches),
+        cmocka_unit_test(test_rsa_unwrap_direct),
         cmocka_unit_test(test_vault_locked),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
