@@ -9,7 +9,9 @@
 #  3. fail closed: a hardware device without its keystore, and a device whose
 #     eFuse key reads zeros with no encrypting driver, are refused;
 #  4. the OTA, boot and NVS suites rerun with every device in hardware mode
-#     (FWSEAL_SIM_KEY_MODE=hardware; their own run is the raw mode).
+#     (FWSEAL_SIM_KEY_MODE=hardware; their own run is the raw mode);
+#     FWSEAL_HWKEYS_SUITES="a b" picks others (every device_*, ota_* and
+#     nvs_device suite passes in that mode).
 . "$(dirname "$0")/lib.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$T" || exit 3
@@ -94,7 +96,7 @@ check "nothing written without a key" test "$(sha256_of zeroed/flash.bin)" = "$b
 expect_exit 2 "unknown --key-mode is a usage error" "$FWDEV" init bad --key-mode firmware --partitions "$PT"
 
 # ---- the OTA, boot and NVS suites in hardware mode -------------------------------
-for suite in ${FWSEAL_HWKEYS_SUITES:-device_core_fe device_core_cli device_boot_scenarios ota_enc nvs_device}; do
+for suite in ${FWSEAL_HWKEYS_SUITES:-device_core_fe device_core_cli device_boot_scenarios ota_enc ota_powercut nvs_device}; do
   out=$(FWSEAL_SIM_KEY_MODE=hardware bash "$HERE/$suite.sh" 2>&1)
   sum=$(grep -E '^E2E-SUMMARY' <<<"$out" | tail -1)
   if grep -Eq 'passed=[1-9][0-9]* failed=0' <<<"$sum"; then ok "$suite in hardware-key mode: $sum"
