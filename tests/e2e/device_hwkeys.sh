@@ -62,6 +62,10 @@ for s in rsa ecc; do
   secret_file=$([ $s = rsa ] && echo secret_decrypt_rsa.pem || echo secret_decrypt_hmac.bin)
   secret_src=$([ $s = rsa ] && echo "$PE/rsa/rsa_priv_key.pem" || echo "$PE/ecc/device_hmac_key.bin")
   check "$s: device.conf says key_mode=hardware" grep -qx key_mode=hardware "$d/device.conf"
+  "$FWDEV" status "$d" --json >st.json 2>/dev/null
+  check "$s: status --json says key_mode hardware" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["device"]["key_mode"] == "hardware"' st.json
+  "$FWDEV" status "raw.$s" --json >st.json 2>/dev/null
+  check "$s: status --json says key_mode raw" python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["device"]["key_mode"] == "raw"' st.json
   check "$s: keystore.bin is 0600" test "$(stat -c %a "$d/keystore.bin")" = 600
   check "$s: no secret file in hardware mode" test ! -e "$d/$secret_file"
   check "$s: raw mode keeps its secret file (the difference)" test -e "raw.$s/$secret_file"
