@@ -111,8 +111,6 @@ const struct fwd_part *fwd_part_ota_slot(const struct fwd_dev *d, size_t slot)
 
 /* ---- absolute access ---------------------------------------------------- */
 
-/* Decrypting read of any range: the enclosing 16-byte blocks at the edges go
- * through a 16-byte scratch, the aligned middle is decrypted in place. */
 /* One decrypted range of 16-aligned blocks: the driver's transparent
  * decryption, or a raw read decrypted here with the eFuse key. */
 static int read_blocks(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t n)
@@ -123,6 +121,8 @@ static int read_blocks(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t n)
     return rc ? rc : fwd_fe_decrypt(&d->fe, addr, buf, buf, n);
 }
 
+/* Decrypting read of any range: the enclosing 16-byte blocks at the edges go
+ * through a 16-byte scratch, the aligned middle is decrypted in place. */
 static int read_decrypt(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t len)
 {
     uint8_t blk[FWD_FE_BLOCK];
