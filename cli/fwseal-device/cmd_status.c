@@ -184,6 +184,7 @@ static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
     fw_json_ku64(&j, "chip_id", st->chip_id);
     fw_json_ku64(&j, "chip_rev", st->chip_rev);
     fw_json_ku64(&j, "flash_size", dd->sim.flash.size);
+    fw_json_kstr(&j, "key_mode", dd->hw_keys ? "hardware" : "raw");
     fw_json_end(&j);
     json_efuse(&j, st);
     json_parts(&j, &dd->dev);
@@ -197,8 +198,8 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
 {
     FILE *f = stdout;
     const char *chip = fw_chip_name(st->chip_id);
-    fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB\n", chip ? chip : "unknown", st->chip_id,
-            st->chip_rev, (unsigned)(dd->sim.flash.size / 1024));
+    fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB%s\n", chip ? chip : "unknown", st->chip_id,
+            st->chip_rev, (unsigned)(dd->sim.flash.size / 1024), dd->hw_keys ? ", keys in hardware peripherals" : "");
     fprintf(f, "eFuse       flash encryption %s, secure_version %u, required signatures %u\n", fe_name(st->fe_mode),
             fwd_efuse_secure_version(st), fwd_efuse_required_signatures(st));
     if (st->sb_sha384) fprintf(f, "            SECURE_BOOT_SHA384_EN: images verified over SHA-384 (ECDSA P-384 keys)\n");

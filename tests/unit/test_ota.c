@@ -432,5 +432,7 @@ int main(void)
         cmocka_unit_test(reject_and_rollback),
         cmocka_unit_test(queries),
     };
-    return cmocka_run_group_tests(tests, setup_images, teardown_images);
+    int rc;
+    TU_RUN_BOTH_KEY_MODES(rc, tests, setup_images, teardown_images);
+    return rc;
 }
