@@ -15,7 +15,7 @@ export FWSEAL_ROOT=$root
 FWSEAL_BUILD36=${FWSEAL_BUILD36:-}
 # e2e scripts that exercise fwseal-device / the device library: re-run on 3.6.
 shopt -s extglob
-E2E36_SCRIPTS='@(device_*|ota_*|nvs_device|seams_*)'
+E2E36_SCRIPTS='@(device_*|ota_*|nvs_device|seams_*|key_rotation)'
 filter=${1:-}
 logdir=$FWSEAL_BUILD/test-logs
 mkdir -p "$logdir"
