@@ -174,6 +174,7 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
         return fwh_why(rc, why, whylen, "key setup failed (OpenSSL)");
     }
     if (keys && fwh_signer_init(&sg) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
+    else if (keys && fwh_signer_attach(&sg, keys, nkeys) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "too many streaming signers");
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
     if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = fwh_why(FW_ERR_IO, why, whylen, "write failed");
     while (rc == FW_OK) {
