@@ -94,10 +94,13 @@ int fwh_sbv2_block_from_signature(const struct fwh_key *k, const uint8_t *digest
     free(b);
     memset(blk, 0xFF, FW_SBV2_BLOCK_SIZE);
     if (rc) return rc;
-    if (!placed)
-        return fwh_why(FW_ERR_SIGNATURE, why, whylen, "a %s signature is not %zu bytes long (%s)", s->display, siglen,
-                       k->type == FW_SBV2_RSA3072 ? "RSA: the big-endian signature, as long as the modulus"
-                                                  : "ECDSA: raw r||s, or DER");
+    if (!placed) {
+        if (k->type == FW_SBV2_RSA3072)
+            return fwh_why(FW_ERR_SIGNATURE, why, whylen, "the signature is %zu bytes: a %s signature is %u bytes (big-endian)",
+                           siglen, s->display, FW_SBV2_RSA_LEN);
+        return fwh_why(FW_ERR_SIGNATURE, why, whylen, "the signature is %zu bytes: a %s signature is %zu bytes raw (r||s) or DER",
+                       siglen, s->display, 2 * fw_sbv2_coord_len(k->type));
+    }
     return fwh_why(FW_ERR_SIGNATURE, why, whylen,
                    "the %s signature does not verify with the public key over this image's digest", s->display);
 }
