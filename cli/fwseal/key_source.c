@@ -22,6 +22,7 @@
 
 static const char *opt_pass;   /* --pass SPEC */
 static const char *opt_module; /* --pkcs11-module PATH */
+static int pass_exit;          /* exit code of a failed --pass (message printed) */
 
 int cmd_key_option(int argc, char **argv, int *i)
 {
@@ -73,7 +74,7 @@ static int tty_read(const char *prompt, char *out, size_t max)
         quiet = old;
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         quiet.c_lflag |= ICANON;
-        tcsetattr(fd, TCSAFLUSH, &quiet);
+        tcsetattr(fd, TCSANOW, &quiet); /* keep what was typed ahead */
     }
     (void)!write(fd, prompt, strlen(prompt));
     size_t n = 0;
@@ -87,7 +88,7 @@ static int tty_read(const char *prompt, char *out, size_t max)
         if (n + 1 < max) out[n++] = c;
     }
     out[n] = 0;
-    if (have) tcsetattr(fd, TCSAFLUSH, &old);
+    if (have) tcsetattr(fd, TCSANOW, &old);
     (void)!write(fd, "\n", 1);
     close(fd);
     return rc;
@@ -142,7 +143,7 @@ static int load_encrypted(const uint8_t *buf, size_t n, struct fwh_key *k, char 
     char pass[PASS_MAX];
     int rc;
     if (opt_pass) {
-        if (pass_from_spec(opt_pass, pass, sizeof pass)) {
+        if ((pass_exit = pass_from_spec(opt_pass, pass, sizeof pass))) {
             snprintf(why, whylen, "no passphrase (see the message above)");
             return FW_ERR_STATE;
         }
@@ -188,5 +189,6 @@ int cmd_load_key(const char *path, struct fwh_key *k)
     char why[320];
     int rc = cmd_load_key_quiet(path, k, why, sizeof why);
     if (rc == FW_OK) return 0;
+    if (pass_exit) return pass_exit; /* --pass itself failed: already said why */
     return cli_err(rc == FW_ERR_IO || rc == FW_ERR_NOMEM ? EXIT_IO : EXIT_REJECT, "%s: %s", cmd_key_name(path), why);
 }
