@@ -122,3 +122,19 @@ check "no output file after any failure" test ! -e "$T/w.bin" -a ! -e "$T/none.b
 # the PIN (right or wrong) never appears in any output
 if grep -qE "$PIN|$WRONG|$SOPIN" "$ALL"; then fail "no PIN in any output" "$(grep -nE "$PIN|$WRONG" "$ALL" | head -3)"
 else ok "no PIN in any output ($(wc -l <"$ALL") lines checked)"; fi
+
+# --help covers every key source (issue 16 acceptance: fwseal --help and the commands' help)
+"$FWSEAL" --help >"$T/h.main"
+for w in "pkcs11:" "--pkcs11-module" "FWSEAL_PKCS11_MODULE" "--pass env:VAR" "--digest-out" "--signature-in" "keygen --encrypt"; do
+  check "fwseal --help mentions $w" grep -qF -- "$w" "$T/h.main"
+done
+"$FWSEAL" sign --help >"$T/h.sign"
+for w in "pkcs11:" "--pkcs11-module" "--pass" "--digest-out" "--signature-in" "--pub" "--json" "big-endian"; do
+  check "fwseal sign --help mentions $w" grep -qF -- "$w" "$T/h.sign"
+done
+for cmd in encrypt digest pubkey; do
+  "$FWSEAL" $cmd --help >"$T/h.$cmd"
+  check "fwseal $cmd --help mentions pkcs11: and --pass" sh -c "grep -qF 'pkcs11:' '$T/h.$cmd' && grep -qF -- '--pass' '$T/h.$cmd'"
+done
+"$FWSEAL" keygen --help >"$T/h.keygen"
+check "fwseal keygen --help mentions --encrypt and --pass" sh -c "grep -qF -- '--encrypt' '$T/h.keygen' && grep -qF -- '--pass' '$T/h.keygen'"
