@@ -145,6 +145,8 @@ static int uri_parse(const char *uri, struct p11_uri *u, char *why, size_t whyle
     if (u->type[0] && strcmp(u->type, "private"))
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "PKCS#11 URI: type=%s cannot sign (use type=private or leave it out)",
                        u->type);
+    if (u->slot_id[0] && strspn(u->slot_id, "0123456789") != strlen(u->slot_id))
+        return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "PKCS#11 URI: slot-id must be a decimal number");
     if (!u->object[0] && !u->has_id)
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "PKCS#11 URI: name the key with object= (its label) or id=");
     return FW_OK;
@@ -188,6 +190,7 @@ static int field_is(const unsigned char *f, size_t n, const char *want)
     return strlen(want) == len && !memcmp(f, want, len);
 }
 
+/* Printable copy for messages (a URI value or token field may hold any byte). */
 static void field_str(const unsigned char *f, size_t n, char *out, size_t max)
 {
     size_t len = n;
@@ -270,7 +273,9 @@ static int find_token(struct p11_key *c, const struct p11_uri *u, const char *mo
         if (found++ == 0) { *slot = slots[i]; *ti = info; }
     }
     free(slots);
-    const char *t = u->token[0] ? u->token : "(any)";
+    char t[40];
+    if (u->token[0]) field_str((const unsigned char *)u->token, strlen(u->token), t, sizeof t);
+    else snprintf(t, sizeof t, "(any)");
     if (!found) return fwh_why(FW_ERR_NOT_FOUND, why, whylen, "PKCS#11 module %s: no token '%s' present", module, t);
     if (found > 1)
         return fwh_why(FW_ERR_NOT_FOUND, why, whylen, "PKCS#11 module %s: %d tokens match '%s' (add token= or serial=)",
@@ -347,10 +352,13 @@ static EVP_PKEY *ec_public(struct p11_key *c, CK_OBJECT_HANDLE o)
     const unsigned char *q = point;
     const uint8_t *pt = point;
     size_t ptlen = ptl;
-    if (point[0] == 0x04 && (os = d2i_ASN1_OCTET_STRING(NULL, &q, (long)ptl)) && q == point + ptl) {
+    if (point[0] == 0x04 && (os = d2i_ASN1_OCTET_STRING(NULL, &q, (long)ptl)) && q == point + ptl &&
+        ASN1_STRING_length(os) % 2 == 1 && ASN1_STRING_get0_data(os)[0] == 0x04) {
         pt = ASN1_STRING_get0_data(os);
         ptlen = (size_t)ASN1_STRING_length(os);
     }
+    /* (A bare point misread as DER only yields a wrong key: the signature
+     * check against it then refuses every signature.) */
     OSSL_PARAM prm[] = {
         OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)group, 0),
         OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, (void *)pt, ptlen),
@@ -515,7 +523,9 @@ static int open_key(struct p11_key *c, const struct p11_uri *u, const char *modu
     c->session_open = 1;
     if ((rc = login(c, u, &ti, why, whylen))) return rc;
     size_t dl = strlen(c->desc);
-    if (u->object[0]) snprintf(c->desc + dl, sizeof c->desc - dl, ", object '%.64s'", u->object);
+    char obj[72];
+    field_str((const unsigned char *)u->object, strlen(u->object), obj, sizeof obj);
+    if (u->object[0]) snprintf(c->desc + dl, sizeof c->desc - dl, ", object '%s'", obj);
     else snprintf(c->desc + dl, sizeof c->desc - dl, ", object id of %zu byte(s)", u->id_len);
     int nobj = find_object(c, u, CKO_PRIVATE_KEY, &c->priv);
     if (nobj == 0) return fwh_why(FW_ERR_NOT_FOUND, why, whylen, "%s: no such private key on the token", c->desc);

@@ -117,6 +117,10 @@ expect_stderr "unknown path attribute 'objcet'" "misspelt attribute named"
 x 1 "bad percent-encoding refused" "$FWSEAL" digest "pkcs11:token=fwseal-release;object=fw%2" --pkcs11-module "$MOD"
 c "percent-decoded label (fw%2Drsa)" "$FWSEAL" digest "pkcs11:token=fwseal%2Drelease;object=fw%2drsa?pin-source=env:FW_PIN" --pkcs11-module "$MOD"
 check "percent-decoded URI names the same key" test "$(cat "$T/.out")" = "$tok_digest"
+x 1 "object label with a control byte: refused" "$FWSEAL" digest "pkcs11:token=fwseal-release;object=a%0Ab?pin-source=env:FW_PIN" --pkcs11-module "$MOD"
+expect_stderr "object 'a\?b'" "control byte shown as '?' in the message"
+x 1 "non-numeric slot-id refused" "$FWSEAL" digest "pkcs11:slot-id=x;object=fw-rsa?pin-source=env:FW_PIN" --pkcs11-module "$MOD"
+c "slot-id selects the token" "$FWSEAL" digest "pkcs11:slot-id=$(softhsm2-util --show-slots | awk '/^Slot [0-9]+/{s=$2} /Label: *fwseal-release/{print s; exit}');object=fw-rsa?pin-source=env:FW_PIN" --pkcs11-module "$MOD"
 check "no output file after any failure" test ! -e "$T/w.bin" -a ! -e "$T/none.bin"
 
 # the PIN (right or wrong) never appears in any output
