@@ -71,6 +71,16 @@ c "--append a token signature (id=%01)" "$FWSEAL" sign --append --key "pkcs11:to
 c "both blocks verify" "$FWSEAL" verify "$T/two.bin" --trust "$T/file_pub.pem" --trust "$T/rsa_pub.pem"
 c "openssl CLI verifies the appended token block" sbv2_openssl_check "$T/two.bin" 1 "$T/rsa_pub.pem"
 
+# two keys of one token in one sector (one module loaded twice, one login)
+check "second RSA-3072 key pair inside the token" \
+  p11 --keypairgen --key-type rsa:3072 --label fw-rsa2 --id 03 --sensitive --usage-sign
+URSA2="pkcs11:token=fwseal-release;object=fw-rsa2?pin-source=env:FW_PIN"
+c "pubkey of the second token key" "$FWSEAL" pubkey "$URSA2" --pkcs11-module "$MOD" -o "$T/rsa2_pub.pem"
+c "sign with two token keys at once" "$FWSEAL" sign --key "$URSA" --key "$URSA2" --pkcs11-module "$MOD" "$APP" -o "$T/twotok.bin"
+c "openssl CLI: block 0 (first token key)" sbv2_openssl_check "$T/twotok.bin" 0 "$T/rsa_pub.pem"
+c "openssl CLI: block 1 (second token key)" sbv2_openssl_check "$T/twotok.bin" 1 "$T/rsa2_pub.pem"
+c "fwseal verify trusts either token key" "$FWSEAL" verify "$T/twotok.bin" --trust "$T/rsa2_pub.pem"
+
 # encrypt --sign-key pkcs11:... (one pass), checked by decrypting verify
 c "device key" "$FWSEAL" keygen rsa3072 -o "$T/dev.pem" --pub "$T/dev_pub.pem"
 c "encrypt --sign-key with the token key" "$FWSEAL" encrypt --sign-key "$URSA" --pkcs11-module "$MOD" \
