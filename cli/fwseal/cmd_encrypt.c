@@ -216,10 +216,10 @@ static int run(int argc, char **argv)
     struct fwh_key keys[3] = {{0}};
     const struct fwh_key *kp[3];
     for (size_t i = 0; i < nsign; i++) {
-        if (cmd_load_key_quiet(signp[i], &keys[i], why, sizeof why) != FW_OK) {
+        if ((rc = cmd_load_key(signp[i], &keys[i]))) { /* prints why; exit 3 for I/O (a missing module) */
             for (size_t j = 0; j < i; j++) fwh_key_free(&keys[j]);
             EVP_PKEY_free(pk);
-            return cli_err(EXIT_REJECT, "%s: %s", cmd_key_name(signp[i]), why);
+            return rc;
         }
         kp[i] = &keys[i];
     }

@@ -117,6 +117,10 @@ x 1 "missing token: exit 1" "$FWSEAL" pubkey "pkcs11:token=other;object=fw-rsa?p
 expect_stderr "no token 'other'" "missing token: named"
 x 3 "missing module: exit 3" "$FWSEAL" sign --key "$URSA" --pkcs11-module "$T/no-such-module.so" "$APP" -o "$T/w.bin"
 expect_stderr "no-such-module.so cannot be loaded" "missing module: named"
+x 3 "missing module in encrypt --sign-key: exit 3" "$FWSEAL" encrypt --sign-key "$URSA" --pkcs11-module "$T/no-such-module.so" \
+  --pubkey "$T/dev_pub.pem" "$APP" -o "$T/w.bin"
+x 1 "wrong PIN in encrypt --sign-key: exit 1" "$FWSEAL" encrypt --sign-key "pkcs11:token=fwseal-release;object=fw-rsa?pin-source=file:$T/wrong.txt" \
+  --pkcs11-module "$MOD" --pubkey "$T/dev_pub.pem" "$APP" -o "$T/w.bin"
 x 3 "no module given: exit 3" env -u FWSEAL_PKCS11_MODULE "$FWSEAL" digest "$URSA"
 expect_stderr "FWSEAL_PKCS11_MODULE" "no module: says how to give one"
 x 3 "a file that is not a PKCS#11 module: exit 3" "$FWSEAL" digest "$URSA" --pkcs11-module /bin/true
