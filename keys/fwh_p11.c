@@ -521,12 +521,12 @@ static int open_key(struct p11_key *c, const struct p11_uri *u, const char *modu
     if (c->f->C_OpenSession(slot, CKF_SERIAL_SESSION, NULL, NULL, &c->session) != CKR_OK)
         return fwh_why(FW_ERR_IO, why, whylen, "%s: C_OpenSession failed", c->desc);
     c->session_open = 1;
-    if ((rc = login(c, u, &ti, why, whylen))) return rc;
     size_t dl = strlen(c->desc);
     char obj[72];
     field_str((const unsigned char *)u->object, strlen(u->object), obj, sizeof obj);
     if (u->object[0]) snprintf(c->desc + dl, sizeof c->desc - dl, ", object '%s'", obj);
     else snprintf(c->desc + dl, sizeof c->desc - dl, ", object id of %zu byte(s)", u->id_len);
+    if ((rc = login(c, u, &ti, why, whylen))) return rc;
     int nobj = find_object(c, u, CKO_PRIVATE_KEY, &c->priv);
     if (nobj == 0) return fwh_why(FW_ERR_NOT_FOUND, why, whylen, "%s: no such private key on the token", c->desc);
     if (nobj < 0) return fwh_why(FW_ERR_IO, why, whylen, "%s: object search failed", c->desc);

@@ -106,7 +106,7 @@ expect_stderr "token 'fwseal-release'.*CKM_ECDSA" "message names the token and t
 echo "$WRONG" >"$T/wrong.txt"
 x 1 "wrong PIN: exit 1" "$FWSEAL" sign --key "pkcs11:token=fwseal-release;object=fw-rsa?pin-source=file:$T/wrong.txt" \
   --pkcs11-module "$MOD" "$APP" -o "$T/w.bin"
-expect_stderr "token 'fwseal-release' \(slot [0-9]+\).*(CKR_PIN_INCORRECT|wrong)" "wrong PIN: message names token and slot"
+expect_stderr "token 'fwseal-release' \(slot [0-9]+\), object 'fw-rsa'.*(CKR_PIN_INCORRECT|wrong)" "wrong PIN: message names token, slot and object"
 check "wrong PIN: no output file" test ! -e "$T/w.bin"
 x 1 "wrong pin-value in the URI: exit 1" "$FWSEAL" sign --key "pkcs11:token=fwseal-release;object=fw-rsa?pin-value=$WRONG" \
   --pkcs11-module "$MOD" "$APP" -o "$T/w.bin"
