@@ -20,7 +20,7 @@ SHARED  ?= $(abspath ../shared)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 OPT     ?= -O2 -g
-INC     := -I. -Icommon
+INC     := -I. -Icommon -I/usr/include/p11-kit-1   # <p11-kit/pkcs11.h>: the PKCS#11 C API (libp11-kit-dev)
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) $(EXTRA_CFLAGS) -MMD -MP
 HOST_LIBS   := -lcrypto
 DEVICE_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto

@@ -22,6 +22,8 @@ TEST_PKGS=(
   time                        # bench: peak RSS (/usr/bin/time -v)
   man-db groff-base           # install test: man -l on the generated pages
   dpkg-dev                    # mbedTLS 3.6 flavour: `apt-get source` unpacks with dpkg-source
+  libp11-kit-dev              # PKCS#11 C API header (<p11-kit/pkcs11.h>) for --key pkcs11:
+  softhsm2 opensc             # PKCS#11 tests: a software token (SoftHSM2) and pkcs11-tool to make keys in it
 )
 
 case "${1:-all}" in
