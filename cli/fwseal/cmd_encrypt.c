@@ -118,29 +118,26 @@ static unsigned tap_blocks(const struct tap *t, uint8_t *sector)
 
 /* ---- release checks ------------------------------------------------------- */
 
-/* The device key as an SBv2 key: its eFuse digest, if it is a type SBv2 uses. */
+/* The device key as an SBv2 key: its eFuse digest, if it is a type SBv2 uses.
+ * The key object is shared (a reference), not re-encoded and parsed again. */
 static int sbv2_digest_of(EVP_PKEY *pk, uint8_t d[FW_SBV2_KEY_DIGEST_LEN])
 {
-    char *pem = NULL, why[160];
-    size_t n = 0;
+    char why[160];
     struct fwh_key k;
-    if (fwh_enckey_pub_to_pem(pk, &pem, &n) != FW_OK) return 0;
-    int ok = fwh_key_from_pem((const uint8_t *)pem, n, &k, why, sizeof why) == FW_OK;
-    free(pem);
-    if (ok) {
-        ok = fwh_key_sbv2_digest(&k, d) == FW_OK;
-        fwh_key_free(&k);
-    }
+    if (EVP_PKEY_up_ref(pk) != 1) return 0;
+    if (fwh_key_adopt(pk, &k, why, sizeof why) != FW_OK) return 0; /* freed our reference */
+    int ok = fwh_key_sbv2_digest(&k, d) == FW_OK;
+    fwh_key_free(&k);
     return ok;
 }
 
-static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const char *const *signp, const struct fwh_key *const *kp,
-                                size_t nsign)
+static int pubkey_is_a_sign_key(const char *pub, const uint8_t *dev_digest, const char *const *signp,
+                                const struct fwh_key *const *kp, size_t nsign)
 {
-    uint8_t d[FW_SBV2_KEY_DIGEST_LEN], e[FW_SBV2_KEY_DIGEST_LEN];
-    if (!sbv2_digest_of(pk, d)) return 0;
+    uint8_t e[FW_SBV2_KEY_DIGEST_LEN];
+    if (!dev_digest) return 0;
     for (size_t i = 0; i < nsign; i++)
-        if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(d, e, sizeof d))
+        if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(dev_digest, e, sizeof e))
             return cli_err(EXIT_REJECT,
                            "%s: this is the public half of the signing key %s, not a device key: --pubkey takes the "
                            "device's key (fwseal keygen rsa3072|ecies-p256)", pub, cmd_key_name(signp[i]));
@@ -225,7 +222,7 @@ static int run(int argc, char **argv)
     }
     uint8_t dev_digest[FW_SBV2_KEY_DIGEST_LEN];
     int have_digest = sbv2_digest_of(pk, dev_digest);
-    if ((rc = pubkey_is_a_sign_key(pub, pk, signp, kp, nsign))) {
+    if ((rc = pubkey_is_a_sign_key(pub, have_digest ? dev_digest : NULL, signp, kp, nsign))) {
         for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
         EVP_PKEY_free(pk);
         return rc;
