@@ -1,8 +1,7 @@
 /* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming.
- * IN is read through a small tap that keeps its first bytes (chip id) and
+ * IN is read through a small tap (the encryptor's source) that keeps its first bytes (chip id) and
  * its last 4096 (a signature sector?), so the release checks below need no
  * second read and work on stdin too; a failed check drops the output. */
-#define _GNU_SOURCE /* fopencookie */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +76,9 @@ struct tap {
     uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* ring: byte i of the stream at i % 4096 */
 };
 
-static ssize_t tap_read(void *c, char *buf, size_t n)
+/* The encryptor's source: IN straight into its buffer, the tap keeps copies
+ * of the first 16 and the last 4096 bytes seen. */
+static long tap_read(void *c, uint8_t *buf, size_t n)
 {
     struct tap *t = c;
     size_t got = fread(buf, 1, n, t->src);
@@ -87,7 +88,7 @@ static ssize_t tap_read(void *c, char *buf, size_t n)
     }
     /* only the last 4096 bytes of this read can stay in the ring */
     size_t k = got < FW_SBV2_SECTOR_SIZE ? got : FW_SBV2_SECTOR_SIZE;
-    const char *p = buf + got - k;
+    const uint8_t *p = buf + got - k;
     uint64_t pos = t->total + got - k;
     while (k) {
         size_t off = (size_t)(pos % FW_SBV2_SECTOR_SIZE), m = FW_SBV2_SECTOR_SIZE - off;
@@ -98,7 +99,7 @@ static ssize_t tap_read(void *c, char *buf, size_t n)
         k -= m;
     }
     t->total += got;
-    return got == 0 && ferror(t->src) ? -1 : (ssize_t)got;
+    return got == 0 && ferror(t->src) ? -1 : (long)got;
 }
 
 /* The last 4096 bytes of IN in order; 0 if IN cannot end in a signature sector. */
@@ -247,14 +248,7 @@ static int run(int argc, char **argv)
     static struct tap t;
     memset(&t, 0, sizeof t);
     t.src = fin;
-    static const cookie_io_functions_t tap_io = {.read = tap_read};
-    FILE *tin = fopencookie(&t, "rb", tap_io);
-    int err = FW_ERR_NOMEM;
-    snprintf(why, sizeof why, "out of memory");
-    if (tin)
-        err = nsign ? fwh_encimg_sign_encrypt_file(pk, kp, nsign, tin, o.f, why, sizeof why)
-                    : fwh_encimg_encrypt_file(pk, tin, o.f, why, sizeof why);
-    if (tin) fclose(tin);
+    int err = fwh_encimg_encrypt_source(pk, nsign ? kp : NULL, nsign, tap_read, &t, o.f, why, sizeof why);
     if (fin != stdin) fclose(fin);
     EVP_PKEY_free(pk);
     if (err == FW_OK)
