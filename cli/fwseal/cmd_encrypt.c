@@ -132,13 +132,22 @@ static int sbv2_digest_of(EVP_PKEY *pk, uint8_t d[FW_SBV2_KEY_DIGEST_LEN])
     return ok;
 }
 
-static int pubkey_is_a_sign_key(const char *pub, const uint8_t *dev_digest, const char *const *signp,
-                                const struct fwh_key *const *kp, size_t nsign)
+/* Same public key? EVP_PKEY_eq answers for keys OpenSSL can compare (no
+ * SBv2 digest to derive); the digests decide for the others. */
+static int same_sbv2_key(EVP_PKEY *pk, const uint8_t *dev_digest, const struct fwh_key *k)
 {
     uint8_t e[FW_SBV2_KEY_DIGEST_LEN];
+    int eq = k->pkey ? EVP_PKEY_eq(pk, k->pkey) : -2;
+    if (eq >= 0) return eq;
+    return fwh_key_sbv2_digest(k, e) == FW_OK && fw_ct_equal(dev_digest, e, sizeof e);
+}
+
+static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const uint8_t *dev_digest, const char *const *signp,
+                                const struct fwh_key *const *kp, size_t nsign)
+{
     if (!dev_digest) return 0;
     for (size_t i = 0; i < nsign; i++)
-        if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(dev_digest, e, sizeof e))
+        if (same_sbv2_key(pk, dev_digest, kp[i]))
             return cli_err(EXIT_REJECT,
                            "%s: this is the public half of the signing key %s, not a device key: --pubkey takes the "
                            "device's key (fwseal keygen rsa3072|ecies-p256)", pub, cmd_key_name(signp[i]));
@@ -223,7 +232,7 @@ static int run(int argc, char **argv)
     }
     uint8_t dev_digest[FW_SBV2_KEY_DIGEST_LEN];
     int have_digest = sbv2_digest_of(pk, dev_digest);
-    if ((rc = pubkey_is_a_sign_key(pub, have_digest ? dev_digest : NULL, signp, kp, nsign))) {
+    if ((rc = pubkey_is_a_sign_key(pub, pk, have_digest ? dev_digest : NULL, signp, kp, nsign))) {
         for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
         EVP_PKEY_free(pk);
         return rc;
