@@ -160,14 +160,17 @@ static int sign_tail(struct fwh_encimg_enc *e, struct fwh_signer *sg, const stru
     return rc;
 }
 
-static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in, FILE *out,
-                          char *why, size_t whylen)
+static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, fwh_source_fn src,
+                          void *arg, FILE *out, char *why, size_t whylen)
 {
     struct fwh_encimg_enc e;
     struct fwh_signer sg = {0};
     uint8_t hdr[FW_ENC_HEADER_SIZE] = {0};
     uint8_t *buf = malloc(2 * (size_t)FWH_ENCIMG_CHUNK);
     if (!buf) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
+    /* bytes of each half of buf ever written: only those are wiped (the
+     * sign tail uses at most one sector); untouched pages are not faulted in */
+    size_t used = FW_SBV2_SECTOR_SIZE;
     int rc = fwh_encimg_enc_begin(&e, pub);
     if (rc != FW_OK) {
         free(buf);
@@ -182,11 +185,13 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
     if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = fwh_why(FW_ERR_IO, why, whylen, "write failed");
     while (rc == FW_OK) {
-        size_t n = fread(buf, 1, FWH_ENCIMG_CHUNK, in);
-        if (n == 0) {
-            if (ferror(in)) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
+        long got = src(arg, buf, FWH_ENCIMG_CHUNK);
+        if (got <= 0) {
+            if (got < 0) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
             break;
         }
+        size_t n = (size_t)got > FWH_ENCIMG_CHUNK ? FWH_ENCIMG_CHUNK : (size_t)got;
+        if (n > used) used = n;
         if (keys && fwh_signer_update(&sg, buf, n) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
         if (rc == FW_OK) rc = enc_write(&e, buf, n, out, why, whylen);
     }
@@ -197,21 +202,37 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
         rc = fwh_why(FW_ERR_IO, why, whylen, "cannot rewrite the header (output must be a seekable file)");
     if (keys) fwh_signer_free(&sg);
     fwh_encimg_enc_free(&e);
-    OPENSSL_cleanse(buf, 2 * (size_t)FWH_ENCIMG_CHUNK);
+    OPENSSL_cleanse(buf, used);
+    OPENSSL_cleanse(buf + FWH_ENCIMG_CHUNK, used);
     free(buf);
     return rc;
 }
 
+/* A FILE as a source. */
+static long file_source(void *arg, uint8_t *buf, size_t n)
+{
+    FILE *in = arg;
+    size_t got = fread(buf, 1, n, in);
+    return got == 0 && ferror(in) ? -1 : (long)got;
+}
+
+int fwh_encimg_encrypt_source(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, fwh_source_fn src,
+                              void *arg, FILE *out, char *why, size_t whylen)
+{
+    if (!src || (keys && nkeys == 0) || (!keys && nkeys)) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "bad arguments");
+    return encrypt_stream(pub, keys, nkeys, src, arg, out, why, whylen);
+}
+
 int fwh_encimg_encrypt_file(EVP_PKEY *pub, FILE *in, FILE *out, char *why, size_t whylen)
 {
-    return encrypt_stream(pub, NULL, 0, in, out, why, whylen);
+    return encrypt_stream(pub, NULL, 0, file_source, in, out, why, whylen);
 }
 
 int fwh_encimg_sign_encrypt_file(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in,
                                  FILE *out, char *why, size_t whylen)
 {
     if (!keys || nkeys == 0) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "no signing key");
-    return encrypt_stream(pub, keys, nkeys, in, out, why, whylen);
+    return encrypt_stream(pub, keys, nkeys, file_source, in, out, why, whylen);
 }
 
 /* --- decryption ---------------------------------------------------------- */

@@ -63,6 +63,15 @@ struct fwh_key;
 int fwh_encimg_sign_encrypt_file(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, FILE *in,
                                  FILE *out, char *why, size_t whylen);
 
+/* Where the bytes to encrypt come from (low_read style): up to n bytes into
+ * buf; returns how many (0: end of input) or -1 on a read error. Lets a
+ * caller watch the bytes as they pass (no FILE adapter, no extra copy). */
+typedef long (*fwh_source_fn)(void *arg, uint8_t *buf, size_t n);
+/* The two calls above with IN read through src (keys NULL, nkeys 0: encrypt
+ * only). */
+int fwh_encimg_encrypt_source(EVP_PKEY *pub, const struct fwh_key *const *keys, size_t nkeys, fwh_source_fn src,
+                              void *arg, FILE *out, char *why, size_t whylen);
+
 /* --- decryption ---------------------------------------------------------- */
 struct fwh_encimg_key {
     int scheme;                /* FW_ENC_SCHEME_* */

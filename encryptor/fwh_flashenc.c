@@ -13,7 +13,7 @@
 #include "host/fwh_why.h"
 
 #define UNIT FW_FE_UNIT_LEN   /* common/fw_flashenc.h */
-#define CHUNK (64u * 1024u)
+#define CHUNK (256u * 1024u) /* 4x fewer read/write calls than 64 KiB; still in L2 for the in-place XTS */
 
 
 /* espsecure _FLASH_ENCRYPTION_TWEAK_PATTERN: group g is three runs of address

@@ -1,8 +1,7 @@
 /* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming.
- * IN is read through a small tap that keeps its first bytes (chip id) and
+ * IN is read through a small tap (the encryptor's source) that keeps its first bytes (chip id) and
  * its last 4096 (a signature sector?), so the release checks below need no
  * second read and work on stdin too; a failed check drops the output. */
-#define _GNU_SOURCE /* fopencookie */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +76,9 @@ struct tap {
     uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* ring: byte i of the stream at i % 4096 */
 };
 
-static ssize_t tap_read(void *c, char *buf, size_t n)
+/* The encryptor's source: IN straight into its buffer, the tap keeps copies
+ * of the first 16 and the last 4096 bytes seen. */
+static long tap_read(void *c, uint8_t *buf, size_t n)
 {
     struct tap *t = c;
     size_t got = fread(buf, 1, n, t->src);
@@ -87,7 +88,7 @@ static ssize_t tap_read(void *c, char *buf, size_t n)
     }
     /* only the last 4096 bytes of this read can stay in the ring */
     size_t k = got < FW_SBV2_SECTOR_SIZE ? got : FW_SBV2_SECTOR_SIZE;
-    const char *p = buf + got - k;
+    const uint8_t *p = buf + got - k;
     uint64_t pos = t->total + got - k;
     while (k) {
         size_t off = (size_t)(pos % FW_SBV2_SECTOR_SIZE), m = FW_SBV2_SECTOR_SIZE - off;
@@ -98,7 +99,7 @@ static ssize_t tap_read(void *c, char *buf, size_t n)
         k -= m;
     }
     t->total += got;
-    return got == 0 && ferror(t->src) ? -1 : (ssize_t)got;
+    return got == 0 && ferror(t->src) ? -1 : (long)got;
 }
 
 /* The last 4096 bytes of IN in order; 0 if IN cannot end in a signature sector. */
@@ -118,29 +119,35 @@ static unsigned tap_blocks(const struct tap *t, uint8_t *sector)
 
 /* ---- release checks ------------------------------------------------------- */
 
-/* The device key as an SBv2 key: its eFuse digest, if it is a type SBv2 uses. */
+/* The device key as an SBv2 key: its eFuse digest, if it is a type SBv2 uses.
+ * The key object is shared (a reference), not re-encoded and parsed again. */
 static int sbv2_digest_of(EVP_PKEY *pk, uint8_t d[FW_SBV2_KEY_DIGEST_LEN])
 {
-    char *pem = NULL, why[160];
-    size_t n = 0;
+    char why[160];
     struct fwh_key k;
-    if (fwh_enckey_pub_to_pem(pk, &pem, &n) != FW_OK) return 0;
-    int ok = fwh_key_from_pem((const uint8_t *)pem, n, &k, why, sizeof why) == FW_OK;
-    free(pem);
-    if (ok) {
-        ok = fwh_key_sbv2_digest(&k, d) == FW_OK;
-        fwh_key_free(&k);
-    }
+    if (EVP_PKEY_up_ref(pk) != 1) return 0;
+    if (fwh_key_adopt(pk, &k, why, sizeof why) != FW_OK) return 0; /* freed our reference */
+    int ok = fwh_key_sbv2_digest(&k, d) == FW_OK;
+    fwh_key_free(&k);
     return ok;
 }
 
-static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const char *const *signp, const struct fwh_key *const *kp,
-                                size_t nsign)
+/* Same public key? EVP_PKEY_eq answers for keys OpenSSL can compare (no
+ * SBv2 digest to derive); the digests decide for the others. */
+static int same_sbv2_key(EVP_PKEY *pk, const uint8_t *dev_digest, const struct fwh_key *k)
 {
-    uint8_t d[FW_SBV2_KEY_DIGEST_LEN], e[FW_SBV2_KEY_DIGEST_LEN];
-    if (!sbv2_digest_of(pk, d)) return 0;
+    uint8_t e[FW_SBV2_KEY_DIGEST_LEN];
+    int eq = k->pkey ? EVP_PKEY_eq(pk, k->pkey) : -2;
+    if (eq >= 0) return eq;
+    return fwh_key_sbv2_digest(k, e) == FW_OK && fw_ct_equal(dev_digest, e, sizeof e);
+}
+
+static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const uint8_t *dev_digest, const char *const *signp,
+                                const struct fwh_key *const *kp, size_t nsign)
+{
+    if (!dev_digest) return 0;
     for (size_t i = 0; i < nsign; i++)
-        if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(d, e, sizeof d))
+        if (same_sbv2_key(pk, dev_digest, kp[i]))
             return cli_err(EXIT_REJECT,
                            "%s: this is the public half of the signing key %s, not a device key: --pubkey takes the "
                            "device's key (fwseal keygen rsa3072|ecies-p256)", pub, cmd_key_name(signp[i]));
@@ -225,7 +232,7 @@ static int run(int argc, char **argv)
     }
     uint8_t dev_digest[FW_SBV2_KEY_DIGEST_LEN];
     int have_digest = sbv2_digest_of(pk, dev_digest);
-    if ((rc = pubkey_is_a_sign_key(pub, pk, signp, kp, nsign))) {
+    if ((rc = pubkey_is_a_sign_key(pub, pk, have_digest ? dev_digest : NULL, signp, kp, nsign))) {
         for (size_t j = 0; j < nsign; j++) fwh_key_free(&keys[j]);
         EVP_PKEY_free(pk);
         return rc;
@@ -250,14 +257,7 @@ static int run(int argc, char **argv)
     static struct tap t;
     memset(&t, 0, sizeof t);
     t.src = fin;
-    static const cookie_io_functions_t tap_io = {.read = tap_read};
-    FILE *tin = fopencookie(&t, "rb", tap_io);
-    int err = FW_ERR_NOMEM;
-    snprintf(why, sizeof why, "out of memory");
-    if (tin)
-        err = nsign ? fwh_encimg_sign_encrypt_file(pk, kp, nsign, tin, o.f, why, sizeof why)
-                    : fwh_encimg_encrypt_file(pk, tin, o.f, why, sizeof why);
-    if (tin) fclose(tin);
+    int err = fwh_encimg_encrypt_source(pk, nsign ? kp : NULL, nsign, tap_read, &t, o.f, why, sizeof why);
     if (fin != stdin) fclose(fin);
     EVP_PKEY_free(pk);
     if (err == FW_OK)

@@ -11,6 +11,10 @@
  *     outputs). The output is a valid container: `fwseal verify --decrypt-key`
  *     accepts it except for the signature block's fields other than the
  *     signature (the bench checks it decrypts).
+ *   evp_onepass release-rename SIGNKEY.pem DEVPUB.pem IN OUT
+ *     the same, written the way a typical program replaces a file atomically:
+ *     into OUT.tmp (open/write/close), then rename() over OUT. The reference
+ *     for a release whose output already exists (bench/20-encrypt.sh).
  *   evp_onepass open DEVPRIV.pem SIGNPUB.pem IN
  *     one decryption + one SHA-256 pass: unwrap the key (RSA-3072), GCM-decrypt
  *     the container in a stream, SHA-256 of all but the last 4096 plaintext
@@ -59,10 +63,12 @@ static int pss_ctx(EVP_PKEY_CTX *pc)
            EVP_PKEY_CTX_set_rsa_pss_saltlen(pc, 32) > 0;
 }
 
-static int release(const char *skp, const char *dpp, const char *inp, const char *outp)
+static int release(const char *skp, const char *dpp, const char *inp, const char *outp, int by_rename)
 {
     EVP_PKEY *sk = load(skp, 1), *dp = load(dpp, 0);
-    FILE *in = fopen(inp, "rb"), *out = fopen(outp, "wb");
+    char tmpp[4096];
+    if ((size_t)snprintf(tmpp, sizeof tmpp, "%s.tmp", outp) >= sizeof tmpp) return die("path too long");
+    FILE *in = fopen(inp, "rb"), *out = fopen(by_rename ? tmpp : outp, "wb");
     if (!sk || !dp || !in || !out) return die("cannot open keys or files");
     static uint8_t buf[CHUNK], ct[CHUNK + SECTOR * 2], tail[SECTOR * 2];
     uint8_t hdr[512] = {0}, key[32], iv[16], digest[32], sig[512];
@@ -105,6 +111,7 @@ static int release(const char *skp, const char *dpp, const char *inp, const char
     le32(hdr + 404, (uint32_t)(total + pad + SECTOR));
     if (fseek(out, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr || fclose(out) != 0)
         return die("write failed");
+    if (by_rename && rename(tmpp, outp) != 0) return die("rename failed");
     fclose(in);
     EVP_PKEY_CTX_free(pc);
     EVP_PKEY_CTX_free(wc);
@@ -173,9 +180,10 @@ static int open_check(const char *dkp, const char *spp, const char *inp)
 
 int main(int argc, char **argv)
 {
-    if (argc == 6 && !strcmp(argv[1], "release")) return release(argv[2], argv[3], argv[4], argv[5]);
+    if (argc == 6 && !strcmp(argv[1], "release")) return release(argv[2], argv[3], argv[4], argv[5], 0);
+    if (argc == 6 && !strcmp(argv[1], "release-rename")) return release(argv[2], argv[3], argv[4], argv[5], 1);
     if (argc == 5 && !strcmp(argv[1], "open")) return open_check(argv[2], argv[3], argv[4]);
-    fprintf(stderr, "usage: evp_onepass release SIGNKEY.pem DEVPUB.pem IN OUT\n"
+    fprintf(stderr, "usage: evp_onepass release|release-rename SIGNKEY.pem DEVPUB.pem IN OUT\n"
                     "       evp_onepass open DEVPRIV.pem SIGNPUB.pem IN\n");
     return 2;
 }

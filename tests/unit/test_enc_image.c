@@ -241,6 +241,67 @@ static void roundtrip_ecies(void **state)
     EVP_PKEY_free(pub);
 }
 
+/* A source that hands out at most `step` bytes per call (short reads), then
+ * optionally fails: the encryptor must take every byte it gives, in order. */
+struct dribble {
+    const uint8_t *p;
+    size_t n, off, step, calls;
+    int fail_at_end;
+};
+
+static long dribble_read(void *arg, uint8_t *buf, size_t n)
+{
+    struct dribble *d = arg;
+    d->calls++;
+    if (d->off == d->n) return d->fail_at_end ? -1 : 0;
+    size_t k = d->n - d->off;
+    if (k > d->step) k = d->step;
+    if (k > n) k = n;
+    memcpy(buf, d->p + d->off, k);
+    d->off += k;
+    return (long)k;
+}
+
+static void encrypt_source_short_reads_and_errors(void **state)
+{
+    (void)state;
+    EVP_PKEY *pub = load_pem("pre_encrypted/rsa/rsa_pub_key.pem", 0);
+    struct fwh_encimg_key k = rsa_key();
+    size_t n = 300000; /* more than one 256 KiB chunk */
+    uint8_t *p = malloc(n);
+    for (size_t i = 0; i < n; i++) p[i] = (uint8_t)(i * 37 + 1);
+    struct dribble d = {p, n, 0, 1000, 0, 0};
+    FILE *out = tmpfile();
+    char why[200] = "";
+    assert_int_equal(fwh_encimg_encrypt_source(pub, NULL, 0, dribble_read, &d, out, why, sizeof why), FW_OK);
+    assert_true(d.calls > n / 1000); /* short reads were not taken as the end */
+    long len = ftell(out);
+    assert_int_equal(len, 512 + (long)n);
+    rewind(out);
+    uint8_t *c = malloc((size_t)len);
+    assert_int_equal(fread(c, 1, (size_t)len, out), (size_t)len);
+    fclose(out);
+    struct mem pt;
+    assert_int_equal(decrypt_buf(&k, c, (size_t)len, &pt, why), FW_OK);
+    assert_int_equal(pt.n, n);
+    assert_memory_equal(pt.p, p, n);
+    free(pt.p);
+    free(c);
+    /* a read error is an I/O error, not a short image */
+    struct dribble bad = {p, 5000, 0, 1000, 0, 1};
+    out = tmpfile();
+    assert_int_equal(fwh_encimg_encrypt_source(pub, NULL, 0, dribble_read, &bad, out, why, sizeof why), FW_ERR_IO);
+    assert_non_null(strstr(why, "read failed"));
+    fclose(out);
+    /* keys and their count must agree */
+    out = tmpfile();
+    assert_int_equal(fwh_encimg_encrypt_source(pub, NULL, 1, dribble_read, &d, out, why, sizeof why), FW_ERR_INVALID_ARG);
+    fclose(out);
+    free(p);
+    EVP_PKEY_free(k.rsa_priv);
+    EVP_PKEY_free(pub);
+}
+
 /* Two encryptions of the same input differ (fresh key/IV/ephemeral key). */
 static void fresh_randomness(void **state)
 {
@@ -352,6 +413,7 @@ int main(void)
         cmocka_unit_test(ecies_device_key_matches_vector),
         cmocka_unit_test(roundtrip_rsa),
         cmocka_unit_test(roundtrip_ecies),
+        cmocka_unit_test(encrypt_source_short_reads_and_errors),
         cmocka_unit_test(fresh_randomness),
         cmocka_unit_test(key_types_refused),
         cmocka_unit_test(ecies_point_validation),
