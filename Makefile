@@ -5,7 +5,7 @@
 #   common/*.c                 crypto-free codecs, shared by host and device
 #   keys/ signer/ encryptor/ verify/ host/   host side (OpenSSL 3 EVP)
 #   device/*.c boot/*.c        portable device side (mbedTLS)
-#   device/sim/*.c             host simulation HAL (file-backed NOR, eFuse file)
+#   device/port/sim/*.c        host simulation HAL (file-backed NOR, eFuse file)
 #   cli/fwseal/*.c             build/bin/fwseal
 #   cli/fwseal-device/*.c      build/bin/fwseal-device
 #   cli/util/*.c               helpers shared by both CLIs (POSIX file I/O)
@@ -29,7 +29,7 @@ TEST_LIBS   := -lcmocka
 COMMON_SRC  := $(wildcard common/*.c)
 HOST_SRC    := $(wildcard keys/*.c signer/*.c encryptor/*.c verify/*.c host/*.c)
 DEVICE_SRC  := $(wildcard device/*.c boot/*.c)
-SIM_SRC     := $(wildcard device/sim/*.c)
+SIM_SRC     := $(wildcard device/port/sim/*.c)
 CLIUTIL_SRC := $(wildcard cli/util/*.c)
 FWSEAL_SRC  := $(wildcard cli/fwseal/*.c)
 FWDEV_SRC   := $(wildcard cli/fwseal-device/*.c)

@@ -2,7 +2,7 @@
 # bench part: device code size on a Cortex-M4. Every module of device/ and
 # boot/ (and the crypto-free common/ codecs the device links) is compiled
 # alone with arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -c, mbedTLS and
-# device/sim excluded; text+data per module from arm-none-eabi-size.
+# device/port/sim excluded; text+data per module from arm-none-eabi-size.
 # A module that includes a POSIX/host header, or does not build for the
 # target, is reported as a portability finding instead of a figure.
 set -u
@@ -60,4 +60,4 @@ for dir in common device boot; do
   [ "$sub" -gt 0 ] && row "size (cortex-m4 -Os)" "$dir/ total" "$sub" bytes - - "text+data, mbedTLS excluded"
   total=$((total + sub))
 done
-row "size (cortex-m4 -Os)" "device+boot+common total" "$total" bytes - - "text+data, mbedTLS and device/sim excluded"
+row "size (cortex-m4 -Os)" "device+boot+common total" "$total" bytes - - "text+data, mbedTLS and device/port/sim excluded"

@@ -1,7 +1,7 @@
 /* Device hardware abstraction: everything fwseal's device code touches goes
  * through this one configuration struct of callbacks plus geometry, in the
  * spirit of littlefs's lfs_config and MCUboot's flash_area. A port fills it
- * in once (docs/porting.md); the host simulator (device/sim/) is just one
+ * in once (docs/porting.md); the host simulator (device/port/sim/) is just one
  * implementation.
  *
  * Contracts (asserted by the checked wrappers in fwd_flash.c):

@@ -1,7 +1,7 @@
 /* The simulated device's directory, shared by every fwseal-device command.
  *
  *   DIR/flash.bin    raw NOR flash image (flash_size bytes, mapped MAP_SHARED)
- *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/sim/fwd_sim_efuse.c)
+ *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/port/sim/fwd_sim_efuse.c)
  *   DIR/device.conf  "key=value" lines: format, chip, chip_id, chip_rev,
  *                    flash_size, write_align, pt_offset (unknown keys are kept
  *                    for other commands: devdir_conf_get)
@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #include "device/fwd_part.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #define DEVDIR_NO_TABLE 0x1u  /* do not read the partition table */
 #define DEVDIR_MAX_CONF 32

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "device/fwd_http.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "fw_err.h"
 
 /* ---- --tap: a carrier of our own around the TCP carrier ---------------------- */

@@ -5,7 +5,7 @@
  *            [--step BYTES] [--cut-seed S] [--count]
  *            [--replay SCHEDULE:CUT:KEEP[:CUT2:KEEP2][@S]]
  *
- * Fault model: the simulator's (device/sim/fwd_sim_tear.h). A clean cut
+ * Fault model: the simulator's (device/port/sim/fwd_sim_tear.h). A clean cut
  * (KEEP = "clean") loses the whole operation; a torn cut at prefix KEEP
  * programs KEEP bytes of a write and half-programs the word in flight, or
  * erases KEEP bytes of an erase and weakly erases the rest of that sector,

@@ -12,7 +12,7 @@
 
 #include "device/fwd_http.h"
 #include "device/fwd_sock.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "fw_err.h"
 
 static struct fwd_time clk;

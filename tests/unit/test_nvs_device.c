@@ -7,7 +7,7 @@
 #include "nvs_testlib.h"
 
 #include "device/fwd_nvs_part.h"
-#include "device/sim/fwd_sim_nor.h"
+#include "device/port/sim/fwd_sim_nor.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
 #include "host/nvs_host.h"

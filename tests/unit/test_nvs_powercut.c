@@ -1,7 +1,7 @@
 /* Power cut at every flash write/erase of a seeded random workload (set /
  * erase / erase-namespace / commit over integers, strings and multi-page
  * blobs), in both cut modes (op not done; torn: the NOR fault model of
- * device/sim/fwd_sim_tear.h, a seeded prefix plus a half-programmed word or
+ * device/port/sim/fwd_sim_tear.h, a seeded prefix plus a half-programmed word or
  * a weakly erased sector; FWSEAL_SIM_CUT_SEED=S replays a failure). After each cut the store is mounted again and every
  * key must read back its value from before the interrupted operation or the
  * one it was setting, never garbage, never missing, and must stay writable.

@@ -8,7 +8,7 @@
 
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota_pipeline.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "encryptor/fwh_encimg.h"
 
 #define FLASH (4u << 20)

@@ -4,7 +4,7 @@
 
 #include <unistd.h>
 
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #define SZ (64 * 1024)
 

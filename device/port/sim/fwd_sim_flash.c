@@ -1,6 +1,6 @@
 /* File-backed NOR flash simulator with power-cut injection (see fwd_sim.h). */
-#include "device/sim/fwd_sim.h"
-#include "device/sim/fwd_sim_tear.h"
+#include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,4 +1,4 @@
-#include "device/sim/fwd_sim_nor.h"
+#include "device/port/sim/fwd_sim_nor.h"
 
 #include "fw_err.h"
 
