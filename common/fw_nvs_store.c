@@ -797,6 +797,11 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
         s->encrypted = 1;
     }
     s->readonly = readonly;
+    if (!readonly && !io->nor_reprogram) {
+        s->why = "storage does not declare NOR re-programming (FWD_FLASH_CAP_NOR_REPROGRAM), "
+                 "which NVS needs to write: mount read-only";
+        return FW_ERR_UNSUPPORTED;
+    }
     s->npages = io->size / PS;
     if (io->size % PS || !s->npages || s->npages > FW_NVS_MAX_PAGES) {
         s->why = "partition size must be a multiple of 4096 within the store's page limit";

@@ -50,6 +50,11 @@ struct fw_nvs_io {
     int (*write)(void *ctx, uint32_t off, const void *buf, size_t len);
     int (*erase)(void *ctx, uint32_t off, size_t len);
     void *ctx;
+    /* 1 = write() may re-program written bytes, only clearing bits (NOR):
+     * page-state and bitmap words are updated in place (FORMATS §5.3/§5.4).
+     * A writable mount requires it (FW_ERR_UNSUPPORTED otherwise); 0, the
+     * zero value, only allows read-only mounts. */
+    int nor_reprogram;
 };
 
 struct fw_nvs_page {

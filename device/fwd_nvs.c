@@ -88,6 +88,7 @@ void fwd_nvs_region_io(struct fwd_nvs_region *r, const struct fwd_flash *f, uint
     io->write = reg_write;
     io->erase = reg_erase;
     io->ctx = r;
+    io->nor_reprogram = (f->caps & FWD_FLASH_CAP_NOR_REPROGRAM) != 0;
 }
 
 int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8_t *keys64, int readonly)

@@ -39,6 +39,7 @@ void fwd_nvs_part_io(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd
     io->write = b_write;
     io->erase = b_erase;
     io->ctx = b;
+    io->nor_reprogram = (d->plat->flash.caps & FWD_FLASH_CAP_NOR_REPROGRAM) != 0;
 }
 
 void fwd_nvs_part_keys_src(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd_part *p,

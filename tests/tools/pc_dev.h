@@ -210,6 +210,7 @@ static inline void pc_open(struct pc *p, const uint8_t digest[32], const char *e
     p->plat.flash.write = pc_write;
     p->plat.flash.erase = pc_erase;
     p->plat.flash.ctx = p;
+    p->plat.flash.caps = FWD_FLASH_CAP_NOR_REPROGRAM; /* pc_write: NOR rule inside NVS */
     p->plat.efuse.load = pc_efuse_load;
     p->plat.efuse.burn = pc_efuse_burn;
     p->plat.efuse.ctx = p;

@@ -103,6 +103,7 @@ static inline void rf_init(struct ramflash *f, uint8_t *mem, uint32_t size, stru
     io->write = rf_write;
     io->erase = rf_erase;
     io->ctx = f;
+    io->nor_reprogram = 1; /* rf_write ANDs like NOR */
 }
 
 /* Append one canonical line per item ("ns/key type value", blobs base64). */

@@ -423,6 +423,11 @@ static void newer_version_refused_v1_blob_read(void **state)
     static struct fw_nvs_store s;
     assert_int_equal(fw_nvs_mount(&s, &io, NULL, 1), FW_ERR_VERSION);
     assert_non_null(strstr(s.why, "newer"));
+    /* a storage that does not declare NOR re-programming: read-only only */
+    io.nor_reprogram = 0;
+    assert_int_equal(fw_nvs_mount(&s, &io, NULL, 0), FW_ERR_UNSUPPORTED);
+    assert_non_null(strstr(s.why, "NOR re-programming"));
+    io.nor_reprogram = 1;
     /* a V1 blob (type 0x41, payload in the same item) next to a namespace entry */
     memset(mem, 0xFF, sizeof mem);
     fw_nvs_page_hdr_encode(mem, FW_NVS_PS_ACTIVE, 0);

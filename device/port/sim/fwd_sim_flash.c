@@ -267,6 +267,7 @@ void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out)
     out->write = sim_write;
     out->erase = sim_erase;
     out->ctx = s;
+    out->caps = 0; /* strict mode (the default) refuses re-programming: fwd_sim_nor.h declares it */
 }
 
 static int parse_count(const char *v, uint64_t *out)

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Issue 12 §4 (rest), §5, §6: grep-level seams, each detector self-tested on
+# a sample of what it must catch (so a detector that never fires fails here).
+#
+# 1. Ports have a home: the simulator is device/port/sim/; no device or boot
+#    file includes a port header (only cli/, tests/, fuzz/, bench/ wiring
+#    does); the flash HAL declares the NOR re-programming capability and the
+#    simulator's NOR view declares it.
+# 2. README's layout table lists every top-level directory that exists.
+. "$(dirname "$0")/lib.sh"
+cd "$FWSEAL_ROOT" || exit 3
+
+# port_includes FILE...: lines that include a port header (device/port/...
+# or the old device/sim/ path).
+port_includes() { grep -HnE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"(device/)?(port/|sim/)' "$@" 2>/dev/null; }
+
+# ---- 1. ports -----------------------------------------------------------------
+check "the simulator lives in device/port/sim/" test -f device/port/sim/fwd_sim.h
+check "device/sim/ is gone" test ! -e device/sim
+check "device/port/README.md says what a port provides" grep -q "What a port provides" device/port/README.md
+check "Makefile builds the simulator from device/port/sim/" grep -qE '^SIM_SRC[[:space:]]*:=.*device/port/sim/\*\.c' Makefile
+printf '#include "device/port/sim/fwd_sim.h"\n' >"$T/bad.c"
+check "detector: a port include is caught" port_includes "$T/bad.c"
+hits=$(port_includes device/*.c device/*.h boot/*.c boot/*.h common/*.c common/*.h)
+[ -z "$hits" ] && ok "no device/boot/common file includes a port header" || fail "port header included by core code" "$hits"
+stale=$(grep -rnE '"device/sim/' --include='*.c' --include='*.h' cli tests fuzz bench device boot common 2>/dev/null)
+[ -z "$stale" ] && ok "no include of the old device/sim/ path" || fail "old device/sim/ include" "$stale"
+check "the flash HAL declares the NOR re-programming capability" grep -qE 'FWD_FLASH_CAP_NOR_REPROGRAM[[:space:]]*=' device/fwd_hal.h
+check "struct fwd_flash has a caps field" grep -qE '^[[:space:]]*unsigned[[:space:]]+caps;' device/fwd_hal.h
+check "the simulator's NOR view declares it" grep -q 'FWD_FLASH_CAP_NOR_REPROGRAM' device/port/sim/fwd_sim_nor.c
+check "NVS checks it before a writable mount" grep -qs 'nor_reprogram' common/fw_nvs_store.c nvs/fw_nvs_store.c
+check "docs/porting.md documents the capability" grep -q 'FWD_FLASH_CAP_NOR_REPROGRAM' docs/porting.md
+
+# ---- 2. README layout table ------------------------------------------------------
+# layout_missing README: top-level directories (tracked, not hidden) that no
+# backticked cell of the "## Layout" table names as `dir/`.
+layout_missing() {
+  local readme=$1 table d
+  table=$(awk '/^## Layout/{on=1; next} on && /^## /{exit} on && /^\|/' "$readme")
+  for d in $(git ls-files | awk -F/ 'NF > 1 && $1 !~ /^\./ {print $1}' | sort -u); do
+    grep -qE "\`([^\`]* )?$d/[^\`]*\`" <<<"$table" || echo "$d"
+  done
+}
+printf '## Layout\n\n| directory | what |\n|---|---|\n| `common/` | codecs |\n\n## Next\n' >"$T/README.md"
+[ -n "$(layout_missing "$T/README.md")" ] && ok "detector: a directory missing from the layout table is caught" ||
+  fail "detector: a directory missing from the layout table is caught"
+missing=$(layout_missing README.md)
+[ -z "$missing" ] && ok "README's layout table lists every top-level directory" || fail "README layout table misses" "$missing"
