@@ -23,8 +23,8 @@ static void to_entries(const struct fwd_otadata *od, int have, struct fwb_entry 
 static void layout_of(const struct fwd_ota_dev *dev, int have_otadata, struct fwb_layout *lay)
 {
     lay->ota_count = (int)fwd_part_ota_count(&dev->d);
-    lay->has_factory = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY) != NULL;
-    lay->has_test = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_TEST) != NULL;
+    lay->has_factory = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY) != NULL;
+    lay->has_test = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_TEST) != NULL;
     lay->has_otadata = have_otadata;
 }
 
@@ -32,8 +32,8 @@ static const struct fwd_part *cand_part(const struct fwd_ota_dev *dev, const str
 {
     switch (c->kind) {
     case FWB_OTA: return fwd_part_ota_slot(&dev->d, (size_t)c->slot);
-    case FWB_FACTORY: return fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
-    case FWB_TEST: return fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_TEST);
+    case FWB_FACTORY: return fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
+    case FWB_TEST: return fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_TEST);
     default: return NULL;
     }
 }
@@ -88,7 +88,7 @@ static int first_bootable(struct fwd_ota_dev *dev, const struct fwb_plan *p, str
  * same partition first among those not rejected by pass one, and that image
  * must verify again with the same digest. Returns GO_B on agreement. */
 static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *chosen, uint32_t failed_mask,
-                               const uint8_t digest[32], uint32_t *secure_version)
+                               const uint8_t digest[FWD_VERIFY_DIGEST_LEN], uint32_t *secure_version)
 {
     struct fwd_otadata od;
     struct fwb_plan p2;
@@ -101,8 +101,8 @@ static uint32_t second_opinion(struct fwd_ota_dev *dev, const struct fwd_part *c
         if (!(failed_mask & (1u << k))) expect = cand_part(dev, &p2.cand[k]);
     if (expect != chosen) return 0;
     if (fwd_ota_verify_partition(dev, chosen, &r2) != FW_OK) return 0;
-    if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, 32)) return 0;
-    *secure_version = r2.app.secure_version;
+    if (r2.reason != FWD_VR_OK || !fw_ct_equal(r2.digest, digest, sizeof r2.digest)) return 0;
+    *secure_version = r2.app.desc.secure_version;
     return GO_B;
 }
 
@@ -151,7 +151,7 @@ static int heal_anti_rollback(struct fwd_ota_dev *dev, const struct fwb_plan *p,
     volatile int valid_b = booted_entry_valid_on_flash(dev, p, k);
     if (valid_a != valid_b) return FW_ERR_STATE;
     if (!valid_a) return FW_OK;
-    if (res->app.secure_version != secure_version_b) return FW_ERR_STATE;
+    if (res->app.desc.secure_version != secure_version_b) return FW_ERR_STATE;
     return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(secure_version_b));
 }
 
@@ -162,7 +162,7 @@ static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, s
     res->kind = c->kind;
     res->slot = c->slot;
     res->app = dev->last.app;
-    memcpy(res->digest, dev->last.digest, 32);
+    memcpy(res->digest, dev->last.digest, sizeof res->digest);
     res->key_slot = dev->last.key_slot;
     res->has_state = c->entry >= 0;
     res->by_default = c->entry < 0;

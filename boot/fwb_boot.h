@@ -36,7 +36,7 @@
 #include "device/fwd_ota.h"
 
 struct fwb_attempt {
-    char label[FWD_PART_LABEL_LEN + 1];
+    char label[FW_PT_LABEL_LEN + 1];
     int reason;                 /* enum fwd_verify_reason */
     int err;
 };
@@ -48,7 +48,7 @@ struct fwb_result {
     uint32_t state;                 /* ota_state after boot (UNDEFINED for factory/test) */
     int has_state;                  /* an otadata entry selects it */
     struct fwd_app_info app;
-    uint8_t digest[32];             /* SHA-256 of the signed region of the booted image */
+    uint8_t digest[FWD_VERIFY_DIGEST_LEN]; /* SHA-256 of the signed region of the booted image */
     int key_slot;                   /* eFuse digest slot that verified it */
     int n_attempts;
     struct fwb_attempt attempts[FWB_MAX_CAND];

@@ -2,25 +2,19 @@
 #include <string.h>
 
 #include "boot/fwb_decide.h"
-
-#define S_NEW       0x0u
-#define S_PENDING   0x1u
-#define S_VALID     0x2u
-#define S_INVALID   0x3u
-#define S_ABORTED   0x4u
-#define S_UNDEF     0xFFFFFFFFu
+#include "fw_otadata.h"
 
 /* FORMATS §7.3/§7.4, rollback always enabled. The bootloader changes exactly
  * two states: an unconfirmed PENDING_VERIFY becomes ABORTED at the next boot,
  * and a NEW entry that gets booted becomes PENDING_VERIFY. */
 static const struct fwb_rule rules[] = {
-    /* state      sel bad  boot-rewrite   chosen-rewrite */
-    {S_NEW,       1,  0,   0, 0,          1, S_PENDING},
-    {S_PENDING,   0,  1,   1, S_ABORTED,  0, 0},
-    {S_VALID,     1,  0,   0, 0,          0, 0},
-    {S_INVALID,   0,  1,   0, 0,          0, 0},
-    {S_ABORTED,   0,  1,   0, 0,          0, 0},
-    {S_UNDEF,     1,  0,   0, 0,          0, 0},
+    /* state (common/fw_otadata.h)  sel bad  boot-rewrite           chosen-rewrite */
+    {FW_OTA_NEW,                    1,  0,   0, 0,                  1, FW_OTA_PENDING_VERIFY},
+    {FW_OTA_PENDING_VERIFY,         0,  1,   1, FW_OTA_ABORTED,     0, 0},
+    {FW_OTA_VALID,                  1,  0,   0, 0,                  0, 0},
+    {FW_OTA_INVALID,                0,  1,   0, 0,                  0, 0},
+    {FW_OTA_ABORTED,                0,  1,   0, 0,                  0, 0},
+    {FW_OTA_UNDEFINED,              1,  0,   0, 0,                  0, 0},
 };
 static const struct fwb_rule unknown_rule = {0, 0, 1, 0, 0, 0, 0};
 
@@ -107,7 +101,7 @@ int fwb_plan_make(const struct fwb_entry in[2], const struct fwb_layout *lay, st
     memset(p, 0, sizeof *p);
     p->active = -1;
     if (lay->ota_count < 0 || lay->ota_count > 16) return -1;
-    struct fwb_entry none[2] = {{0, 0xFFFFFFFFu, S_UNDEF}, {0, 0xFFFFFFFFu, S_UNDEF}};
+    struct fwb_entry none[2] = {{0, 0xFFFFFFFFu, FW_OTA_UNDEFINED}, {0, 0xFFFFFFFFu, FW_OTA_UNDEFINED}};
     apply_boot_rewrites(lay->has_otadata ? in : none, p);
     p->initial = lay->has_otadata && !seq_usable(&p->eff[0]) && !seq_usable(&p->eff[1]);
 
@@ -143,6 +137,6 @@ void fwb_commit_for(const struct fwb_plan *p, int k, struct fwb_commit *c)
         c->fresh = 1;
         c->entry = 0;
         c->seq = (uint32_t)cand->slot + 1u;
-        c->state = S_VALID;
+        c->state = FW_OTA_VALID;
     }
 }

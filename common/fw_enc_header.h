@@ -42,6 +42,7 @@
 
 /* RSA-3072 key area */
 #define FW_ENC_RSA_WRAPPED_SIZE 384u
+#define FW_ENC_RSA_BITS         3072u
 /* ECIES-P256 key area, offsets absolute in the header */
 #define FW_ENC_OFF_SERVER_PUB   4u
 #define FW_ENC_SERVER_PUB_SIZE  64u
@@ -52,6 +53,16 @@
 
 /* Length of the AES-256-GCM key both schemes establish. */
 #define FW_ENC_AES_KEY_SIZE     32u
+
+/* ECIES-P256 key derivation (§3.4): device scalar d = PBKDF2-HMAC-SHA256(
+ * eFuse HMAC key, fw_enc_ecies_fixed_salt, 2048 iterations, 32 bytes),
+ * AES key = HKDF-SHA256(salt = kdf_salt, ikm = ECDH X, info, 32 bytes). */
+#define FW_ENC_ECIES_HMAC_KEY_SIZE 32u
+#define FW_ENC_ECIES_PBKDF2_ITER 2048u
+#define FW_ENC_ECIES_SCALAR_SIZE 32u
+#define FW_ENC_ECIES_HKDF_INFO "_esp_enc_img_ecc"   /* 16 bytes, no NUL */
+#define FW_ENC_ECIES_HKDF_INFO_LEN 16u
+extern const uint8_t fw_enc_ecies_fixed_salt[32];
 
 enum fw_enc_scheme {
     FW_ENC_SCHEME_RSA3072 = 1,

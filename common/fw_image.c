@@ -167,10 +167,14 @@ int fw_image_header_check(const struct fw_image_header *h)
 int fw_image_check_chip(const struct fw_image_header *h, uint16_t chip_id, uint16_t chip_rev_full)
 {
     if (h->chip_id != chip_id) return FW_ERR_CHIP;
-    if (chip_rev_full < h->min_chip_rev_full) return FW_ERR_CHIP;
-    if (h->max_chip_rev_full != 0 && h->max_chip_rev_full != 0xFFFF && chip_rev_full > h->max_chip_rev_full)
-        return FW_ERR_CHIP;
-    return FW_OK;
+    return fw_image_chip_rev_ok(h->min_chip_rev_full, h->max_chip_rev_full, chip_rev_full) ? FW_OK : FW_ERR_CHIP;
+}
+
+int fw_image_chip_rev_ok(uint16_t min_rev_full, uint16_t max_rev_full, uint16_t chip_rev_full)
+{
+    if (chip_rev_full < min_rev_full) return 0;
+    int unlimited = max_rev_full == 0 || max_rev_full == 0xFFFF;
+    return unlimited || chip_rev_full <= max_rev_full;
 }
 
 static void get_str(char *dst, const uint8_t *src, size_t field)

@@ -95,6 +95,9 @@ int fw_image_header_check(const struct fw_image_header *h);
  * (major*100+minor) lies in [min_chip_rev_full, max_chip_rev_full] (max only
  * when set). FW_ERR_CHIP otherwise. */
 int fw_image_check_chip(const struct fw_image_header *h, uint16_t chip_id, uint16_t chip_rev_full);
+/* The revision part of rule 2 on bare values: min <= rev, and rev <= max
+ * unless max is 0 or 0xFFFF (no upper limit). 1 if in range, else 0. */
+int fw_image_chip_rev_ok(uint16_t min_rev_full, uint16_t max_rev_full, uint16_t chip_rev_full);
 
 /* esp_app_desc_t, 256 bytes (FORMATS §1.7). Strings are copied NUL-terminated
  * (a field without NUL keeps all its bytes, so buffers are one larger). */

@@ -126,20 +126,21 @@ static int all_ff(const uint8_t *p, size_t n)
     return 1;
 }
 
-int fw_nvs_keys_parse(const uint8_t raw[68], const uint8_t dec[68], uint8_t keys[64])
+int fw_nvs_keys_parse(const uint8_t raw[FW_NVS_KEYS_RECORD_LEN], const uint8_t dec[FW_NVS_KEYS_RECORD_LEN],
+                      uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    if (all_ff(raw, 68)) return FW_ERR_STATE;
-    if (fw_crc32_esp(dec, 64) != fw_dec32le(dec + 64)) {
+    if (all_ff(raw, FW_NVS_KEYS_RECORD_LEN)) return FW_ERR_STATE;
+    if (fw_crc32_esp(dec, FW_NVS_KEYS_LEN) != fw_dec32le(dec + FW_NVS_KEYS_LEN)) {
         /* decrypted content that looks erased is "not initialised" too */
-        return all_ff(dec, 68) ? FW_ERR_STATE : FW_ERR_CRC;
+        return all_ff(dec, FW_NVS_KEYS_RECORD_LEN) ? FW_ERR_STATE : FW_ERR_CRC;
     }
-    memcpy(keys, dec, 64);
+    memcpy(keys, dec, FW_NVS_KEYS_LEN);
     return FW_OK;
 }
 
-void fw_nvs_keys_build(const uint8_t keys[64], uint8_t out[4096])
+void fw_nvs_keys_build(const uint8_t keys[FW_NVS_KEYS_LEN], uint8_t out[FW_NVS_KEYS_IMAGE_LEN])
 {
-    memset(out, 0xFF, 4096);
-    memcpy(out, keys, 64);
-    fw_enc32le(out + 64, fw_crc32_esp(keys, 64));
+    memset(out, 0xFF, FW_NVS_KEYS_IMAGE_LEN);
+    memcpy(out, keys, FW_NVS_KEYS_LEN);
+    fw_enc32le(out + FW_NVS_KEYS_LEN, fw_crc32_esp(keys, FW_NVS_KEYS_LEN));
 }

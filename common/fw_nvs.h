@@ -108,13 +108,16 @@ struct fw_nvs_crypt {
 };
 
 /* --- nvs_keys partition record (§5.10) ----------------------------------- */
-#define FW_NVS_KEYS_LEN 64u
+#define FW_NVS_KEYS_LEN 64u          /* eky || tky */
+#define FW_NVS_KEYS_RECORD_LEN 68u   /* keys + CRC32 at the start of the partition */
+#define FW_NVS_KEYS_IMAGE_LEN 4096u  /* one sector: the record, then 0xFF */
 /* raw: the first 68 bytes read raw; dec: the same bytes read through flash
  * decryption (pass raw twice for a plaintext keys file). On success copies
  * eky||tky into keys (64 bytes). FW_ERR_STATE = keys not initialised
  * (erased), FW_ERR_CRC = corrupt keys partition. */
-int fw_nvs_keys_parse(const uint8_t raw[68], const uint8_t dec[68], uint8_t keys[64]);
+int fw_nvs_keys_parse(const uint8_t raw[FW_NVS_KEYS_RECORD_LEN], const uint8_t dec[FW_NVS_KEYS_RECORD_LEN],
+                      uint8_t keys[FW_NVS_KEYS_LEN]);
 /* Build a 4096-byte plaintext keys partition image from eky||tky. */
-void fw_nvs_keys_build(const uint8_t keys[64], uint8_t out[4096]);
+void fw_nvs_keys_build(const uint8_t keys[FW_NVS_KEYS_LEN], uint8_t out[FW_NVS_KEYS_IMAGE_LEN]);
 
 #endif

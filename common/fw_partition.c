@@ -25,7 +25,7 @@ static const struct kw app_kw[] = {
 static const struct kw data_kw[] = {
     {"ota", 0x00}, {"phy", 0x01}, {"nvs", 0x02}, {"coredump", 0x03}, {"nvs_keys", 0x04}, {"efuse", 0x05},
     {"undefined", 0x06}, {"esphttpd", 0x80}, {"fat", 0x81}, {"spiffs", 0x82}, {"littlefs", 0x83},
-    {"tee_ota", 0x90}, {NULL, 0},
+    {"tee_ota", FW_PT_SUB_DATA_TEE_OTA}, {NULL, 0},
 };
 static const struct kw boot_kw[] = {{"primary", 0x00}, {"ota", 0x01}, {"recovery", 0x02}, {NULL, 0}};
 static const struct kw pt_kw[] = {{"primary", 0x00}, {"ota", 0x01}, {NULL, 0}};
@@ -534,4 +534,14 @@ int fw_pt_to_csv(const struct fw_pt *t, char *out, size_t max, size_t *out_len)
     if (b.err) return b.err;
     if (out_len) *out_len = b.n;
     return FW_OK;
+}
+
+int fw_pt_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags)
+{
+    if (type == FW_PT_TYPE_DATA && subtype == FW_PT_SUB_DATA_NVS) return 0; /* own XTS layer, §5.10 */
+    if (type == FW_PT_TYPE_APP || type == FW_PT_TYPE_BOOTLOADER || type == FW_PT_TYPE_PARTITION_TABLE) return 1;
+    if (type == FW_PT_TYPE_DATA && (subtype == FW_PT_SUB_DATA_OTA || subtype == FW_PT_SUB_DATA_NVS_KEYS ||
+                                    subtype == FW_PT_SUB_DATA_TEE_OTA))
+        return 1;
+    return (flags & FW_PT_FLAG_ENCRYPTED) != 0;
 }

@@ -44,6 +44,7 @@ enum fw_pt_subtype {
     FW_PT_SUB_DATA_NVS_KEYS = 0x04,
     FW_PT_SUB_DATA_EFUSE = 0x05,
     FW_PT_SUB_DATA_UNDEFINED = 0x06,
+    FW_PT_SUB_DATA_TEE_OTA = 0x90,       /* TEE otadata */
     FW_PT_SUB_ANY = 0xFF,                /* lookups only */
 };
 
@@ -108,6 +109,12 @@ const struct fw_pt_entry *fw_pt_otadata(const struct fw_pt *t);
 int fw_pt_entries_overlap(const struct fw_pt_entry *a, const struct fw_pt_entry *b);
 
 /* Keyword names ("app", "ota_0", "nvs_keys", ...); NULL when the value has none. */
+/* FORMATS §4.1: does flash encryption (when on) encrypt a partition of
+ * this type/subtype/flags? app, bootloader and partition_table types,
+ * data/ota, data/nvs_keys, data/tee_ota, anything flagged encrypted -- never
+ * data/nvs (its own XTS layer, §5.10), even if flagged. 1 or 0. */
+int fw_pt_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags);
+
 const char *fw_pt_type_name(uint8_t type);
 const char *fw_pt_subtype_name(uint8_t type, uint8_t subtype);
 

@@ -45,6 +45,9 @@
 #define FW_SBV2_PAD_LEN      16u
 
 #define FW_SBV2_RSA_LEN      384u  /* 3072-bit numbers */
+#define FW_SBV2_RSA_BITS     3072u /* the modulus is exactly this long (§2.3) */
+#define FW_SBV2_RSA_PSS_SALT_LEN 32u /* RSASSA-PSS salt, MGF1 with SHA-256 (§2.3) */
+#define FW_SBV2_RSA_RINV_EXP_BITS (2u * FW_SBV2_RSA_BITS) /* rinv = 2^6144 mod n */
 #define FW_SBV2_RSA_OFF_N    36u
 #define FW_SBV2_RSA_OFF_E    420u
 #define FW_SBV2_RSA_OFF_RINV 424u
@@ -52,6 +55,7 @@
 #define FW_SBV2_RSA_OFF_SIG  812u
 
 /* P-256 / P-192 layout (the 64-byte point and signature fields). */
+#define FW_SBV2_P256_COORD_LEN 32u
 #define FW_SBV2_EC_OFF_CURVE 36u
 #define FW_SBV2_EC_OFF_POINT 37u
 #define FW_SBV2_EC_OFF_SIG   101u
@@ -71,6 +75,7 @@
 #define FW_SBV2_EC384_KEY_LEN 97u
 
 #define FW_SBV2_MAX_DIGEST 48u     /* SHA-384 for P-384, else SHA-256 (32) */
+#define FW_SBV2_DIGEST_SHA256_LEN 32u /* image digest of RSA-3072 / P-192 / P-256 blocks */
 #define FW_SBV2_MAX_COORD  48u
 #define FW_SBV2_KEY_DIGEST_LEN 32u /* always SHA-256 (§2.6) */
 

@@ -3,82 +3,24 @@
 
 #include <string.h>
 
-#include <mbedtls/bignum.h>
-#include <mbedtls/ecdh.h>
-#include <mbedtls/hkdf.h>
-#include <mbedtls/md.h>
-#include <mbedtls/pkcs5.h>
-#include <mbedtls/platform_util.h>
-#include <mbedtls/rsa.h>
-
 #include "fw_bytes.h"
-
-/* Header layout (FORMATS §3.2/§3.3). */
-#define OFF_KEY_AREA   4u
-#define OFF_SERVER_PUB 4u
-#define OFF_KDF_SALT   68u
-#define OFF_ECIES_ZERO 100u
-#define ECIES_ZERO_LEN 288u
-#define OFF_IV         388u
-#define OFF_BIN_SIZE   404u
-#define OFF_TAG        408u
-#define OFF_RESERVED   424u
-#define RESERVED_LEN   88u
-#define RSA_WRAPPED    384u
-#define AES_KEY_LEN    32u
-
-static const uint8_t magic_bytes[4] = { 0xCF, 0xB6, 0x88, 0x07 };
-
-/* §3.4 FIXED_SALT for the ECIES device-key derivation. */
-static const uint8_t ecies_fixed_salt[32] = {
-    0x0e, 0x21, 0x60, 0x64, 0x2d, 0xae, 0x76, 0xd3, 0x34, 0x48, 0xe4, 0x3d, 0x77, 0x20, 0x12, 0x3d,
-    0x9f, 0x3b, 0x1e, 0xce, 0xb8, 0x8e, 0x57, 0x3a, 0x4e, 0x8f, 0x7f, 0xb9, 0x4f, 0xf0, 0xc8, 0x69,
-};
-static const char ecies_info[16] = "_esp_enc_img_ecc"; /* exactly 16 bytes, no NUL */
-static const char rej_label[] = "fwseal rsa implicit rejection v1";
+#include "fw_enc_header.h"
 
 /* ---- keys ---------------------------------------------------------------- */
 
 void fwd_decrypt_key_init(struct fwd_decrypt_key *k)
 {
     memset(k, 0, sizeof *k);
-    mbedtls_pk_init(&k->pk);
-    mbedtls_ecp_group_init(&k->grp);
-    mbedtls_mpi_init(&k->d);
+    fwd_rsa_priv_init(&k->rsa);
+    fwd_ec_priv_init(&k->ecies);
 }
 
 void fwd_decrypt_key_free(struct fwd_decrypt_key *k)
 {
     if (!k) return;
-    mbedtls_pk_free(&k->pk);          /* mbedTLS zeroizes bignums on free */
-    mbedtls_ecp_group_free(&k->grp);
-    mbedtls_mpi_free(&k->d);
-    mbedtls_platform_zeroize(k->rej_secret, sizeof k->rej_secret);
+    fwd_rsa_priv_free(&k->rsa);        /* the backend wipes the key material */
+    fwd_ec_priv_free(&k->ecies);
     k->scheme = 0;
-}
-
-static int hmac_sha256(const uint8_t *key, size_t klen, const uint8_t *msg, size_t mlen, uint8_t out[32])
-{
-    const mbedtls_md_info_t *md = mbedtls_md_info_from_type(MBEDTLS_MD_SHA256);
-    return mbedtls_md_hmac(md, key, klen, msg, mlen, out) ? FW_ERR_CRYPTO : FW_OK;
-}
-
-/* The rejection secret is HMAC-SHA256(D, label): deterministic per key, so a
- * given wrong ciphertext always maps to the same fake key (no oracle from
- * repeated queries), and unknown without the private exponent. */
-static int derive_rejection_secret(struct fwd_decrypt_key *k)
-{
-    mbedtls_rsa_context *rsa = mbedtls_pk_rsa(k->pk);
-    uint8_t dbuf[384];
-    int rc = FW_ERR_CRYPTO;
-    mbedtls_mpi dm;
-    mbedtls_mpi_init(&dm);
-    if (mbedtls_rsa_export(rsa, NULL, NULL, NULL, &dm, NULL) == 0 &&
-        mbedtls_mpi_write_binary(&dm, dbuf, sizeof dbuf) == 0)
-        rc = hmac_sha256(dbuf, sizeof dbuf, (const uint8_t *)rej_label, sizeof rej_label - 1, k->rej_secret);
-    mbedtls_mpi_free(&dm);
-    mbedtls_platform_zeroize(dbuf, sizeof dbuf);
-    return rc;
 }
 
 int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pem, size_t len)
@@ -86,18 +28,13 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
     if (!k || !der_or_pem || !len) return FW_ERR_INVALID_ARG;
     fwd_decrypt_key_free(k);
     fwd_decrypt_key_init(k);
-    /* mbedTLS needs a PEM's terminating NUL inside len (documented in the header). */
-    int rc = mbedtls_pk_parse_key(&k->pk, der_or_pem, len, NULL, 0);
-    if (rc != 0 || mbedtls_pk_get_type(&k->pk) != MBEDTLS_PK_RSA || mbedtls_pk_get_bitlen(&k->pk) != 3072) {
-        fwd_decrypt_key_free(k);
-        return FW_ERR_KEY;
-    }
-    mbedtls_rsa_set_padding(mbedtls_pk_rsa(k->pk), MBEDTLS_RSA_PKCS_V15, MBEDTLS_MD_NONE);
-    if ((rc = derive_rejection_secret(k)) != FW_OK) {
+    /* The backend needs a PEM's terminating NUL inside len (documented in the header). */
+    int rc = fwd_rsa_priv_load(&k->rsa, der_or_pem, len, FW_ENC_RSA_BITS);
+    if (rc != FW_OK) {
         fwd_decrypt_key_free(k);
         return rc;
     }
-    k->scheme = FWD_DECRYPT_RSA3072;
+    k->scheme = FW_ENC_SCHEME_RSA3072;
     return FW_OK;
 }
 
@@ -106,117 +43,72 @@ int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hma
     if (!k || !hmac_key) return FW_ERR_INVALID_ARG;
     fwd_decrypt_key_free(k);
     fwd_decrypt_key_init(k);
-    uint8_t dbytes[32];
-    int rc = FW_ERR_CRYPTO;
-    mbedtls_md_context_t md;
-    mbedtls_md_init(&md);
-    if (mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1) == 0 &&
-        mbedtls_pkcs5_pbkdf2_hmac(&md, hmac_key, 32, ecies_fixed_salt, sizeof ecies_fixed_salt, 2048, 32,
-                                  dbytes) == 0 &&
-        mbedtls_ecp_group_load(&k->grp, MBEDTLS_ECP_DP_SECP256R1) == 0 &&
-        mbedtls_mpi_read_binary(&k->d, dbytes, sizeof dbytes) == 0) {
-        /* No reduction mod n (§3.4): out of range is a bad key. */
-        rc = mbedtls_ecp_check_privkey(&k->grp, &k->d) == 0 ? FW_OK : FW_ERR_KEY;
-    }
-    mbedtls_md_free(&md);
-    mbedtls_platform_zeroize(dbytes, sizeof dbytes);
+    uint8_t d[FW_ENC_ECIES_SCALAR_SIZE];
+    int rc = fwd_pbkdf2_sha256(hmac_key, FW_ENC_ECIES_HMAC_KEY_SIZE, fw_enc_ecies_fixed_salt,
+                               sizeof fw_enc_ecies_fixed_salt, FW_ENC_ECIES_PBKDF2_ITER, d, sizeof d);
+    /* No reduction mod n (§3.4): out of range is a bad key. */
+    if (rc == FW_OK) rc = fwd_ec_priv_load(&k->ecies, FWD_EC_P256, d, sizeof d);
+    fw_wipe(d, sizeof d);
     if (rc != FW_OK) {
         fwd_decrypt_key_free(k);
         return rc;
     }
-    k->scheme = FWD_DECRYPT_ECIES_P256;
+    k->scheme = FW_ENC_SCHEME_ECIES_P256;
     return FW_OK;
 }
 
 /* ---- key establishment ---------------------------------------------------- */
 
-static int rng_adapter(void *p, unsigned char *buf, size_t len)
+/* RSA unwrap with implicit rejection (inside the seam): a failed unwrap
+ * yields a pseudo-random key, noticed only as a tag mismatch at the end. */
+static int unwrap_rsa(struct fwd_decrypt *d, const struct fw_enc_header *h, uint8_t key[FW_ENC_AES_KEY_SIZE])
 {
-    const struct fwd_random *r = p;
-    return r->fill(r->ctx, buf, len) == 0 ? 0 : MBEDTLS_ERR_MPI_BAD_INPUT_DATA;
+    return fwd_rsa_unwrap_key(&d->cfg.key->rsa, d->cfg.rng, h->key_area, FW_ENC_RSA_WRAPPED_SIZE, key,
+                              FW_ENC_AES_KEY_SIZE);
 }
 
-/* RSA unwrap with implicit rejection: the real key and the fake key are both
- * computed, then one is selected without a branch on the padding outcome. */
-static int unwrap_rsa(struct fwd_decrypt *d, uint8_t key[AES_KEY_LEN])
+static int derive_ecies(struct fwd_decrypt *d, const struct fw_enc_header *h, uint8_t key[FW_ENC_AES_KEY_SIZE])
 {
-    const struct fwd_decrypt_key *k = d->cfg.key;
-    const uint8_t *wrapped = d->hdr + OFF_KEY_AREA;
-    uint8_t real[AES_KEY_LEN] = { 0 }, fake[AES_KEY_LEN];
-    size_t olen = 0;
-    int rc = hmac_sha256(k->rej_secret, sizeof k->rej_secret, wrapped, RSA_WRAPPED, fake);
-    if (rc != FW_OK) return rc;
-    int ret = mbedtls_rsa_rsaes_pkcs1_v15_decrypt(mbedtls_pk_rsa(k->pk), rng_adapter, (void *)d->cfg.rng,
-                                                  MBEDTLS_RSA_PRIVATE, &olen, wrapped, real, sizeof real);
-    /* good = 0xFF if the unwrap produced exactly 32 bytes, else 0x00. */
-    uint8_t good = (uint8_t)(0u - (uint8_t)((ret == 0) & (olen == AES_KEY_LEN)));
-    for (size_t i = 0; i < AES_KEY_LEN; i++) key[i] = (uint8_t)((real[i] & good) | (fake[i] & (uint8_t)~good));
-    mbedtls_platform_zeroize(real, sizeof real);
-    mbedtls_platform_zeroize(fake, sizeof fake);
-    return FW_OK;
-}
-
-static int derive_ecies(struct fwd_decrypt *d, uint8_t key[AES_KEY_LEN])
-{
-    const struct fwd_decrypt_key *k = d->cfg.key;
-    uint8_t point[65], z[32];
-    int rc = FW_ERR_KEY;
-    mbedtls_ecp_point q;
-    mbedtls_mpi zm;
-    mbedtls_ecp_point_init(&q);
-    mbedtls_mpi_init(&zm);
-    point[0] = 0x04;
-    memcpy(point + 1, d->hdr + OFF_SERVER_PUB, 64);
-    if (mbedtls_ecp_point_read_binary(&k->grp, &q, point, sizeof point) != 0 ||
-        mbedtls_ecp_check_pubkey(&k->grp, &q) != 0)
-        goto out; /* not on the curve / identity: FW_ERR_KEY */
-    rc = FW_ERR_CRYPTO;
-    if (mbedtls_ecdh_compute_shared((mbedtls_ecp_group *)&k->grp, &zm, &q, &k->d, rng_adapter,
-                                    (void *)d->cfg.rng) != 0 ||
-        mbedtls_mpi_write_binary(&zm, z, sizeof z) != 0)
-        goto out;
-    if (mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), d->hdr + OFF_KDF_SALT, 32, z, sizeof z,
-                     (const uint8_t *)ecies_info, sizeof ecies_info, key, AES_KEY_LEN) != 0)
-        goto out;
-    rc = FW_OK;
-out:
-    mbedtls_ecp_point_free(&q);
-    mbedtls_mpi_free(&zm);
-    mbedtls_platform_zeroize(z, sizeof z);
+    uint8_t z[FW_ENC_ECIES_SCALAR_SIZE];
+    int rc = fwd_ecdh_shared_x(&d->cfg.key->ecies, d->cfg.rng, fw_enc_server_pub(h), FW_ENC_SERVER_PUB_SIZE, z,
+                               sizeof z);   /* a point off the curve / the identity: FW_ERR_KEY */
+    if (rc == FW_OK &&
+        fwd_hkdf_sha256(fw_enc_kdf_salt(h), FW_ENC_KDF_SALT_SIZE, z, sizeof z,
+                        (const uint8_t *)FW_ENC_ECIES_HKDF_INFO, FW_ENC_ECIES_HKDF_INFO_LEN, key,
+                        FW_ENC_AES_KEY_SIZE) != FW_OK)
+        rc = FW_ERR_CRYPTO;
+    fw_wipe(z, sizeof z);
     return rc;
 }
 
-static int all_zero(const uint8_t *p, size_t n)
+/* Cheap checks of the decoded header first (§3.8 rules 3 and 6), then the
+ * key operation. */
+static int header_checks(const struct fwd_decrypt *d, const struct fw_enc_header *h)
 {
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
+    if (fw_enc_header_check_size(h, d->cfg.min_bin_size, d->cfg.max_bin_size) != FW_OK) return FW_ERR_RANGE;
+    if (d->cfg.strict_reserved && fw_enc_header_check_strict(h, d->cfg.key->scheme) != FW_OK) return FW_ERR_FORMAT;
+    return FW_OK;
 }
 
-/* The full header is buffered: cheap checks first, then the key operation. */
 static int process_header(struct fwd_decrypt *d)
 {
-    const struct fwd_decrypt_key *k = d->cfg.key;
-    d->bin_size = fw_dec32le(d->hdr + OFF_BIN_SIZE);
-    if (d->bin_size < d->cfg.min_bin_size || d->bin_size > d->cfg.max_bin_size) return FW_ERR_RANGE;
-    if (d->cfg.strict_reserved) {
-        if (!all_zero(d->hdr + OFF_RESERVED, RESERVED_LEN)) return FW_ERR_FORMAT;
-        if (k->scheme == FWD_DECRYPT_ECIES_P256 && !all_zero(d->hdr + OFF_ECIES_ZERO, ECIES_ZERO_LEN))
-            return FW_ERR_FORMAT;
-    }
-    memcpy(d->tag, d->hdr + OFF_TAG, sizeof d->tag);
-    uint8_t key[AES_KEY_LEN];
-    int rc = k->scheme == FWD_DECRYPT_RSA3072 ? unwrap_rsa(d, key) : derive_ecies(d, key);
+    struct fw_enc_header h;
+    uint8_t key[FW_ENC_AES_KEY_SIZE];
+    int rc = fw_enc_header_decode(d->hdr, sizeof d->hdr, &h);
     if (rc == FW_OK) {
-        mbedtls_gcm_init(&d->gcm);
-        d->gcm_live = 1;
-        if (mbedtls_gcm_setkey(&d->gcm, MBEDTLS_CIPHER_ID_AES, key, 256) != 0 ||
-            mbedtls_gcm_starts(&d->gcm, MBEDTLS_GCM_DECRYPT, d->hdr + OFF_IV, 16, NULL, 0) != 0)
-            rc = FW_ERR_CRYPTO;
+        d->bin_size = h.bin_size;
+        rc = header_checks(d, &h);
     }
-    mbedtls_platform_zeroize(key, sizeof key);
+    if (rc == FW_OK) {
+        memcpy(d->tag, h.tag, sizeof d->tag);
+        rc = d->cfg.key->scheme == FW_ENC_SCHEME_RSA3072 ? unwrap_rsa(d, &h, key) : derive_ecies(d, &h, key);
+    }
+    if (rc == FW_OK && fwd_gcm_decrypt_start(&d->gcm, key, sizeof key, h.iv, sizeof h.iv) != FW_OK)
+        rc = FW_ERR_CRYPTO;
+    fw_wipe(key, sizeof key);
     /* The wrapped key / server point are no longer needed. */
-    mbedtls_platform_zeroize(d->hdr, sizeof d->hdr);
+    fw_wipe(&h, sizeof h);
+    fw_wipe(d->hdr, sizeof d->hdr);
     return rc;
 }
 
@@ -230,7 +122,7 @@ int fwd_decrypt_start(struct fwd_decrypt *d, const struct fwd_decrypt_cfg *cfg)
     d->err = FW_ERR_INVALID_ARG;
     if (!cfg->key || !cfg->out.write || !cfg->rng || !cfg->rng->fill || cfg->min_bin_size > cfg->max_bin_size)
         return FW_ERR_INVALID_ARG;
-    if (cfg->key->scheme != FWD_DECRYPT_RSA3072 && cfg->key->scheme != FWD_DECRYPT_ECIES_P256)
+    if (cfg->key->scheme != FW_ENC_SCHEME_RSA3072 && cfg->key->scheme != FW_ENC_SCHEME_ECIES_P256)
         return FW_ERR_KEY;
     d->cfg = *cfg;
     d->state = FWD_DEC_HEADER;
@@ -246,10 +138,10 @@ static int fail(struct fwd_decrypt *d, int err)
 }
 
 /* Decrypt n bytes (n <= sizeof out; a multiple of 16 unless it ends the
- * stream, as mbedTLS 2.28's gcm_update requires) and hand them out. */
+ * stream, as the seam's fwd_gcm_update requires) and hand them out. */
 static int emit(struct fwd_decrypt *d, const uint8_t *ct, size_t n)
 {
-    if (mbedtls_gcm_update(&d->gcm, n, ct, d->out) != 0) return FW_ERR_CRYPTO;
+    if (fwd_gcm_update(&d->gcm, ct, d->out, n) != FW_OK) return FW_ERR_CRYPTO;
     d->pos += n;
     int rc = fwd_sink_write(&d->cfg.out, d->out, n);
     return rc < 0 ? rc : FW_OK;
@@ -293,11 +185,10 @@ int fwd_decrypt_feed(struct fwd_decrypt *d, const uint8_t *p, size_t n)
     if (d->state == FWD_DEC_HEADER) {
         size_t take = FWD_DECRYPT_HEADER_SIZE - d->hdr_len;
         if (take > n) take = n;
-        /* Reject a wrong magic at the first differing byte. */
-        for (size_t i = 0; i < take && d->hdr_len + i < 4; i++)
-            if (p[i] != magic_bytes[d->hdr_len + i]) return fail(d, FW_ERR_MAGIC);
         memcpy(d->hdr + d->hdr_len, p, take);
         d->hdr_len += (uint32_t)take;
+        /* Reject a wrong magic as soon as a differing byte is in. */
+        if (fw_enc_check_magic(d->hdr, d->hdr_len) == FW_ERR_MAGIC) return fail(d, FW_ERR_MAGIC);
         p += take;
         n -= take;
         if (d->hdr_len < FWD_DECRYPT_HEADER_SIZE) return FW_OK;
@@ -327,14 +218,13 @@ int fwd_decrypt_finish(struct fwd_decrypt *d)
     if (!d) return FW_ERR_INVALID_ARG;
     if (d->state == FWD_DEC_FAILED) return d->err;
     if (d->state != FWD_DEC_DATA || d->pos + d->cache_len != d->bin_size) return fail(d, FW_ERR_TRUNCATED);
-    uint8_t tag[16];
-    int rc = mbedtls_gcm_finish(&d->gcm, tag, sizeof tag) == 0 ? FW_OK : FW_ERR_CRYPTO;
+    uint8_t tag[FW_ENC_TAG_SIZE];
+    int rc = fwd_gcm_finish(&d->gcm, tag, sizeof tag) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
     if (rc == FW_OK && !fw_ct_equal(tag, d->tag, sizeof tag)) rc = FW_ERR_AUTH;
-    mbedtls_platform_zeroize(tag, sizeof tag);
+    fw_wipe(tag, sizeof tag);
     if (rc != FW_OK) return fail(d, rc);
-    mbedtls_gcm_free(&d->gcm);
-    d->gcm_live = 0;
-    mbedtls_platform_zeroize(d->out, sizeof d->out);
+    fwd_gcm_free(&d->gcm);
+    fw_wipe(d->out, sizeof d->out);
     d->state = FWD_DEC_DONE;
     return FW_OK;
 }
@@ -342,11 +232,10 @@ int fwd_decrypt_finish(struct fwd_decrypt *d)
 void fwd_decrypt_abort(struct fwd_decrypt *d)
 {
     if (!d) return;
-    if (d->gcm_live) mbedtls_gcm_free(&d->gcm);
-    d->gcm_live = 0;
-    mbedtls_platform_zeroize(d->hdr, sizeof d->hdr);
-    mbedtls_platform_zeroize(d->out, sizeof d->out);
-    mbedtls_platform_zeroize(d->cache, sizeof d->cache);
+    fwd_gcm_free(&d->gcm);
+    fw_wipe(d->hdr, sizeof d->hdr);
+    fw_wipe(d->out, sizeof d->out);
+    fw_wipe(d->cache, sizeof d->cache);
     d->cache_len = 0;
     d->state = FWD_DEC_FAILED;
     if (d->err == FW_OK) d->err = FW_ERR_STATE;

@@ -18,15 +18,19 @@
  * Plaintext is RELEASED BEFORE the tag is checked (that is the container's
  * design): the sink must treat it as untrusted until finish returns 0.
  *
- * Memory: the caller owns struct fwd_decrypt (3104 bytes on x86-64: 512-byte
- * header buffer, FWD_DECRYPT_OUT_SIZE (2 KiB) output buffer, 16-byte block
- * cache, the 424-byte mbedTLS GCM context). The output size trades RAM for
- * fewer, larger flash writes downstream. fwd_decrypt_feed() never allocates. mbedTLS itself
- * allocates once when the header completes (the AES key schedule inside the
- * GCM cipher layer, freed by finish/abort) and transiently during the RSA or
- * ECDH operation (bignum temporaries, freed before feed returns). The key
- * object (struct fwd_decrypt_key) holds the parsed private key (mbedTLS heap,
- * ~2 KiB for RSA-3072) and is reused across images.
+ * The header layout and the ECIES constants come from common/fw_enc_header;
+ * every primitive from the crypto seam (device/fwd_crypto.h).
+ *
+ * Memory: the caller owns struct fwd_decrypt (3104 bytes on x86-64:
+ * 512-byte header buffer, FWD_DECRYPT_OUT_SIZE (2 KiB) output buffer, 16-byte
+ * block cache, the seam's GCM context). The output size trades RAM for
+ * fewer, larger flash writes downstream. fwd_decrypt_feed() never allocates;
+ * the mbedTLS backend itself allocates once when the header completes (the
+ * AES key schedule inside the GCM cipher layer, freed by finish/abort) and
+ * transiently during the RSA or ECDH operation (bignum temporaries, freed
+ * before feed returns). The key object (struct fwd_decrypt_key) holds the
+ * backend's private key objects (mbedTLS heap, ~2 KiB for RSA-3072) and is
+ * reused across images.
  */
 #ifndef FWD_DECRYPT_H
 #define FWD_DECRYPT_H
@@ -34,26 +38,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mbedtls/ecp.h>
-#include <mbedtls/gcm.h>
-#include <mbedtls/pk.h>
-
+#include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
 #include "device/fwd_sink.h"
+#include "fw_enc_header.h"
 
-#define FWD_DECRYPT_HEADER_SIZE 512u
+#define FWD_DECRYPT_HEADER_SIZE FW_ENC_HEADER_SIZE
 #define FWD_DECRYPT_OUT_SIZE    2048u /* plaintext handed to the sink per call, at most */
 
-enum fwd_decrypt_scheme { FWD_DECRYPT_RSA3072 = 1, FWD_DECRYPT_ECIES_P256 = 2 };
-
 /* The device secret. Load once, use for many images, free with
- * fwd_decrypt_key_free(). Never printed; wiped on free. */
+ * fwd_decrypt_key_free(). Never printed; wiped on free. scheme is 0 until a
+ * key is loaded. */
 struct fwd_decrypt_key {
-    int scheme;
-    mbedtls_pk_context pk;       /* RSA-3072 private key */
-    uint8_t rej_secret[32];      /* RSA implicit-rejection secret */
-    mbedtls_ecp_group grp;       /* ECIES: P-256 */
-    mbedtls_mpi d;               /* ECIES: device scalar */
+    enum fw_enc_scheme scheme;
+    struct fwd_rsa_priv rsa;     /* RSA-3072 private key (implicit rejection inside) */
+    struct fwd_ec_priv ecies;    /* ECIES: P-256 device scalar */
 };
 
 void fwd_decrypt_key_init(struct fwd_decrypt_key *k);
@@ -86,11 +85,10 @@ struct fwd_decrypt {
     uint32_t bin_size;
     uint64_t pos;                /* ciphertext bytes decrypted and handed out */
     uint32_t cache_len;
-    int gcm_live;
     uint8_t hdr[FWD_DECRYPT_HEADER_SIZE];
-    uint8_t tag[16];
+    uint8_t tag[FW_ENC_TAG_SIZE];
     uint8_t cache[16];
-    mbedtls_gcm_context gcm;
+    struct fwd_gcm_ctx gcm;
     uint8_t out[FWD_DECRYPT_OUT_SIZE];
 };
 
@@ -109,7 +107,7 @@ uint32_t fwd_decrypt_bin_size(const struct fwd_decrypt *d);
 uint64_t fwd_decrypt_consumed(const struct fwd_decrypt *d);
 /* End of stream: FW_ERR_TRUNCATED if fewer than 512 + bin_size bytes came,
  * FW_ERR_AUTH if the tag does not match (or an RSA unwrap failed), else 0.
- * Releases mbedTLS state on every path. */
+ * Releases the cipher state on every path. */
 int fwd_decrypt_finish(struct fwd_decrypt *d);
 /* Drop the stream (any state); wipes key-dependent state. Idempotent. */
 void fwd_decrypt_abort(struct fwd_decrypt *d);

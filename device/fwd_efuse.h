@@ -2,12 +2,14 @@
  *
  *  - secure_version thermometer (FORMATS §7.6): value = number of bits set;
  *  - Secure Boot V2 public-key digest of a PEM key (FORMATS §2.6), computed
- *    with mbedTLS exactly as `espsecure digest-sbv2-public-key`:
+ *    exactly as `espsecure digest-sbv2-public-key` (key numbers from the
+ *    crypto seam, block key fields from the scheme table, layout from
+ *    common/fw_sbv2):
  *      RSA-3072  : SHA-256( n_le[384] ‖ LE32(e) ‖ rinv_le[384] ‖ LE32(m') ),
  *                  rinv = 2^6144 mod n, m' = (−n⁻¹) mod 2^32;
  *      ECDSA P-256: SHA-256( 0x02 ‖ X_le[32] ‖ Y_le[32] ).
- *    Other key types/sizes -> FW_ERR_KEY. Provisioning helper: uses mbedTLS's
- *    heap-based PEM/bignum code, never called on a streaming path.
+ *    Other key types/sizes -> FW_ERR_KEY. Provisioning helper: the mbedTLS
+ *    backend's PEM/bignum code uses the heap; never called on a streaming path.
  */
 #ifndef FWD_EFUSE_H
 #define FWD_EFUSE_H

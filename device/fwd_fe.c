@@ -3,17 +3,13 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
 
 #include "fw_bytes.h"
 
 static int setkeys(struct fwd_fe *fe, const uint8_t *key, unsigned bits)
 {
-    mbedtls_aes_xts_init(&fe->enc);
-    mbedtls_aes_xts_init(&fe->dec);
-    if (mbedtls_aes_xts_setkey_enc(&fe->enc, key, bits) != 0 ||
-        mbedtls_aes_xts_setkey_dec(&fe->dec, key, bits) != 0) {
+    if (fwd_xts_init(&fe->enc, FWD_XTS_ENCRYPT, key, bits / 8) != FW_OK ||
+        fwd_xts_init(&fe->dec, FWD_XTS_DECRYPT, key, bits / 8) != FW_OK) {
         fwd_fe_free(fe);
         return FW_ERR_CRYPTO;
     }
@@ -28,9 +24,9 @@ int fwd_fe_init(struct fwd_fe *fe, const uint8_t *key, size_t key_len)
     if (key_len == 32 || key_len == 64) return setkeys(fe, key, (unsigned)key_len * 8);
     if (key_len != 16) return FW_ERR_KEY;
     uint8_t k[32];
-    if (mbedtls_sha256_ret(key, 16, k, 0) != 0) return FW_ERR_CRYPTO;
+    if (fwd_hash(FWD_HASH_SHA256, key, 16, k, sizeof k) != FW_OK) return FW_ERR_CRYPTO;
     int rc = setkeys(fe, k, 256);
-    mbedtls_platform_zeroize(k, sizeof k);
+    fw_wipe(k, sizeof k);
     return rc;
 }
 
@@ -49,11 +45,9 @@ int fwd_fe_init_efuse(struct fwd_fe *fe, int mode, const uint8_t key[64])
 void fwd_fe_free(struct fwd_fe *fe)
 {
     if (!fe) return;
-    if (fe->mode != FWD_FE_OFF) {
-        mbedtls_aes_xts_free(&fe->enc);
-        mbedtls_aes_xts_free(&fe->dec);
-    }
-    mbedtls_platform_zeroize(fe, sizeof *fe);
+    fwd_xts_free(&fe->enc);
+    fwd_xts_free(&fe->dec);
+    fw_wipe(fe, sizeof *fe);
 }
 
 /* Reverse the 8 bytes of a word (the shift/mask pattern compiles to one
@@ -79,56 +73,56 @@ static void reverse_unit(uint8_t *dst, const uint8_t *src)
 }
 
 /* One 128-byte unit at u: tweak = address, XTS in place. */
-static int xts_unit(mbedtls_aes_xts_context *ctx, int dir, uint32_t u, uint8_t unit[FWD_FE_UNIT])
+static int xts_unit(const struct fwd_xts_ctx *ctx, uint32_t u, uint8_t unit[FWD_FE_UNIT])
 {
-    uint8_t tweak[16] = {0};
-    fw_enc32le(tweak, u);
-    return mbedtls_aes_crypt_xts(ctx, dir, FWD_FE_UNIT, tweak, unit, unit) ? FW_ERR_CRYPTO : FW_OK;
+    uint8_t tweak[FW_XTS_TWEAK_LEN];
+    fw_xts_tweak_le32(u, tweak);
+    return fwd_xts_crypt(ctx, tweak, unit, unit, FWD_FE_UNIT) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
 }
 
 /* One pass over [addr, addr+len): each 128-byte unit touched is assembled in
  * `unit` (zero padding outside the range), reversed, XTS-processed with the
  * address tweak, reversed back, and the requested part copied out. Whole
  * units (the bulk of any write/read) take the word-wise reversal path. */
-static int crypt_range(const struct fwd_fe *fe, int dir, uint32_t addr, const uint8_t *in, uint8_t *out,
+static int crypt_range(const struct fwd_fe *fe, enum fwd_xts_dir dir, uint32_t addr, const uint8_t *in, uint8_t *out,
                        size_t len)
 {
     if (!fe || (len && (!in || !out))) return FW_ERR_INVALID_ARG;
     if (fe->mode != FWD_FE_XTS128 && fe->mode != FWD_FE_XTS256) return FW_ERR_STATE;
     if (addr % FWD_FE_BLOCK || len % FWD_FE_BLOCK) return FW_ERR_ALIGN;
     if ((uint64_t)addr + len > (uint64_t)UINT32_MAX + 1) return FW_ERR_OVERFLOW;
-    mbedtls_aes_xts_context *ctx = (mbedtls_aes_xts_context *)(dir == MBEDTLS_AES_ENCRYPT ? &fe->enc : &fe->dec);
+    const struct fwd_xts_ctx *ctx = dir == FWD_XTS_ENCRYPT ? &fe->enc : &fe->dec;
     uint8_t unit[FWD_FE_UNIT];
     int rc = FW_OK;
     size_t done = 0;
     while (done < len && rc == FW_OK) {
         uint32_t a = addr + (uint32_t)done;
-        uint32_t u = a & ~(uint32_t)(FWD_FE_UNIT - 1);
+        uint32_t u = fw_fe_unit_start(a);
         size_t off = a - u;
         size_t n = FWD_FE_UNIT - off;
         if (n > len - done) n = len - done;
         if (n == FWD_FE_UNIT) {
             reverse_unit(unit, in + done);
-            if ((rc = xts_unit(ctx, dir, u, unit)) == FW_OK) reverse_unit(out + done, unit);
+            if ((rc = xts_unit(ctx, u, unit)) == FW_OK) reverse_unit(out + done, unit);
         } else {
             memset(unit, 0, sizeof unit);
             /* Reversed placement: byte i of the unit lands at 127 - i. */
             fw_reverse_copy(unit + FWD_FE_UNIT - off - n, in + done, n);
-            if ((rc = xts_unit(ctx, dir, u, unit)) == FW_OK)
+            if ((rc = xts_unit(ctx, u, unit)) == FW_OK)
                 fw_reverse_copy(out + done, unit + FWD_FE_UNIT - off - n, n);
         }
         done += n;
     }
-    mbedtls_platform_zeroize(unit, sizeof unit);
+    fw_wipe(unit, sizeof unit);
     return rc;
 }
 
 int fwd_fe_encrypt(const struct fwd_fe *fe, uint32_t addr, const uint8_t *in, uint8_t *out, size_t len)
 {
-    return crypt_range(fe, MBEDTLS_AES_ENCRYPT, addr, in, out, len);
+    return crypt_range(fe, FWD_XTS_ENCRYPT, addr, in, out, len);
 }
 
 int fwd_fe_decrypt(const struct fwd_fe *fe, uint32_t addr, const uint8_t *in, uint8_t *out, size_t len)
 {
-    return crypt_range(fe, MBEDTLS_AES_DECRYPT, addr, in, out, len);
+    return crypt_range(fe, FWD_XTS_DECRYPT, addr, in, out, len);
 }

@@ -16,8 +16,8 @@
  * independent, so padding never influences the kept blocks). in == out is
  * allowed. No heap use.
  *
- * Memory: struct fwd_fe is 1160 bytes on a 64-bit host (two mbedTLS XTS
- * contexts = four AES key schedules) plus 128 bytes of stack per call.
+ * Memory: struct fwd_fe is 1176 bytes on a 64-bit host (two XTS contexts
+ * of the crypto seam = four AES key schedules) plus 128 bytes of stack per call.
  * The context holds internal pointers: never copy it after fwd_fe_init().
  */
 #ifndef FWD_FE_H
@@ -26,17 +26,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mbedtls/aes.h>
-
+#include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_flashenc.h"
 
-#define FWD_FE_UNIT 128u
-#define FWD_FE_BLOCK 16u
+/* The data unit and alignment are format rules: common/fw_flashenc.h. */
+#define FWD_FE_UNIT FW_FE_UNIT_LEN
+#define FWD_FE_BLOCK FW_FE_BLOCK_LEN
 
 struct fwd_fe {
     int mode;                        /* enum fwd_fe_mode */
-    mbedtls_aes_xts_context enc;
-    mbedtls_aes_xts_context dec;
+    struct fwd_xts_ctx enc;          /* the seam's XTS contexts (key schedules) */
+    struct fwd_xts_ctx dec;
 };
 
 /* key_len 16, 32 or 64; anything else -> FW_ERR_KEY. The key is not kept

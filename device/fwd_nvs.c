@@ -2,16 +2,15 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-
 #include "fw_bytes.h"
+#include "fw_flashenc.h"
 #include "fw_err.h"
 
-int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64])
+int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    mbedtls_aes_xts_init(&x->enc);
-    mbedtls_aes_xts_init(&x->dec);
-    if (mbedtls_aes_xts_setkey_enc(&x->enc, keys, 512) || mbedtls_aes_xts_setkey_dec(&x->dec, keys, 512)) {
+    memset(x, 0, sizeof *x);
+    if (fwd_xts_init(&x->enc, FWD_XTS_ENCRYPT, keys, FW_NVS_KEYS_LEN) ||
+        fwd_xts_init(&x->dec, FWD_XTS_DECRYPT, keys, FW_NVS_KEYS_LEN)) {
         fwd_nvs_xts_free(x);
         return FW_ERR_CRYPTO;
     }
@@ -20,26 +19,27 @@ int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64])
 
 void fwd_nvs_xts_free(struct fwd_nvs_xts *x)
 {
-    mbedtls_aes_xts_free(&x->enc);
-    mbedtls_aes_xts_free(&x->dec);
+    fwd_xts_free(&x->enc);
+    fwd_xts_free(&x->dec);
 }
 
 /* One entry = one 32-byte XTS data unit, tweak = its partition offset. */
-static int xts_unit(mbedtls_aes_xts_context *c, int mode, uint32_t off, const uint8_t in[32], uint8_t out[32])
+static int xts_unit(const struct fwd_xts_ctx *c, uint32_t off, const uint8_t in[FW_NVS_ENTRY_SIZE],
+                    uint8_t out[FW_NVS_ENTRY_SIZE])
 {
-    uint8_t tweak[16] = { 0 };
-    fw_enc32le(tweak, off);
-    return mbedtls_aes_crypt_xts(c, mode, 32, tweak, in, out) ? FW_ERR_CRYPTO : FW_OK;
+    uint8_t tweak[FW_XTS_TWEAK_LEN];
+    fw_xts_tweak_le32(off, tweak);
+    return fwd_xts_crypt(c, tweak, in, out, FW_NVS_ENTRY_SIZE) == FW_OK ? FW_OK : FW_ERR_CRYPTO;
 }
 
 static int enc_cb(void *ctx, uint32_t off, const uint8_t in[32], uint8_t out[32])
 {
-    return xts_unit(&((struct fwd_nvs_xts *)ctx)->enc, MBEDTLS_AES_ENCRYPT, off, in, out);
+    return xts_unit(&((struct fwd_nvs_xts *)ctx)->enc, off, in, out);
 }
 
 static int dec_cb(void *ctx, uint32_t off, const uint8_t in[32], uint8_t out[32])
 {
-    return xts_unit(&((struct fwd_nvs_xts *)ctx)->dec, MBEDTLS_AES_DECRYPT, off, in, out);
+    return xts_unit(&((struct fwd_nvs_xts *)ctx)->dec, off, in, out);
 }
 
 void fwd_nvs_xts_crypt(struct fwd_nvs_xts *x, struct fw_nvs_crypt *c)
@@ -49,14 +49,14 @@ void fwd_nvs_xts_crypt(struct fwd_nvs_xts *x, struct fw_nvs_crypt *c)
     c->ctx = x;
 }
 
-int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[64])
+int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    uint8_t raw[68], dec[68];
+    uint8_t raw[FW_NVS_KEYS_RECORD_LEN], dec[FW_NVS_KEYS_RECORD_LEN];
     int rc = src->read_raw(src->ctx, 0, raw, sizeof raw);
     if (!rc) rc = src->read_dec(src->ctx, 0, dec, sizeof dec);
     if (!rc) rc = fw_nvs_keys_parse(raw, dec, keys);
-    mbedtls_platform_zeroize(dec, sizeof dec);
-    mbedtls_platform_zeroize(raw, sizeof raw);
+    fw_wipe(dec, sizeof dec);
+    fw_wipe(raw, sizeof raw);
     return rc;
 }
 
@@ -113,7 +113,7 @@ int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8
 int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd_nvs_keys_src *keys, int readonly)
 {
     if (!keys) return fwd_nvs_init_keys(n, io, NULL, readonly);
-    uint8_t k[64];
+    uint8_t k[FW_NVS_KEYS_LEN];
     int rc = fwd_nvs_keys_load(keys, k);
     if (rc) {
         memset(n, 0, sizeof *n);
@@ -122,7 +122,7 @@ int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd
         return rc;
     }
     rc = fwd_nvs_init_keys(n, io, k, readonly);
-    mbedtls_platform_zeroize(k, sizeof k);
+    fw_wipe(k, sizeof k);
     return rc;
 }
 

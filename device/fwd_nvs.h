@@ -1,28 +1,27 @@
 /* Device NVS: binds the store engine (common/fw_nvs_store.h) to the device:
- * XTS-AES-256 entry encryption with mbedTLS (FORMATS §5.10: key = eky||tky,
+ * XTS-AES-256 entry encryption on the crypto seam (FORMATS §5.10: key = eky||tky,
  * tweak LE32(partition-relative entry offset) || 12 zeros, no byte
  * reversal), the nvs_keys partition (raw erased check, then CRC through
  * flash decryption), and flash regions as partition-relative storage.
  *
  * Memory: struct fwd_nvs = struct fw_nvs_store (~11 KiB for 64 pages) plus
- * two mbedTLS XTS contexts (~1.1 KiB); no malloc. */
+ * two XTS contexts of the crypto seam (~1.2 KiB); no malloc. */
 #ifndef FWD_NVS_H
 #define FWD_NVS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include <mbedtls/aes.h>
-
+#include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
 #include "fw_nvs.h"
 #include "fw_nvs_store.h"
 
 struct fwd_nvs_xts {
-    mbedtls_aes_xts_context enc, dec;
+    struct fwd_xts_ctx enc, dec;
 };
 
-int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[64]);
+int fwd_nvs_xts_init(struct fwd_nvs_xts *x, const uint8_t keys[FW_NVS_KEYS_LEN]);
 void fwd_nvs_xts_free(struct fwd_nvs_xts *x);
 void fwd_nvs_xts_crypt(struct fwd_nvs_xts *x, struct fw_nvs_crypt *c);
 
@@ -37,7 +36,7 @@ struct fwd_nvs_keys_src {
 
 /* FW_ERR_STATE = keys not initialised (erased), FW_ERR_CRC = corrupt keys
  * partition; keys = eky||tky on success (wipe after use). */
-int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[64]);
+int fwd_nvs_keys_load(const struct fwd_nvs_keys_src *src, uint8_t keys[FW_NVS_KEYS_LEN]);
 
 /* A flash region [base, base+size) as partition-relative NVS storage. */
 struct fwd_nvs_region {

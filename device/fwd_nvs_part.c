@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
 
+#include "fw_bytes.h"
 #include "fw_err.h"
 
 static int b_read(void *ctx, uint32_t off, void *buf, size_t len)
@@ -52,14 +52,15 @@ void fwd_nvs_part_keys_src(struct fwd_nvs_bind *b, struct fwd_dev *d, const stru
     src->ctx = b;
 }
 
-int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[64])
+int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[FW_NVS_KEYS_LEN])
 {
-    if (p->size < 4096) return FW_ERR_RANGE;
-    uint8_t img[4096];
+    if (p->size < FW_NVS_KEYS_IMAGE_LEN) return FW_ERR_RANGE;
+    uint8_t img[FW_NVS_KEYS_IMAGE_LEN];
     fw_nvs_keys_build(keys, img);
-    int rc = fwd_part_erase(d, p, 0, 4096);
-    if (!rc) rc = fwd_part_write(d, p, 0, img, 80); /* keys + CRC + 12 x 0xFF: whole 16-byte blocks */
-    mbedtls_platform_zeroize(img, sizeof img);
+    int rc = fwd_part_erase(d, p, 0, sizeof img);
+    /* keys + CRC + 0xFF up to whole 16-byte blocks (encrypted writes) */
+    if (!rc) rc = fwd_part_write(d, p, 0, img, (size_t)fw_align_up(FW_NVS_KEYS_RECORD_LEN, FW_FE_BLOCK_LEN));
+    fw_wipe(img, sizeof img);
     return rc;
 }
 
@@ -71,17 +72,17 @@ int fwd_nvs_dev_open(struct fwd_nvs_dev *n, struct fwd_dev *d, const char *label
         n->nvs.store.why = "no such partition";
         return FW_ERR_NOT_FOUND;
     }
-    if (p->type != FWD_PT_DATA || p->subtype != FWD_PST_DATA_NVS) {
+    if (p->type != FW_PT_TYPE_DATA || p->subtype != FW_PT_SUB_DATA_NVS) {
         n->nvs.store.why = "not a data/nvs partition";
         return FW_ERR_FORMAT;
     }
-    if (p->flags & FWD_PART_FLAG_ENCRYPTED) {
+    if (p->flags & FW_PT_FLAG_ENCRYPTED) {
         n->nvs.store.why = "NVS partition must not be flagged encrypted (NVS has its own encryption)";
         return FW_ERR_STATE;
     }
     struct fw_nvs_io io;
     fwd_nvs_part_io(&n->data, d, p, &io);
-    const struct fwd_part *k = fwd_part_find_type(d, FWD_PT_DATA, FWD_PST_DATA_NVS_KEYS);
+    const struct fwd_part *k = fwd_part_find_type(d, FW_PT_TYPE_DATA, FW_PT_SUB_DATA_NVS_KEYS);
     if (!k) return fwd_nvs_init(&n->nvs, &io, NULL, readonly);
     struct fwd_nvs_keys_src src;
     fwd_nvs_part_keys_src(&n->keys, d, k, &src);
@@ -97,6 +98,6 @@ int fwd_nvs_dev_erase(struct fwd_dev *d, const char *label)
 {
     const struct fwd_part *p = fwd_part_find(d, label);
     if (!p) return FW_ERR_NOT_FOUND;
-    if (p->type != FWD_PT_DATA || p->subtype != FWD_PST_DATA_NVS) return FW_ERR_FORMAT;
+    if (p->type != FW_PT_TYPE_DATA || p->subtype != FW_PT_SUB_DATA_NVS) return FW_ERR_FORMAT;
     return fwd_part_erase(d, p, 0, p->size);
 }

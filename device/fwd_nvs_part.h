@@ -32,7 +32,7 @@ void fwd_nvs_part_io(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd
 void fwd_nvs_part_keys_src(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd_part *p,
                            struct fwd_nvs_keys_src *src);
 /* Write the 64 key bytes (eky||tky) into the nvs_keys partition `p`. */
-int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[64]);
+int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const uint8_t keys[FW_NVS_KEYS_LEN]);
 
 /* Mount the NVS partition `label` (NULL = "nvs"), encrypted when an
  * nvs_keys partition exists. FW_ERR_NOT_FOUND (no such partition),

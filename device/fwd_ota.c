@@ -1,7 +1,6 @@
 /* OTA operations of the running app (see fwd_ota.h; FORMATS §7.4, §7.6, §8). */
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
 
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota.h"
@@ -24,7 +23,7 @@ static int read_part(void *ctx, uint32_t off, void *buf, size_t len)
     return fwd_part_read(&r->dev->d, r->part, off, buf, len);
 }
 
-static int is_app(const struct fwd_part *p) { return p && p->type == FWD_PT_APP; }
+static int is_app(const struct fwd_part *p) { return p && p->type == FW_PT_TYPE_APP; }
 
 /* OTA slot index of p, or -1 if p is not one of the contiguous OTA slots. */
 static int ota_slot_of(const struct fwd_ota_dev *dev, const struct fwd_part *p)
@@ -41,7 +40,7 @@ static int load_efuse(struct fwd_ota_dev *dev)
     const struct fwd_efuse *e = &dev->d.plat->efuse;
     int rc = e->load(e->ctx, &dev->efuse);
     /* The app never needs the flash-encryption key: fwd_dev has its schedule. */
-    mbedtls_platform_zeroize(dev->efuse.fe_key, sizeof dev->efuse.fe_key);
+    fw_wipe(dev->efuse.fe_key, sizeof dev->efuse.fe_key);
     return rc;
 }
 
@@ -98,8 +97,8 @@ void fwd_ota_dev_close(struct fwd_ota_dev *dev)
 {
     if (!dev) return;
     fwd_dev_close(&dev->d);
-    mbedtls_platform_zeroize(&dev->efuse, sizeof dev->efuse);
-    mbedtls_platform_zeroize(&dev->work, sizeof dev->work);
+    fw_wipe(&dev->efuse, sizeof dev->efuse);
+    fw_wipe(&dev->work, sizeof dev->work);
     dev->running = NULL;
     dev->busy = 0;
 }
@@ -141,7 +140,7 @@ const struct fwd_part *fwd_ota_get_boot_partition(struct fwd_ota_dev *dev)
     if (!dev) return NULL;
     if (fwd_otadata_load(&dev->d, &od) == FW_OK && fwd_otadata_active_slot(&dev->d, &od, &slot) == FW_OK)
         return fwd_part_ota_slot(&dev->d, slot);
-    const struct fwd_part *f = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
+    const struct fwd_part *f = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
     return f ? f : fwd_part_ota_slot(&dev->d, 0);
 }
 
@@ -193,7 +192,7 @@ static int handle_ok(const struct fwd_ota_handle *h)
 static void handle_close(struct fwd_ota_handle *h)
 {
     if (h->dev) h->dev->busy = 0;
-    mbedtls_platform_zeroize(h, sizeof *h);
+    fw_wipe(h, sizeof *h);
 }
 
 /* Failure after begin: erase what may hold image bytes, close, return err.
@@ -294,7 +293,7 @@ int fwd_ota_write(struct fwd_ota_handle *h, const void *data, size_t len)
     const uint8_t *p = data;
     if (!handle_ok(h) || (len && !data)) return FW_ERR_INVALID_ARG;
     if (len == 0) return FW_OK;
-    if (h->received == 0 && p[0] != 0xE9) return fail(h, FW_ERR_MAGIC);
+    if (h->received == 0 && p[0] != FW_IMAGE_MAGIC) return fail(h, FW_ERR_MAGIC);
     if ((uint64_t)h->received + len > h->erased) return fail(h, FW_ERR_NO_SPACE);
     int rc = early_bytes(h, p, len);
     if (rc) return fail(h, rc);
@@ -356,7 +355,7 @@ int fwd_ota_end(struct fwd_ota_handle *h)
 static int select_boot(struct fwd_ota_dev *dev, const struct fwd_part *part, int slot)
 {
     struct fwd_otadata od;
-    int factory = part->subtype == FWD_PST_FACTORY;
+    int factory = part->subtype == FW_PT_SUB_APP_FACTORY;
     int rc = fwd_otadata_load(&dev->d, &od);
     if (rc == FW_ERR_NOT_FOUND && factory) return FW_OK;   /* no otadata: factory boots anyway */
     if (rc) return rc;
@@ -396,7 +395,7 @@ int fwd_ota_set_boot_partition(struct fwd_ota_dev *dev, const struct fwd_part *p
 {
     if (!dev || !is_app(part) || dev->busy) return dev && dev->busy ? FW_ERR_STATE : FW_ERR_INVALID_ARG;
     int slot = ota_slot_of(dev, part);
-    int factory = part->subtype == FWD_PST_FACTORY;
+    int factory = part->subtype == FW_PT_SUB_APP_FACTORY;
     if (slot < 0 && !factory) return FW_ERR_INVALID_ARG;
     int rc = fwd_ota_heal_secure_version(dev);      /* the floor before the rollback check */
     if (rc) return rc;
@@ -436,7 +435,7 @@ int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want)
         st.secure_version_bits = raise_bits(st.secure_version_bits, want);
         rc = e->burn(e->ctx, &st);
     }
-    mbedtls_platform_zeroize(&st, sizeof st);
+    fw_wipe(&st, sizeof st);
     if (rc == FW_OK) rc = load_efuse(dev);
     return rc;
 }
@@ -460,12 +459,12 @@ int fwd_ota_heal_secure_version(struct fwd_ota_dev *dev)
     if (state != FW_OTA_VALID) return FW_OK;                        /* unconfirmed: the burn waits */
     if ((rc = load_efuse(dev)) != FW_OK) return rc;                 /* the floor as it is now */
     if ((rc = fwd_ota_get_partition_description(dev, dev->running, &app)) != FW_OK) return rc;
-    if (fwd_ota_heal_target(app.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
+    if (fwd_ota_heal_target(app.desc.secure_version) <= fwd_efuse_secure_version(&dev->efuse)) return FW_OK;
     /* A burn is forever: only for the image that verifies now, at the
      * secure_version the verification read. */
     if ((rc = fwd_ota_verify_partition(dev, dev->running, NULL)) != FW_OK) return rc;
-    if (dev->last.app.secure_version != app.secure_version) return FW_ERR_STATE;
-    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.secure_version));
+    if (dev->last.app.desc.secure_version != app.desc.secure_version) return FW_ERR_STATE;
+    return fwd_ota_raise_secure_version(dev, fwd_ota_heal_target(dev->last.app.desc.secure_version));
 }
 
 int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
@@ -485,7 +484,7 @@ int fwd_ota_mark_app_valid(struct fwd_ota_dev *dev)
      * leave an unconfirmed app whose rollback target is already below the floor. */
     if (od.sec[sec].e.state != FW_OTA_VALID && (rc = fwd_otadata_set_state(&dev->d, &od, sec, FW_OTA_VALID)) != FW_OK)
         return rc;
-    return fwd_ota_raise_secure_version(dev, app.secure_version);
+    return fwd_ota_raise_secure_version(dev, app.desc.secure_version);
 }
 
 /* Is there something to roll back to (§8.6)? */
@@ -497,7 +496,7 @@ static int has_rollback_target(struct fwd_ota_dev *dev, const struct fwd_otadata
         const struct fwd_part *p = fwd_part_ota_slot(&dev->d, (size_t)slot);
         if (p && p != dev->running && fwd_ota_verify_partition(dev, p, NULL) == FW_OK) return 1;
     }
-    const struct fwd_part *f = fwd_part_find_type(&dev->d, FWD_PT_APP, FWD_PST_FACTORY);
+    const struct fwd_part *f = fwd_part_find_type(&dev->d, FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY);
     return f && fwd_ota_verify_partition(dev, f, NULL) == FW_OK;
 }
 

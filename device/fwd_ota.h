@@ -40,16 +40,10 @@
 #include "device/fwd_hal.h"
 #include "device/fwd_part.h"
 #include "device/fwd_verify.h"
+#include "fw_otadata.h"
 
-/* ota_state values of an otadata entry (FORMATS §7.3), esp_ota_img_states_t. */
-enum fwd_ota_img_state {
-    FWD_OTA_IMG_NEW            = 0x0,
-    FWD_OTA_IMG_PENDING_VERIFY = 0x1,
-    FWD_OTA_IMG_VALID          = 0x2,
-    FWD_OTA_IMG_INVALID        = 0x3,
-    FWD_OTA_IMG_ABORTED        = 0x4,
-    FWD_OTA_IMG_UNDEFINED      = 0xFFFFFFFF,
-};
+/* ota_state values of an otadata entry (FORMATS §7.3): enum fw_ota_state
+ * of common/fw_otadata.h (FW_OTA_NEW, FW_OTA_PENDING_VERIFY, ...). */
 
 /* image_size arguments of fwd_ota_begin (as ESP's OTA_SIZE_UNKNOWN). */
 #define FWD_OTA_SIZE_UNKNOWN 0xFFFFFFFFu   /* erase the whole partition */

@@ -6,10 +6,10 @@
 
 #include "device/fwd_efuse.h"
 #include "fw_bytes.h"
+#include "fw_enc_header.h"
+#include "fw_image.h"
 
 #define PROGRESS_STEP_MIN (64u * 1024u)
-#define IMAGE_MAGIC 0xE9
-#define CONTAINER_MAGIC0 0xCF
 
 static void emit(struct fwd_ota_pipeline *p, struct fwd_ota_event *ev)
 {
@@ -74,7 +74,7 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
      * say it now, before fetching anything, and name the running slot. */
     const struct fwd_part *run = fwd_ota_get_running_partition(cfg->dev);
     uint32_t st;
-    if (run && fwd_ota_get_state_partition(cfg->dev, run, &st) == FW_OK && st == FWD_OTA_IMG_PENDING_VERIFY) {
+    if (run && fwd_ota_get_state_partition(cfg->dev, run, &st) == FW_OK && st == FW_OTA_PENDING_VERIFY) {
         snprintf(p->why, sizeof p->why, "the running app %s is PENDING_VERIFY: confirm or roll back before the next OTA",
                  run->label);
         return fail(p, FW_ERR_STATE, p->why);
@@ -88,13 +88,13 @@ static int same_version_as(struct fwd_ota_pipeline *p, const struct fwd_part *pa
 {
     struct fwd_app_info other;
     if (!part || fwd_ota_get_partition_description(p->cfg.dev, part, &other) != FW_OK) return 0;
-    return !strcmp(other.version, p->app.version);
+    return !strcmp(other.desc.version, p->app.desc.version);
 }
 
 static int early_checks(struct fwd_ota_pipeline *p)
 {
     struct fwd_ota_dev *dev = p->cfg.dev;
-    if (p->early[0] != IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
+    if (p->early[0] != FW_IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
     if (fwd_verify_parse_app_info(p->early, sizeof p->early, &p->app) != FW_OK)
         return fail(p, FW_ERR_FORMAT, "plaintext is not an app image (no valid app descriptor)");
     /* The anti-rollback floor of a VALID running app first (a power cut may
@@ -105,10 +105,10 @@ static int early_checks(struct fwd_ota_pipeline *p)
     const struct fwd_app_info *a = &p->app;
     uint16_t rev = dev->efuse.chip_rev;
     if (a->chip_id != dev->efuse.chip_id) return fail(p, FW_ERR_CHIP, "image built for another chip");
-    /* Same rule as the image verifier (fw_image_check_chip): 0 / 0xFFFF max = no limit. */
-    if (rev < a->min_chip_rev || (a->max_chip_rev != 0 && a->max_chip_rev != 0xFFFF && rev > a->max_chip_rev))
+    /* The image verifier's rule (common/fw_image): 0 / 0xFFFF max = no limit. */
+    if (!fw_image_chip_rev_ok(a->min_chip_rev, a->max_chip_rev, rev))
         return fail(p, FW_ERR_CHIP, "image does not support this chip revision");
-    if (p->app.secure_version < fwd_efuse_secure_version(&dev->efuse))
+    if (p->app.desc.secure_version < fwd_efuse_secure_version(&dev->efuse))
         return fail(p, FW_ERR_ROLLBACK, "secure_version below the eFuse anti-rollback value (downgrade)");
     if (!p->cfg.allow_same_version && same_version_as(p, fwd_ota_get_running_partition(dev)))
         return fail(p, FW_ERR_VERSION, "same version as the running app (use --allow-same-version)");
@@ -216,11 +216,11 @@ static const char *decrypt_reason(int rc)
 /* The first byte decides the payload and so the head of the chain. */
 static int choose_payload(struct fwd_ota_pipeline *p, uint8_t first)
 {
-    if (first == CONTAINER_MAGIC0) {
+    if (fw_enc_check_magic(&first, 1) != FW_ERR_MAGIC) { /* first byte of the container magic */
         p->payload = FWD_OTA_PAYLOAD_ENCRYPTED;
         return start_decrypt(p);
     }
-    if (first == IMAGE_MAGIC && p->cfg.allow_plaintext) {
+    if (first == FW_IMAGE_MAGIC && p->cfg.allow_plaintext) {
         p->payload = FWD_OTA_PAYLOAD_PLAINTEXT;
         p->head = p->writer;
         return FW_OK;

@@ -61,7 +61,7 @@ int fwd_otadata_load(struct fwd_dev *d, struct fwd_otadata *od)
     if (!d || !od) return FW_ERR_INVALID_ARG;
     memset(od, 0, sizeof *od);
     od->active = -1;
-    od->part = fwd_part_find_type(d, FWD_PT_DATA, FWD_PST_DATA_OTA);
+    od->part = fwd_part_find_type(d, FW_PT_TYPE_DATA, FW_PT_SUB_DATA_OTA);
     if (!od->part) return FW_ERR_NOT_FOUND;
     if (od->part->size != FW_OTADATA_SIZE) return FW_ERR_FORMAT;
     for (int s = 0; s < 2; s++) {

@@ -7,12 +7,7 @@
 
 int fwd_part_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags)
 {
-    if (type == FWD_PT_DATA && subtype == FWD_PST_DATA_NVS) return 0; /* own XTS layer, §5.10 */
-    if (type == FWD_PT_APP || type == FWD_PT_BOOTLOADER || type == FWD_PT_PARTITION_TABLE) return 1;
-    if (type == FWD_PT_DATA &&
-        (subtype == FWD_PST_DATA_OTA || subtype == FWD_PST_DATA_NVS_KEYS || subtype == FWD_PST_DATA_TEE_OTA))
-        return 1;
-    return (flags & FWD_PART_FLAG_ENCRYPTED) != 0;
+    return fw_pt_is_encrypted_type(type, subtype, flags);   /* the §4.1 rule lives in common/ */
 }
 
 static int dev_init(struct fwd_dev *d, const struct fwd_platform *plat)
@@ -61,7 +56,7 @@ int fwd_part_validate(const struct fwd_part *parts, size_t n, uint32_t flash_siz
             const struct fwd_part *q = &parts[j];
             if ((uint64_t)p->offset < (uint64_t)q->offset + q->size && (uint64_t)q->offset < (uint64_t)p->offset + p->size)
                 return FW_ERR_FORMAT;
-            if (!strncmp(p->label, q->label, FWD_PART_LABEL_LEN)) return FW_ERR_FORMAT;
+            if (!strncmp(p->label, q->label, FW_PT_LABEL_LEN)) return FW_ERR_FORMAT;
         }
     }
     return FW_OK;
@@ -75,7 +70,7 @@ int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n)
     if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
         if (&d->parts[i] != &parts[i]) d->parts[i] = parts[i]; /* load_from validates in place */
-        d->parts[i].label[FWD_PART_LABEL_LEN] = 0;
+        d->parts[i].label[FW_PT_LABEL_LEN] = 0;
         d->parts[i].encrypted = (uint8_t)(d->fe_mode != FWD_FE_OFF &&
                                           fwd_part_is_encrypted_type(parts[i].type, parts[i].subtype, parts[i].flags));
     }
@@ -104,14 +99,14 @@ const struct fwd_part *fwd_part_find_type(const struct fwd_dev *d, uint8_t type,
 size_t fwd_part_ota_count(const struct fwd_dev *d)
 {
     size_t n = 0;
-    while (n < 16 && fwd_part_find_type(d, FWD_PT_APP, FWD_PST_OTA_0 + (unsigned)n)) n++;
+    while (n < 16 && fwd_part_find_type(d, FW_PT_TYPE_APP, FW_PT_SUB_APP_OTA_MIN + (unsigned)n)) n++;
     return n;
 }
 
 const struct fwd_part *fwd_part_ota_slot(const struct fwd_dev *d, size_t slot)
 {
     if (slot >= fwd_part_ota_count(d)) return NULL;
-    return fwd_part_find_type(d, FWD_PT_APP, FWD_PST_OTA_0 + (unsigned)slot);
+    return fwd_part_find_type(d, FW_PT_TYPE_APP, FW_PT_SUB_APP_OTA_MIN + (unsigned)slot);
 }
 
 /* ---- absolute access ---------------------------------------------------- */

@@ -22,13 +22,13 @@
  *     noise, §4.4).
  * A FW_ERR_POWER_LOSS from the HAL is returned unchanged at once.
  *
- * Memory (no heap): struct fwd_dev = flash-encryption context (1160 bytes,
+ * Memory (no heap): struct fwd_dev = flash-encryption context (1176 bytes,
  * device/fwd_fe.h) + FWD_PART_MAX compact entries (32 bytes each, 2 KiB
- * for 64) + a FWD_PART_WBUF-byte encryption buffer (default 4096) -> 7336
+ * for 64) + a FWD_PART_WBUF-byte encryption buffer (default 4096) -> 7352
  * bytes on a 64-bit host. Stack: < 256 bytes per call, except fwd_dev_open
  * which parses the table once with a struct fw_pt on the stack (3428 bytes;
  * the raw 0xC00-byte table itself is read into wbuf).
- * The context holds internal pointers (mbedTLS key schedules): never copy a
+ * The context may hold internal pointers (AES key schedules): never copy a
  * struct fwd_dev after fwd_dev_open().
  */
 #ifndef FWD_PART_H
@@ -39,33 +39,34 @@
 
 #include "device/fwd_fe.h"
 #include "device/fwd_hal.h"
+#include "fw_partition.h"
 
-#define FWD_PART_TABLE_OFFSET 0x8000u
 #define FWD_PART_MAX 64        /* compact entries kept (ESP limit is 95) */
-#define FWD_PART_LABEL_LEN 16
 #ifndef FWD_PART_WBUF
 #define FWD_PART_WBUF 4096u    /* encrypted writes are issued in chunks of this size */
 #endif
+#define FWD_PST_ANY 0xFFFF     /* fwd_part_find_type: any subtype (lookup wildcard) */
 
-/* Partition types / subtypes used by the device code (FORMATS §6.2). */
-#define FWD_PT_APP 0x00
-#define FWD_PT_DATA 0x01
-#define FWD_PT_BOOTLOADER 0x02
-#define FWD_PT_PARTITION_TABLE 0x03
-#define FWD_PST_FACTORY 0x00
-#define FWD_PST_OTA_0 0x10
-#define FWD_PST_TEST 0x20
-#define FWD_PST_DATA_OTA 0x00
-#define FWD_PST_DATA_NVS 0x02
-#define FWD_PST_DATA_NVS_KEYS 0x04
-#define FWD_PST_DATA_TEE_OTA 0x90
-#define FWD_PST_ANY 0xFFFF     /* fwd_part_find_type: any subtype */
-
-#define FWD_PART_FLAG_ENCRYPTED 0x1u
-#define FWD_PART_FLAG_READONLY 0x2u
+/* Device names of the partition format's values (FORMATS §6.2): the values
+ * are common/fw_partition.h's (FW_PT_*), which new code uses directly. */
+#define FWD_PART_TABLE_OFFSET FW_PT_OFFSET_DEFAULT
+#define FWD_PART_LABEL_LEN FW_PT_LABEL_LEN
+#define FWD_PT_APP FW_PT_TYPE_APP
+#define FWD_PT_DATA FW_PT_TYPE_DATA
+#define FWD_PT_BOOTLOADER FW_PT_TYPE_BOOTLOADER
+#define FWD_PT_PARTITION_TABLE FW_PT_TYPE_PARTITION_TABLE
+#define FWD_PST_FACTORY FW_PT_SUB_APP_FACTORY
+#define FWD_PST_OTA_0 FW_PT_SUB_APP_OTA_MIN
+#define FWD_PST_TEST FW_PT_SUB_APP_TEST
+#define FWD_PST_DATA_OTA FW_PT_SUB_DATA_OTA
+#define FWD_PST_DATA_NVS FW_PT_SUB_DATA_NVS
+#define FWD_PST_DATA_NVS_KEYS FW_PT_SUB_DATA_NVS_KEYS
+#define FWD_PST_DATA_TEE_OTA FW_PT_SUB_DATA_TEE_OTA
+#define FWD_PART_FLAG_ENCRYPTED FW_PT_FLAG_ENCRYPTED
+#define FWD_PART_FLAG_READONLY FW_PT_FLAG_READONLY
 
 struct fwd_part {
-    char label[FWD_PART_LABEL_LEN + 1]; /* always NUL-terminated (16-char labels have no NUL on flash) */
+    char label[FW_PT_LABEL_LEN + 1]; /* always NUL-terminated (16-char labels have no NUL on flash) */
     uint8_t type;
     uint8_t subtype;
     uint8_t encrypted;                  /* effective: FE on and §4.1 says so */
@@ -107,7 +108,8 @@ int fwd_dev_set_parts(struct fwd_dev *d, const struct fwd_part *parts, size_t n)
 /* Wipes the FE context. Safe to call twice / after a failed open. */
 void fwd_dev_close(struct fwd_dev *d);
 
-/* Does §4.1 encrypt this partition when flash encryption is on? (pure rule) */
+/* Does §4.1 encrypt this partition when flash encryption is on? The rule is
+ * common/fw_partition's fw_pt_is_encrypted_type. */
 int fwd_part_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags);
 
 /* Lookup. NULL when absent. subtype FWD_PST_ANY matches every subtype. */

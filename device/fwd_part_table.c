@@ -1,20 +1,19 @@
 /* Loading the partition table from flash (FORMATS §6.4) into struct fwd_dev.
  * Decoding and validation are common/fw_partition's; this file reads the
- * 0xC00-byte data area through flash decryption, supplies MD5 (mbedTLS) and
+ * 0xC00-byte data area through flash decryption, supplies MD5 (crypto seam) and
  * keeps the compact per-partition view. */
 #include "device/fwd_part.h"
 
 #include <string.h>
 
-#include <mbedtls/md5.h>
-
+#include "device/fwd_crypto.h"
 #include "fw_bytes.h"
 #include "fw_partition.h"
 
 static int md5_cb(void *ctx, const uint8_t *data, size_t len, uint8_t out[16])
 {
     (void)ctx;
-    return mbedtls_md5_ret(data, len, out) == 0 ? 0 : -1;
+    return fwd_md5(data, len, out) == FW_OK ? 0 : -1;
 }
 
 /* Parse a binary table image (0xC00 bytes or fewer) into d->parts. Stack:
@@ -31,7 +30,7 @@ static int load_from(struct fwd_dev *d, const uint8_t *bin, size_t len)
         const struct fw_pt_entry *e = &t.e[i];
         struct fwd_part *p = &d->parts[i];
         memset(p, 0, sizeof *p);
-        memcpy(p->label, e->label, FWD_PART_LABEL_LEN);
+        memcpy(p->label, e->label, FW_PT_LABEL_LEN);
         p->type = e->type;
         p->subtype = e->subtype;
         p->offset = e->offset;
@@ -45,7 +44,7 @@ int fwd_dev_open(struct fwd_dev *d, const struct fwd_platform *plat, uint32_t pt
 {
     int rc = fwd_dev_open_blank(d, plat);
     if (rc) return rc;
-    d->pt_offset = pt_offset ? pt_offset : FWD_PART_TABLE_OFFSET;
+    d->pt_offset = pt_offset ? pt_offset : FW_PT_OFFSET_DEFAULT;
     /* The raw table lives in wbuf while it is parsed (wbuf >= 0xC00). */
     _Static_assert(FWD_PART_WBUF >= FW_PT_LEN, "wbuf holds the partition table");
     if (d->pt_offset % FW_PT_SECTOR_LEN) rc = FW_ERR_ALIGN;

@@ -7,9 +7,7 @@
  * hashed once. Nothing is read twice, so what is hashed is what was checked. */
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-#include <mbedtls/sha256.h>
-
+#include "device/fwd_crypto.h"
 #include "device/fwd_efuse.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
@@ -17,8 +15,8 @@
 
 struct stream {
     struct fw_image_parser p;
-    mbedtls_sha256_context sig;
-    uint8_t simple_hash[32];
+    struct fwd_hash_ctx sig;
+    uint8_t simple_hash[FW_IMAGE_HASH_LEN];
     int have_simple;                 /* simple_hash holds SHA-256 of [0, hash_end) */
 };
 
@@ -37,17 +35,7 @@ static void fill_app_info(const struct fw_image_header *h, const struct fw_app_d
         a->min_chip_rev = h->min_chip_rev_full;
         a->max_chip_rev = h->max_chip_rev_full;
     }
-    if (!d) return;
-    a->secure_version = d->secure_version;
-    memcpy(a->version, d->version, sizeof a->version);
-    memcpy(a->project_name, d->project_name, sizeof a->project_name);
-    memcpy(a->time, d->time, sizeof a->time);
-    memcpy(a->date, d->date, sizeof a->date);
-    memcpy(a->idf_ver, d->idf_ver, sizeof a->idf_ver);
-    memcpy(a->app_elf_sha256, d->app_elf_sha256, sizeof a->app_elf_sha256);
-    /* the parser keeps a NUL past a full-length field; be explicit anyway */
-    a->version[32] = a->project_name[32] = a->idf_ver[32] = 0;
-    a->time[16] = a->date[16] = 0;
+    if (d) a->desc = *d;   /* common's decoder NUL-terminates every string */
 }
 
 /* Which rule a parser error broke. */
@@ -63,11 +51,10 @@ static int parser_reason(const struct fw_image_parser *p, int err)
 /* Snapshot of the running pass at exactly hash_end bytes: clone + finish. */
 static int take_simple(struct stream *st)
 {
-    mbedtls_sha256_context c;
-    mbedtls_sha256_init(&c);
-    mbedtls_sha256_clone(&c, &st->sig);
-    int rc = mbedtls_sha256_finish_ret(&c, st->simple_hash);
-    mbedtls_sha256_free(&c);
+    struct fwd_hash_ctx c;
+    int rc = fwd_hash_clone(&c, &st->sig);
+    if (rc == FW_OK) rc = fwd_hash_finish(&c, st->simple_hash, sizeof st->simple_hash);
+    fwd_hash_free(&c);
     if (rc) return rc;
     st->have_simple = 1;
     return 0;
@@ -81,9 +68,9 @@ static int hash_chunk(struct stream *st, uint64_t off, const uint8_t *b, size_t 
     size_t nh = fw_image_parser_in_hash(&st->p, off, n);
     size_t ns = fw_image_parser_in_signed(&st->p, off, n);
     if (nh > ns) return -1;
-    if (mbedtls_sha256_update_ret(&st->sig, b, nh)) return -1;
+    if (fwd_hash_update(&st->sig, b, nh)) return -1;
     if (!st->have_simple && st->p.layout_known && off + nh == st->p.hash_end && take_simple(st)) return -1;
-    return mbedtls_sha256_update_ret(&st->sig, b + nh, ns - nh) ? -1 : 0;
+    return fwd_hash_update(&st->sig, b + nh, ns - nh) ? -1 : 0;
 }
 
 /* Feed [0, S) through parser + the hash pass; afterwards p.layout_known. */
@@ -126,13 +113,13 @@ static int check_structure(struct stream *st, const struct fwd_verify_policy *po
     if (h->hash_appended != 1 || !stored) return set_reason(res, FWD_VR_HEADER, FW_ERR_FORMAT);
     /* A completed stream always passed hash_end; fail closed if not. */
     if (!st->have_simple) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
-    if (!fw_ct_equal(stored, st->simple_hash, 32)) return set_reason(res, FWD_VR_HASH, FW_ERR_DIGEST);
+    if (!fw_ct_equal(stored, st->simple_hash, sizeof st->simple_hash)) return set_reason(res, FWD_VR_HASH, FW_ERR_DIGEST);
     return FW_OK;
 }
 
 static int check_anti_rollback(const struct fwd_verify_policy *pol, struct fwd_verify_result *res)
 {
-    if (res->app.secure_version < fwd_efuse_secure_version(pol->efuse))
+    if (res->app.desc.secure_version < fwd_efuse_secure_version(pol->efuse))
         return set_reason(res, FWD_VR_ROLLBACK, FW_ERR_ROLLBACK);
     return FW_OK;
 }
@@ -143,12 +130,12 @@ static int check_signature(fwd_verify_read_fn rd, void *ctx, uint32_t part_size,
 {
     uint64_t s = st->p.sig_off;
     if (s + FWD_SBV2_SECTOR > part_size) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_NO_SPACE);
-    if (mbedtls_sha256_finish_ret(&st->sig, res->digest)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+    if (fwd_hash_finish(&st->sig, res->digest, sizeof res->digest)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
     res->sig_off = (uint32_t)s;
     res->total_len = (uint32_t)(s + FWD_SBV2_SECTOR);
     int rc = rd(ctx, (uint32_t)s, w->buf, FWD_SBV2_SECTOR);
     if (rc) return set_reason(res, FWD_VR_IO, rc);
-    return fwd_verify_sig_sector(w->buf, res->digest, pol->efuse, res);
+    return fwd_verify_sig_sector(w->buf, res->digest, sizeof res->digest, pol->efuse, res);
 }
 
 int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
@@ -163,10 +150,11 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     if (!rd || !pol || !pol->efuse || !w) return res->err;
 
     fw_image_parser_init(&st.p, part_size);
-    mbedtls_sha256_init(&st.sig);
     st.have_simple = 0;
     int rc = FW_ERR_CRYPTO;
-    if (mbedtls_sha256_starts_ret(&st.sig, 0)) {
+    /* The appended image hash is SHA-256 (a format rule, common/fw_image),
+     * and so is the digest the trusted schemes sign: one pass serves both. */
+    if (fwd_hash_start(&st.sig, FWD_VERIFY_DIGEST_ALG)) {
         set_reason(res, FWD_VR_IO, rc);
         goto out;
     }
@@ -182,9 +170,9 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
         rc = set_reason(res, FWD_VR_OK, FW_OK);
     }
 out:
-    mbedtls_sha256_free(&st.sig);
-    mbedtls_platform_zeroize(st.simple_hash, sizeof st.simple_hash);
-    mbedtls_platform_zeroize(w->buf, sizeof w->buf);
+    fwd_hash_free(&st.sig);
+    fw_wipe(st.simple_hash, sizeof st.simple_hash);
+    fw_wipe(w->buf, sizeof w->buf);
     /* Never report success unless every step said so. */
     if (rc != FW_OK || res->reason != FWD_VR_OK) {
         if (rc == FW_OK) rc = FW_ERR_SIGNATURE;
@@ -201,7 +189,7 @@ int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_inf
     if (!img || !out || len < FWD_APP_EARLY_BYTES) return FW_ERR_TRUNCATED;
     fw_image_header_decode(img, &h);
     if (fw_image_header_check(&h)) return FW_ERR_NOT_FOUND;
-    fw_app_desc_decode(img + FWD_APP_DESC_OFF, &d);
+    fw_app_desc_decode(img + FW_APP_DESC_OFFSET, &d);
     if (d.magic_word != FW_APP_DESC_MAGIC) return FW_ERR_NOT_FOUND;
     fill_app_info(&h, &d, out);
     return FW_OK;

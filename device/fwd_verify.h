@@ -1,5 +1,6 @@
 /* Device-side verification of an ESP app image and its Secure Boot V2
- * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on mbedTLS 2.28.
+ * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on the crypto seam
+ * (device/fwd_crypto.h) and the signature scheme table (device/fwd_sig.h).
  *
  * One module, one job: given a way to read the image bytes *as the CPU would
  * see them* (through flash decryption), decide whether the image may run and
@@ -23,7 +24,7 @@
  *     the fixed work buffer (no second read of the same range: no TOCTOU).
  *
  * Memory: no malloc in this module's own code; the caller provides a
- * struct fwd_verify_work (about 5.5 KiB, see below). mbedTLS allocates its
+ * struct fwd_verify_work (about 5.5 KiB, see below). The mbedTLS backend allocates its
  * bignums from its own heap during the signature check (bounded: one RSA-3072
  * public key or one P-256 group).
  */
@@ -33,29 +34,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_image.h"
+#include "fw_sbv2.h"
 
-#define FWD_SBV2_SECTOR      4096u
-#define FWD_SBV2_BLOCK       1216u
-#define FWD_SBV2_BLOCKS      3u
-#define FWD_APP_DESC_OFF     0x20u   /* esp_app_desc_t inside the image */
-#define FWD_APP_DESC_LEN     256u
+/* Signature sector geometry: common/fw_sbv2.h is the one definition. */
+#define FWD_SBV2_SECTOR      FW_SBV2_SECTOR_SIZE
+#define FWD_SBV2_BLOCK       FW_SBV2_BLOCK_SIZE
+#define FWD_SBV2_BLOCKS      FW_SBV2_MAX_BLOCKS
+/* The digest the verifier computes over [0, S): the one the trusted schemes
+ * sign (a SHA-384 scheme would add a second pass here). */
+#define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
+#define FWD_VERIFY_DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 /* Bytes of an image that hold header + first segment header + app descriptor:
- * enough for an early version check while an OTA is still streaming. */
-#define FWD_APP_EARLY_BYTES  (FWD_APP_DESC_OFF + FWD_APP_DESC_LEN)
+ * enough for an early version check while an OTA is still streaming. The
+ * layout is common/fw_image's. */
+#define FWD_APP_EARLY_BYTES  FW_APP_DESC_END
 
-/* Fields of esp_app_desc_t the device cares about (FORMATS §1.7), strings
- * always NUL-terminated here (copied with a bound from the image). */
+/* What the device knows of an app image: the header's chip fields and the
+ * decoded esp_app_desc_t (FORMATS §1.7) exactly as common/fw_image decodes
+ * it (strings always NUL-terminated). */
 struct fwd_app_info {
     uint16_t chip_id;              /* image header */
     uint16_t min_chip_rev, max_chip_rev;
-    uint32_t secure_version;
-    char version[33];
-    char project_name[33];
-    char time[17];
-    char date[17];
-    char idf_ver[33];
-    uint8_t app_elf_sha256[32];
+    struct fw_app_desc desc;
 };
 
 /* Why an image was refused. FWD_VR_OK is a non-zero pattern on purpose so a
@@ -85,7 +88,7 @@ struct fwd_verify_result {
     uint32_t image_len;            /* E: through the appended hash (§1.9 step 4) */
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */
-    uint8_t digest[32];            /* SHA-256 of [0, S) */
+    uint8_t digest[FWD_VERIFY_DIGEST_LEN]; /* SHA-256 of [0, S) */
     int block;                     /* index of the block that verified, -1 none */
     int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
@@ -127,7 +130,7 @@ int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_inf
 
 /* SHA-256 over a block's key region (§2.6) into out. FW_ERR_UNSUPPORTED for
  * schemes fwseal does not trust (only RSA-3072 and ECDSA-P256). */
-int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[32]);
+int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[FW_SBV2_KEY_DIGEST_LEN]);
 
 /* Is the block's key one of the provisioned eFuse digests? Constant-time
  * compare against every slot. FW_OK (*slot set), FW_ERR_REVOKED (matches only
@@ -135,11 +138,13 @@ int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[32]);
 int fwd_verify_key_trusted(const uint8_t blk[FWD_SBV2_BLOCK], const struct fwd_efuse_state *ef,
                            int *slot);
 
-/* Signature of a block over a SHA-256 digest: RSA-3072 PSS (MGF1-SHA-256, salt
- * exactly 32) from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s
- * (point on curve, r and s in [1, n-1]). Does not look at image_digest.
- * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED. */
-int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t digest[32]);
+/* Signature of a block over digest[digest_len] by the block's scheme (the
+ * table in device/fwd_sig.h): RSA-3072 PSS (MGF1-SHA-256, salt exactly 32)
+ * from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s (point on
+ * curve, r and s in [1, n-1]). Does not look at image_digest.
+ * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED,
+ * FW_ERR_INVALID_ARG (digest_len is not the scheme's). */
+int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t *digest, size_t digest_len);
 
 /* Structural validity of a block (magic, version RSA/ECDSA-P256, CRC32-STD).
  * FW_OK or FW_ERR_MAGIC / FW_ERR_UNSUPPORTED / FW_ERR_CRC. */
@@ -148,7 +153,7 @@ int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
 /* Verify a whole signature sector against a computed digest: per §2.9 rules
  * 2, 4-7. Returns FW_OK if any block passes; res->block/key_slot/block_status
  * and res->reason are filled. */
-int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t digest[32],
+int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *digest, size_t digest_len,
                           const struct fwd_efuse_state *ef, struct fwd_verify_result *res);
 
 /* Short text of a reason ("bad signature", "secure_version below eFuse", ...). */

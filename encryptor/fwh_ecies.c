@@ -11,12 +11,9 @@
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
 
+#include "fw_enc_header.h"
 #include "fw_err.h"
 
-const uint8_t fwh_ecies_fixed_salt[32] = {
-    0x0e, 0x21, 0x60, 0x64, 0x2d, 0xae, 0x76, 0xd3, 0x34, 0x48, 0xe4, 0x3d, 0x77, 0x20, 0x12, 0x3d,
-    0x9f, 0x3b, 0x1e, 0xce, 0xb8, 0x8e, 0x57, 0x3a, 0x4e, 0x8f, 0x7f, 0xb9, 0x4f, 0xf0, 0xc8, 0x69,
-};
 
 static const char curve_name[] = "prime256v1";
 
@@ -72,8 +69,8 @@ int fwh_ecies_device_key(const uint8_t hmac_key[FWH_ECIES_HMAC_KEY_SIZE], EVP_PK
     EC_GROUP *g = EC_GROUP_new_by_curve_name(NID_X9_62_prime256v1);
     *out = NULL;
     if (!g) return FW_ERR_CRYPTO;
-    if (!PKCS5_PBKDF2_HMAC((const char *)hmac_key, FWH_ECIES_HMAC_KEY_SIZE, fwh_ecies_fixed_salt,
-                           sizeof fwh_ecies_fixed_salt, FWH_ECIES_PBKDF2_ITER, EVP_sha256(), sizeof dbytes, dbytes))
+    if (!PKCS5_PBKDF2_HMAC((const char *)hmac_key, FWH_ECIES_HMAC_KEY_SIZE, fw_enc_ecies_fixed_salt,
+                           sizeof fw_enc_ecies_fixed_salt, FWH_ECIES_PBKDF2_ITER, EVP_sha256(), sizeof dbytes, dbytes))
         goto done;
     d = BN_secure_new();
     if (!d || !BN_bin2bn(dbytes, sizeof dbytes, d)) goto done;

@@ -13,11 +13,12 @@
 
 #include <openssl/evp.h>
 
-#define FWH_ECIES_HMAC_KEY_SIZE 32u
-#define FWH_ECIES_PBKDF2_ITER   2048
-#define FWH_ECIES_INFO          "_esp_enc_img_ecc"
+#include "fw_enc_header.h"
 
-extern const uint8_t fwh_ecies_fixed_salt[32];
+/* The derivation constants are format rules: common/fw_enc_header.h. */
+#define FWH_ECIES_HMAC_KEY_SIZE FW_ENC_ECIES_HMAC_KEY_SIZE
+#define FWH_ECIES_PBKDF2_ITER   FW_ENC_ECIES_PBKDF2_ITER
+#define FWH_ECIES_INFO          FW_ENC_ECIES_HKDF_INFO
 
 /* Device key pair from the 32-byte HMAC key. FW_ERR_KEY if d is 0 or >= n
  * (the caller retries with a fresh HMAC key), FW_ERR_CRYPTO on library

@@ -7,11 +7,12 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 
+#include "fw_flashenc.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
 #include "host/fwh_why.h"
 
-#define UNIT 128u
+#define UNIT FW_FE_UNIT_LEN   /* common/fw_flashenc.h */
 #define CHUNK (64u * 1024u)
 
 

@@ -17,6 +17,7 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 #include "host/fwh_why.h"
+#include "keys/fwh_sig.h"
 
 
 void fwh_secure_free(void *p, size_t len)
@@ -32,55 +33,51 @@ void fwh_key_free(struct fwh_key *k)
     memset(k, 0, sizeof *k);
 }
 
-static int has_bn_param(const EVP_PKEY *pk, const char *name)
+/* "RSA-3072 or ECDSA P-256": the schemes of the table, for messages. */
+static void supported_list(char *out, size_t n)
 {
-    BIGNUM *bn = NULL;
-    int ok = EVP_PKEY_get_bn_param(pk, name, &bn) == 1;
-    BN_clear_free(bn);
-    return ok;
+    size_t used = 0;
+    out[0] = 0;
+    for (size_t i = 0; fwh_sig_scheme_at(i) && used < n; i++) {
+        const char *sep = i == 0 ? "" : fwh_sig_scheme_at(i + 1) ? ", " : " or ";
+        int w = snprintf(out + used, n - used, "%s%s", sep, fwh_sig_scheme_at(i)->display);
+        if (w < 0) break;
+        used += (size_t)w;
+    }
 }
 
-/* Decide whether a decoded key is one we sign/verify with. */
-static int classify(struct fwh_key *k, char *why, size_t whylen)
+/* What an unsupported key is, for the message: "RSA-2048", "EC secp384r1". */
+static void describe(EVP_PKEY *pk, char *desc, size_t n)
 {
-    EVP_PKEY *pk = k->pkey;
-    char desc[96];
     if (EVP_PKEY_is_a(pk, "RSA")) {
-        int bits = EVP_PKEY_get_bits(pk);
-        BIGNUM *e = NULL;
-        if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
-            return fwh_why(FW_ERR_KEY, why, whylen, "RSA key without public exponent");
-        int e_ok = BN_num_bits(e) <= 32 && BN_is_odd(e);
-        BN_free(e);
-        if (bits != 3072) {
-            snprintf(desc, sizeof desc, "RSA-%d", bits);
-            return fwh_why(FW_ERR_KEY, why, whylen,
-                        "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", desc);
-        }
-        if (!e_ok) return fwh_why(FW_ERR_KEY, why, whylen, "RSA public exponent does not fit 32 bits");
-        k->type = FWH_KEY_RSA3072;
-        k->has_private = has_bn_param(pk, OSSL_PKEY_PARAM_RSA_D);
-        return FW_OK;
-    }
-    if (EVP_PKEY_is_a(pk, "EC")) {
+        snprintf(desc, n, "RSA-%d", EVP_PKEY_get_bits(pk));
+    } else if (EVP_PKEY_is_a(pk, "EC")) {
         char group[64] = "";
         size_t glen = 0;
         if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &glen) != 1)
             snprintf(group, sizeof group, "unnamed curve");
-        if (strcmp(group, "prime256v1") && strcmp(group, "P-256") && strcmp(group, "secp256r1")) {
-            snprintf(desc, sizeof desc, "EC %s", group);
-            return fwh_why(FW_ERR_KEY, why, whylen,
-                        "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", desc);
-        }
-        if (!has_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X))
-            return fwh_why(FW_ERR_KEY, why, whylen, "EC parameters without a key");
-        k->type = FWH_KEY_ECDSA_P256;
-        k->has_private = has_bn_param(pk, OSSL_PKEY_PARAM_PRIV_KEY);
-        return FW_OK;
+        snprintf(desc, n, "EC %s", group);
+    } else {
+        const char *tn = EVP_PKEY_get0_type_name(pk);
+        snprintf(desc, n, "%s", tn ? tn : "unknown");
     }
-    const char *tn = EVP_PKEY_get0_type_name(pk);
-    return fwh_why(FW_ERR_KEY, why, whylen,
-                "unsupported key type %s (Secure Boot V2 needs RSA-3072 or ECDSA P-256)", tn ? tn : "unknown");
+}
+
+/* The scheme of a decoded key: the first row of the scheme table that
+ * claims it; a key no row takes is refused with what it is. */
+static int classify(struct fwh_key *k, char *why, size_t whylen)
+{
+    for (size_t i = 0; fwh_sig_scheme_at(i); i++) {
+        const struct fwh_sig_scheme *s = fwh_sig_scheme_at(i);
+        int rc = s->classify(k->pkey, &k->has_private, why, whylen);
+        if (rc == FW_ERR_NOT_FOUND) continue;
+        if (rc == FW_OK) k->type = s->id;
+        return rc;
+    }
+    char desc[96], list[96];
+    describe(k->pkey, desc, sizeof desc);
+    supported_list(list, sizeof list);
+    return fwh_why(FW_ERR_KEY, why, whylen, "unsupported key type %s (Secure Boot V2 needs %s)", desc, list);
 }
 
 static int contains(const uint8_t *p, size_t n, const char *needle)
@@ -150,12 +147,12 @@ int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen)
     return rc;
 }
 
-int fwh_key_generate(enum fwh_key_type t, struct fwh_key *k, char *why, size_t whylen)
+int fwh_key_generate(enum fw_sbv2_scheme t, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
-    if (t == FWH_KEY_RSA3072) k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)3072);
-    else if (t == FWH_KEY_ECDSA_P256) k->pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    else return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "unknown key type");
+    const struct fwh_sig_scheme *s = fwh_sig_scheme_find(t);
+    if (!s) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "unknown key type");
+    k->pkey = s->generate();
     if (!k->pkey) return fwh_why(FW_ERR_CRYPTO, why, whylen, "key generation failed");
     int rc = classify(k, why, whylen);
     if (rc) fwh_key_free(k);
@@ -197,83 +194,25 @@ int fwh_key_public_pem(const struct fwh_key *k, uint8_t **out, size_t *len)
 
 enum fw_sbv2_scheme fwh_key_scheme(const struct fwh_key *k)
 {
-    switch (k->type) {
-    case FWH_KEY_RSA3072: return FW_SBV2_RSA3072;
-    case FWH_KEY_ECDSA_P256: return FW_SBV2_ECDSA_P256;
-    default: return FW_SBV2_SCHEME_NONE;
-    }
+    return fwh_sig_scheme_find(k->type) ? k->type : FW_SBV2_SCHEME_NONE;
 }
 
-const char *fwh_key_type_name(enum fwh_key_type t)
+const char *fwh_key_type_name(enum fw_sbv2_scheme t)
 {
-    switch (t) {
-    case FWH_KEY_RSA3072: return "rsa3072";
-    case FWH_KEY_ECDSA_P256: return "ecdsa-p256";
-    default: return "none";
-    }
+    const struct fwh_sig_scheme *s = fwh_sig_scheme_find(t);
+    return s ? s->cli_name : "none";
 }
 
-enum fwh_key_type fwh_key_type_parse(const char *s)
+enum fw_sbv2_scheme fwh_key_type_parse(const char *s)
 {
-    if (!strcmp(s, "rsa3072") || !strcmp(s, "rsa-3072")) return FWH_KEY_RSA3072;
-    if (!strcmp(s, "ecdsa-p256") || !strcmp(s, "ecdsa256") || !strcmp(s, "ecdsa-256")) return FWH_KEY_ECDSA_P256;
-    return FWH_KEY_NONE;
-}
-
-/* m' = -n^-1 mod 2^32 from the lowest word of the (odd) modulus: Newton's
- * iteration x <- x(2 - n x) doubles the correct low bits each step. */
-static uint32_t mont_mdash(uint32_t n0)
-{
-    uint32_t x = n0; /* correct to 3 bits for odd n0 */
-    for (int i = 0; i < 5; i++) x *= 2u - n0 * x;
-    return (uint32_t)(0u - x);
-}
-
-static int rsa_fields(const struct fwh_key *k, struct fw_sbv2_block *b)
-{
-    BIGNUM *n = NULL, *e = NULL, *r = BN_new();
-    BN_CTX *ctx = BN_CTX_new();
-    int rc = FW_ERR_CRYPTO;
-    if (!r || !ctx || EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_N, &n) != 1 ||
-        EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
-        goto out;
-    /* rinv = R^2 mod n with R = 2^3072 */
-    if (!BN_set_bit(r, 2 * 3072) || !BN_mod(r, r, n, ctx)) goto out;
-    if (BN_bn2lebinpad(n, b->rsa.n, FW_SBV2_RSA_LEN) != (int)FW_SBV2_RSA_LEN ||
-        BN_bn2lebinpad(r, b->rsa.rinv, FW_SBV2_RSA_LEN) != (int)FW_SBV2_RSA_LEN)
-        goto out;
-    b->rsa.e = (uint32_t)BN_get_word(e);
-    b->rsa.mdash = mont_mdash(fw_dec32le(b->rsa.n));
-    b->scheme = FW_SBV2_RSA3072;
-    rc = FW_OK;
-out:
-    BN_free(n); BN_free(e); BN_free(r); BN_CTX_free(ctx);
-    return rc;
-}
-
-static int ec_fields(const struct fwh_key *k, struct fw_sbv2_block *b)
-{
-    BIGNUM *x = NULL, *y = NULL;
-    int rc = FW_ERR_CRYPTO;
-    if (EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
-        EVP_PKEY_get_bn_param(k->pkey, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 &&
-        BN_bn2lebinpad(x, b->ec.x, 32) == 32 && BN_bn2lebinpad(y, b->ec.y, 32) == 32) {
-        b->scheme = FW_SBV2_ECDSA_P256;
-        b->ec.curve_id = FW_SBV2_CURVE_P256;
-        b->ec.coord_len = 32;
-        rc = FW_OK;
-    }
-    BN_free(x); BN_free(y);
-    return rc;
+    const struct fwh_sig_scheme *row = fwh_sig_scheme_by_name(s);
+    return row ? row->id : FW_SBV2_SCHEME_NONE;
 }
 
 int fwh_key_sbv2_fields(const struct fwh_key *k, struct fw_sbv2_block *b)
 {
-    switch (k->type) {
-    case FWH_KEY_RSA3072: return rsa_fields(k, b);
-    case FWH_KEY_ECDSA_P256: return ec_fields(k, b);
-    default: return FW_ERR_KEY;
-    }
+    const struct fwh_sig_scheme *s = fwh_sig_scheme_find(k->type);
+    return s ? s->key_fields(k->pkey, b) : FW_ERR_KEY;
 }
 
 int fwh_block_key_digest(const uint8_t blk[FW_SBV2_BLOCK_SIZE], uint8_t digest[FW_SBV2_KEY_DIGEST_LEN])

@@ -17,15 +17,12 @@
 
 #include "fw_sbv2.h"
 
-enum fwh_key_type {
-    FWH_KEY_NONE = 0,
-    FWH_KEY_RSA3072,
-    FWH_KEY_ECDSA_P256,
-};
-
+/* A key's type is its Secure Boot V2 scheme: the one scheme enum of
+ * common/fw_sbv2.h; which keys are accepted is the scheme table's
+ * (keys/fwh_sig.h). */
 struct fwh_key {
     EVP_PKEY *pkey;
-    enum fwh_key_type type;
+    enum fw_sbv2_scheme type;
     int has_private;
 };
 
@@ -45,7 +42,7 @@ int fwh_pkey_from_der(const uint8_t *der, size_t len, int want_private, EVP_PKEY
 void fwh_key_free(struct fwh_key *k);
 
 /* Generate a fresh key. */
-int fwh_key_generate(enum fwh_key_type t, struct fwh_key *k, char *why, size_t whylen);
+int fwh_key_generate(enum fw_sbv2_scheme t, struct fwh_key *k, char *why, size_t whylen);
 
 /* PEM encodings in a malloc'd buffer (*out, *len). The private one is PKCS#8
  * "PRIVATE KEY"; callers must fwh_secure_free() it. The public one is SPKI
@@ -57,9 +54,11 @@ void fwh_secure_free(void *p, size_t len);
 
 /* SBv2 scheme of a key type. */
 enum fw_sbv2_scheme fwh_key_scheme(const struct fwh_key *k);
-const char *fwh_key_type_name(enum fwh_key_type t);
-/* Parse "rsa3072" / "ecdsa-p256" (also espsecure's "ecdsa256"). NONE if unknown. */
-enum fwh_key_type fwh_key_type_parse(const char *s);
+/* CLI name of a scheme: "rsa3072" / "ecdsa-p256" ("none" if not in the table). */
+const char *fwh_key_type_name(enum fw_sbv2_scheme t);
+/* Parse "rsa3072" / "ecdsa-p256" (also espsecure's "ecdsa256").
+ * FW_SBV2_SCHEME_NONE if unknown. */
+enum fw_sbv2_scheme fwh_key_type_parse(const char *s);
 
 /* Fill the key fields of an SBv2 block: scheme; RSA n (LE), e, rinv = 2^6144
  * mod n (LE), m' = -n^-1 mod 2^32; ECDSA curve id and X, Y (LE). Other fields

@@ -7,7 +7,8 @@
  *   ECDSA P-256: signature over the SHA-256 digest, r and s stored as 32-byte
  *             little-endian numbers.
  * P-384/P-192 blocks decode (common/fw_sbv2) but are not signed or trusted
- * here: fwh_sbv2_block_verify() reports them as FW_ERR_UNSUPPORTED. */
+ * here: fwh_sbv2_block_verify() reports them as FW_ERR_UNSUPPORTED. The
+ * per-scheme code is one file per scheme behind the table in keys/fwh_sig.h. */
 #ifndef FWH_SBV2_CRYPTO_H
 #define FWH_SBV2_CRYPTO_H
 
@@ -17,11 +18,12 @@
 #include "fw_sbv2.h"
 #include "keys/fwh_keys.h"
 
-/* Build a complete block (fields, signature, CRC) signing digest[32] with a
- * private key. The new signature is verified before returning (a faulty
- * signature never leaves the signer). */
-int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t digest[32], uint8_t blk[FW_SBV2_BLOCK_SIZE],
-                        char *why, size_t whylen);
+/* Build a complete block (fields, signature, CRC) signing
+ * digest[digest_len] (the length the key's scheme signs, else
+ * FW_ERR_INVALID_ARG) with a private key. The new signature is verified
+ * before returning (a faulty signature never leaves the signer). */
+int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t *digest, size_t digest_len,
+                        uint8_t blk[FW_SBV2_BLOCK_SIZE], char *why, size_t whylen);
 
 /* Verify the signature of a structurally valid block over digest (the
  * computed image digest, digest_len bytes) with the block's own key.

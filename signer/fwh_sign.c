@@ -80,7 +80,8 @@ static int keep_existing(uint8_t *sector, const uint8_t *old, const uint8_t dige
         if (!fw_sbv2_scheme_supported(scan.scheme[i]))
             return fwh_why(FW_ERR_KEY, why, whylen, "--append: existing block %u uses unsupported scheme %s", i,
                         fw_sbv2_scheme_name(scan.scheme[i]));
-        if (!fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, 32))
+        if (fw_sbv2_digest_len(scan.scheme[i]) != FW_SBV2_DIGEST_SHA256_LEN ||
+            !fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, FW_SBV2_DIGEST_SHA256_LEN))
             return fwh_why(FW_ERR_DIGEST, why, whylen,
                         "--append: existing block %u signs a different image digest (image changed after signing?)", i);
         memcpy(fw_sbv2_sector_block(sector, i), blk, FW_SBV2_BLOCK_SIZE);
@@ -112,8 +113,8 @@ int fwh_sbv2_build_sector(uint8_t sector[FW_SBV2_SECTOR_SIZE], const uint8_t *ex
         if (!keys[i]->has_private) return fwh_why(FW_ERR_KEY, why, whylen, "key %zu is a public key; signing needs the private key", i + 1);
     }
     for (size_t i = 0; i < nkeys; i++) {
-        int rc = fwh_sbv2_sign_block(keys[i], digest, fw_sbv2_sector_block(sector, (unsigned)(kept + (int)i)), why,
-                                     whylen);
+        int rc = fwh_sbv2_sign_block(keys[i], digest, FW_SBV2_DIGEST_SHA256_LEN,
+                                     fw_sbv2_sector_block(sector, (unsigned)(kept + (int)i)), why, whylen);
         if (rc) return rc;
     }
     return FW_OK;

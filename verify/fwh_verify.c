@@ -258,12 +258,12 @@ static int block_digest(struct block_ctx *b, const uint8_t *blk, unsigned i, int
 {
     char name[FWH_CHECK_NAME], detail[200], stored[65], comp[65];
     snprintf(name, sizeof name, "block%u.image_digest", i);
-    hex(stored, blk + FW_SBV2_OFF_DIGEST, 32);
-    if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, 32)) {
+    hex(stored, blk + FW_SBV2_OFF_DIGEST, FW_SBV2_DIGEST_SHA256_LEN);
+    if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, FW_SBV2_DIGEST_SHA256_LEN)) {
         fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s", stored);
         return 1;
     }
-    hex(comp, b->digest, 32);
+    hex(comp, b->digest, FW_SBV2_DIGEST_SHA256_LEN);
     snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
     fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
     note_problem(b, i, prio, FW_ERR_DIGEST, "image digest mismatch", detail);
@@ -306,7 +306,7 @@ static int block_signature(struct block_ctx *b, const uint8_t *blk, unsigned i, 
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
     int ok = 1;
     snprintf(name, sizeof name, "block%u.signature", i);
-    int vs = fwh_sbv2_block_verify(blk, b->digest, 32, detail, sizeof detail);
+    int vs = fwh_sbv2_block_verify(blk, b->digest, FW_SBV2_DIGEST_SHA256_LEN, detail, sizeof detail);
     if (vs) {
         fwh_report_add(b->r, name, FWH_FAIL, 0, vs, "%s", detail);
         note_problem(b, i, prio, vs, "signature", detail);

@@ -75,9 +75,9 @@ static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv
     fw_json_obj(&j);
     fw_json_kstr(&j, "booted", booted ? r->part->label : NULL);
     if (booted) {
-        fw_json_kstr(&j, "version", r->app.version);
-        fw_json_kstr(&j, "project", r->app.project_name);
-        fw_json_ku64(&j, "secure_version", r->app.secure_version);
+        fw_json_kstr(&j, "version", r->app.desc.version);
+        fw_json_kstr(&j, "project", r->app.desc.project_name);
+        fw_json_ku64(&j, "secure_version", r->app.desc.secure_version);
         fw_json_kstr(&j, "ota_state", state_name(r));
         fw_json_ki64(&j, "key_slot", r->key_slot);
         fw_json_khex(&j, "digest", r->digest, 32);
@@ -117,7 +117,7 @@ static int do_boot(struct devdir *dd, int json)
         else if (rc == FW_OK) {
             print_found(&r);
             printf("booted %s: version %s, secure_version %u, ota state %s (eFuse secure_version %u)\n",
-                   r.part->label, r.app.version, (unsigned)r.app.secure_version, state_name(&r), efuse_sv);
+                   r.part->label, r.app.desc.version, (unsigned)r.app.desc.secure_version, state_name(&r), efuse_sv);
             print_after(&r);
         }
     }

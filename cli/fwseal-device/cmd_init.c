@@ -13,13 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mbedtls/md5.h>
-
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/dev_secret.h"
 #include "cli/fwseal-device/nvs_cli.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/util/cli.h"
+#include "device/fwd_crypto.h"
 #include "device/fwd_efuse.h"
 #include "fw_bytes.h"
 #include "fw_image.h"
@@ -181,7 +180,7 @@ static const char *env_var(const char *name) { return getenv(name); }
 static int md5_cb(void *ctx, const uint8_t *data, size_t len, uint8_t out[16])
 {
     (void)ctx;
-    return mbedtls_md5_ret(data, len, out) == 0 ? 0 : -1;
+    return fwd_md5(data, len, out) == FW_OK ? 0 : -1;
 }
 
 /* CSV or binary -> the 0xC00-byte binary table, validated. */

@@ -3,9 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/platform_util.h>
-
 #include "cli/util/cli.h"
+#include "fw_bytes.h"
 #include "fw_err.h"
 
 int nvscli_nor_view(struct devdir *dd, struct fwd_sim_nor *view)
@@ -37,13 +36,13 @@ int nvscli_provision_keys(struct devdir *dd, const char *path)
     int rc = cli_read_file(path, 1024 * 1024, &buf, &n);
     if (rc) return rc;
     rc = n < 68 ? FW_ERR_TRUNCATED : fw_nvs_keys_parse(buf, buf, keys);
-    mbedtls_platform_zeroize(buf, n);
+    fw_wipe(buf, n);
     free(buf);
     if (rc == FW_ERR_STATE) return cli_err(EXIT_REJECT, "%s: nvs_keys image: keys not initialised (erased)", path);
     if (rc == FW_ERR_TRUNCATED) return cli_err(EXIT_REJECT, "%s: too short for an nvs_keys image", path);
     if (rc) return cli_err(EXIT_REJECT, "%s: corrupt nvs_keys image (CRC mismatch)", path);
     rc = fwd_nvs_keys_provision(&dd->dev, p, keys);
-    mbedtls_platform_zeroize(keys, sizeof keys);
+    fw_wipe(keys, sizeof keys);
     if (rc) return nvscli_fail(dd, p->label, rc, NULL);
     if (!p->encrypted) cli_warn("%s: flash encryption is off: nvs_keys stored in plaintext", dd->dir);
     return 0;

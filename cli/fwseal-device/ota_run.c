@@ -117,9 +117,9 @@ static void render_json(const struct fwd_ota_event *ev)
         fw_json_ku64(&j, "total", ev->total);
         break;
     case FWD_OTA_EV_APP_DESC:
-        fw_json_kstr(&j, "version", ev->app->version);
-        fw_json_kstr(&j, "project", ev->app->project_name);
-        fw_json_ku64(&j, "secure_version", ev->app->secure_version);
+        fw_json_kstr(&j, "version", ev->app->desc.version);
+        fw_json_kstr(&j, "project", ev->app->desc.project_name);
+        fw_json_ku64(&j, "secure_version", ev->app->desc.secure_version);
         break;
     case FWD_OTA_EV_SOURCE_RETRY:
         fw_json_ki64(&j, "attempt", ev->attempt);
@@ -170,8 +170,8 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
         break;
     case FWD_OTA_EV_HEADER_VERIFIED: printf("encrypted image header accepted: %llu bytes\n", (unsigned long long)ev->total); break;
     case FWD_OTA_EV_APP_DESC:
-        printf("new image: %s %s (secure_version %u)\n", ev->app->project_name, ev->app->version,
-               (unsigned)ev->app->secure_version);
+        printf("new image: %s %s (secure_version %u)\n", ev->app->desc.project_name, ev->app->desc.version,
+               (unsigned)ev->app->desc.secure_version);
         break;
     case FWD_OTA_EV_SOURCE_RETRY:
         printf("connection lost (%s); resuming at byte %llu in %u ms (retry %u)\n", ev->reason,
@@ -258,7 +258,7 @@ static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
     if (rc == FW_OK) {
         if (!o->json)
             printf("ota: %llu bytes into %s, verified (%s, secure_version %u); next boot: %s (NEW)\n",
-                   (unsigned long long)p.written, p.part->label, p.app.version, (unsigned)p.app.secure_version,
+                   (unsigned long long)p.written, p.part->label, p.app.desc.version, (unsigned)p.app.desc.secure_version,
                    p.part->label);
         return EXIT_OK_;
     }

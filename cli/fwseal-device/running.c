@@ -33,7 +33,7 @@ int running_set(const struct devdir *dd, const struct fwb_result *r)
 {
     char buf[512];
     int n = snprintf(buf, sizeof buf, "label=%s\nversion=%s\nproject=%s\nsecure_version=%u\ndigest=",
-                     r->part->label, r->app.version, r->app.project_name, (unsigned)r->app.secure_version);
+                     r->part->label, r->app.desc.version, r->app.desc.project_name, (unsigned)r->app.desc.secure_version);
     for (int i = 0; i < 32 && n > 0 && (size_t)n + 3 < sizeof buf; i++)
         n += snprintf(buf + n, sizeof buf - (size_t)n, "%02x", r->digest[i]);
     if (n < 0 || (size_t)n + 2 >= sizeof buf) return cli_err(EXIT_IO, "%s: running record too long", dd->dir);
@@ -112,7 +112,7 @@ int running_attach(struct devdir *dd, struct fwd_ota_dev **out, FILE *log)
         running_detach(od);
         return devdir_fail(dd, "boot", rc);
     }
-    if (log) fprintf(log, "booted %s (version %s)\n", res.part->label, res.app.version);
+    if (log) fprintf(log, "booted %s (version %s)\n", res.part->label, res.app.desc.version);
     *out = od;
     return 0;
 }

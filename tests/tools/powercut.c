@@ -256,7 +256,7 @@ static uint32_t valid_active_secver(void)
     if (od.sec[od.active].e.state != FW_OTA_VALID || fwd_otadata_active_slot(&P.dev.d, &od, &slot) != FW_OK) return 0;
     const struct fwd_part *part = fwd_part_ota_slot(&P.dev.d, slot);
     if (!part || fwd_ota_get_partition_description(&P.dev, part, &app) != FW_OK) return 0;
-    return app.secure_version;
+    return app.desc.secure_version;
 }
 
 /* After a cut (device revived): reboot and check the invariants. NULL = ok. */
@@ -268,8 +268,8 @@ static const char *check_device(void)
     int rc = pc_boot(&P, &r);
     if (rc) { snprintf(why, sizeof why, "no boot after the cut (%s)", fw_strerror(rc)); return why; }
     const struct fwd_app_info *a = &r.app;
-    int is_old = !strcmp(a->version, old_info.version), is_new = !strcmp(a->version, new_info.version);
-    if (!is_old && !is_new) { snprintf(why, sizeof why, "booted a third image '%s'", a->version); return why; }
+    int is_old = !strcmp(a->desc.version, old_info.desc.version), is_new = !strcmp(a->desc.version, new_info.desc.version);
+    if (!is_old && !is_new) { snprintf(why, sizeof why, "booted a third image '%s'", a->desc.version); return why; }
     /* independent re-verification of what runs */
     struct fwd_verify_result vr;
     if (fwd_ota_verify_partition(&P.dev, r.part, &vr) != FW_OK) return "the booted image does not verify";
@@ -280,11 +280,11 @@ static const char *check_device(void)
         return why;
     }
     uint32_t sv = pc_secver(&P);
-    if (sv < old_info.secure_version || sv > new_info.secure_version) {
+    if (sv < old_info.desc.secure_version || sv > new_info.desc.secure_version) {
         snprintf(why, sizeof why, "secure_version %u", (unsigned)sv);
         return why;
     }
-    if (sv > old_info.secure_version) {
+    if (sv > old_info.desc.secure_version) {
         uint32_t st = 0;
         const struct fwd_part *n1 = fwd_ota_find(&P.dev, "ota_1");
         if (fwd_ota_get_state_partition(&P.dev, n1, &st) != FW_OK || st != FW_OTA_VALID)
@@ -297,22 +297,22 @@ static const char *check_device(void)
                  (unsigned)was_valid_sv, (unsigned)sv);
         return why;
     }
-    if (r.has_state && r.state == FW_OTA_VALID && sv < a->secure_version) {
-        snprintf(why, sizeof why, "'%s' runs VALID with secure_version %u above the eFuse %u", a->version,
-                 (unsigned)a->secure_version, (unsigned)sv);
+    if (r.has_state && r.state == FW_OTA_VALID && sv < a->desc.secure_version) {
+        snprintf(why, sizeof why, "'%s' runs VALID with secure_version %u above the eFuse %u", a->desc.version,
+                 (unsigned)a->desc.secure_version, (unsigned)sv);
         return why;
     }
-    if (a->secure_version < sv) return "an image below the eFuse secure_version booted";
+    if (a->desc.secure_version < sv) return "an image below the eFuse secure_version booted";
     /* and no OTA accepts the older image under a confirmed NEW */
     if (is_new && r.has_state && r.state == FW_OTA_VALID) {
         const char *label = r.part->label;
         rc = ota_plain(label, old_img, old_len);
         if (rc != FW_ERR_ROLLBACK) {
             snprintf(why, sizeof why, "OTA of the older image under a VALID '%s' returned %s, not a rollback refusal",
-                     a->version, rc ? fw_strerror(rc) : "success");
+                     a->desc.version, rc ? fw_strerror(rc) : "success");
             return why;
         }
-        if (pc_boot(&P, &r) != FW_OK || strcmp(r.app.version, new_info.version))
+        if (pc_boot(&P, &r) != FW_OK || strcmp(r.app.desc.version, new_info.desc.version))
             return "the boot after a refused downgrade does not run the new image";
     }
     return NULL;
@@ -518,10 +518,10 @@ static void setup(void)
     pc_snapshot(&P, S_NEW);
     if ((rc = pc_boot(&P, &r))) die("first boot of NEW", rc);
     new_info = r.app;
-    if (strcmp(r.app.version, old_info.version) == 0 || r.state != FW_OTA_PENDING_VERIFY)
+    if (strcmp(r.app.desc.version, old_info.desc.version) == 0 || r.state != FW_OTA_PENDING_VERIFY)
         die("NEW did not boot pending verify", FW_ERR_STATE);
     pc_snapshot(&P, S_PV);
-    if (new_info.secure_version <= old_info.secure_version) die("NEW's secure_version is not above OLD's", FW_ERR_STATE);
+    if (new_info.desc.secure_version <= old_info.desc.secure_version) die("NEW's secure_version is not above OLD's", FW_ERR_STATE);
     struct fwd_otadata od;
     if ((rc = fwd_otadata_load(&P.dev.d, &od)) || od.active < 0 ||
         (rc = fwd_otadata_set_state(&P.dev.d, &od, od.active, FW_OTA_VALID)))
@@ -626,7 +626,7 @@ int main(int argc, char **argv)
     P.cut_seed = cut_seed;
     setup();
     printf("powercut: NEW image %zu bytes (%zu encrypted), old '%s', new '%s'\n", new_len, enc_len,
-           old_info.version, new_info.version);
+           old_info.desc.version, new_info.desc.version);
     printf("powercut: fault model torn prefix + half-programmed word / weakly erased sector, cut seed %llu, step %u%s\n",
            (unsigned long long)cut_seed, (unsigned)step, dry ? " (--count: nothing is cut)" : "");
     printf("%-12s %10s | %-18s | %-16s | %-18s | %s\n", "scenario", "ops", "linear ok/tried", "torn ok/tried",

@@ -100,7 +100,7 @@ static int trial(const char *matrix, size_t pos, uint8_t x, const uint8_t *in, s
     if (!why && (!same || n++ % 16 == 0)) {
         booted_for_real++;
         if (pc_boot(&P, &r) != FW_OK) why = "the device does not boot any more";
-        else if (strcmp(r.app.version, old_version)) why = "the device does not run the old image";
+        else if (strcmp(r.app.desc.version, old_version)) why = "the device does not run the old image";
     }
     if (!why) { t->rejected++; return 0; }
     failures++;
@@ -213,7 +213,7 @@ int main(int argc, char **argv)
     int rc = pc_flash_image(&P, "ota_0", old_img, old_len);
     if (!rc) rc = pc_boot(&P, &r);
     if (rc) { fprintf(stderr, "tamper: setup: %s\n", fw_strerror(rc)); return 3; }
-    snprintf(old_version, sizeof old_version, "%s", r.app.version);
+    snprintf(old_version, sizeof old_version, "%s", r.app.desc.version);
     pc_snapshot(&P, 0);
     /* control: the untampered image is accepted, and a re-encrypted copy too */
     if (pc_ota(&P, "ota_0", enc_img, enc_len, 4096) != FW_OK) { fprintf(stderr, "tamper: control OTA refused\n"); return 3; }

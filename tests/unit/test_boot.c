@@ -37,7 +37,7 @@ static void plant(struct db *x, const char *label, const uint8_t *img)
     const struct fwd_part *p = fwd_ota_find(&x->dev, label);
     uint32_t slot = (uint32_t)(p->subtype - FWD_PST_OTA_0);
     db_otadata(x, &od);
-    assert_int_equal(fwd_otadata_select_slot(&x->dev.d, &od, slot, FWD_OTA_IMG_NEW), FW_OK);
+    assert_int_equal(fwd_otadata_select_slot(&x->dev.d, &od, slot, FW_OTA_NEW), FW_OK);
 }
 
 static void factory_only(void **state)
@@ -52,7 +52,7 @@ static void factory_only(void **state)
         assert_string_equal(r.part->label, "factory");
         assert_int_equal(r.kind, FWB_FACTORY);
         assert_false(r.has_state);
-        assert_int_equal(r.app.secure_version, 3);
+        assert_int_equal(r.app.desc.secure_version, 3);
         assert_int_equal(r.key_slot, 0);
         assert_ptr_equal(fwd_ota_get_running_partition(&x.dev), r.part);
     }
@@ -87,13 +87,13 @@ static void unconfirmed_rolls_back(void **state)
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_OK);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_int_equal(r.state, FWD_OTA_IMG_PENDING_VERIFY);
+    assert_int_equal(r.state, FW_OTA_PENDING_VERIFY);
     /* reboot without confirming */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "factory");
-    assert_string_equal(r.app.version, "3.0.0");
+    assert_string_equal(r.app.desc.version, "3.0.0");
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, fwd_ota_find(&x.dev, "ota_0"), &st), FW_OK);
-    assert_int_equal(st, FWD_OTA_IMG_ABORTED);
+    assert_int_equal(st, FW_OTA_ABORTED);
     /* and it stays rolled back */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "factory");
@@ -107,10 +107,10 @@ static void unconfirmed_rolls_back(void **state)
     assert_string_equal(r.part->label, "ota_1");
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_string_equal(r.app.desc.version, "5.0.0");
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, fwd_ota_find(&x.dev, "ota_1"), &st), FW_OK);
-    assert_int_equal(st, FWD_OTA_IMG_ABORTED);
+    assert_int_equal(st, FW_OTA_ABORTED);
     assert_int_equal(db_secver(&x), 5);
     db_close(&x);
 }
@@ -194,7 +194,7 @@ static void bad_images_fall_back(void **state)
         /* the refused NEW entry was not advanced to PENDING_VERIFY */
         uint32_t st;
         assert_int_equal(fwd_ota_get_state_partition(&x.dev, fwd_ota_find(&x.dev, "ota_1"), &st), FW_OK);
-        assert_int_equal(st, FWD_OTA_IMG_NEW);
+        assert_int_equal(st, FW_OTA_NEW);
         db_close(&x);
     }
 }
@@ -285,7 +285,7 @@ static void initial_contents_without_factory(void **state)
     db_flash(&x, "ota_1", IMG5, DB_IMG);          /* ota_0 empty */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_1");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_true(r.has_state);
     db_otadata(&x, &od);
     assert_int_equal(od.active, 0);

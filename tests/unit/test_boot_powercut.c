@@ -105,11 +105,11 @@ static uint32_t valid_active_secver(struct db *x)
     uint32_t slot;
     assert_int_equal(db_attach(x, NULL), FW_OK);
     if (fwd_otadata_load(&x->dev.d, &od) != FW_OK || od.active < 0) return 0;
-    if (od.sec[od.active].e.state != FWD_OTA_IMG_VALID) return 0;
+    if (od.sec[od.active].e.state != FW_OTA_VALID) return 0;
     if (fwd_otadata_active_slot(&x->dev.d, &od, &slot) != FW_OK) return 0;
     const struct fwd_part *p = fwd_part_ota_slot(&x->dev.d, slot);
     if (!p || fwd_ota_get_partition_description(&x->dev, p, &app) != FW_OK) return 0;
-    return app.secure_version;
+    return app.desc.secure_version;
 }
 
 /* Anti-rollback after the recovery boot r: the floor reached every VALID
@@ -123,13 +123,13 @@ static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int 
         fail_msg("%s: cut %s at op %llu%s: a VALID image has secure_version %u, eFuse still %u after the boot",
                  s->name, mode ? "torn" : "clean", (unsigned long long)i, CUT_NOTE, (unsigned)was_valid_sv,
                  (unsigned)ef);
-    if (r->has_state && r->state == FWD_OTA_IMG_VALID && ef < r->app.secure_version)
+    if (r->has_state && r->state == FW_OTA_VALID && ef < r->app.desc.secure_version)
         fail_msg("%s: cut %s at op %llu%s: %s runs VALID (secure_version %u) with eFuse %u", s->name,
-                 mode ? "torn" : "clean", (unsigned long long)i, CUT_NOTE, r->app.version,
-                 (unsigned)r->app.secure_version, (unsigned)ef);
-    if (r->app.secure_version < ef)
+                 mode ? "torn" : "clean", (unsigned long long)i, CUT_NOTE, r->app.desc.version,
+                 (unsigned)r->app.desc.secure_version, (unsigned)ef);
+    if (r->app.desc.secure_version < ef)
         fail_msg("%s: cut at op %llu%s: %s (secure_version %u) booted below eFuse %u", s->name,
-                 (unsigned long long)i, CUT_NOTE, r->app.version, (unsigned)r->app.secure_version, (unsigned)ef);
+                 (unsigned long long)i, CUT_NOTE, r->app.desc.version, (unsigned)r->app.desc.secure_version, (unsigned)ef);
 }
 
 /* A running VALID app above 5 must refuse an OTA of the older signed 5.0.0
@@ -137,13 +137,13 @@ static void check_floor(struct db *x, const struct scenario *s, uint64_t i, int 
 static void check_downgrade_refused(struct db *x, const struct scenario *s, uint64_t i, const struct fwb_result *r)
 {
     struct fwb_result r2;
-    if (!r->has_state || r->state != FWD_OTA_IMG_VALID || r->app.secure_version <= 5) return;
+    if (!r->has_state || r->state != FW_OTA_VALID || r->app.desc.secure_version <= 5) return;
     int rc = db_ota(x, IMG5, DB_IMG, 8192);
     if (rc != FW_ERR_ROLLBACK)
         fail_msg("%s: cut at op %llu%s: OTA of the older 5.0.0 under %s VALID returned %d, not ROLLBACK", s->name,
-                 (unsigned long long)i, CUT_NOTE, r->app.version, rc);
+                 (unsigned long long)i, CUT_NOTE, r->app.desc.version, rc);
     assert_int_equal(db_boot(x, &r2), FW_OK);
-    assert_string_equal(r2.app.version, r->app.version);
+    assert_string_equal(r2.app.desc.version, r->app.desc.version);
 }
 
 /* After a cut: boot must work and run an allowed image; and the device must
@@ -155,15 +155,15 @@ static void check_recovery(struct db *x, const struct scenario *s, uint64_t i, i
     int rc = db_boot(x, &r);
     if (rc != FW_OK) fail_msg("%s: cut %s at op %llu%s: boot failed (%d)", s->name, mode ? "torn" : "clean",
                               (unsigned long long)i, CUT_NOTE, rc);
-    if (!allowed(s, r.app.version))
+    if (!allowed(s, r.app.desc.version))
         fail_msg("%s: cut %s at op %llu%s: booted %s (%s)", s->name, mode ? "torn" : "clean", (unsigned long long)i,
-                 CUT_NOTE, r.part->label, r.app.version);
+                 CUT_NOTE, r.part->label, r.app.desc.version);
     check_floor(x, s, i, mode, &r, was_valid_sv);
     /* a second power-on must also boot something allowed */
     rc = db_boot(x, &r);
-    if (rc != FW_OK || !allowed(s, r.app.version))
+    if (rc != FW_OK || !allowed(s, r.app.desc.version))
         fail_msg("%s: cut at op %llu%s: second boot %d %s", s->name, (unsigned long long)i, CUT_NOTE, rc,
-                 rc ? "-" : r.app.version);
+                 rc ? "-" : r.app.desc.version);
     check_floor(x, s, i, mode, &r, was_valid_sv);
     check_downgrade_refused(x, s, i, &r);
     if (db_attach(x, r.part->label) != FW_OK) fail_msg("%s: reattach", s->name);
@@ -174,7 +174,7 @@ static void check_recovery(struct db *x, const struct scenario *s, uint64_t i, i
     if (rc != FW_OK)
         fail_msg("%s: cut at op %llu%s: later OTA failed (%d)", s->name, (unsigned long long)i, CUT_NOTE, rc);
     assert_int_equal(db_boot(x, &r), FW_OK);
-    assert_string_equal(r.app.version, "7.0.0");
+    assert_string_equal(r.app.desc.version, "7.0.0");
     assert_int_equal(fwd_ota_mark_app_valid(&x->dev), FW_OK);
 }
 
@@ -256,7 +256,7 @@ static void pending(struct db *x)
     assert_int_equal(db_attach(x, "ota_0"), FW_OK);
     assert_int_equal(db_ota(x, IMG6, DB_IMG, 4096), FW_OK);
     assert_int_equal(db_boot(x, &r), FW_OK);
-    assert_string_equal(r.app.version, "6.0.0");
+    assert_string_equal(r.app.desc.version, "6.0.0");
 }
 
 static void cut_during_boot_pending_to_aborted(void **state)
@@ -315,7 +315,7 @@ static void valid_but_floor_lagging(struct db *x)
     assert_int_equal(db_attach(x, NULL), FW_OK);
     db_otadata(x, &od);
     assert_true(od.active >= 0);
-    assert_int_equal(fwd_otadata_set_state(&x->dev.d, &od, od.active, FWD_OTA_IMG_VALID), FW_OK);
+    assert_int_equal(fwd_otadata_set_state(&x->dev.d, &od, od.active, FW_OTA_VALID), FW_OK);
     assert_int_equal(db_secver(x), 5);
 }
 
@@ -328,12 +328,12 @@ static void cut_between_valid_and_burn_heals_at_next_boot(void **state)
     struct fwb_result r;
     valid_but_floor_lagging(&x);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_string_equal(r.app.version, "6.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_string_equal(r.app.desc.version, "6.0.0");
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(db_secver(&x), 6);                 /* healed by the bootloader */
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_ERR_ROLLBACK);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_string_equal(r.app.version, "6.0.0");        /* the older image never runs */
+    assert_string_equal(r.app.desc.version, "6.0.0");        /* the older image never runs */
     assert_int_equal(db_secver(&x), 6);
     db_close(&x);
 }
@@ -350,7 +350,7 @@ static void ota_precondition_heals_without_reboot(void **state)
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_ERR_ROLLBACK);
     assert_int_equal(db_secver(&x), 6);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_string_equal(r.app.version, "6.0.0");
+    assert_string_equal(r.app.desc.version, "6.0.0");
     db_close(&x);
     /* the OTA pipeline's early checks: heal (the one operation: the burn),
      * then refuse 5.0.0 before any erase */
@@ -370,7 +370,7 @@ static void ota_precondition_heals_without_reboot(void **state)
     assert_int_equal(fwd_ota_set_boot_partition(&x.dev, fwd_ota_find(&x.dev, "ota_0")), FW_ERR_ROLLBACK);
     assert_int_equal(db_secver(&x), 6);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_string_equal(r.app.version, "6.0.0");
+    assert_string_equal(r.app.desc.version, "6.0.0");
     db_close(&x);
 }
 
@@ -387,7 +387,7 @@ static void no_heal_for_unconfirmed(void **state)
     assert_int_equal(db_ota(&x, IMG7, DB_IMG, 4096), FW_ERR_STATE);
     assert_int_equal(db_secver(&x), 5);
     assert_int_equal(db_boot(&x, &r), FW_OK);            /* -> ABORTED, 5.0.0 */
-    assert_string_equal(r.app.version, "5.0.0");
+    assert_string_equal(r.app.desc.version, "5.0.0");
     assert_int_equal(db_secver(&x), 5);
     db_close(&x);
 }
@@ -551,11 +551,11 @@ static void heal_saturates_above_32(void **state)
     db_flash(&x, "ota_0", img, DB_IMG);
     free(img);
     assert_int_equal(db_boot(&x, &r), FW_OK);
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(db_secver(&x), 32);
     uint64_t ops = x.sim.flash.ops;
     assert_int_equal(db_boot(&x, &r), FW_OK);              /* nothing more to burn */
-    assert_string_equal(r.app.version, "40.0.0");
+    assert_string_equal(r.app.desc.version, "40.0.0");
     assert_int_equal(x.sim.flash.ops, ops);
     assert_int_equal(fwd_ota_heal_secure_version(&x.dev), FW_OK);
     assert_int_equal(x.sim.flash.ops, ops);

@@ -1,6 +1,7 @@
 /* Byte codecs and the two CRC-32 flavours (FORMATS §0, Appendix A.1, A.2). */
 #include "testutil.h"
 
+#include "fw_flashenc.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
 #include "fw_err.h"
@@ -69,6 +70,23 @@ static void strerror_covers_codes(void **state)
     assert_string_equal(fw_strerror(12345), "unknown error");
 }
 
+/* Flash-encryption layout (common/fw_flashenc.h): the tweak of a data unit
+ * and the unit of an address, as FORMATS §4.2 / §5.10 give them. */
+static void flashenc_tweak_and_unit(void **state)
+{
+    (void)state;
+    uint8_t t[FW_XTS_TWEAK_LEN];
+    memset(t, 0xAA, sizeof t);
+    fw_xts_tweak_le32(0x00012380u, t);
+    const uint8_t want[FW_XTS_TWEAK_LEN] = {0x80, 0x23, 0x01, 0x00};
+    assert_memory_equal(t, want, sizeof t);
+    assert_int_equal(fw_fe_unit_start(0x10000u), 0x10000u);
+    assert_int_equal(fw_fe_unit_start(0x1007Fu), 0x10000u);
+    assert_int_equal(fw_fe_unit_start(0x10080u), 0x10080u);
+    assert_int_equal(fw_fe_unit_start(0xFFFFFFFFu), 0xFFFFFF80u);
+    assert_int_equal(FW_FE_UNIT_LEN % FW_FE_BLOCK_LEN, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -78,6 +96,7 @@ int main(void)
         cmocka_unit_test(endian_round_trips),
         cmocka_unit_test(reverse_and_ct_equal),
         cmocka_unit_test(strerror_covers_codes),
+        cmocka_unit_test(flashenc_tweak_and_unit),
     };
     return cmocka_run_group_tests_name("common_bytes", tests, NULL, NULL);
 }

@@ -323,6 +323,21 @@ static void chip_table_and_rule2(void **state)
     assert_int_equal(fw_image_check_chip(&h, 5, 5000), FW_OK);
 }
 
+/* The revision rule on bare values: what the OTA pipeline's early check uses
+ * before a whole header went through the parser (issue 12 §4). */
+static void chip_rev_rule_on_values(void **state)
+{
+    (void)state;
+    assert_true(fw_image_chip_rev_ok(3, 199, 3));
+    assert_true(fw_image_chip_rev_ok(3, 199, 199));
+    assert_false(fw_image_chip_rev_ok(3, 199, 2));
+    assert_false(fw_image_chip_rev_ok(3, 199, 200));
+    assert_true(fw_image_chip_rev_ok(3, 0, 5000));       /* max 0: no limit */
+    assert_true(fw_image_chip_rev_ok(3, 0xFFFF, 65534)); /* max unset: no limit */
+    assert_false(fw_image_chip_rev_ok(3, 0xFFFF, 2));
+    assert_true(fw_image_chip_rev_ok(0, 0, 0));
+}
+
 /* ---- synthetic images: one test per rule ---- */
 
 /* Build a minimal valid image into buf: n segments of the given lengths. */
@@ -581,6 +596,7 @@ int main(void)
         cmocka_unit_test(rule6_mapping_congruence),
         cmocka_unit_test(checksum_mismatch_and_truncation),
         cmocka_unit_test(mutated_vector_fuzz),
+        cmocka_unit_test(chip_rev_rule_on_values),
     };
     return cmocka_run_group_tests_name("image", tests, NULL, NULL);
 }

@@ -10,21 +10,21 @@
 #include "keys/fwh_keys.h"
 #include "keys/fwh_sbv2_crypto.h"
 
-struct krow { const char *priv, *pub, *digest; enum fwh_key_type type; };
+struct krow { const char *priv, *pub, *digest; enum fw_sbv2_scheme type; };
 
 static const struct krow keys[] = {
     {"secure_boot_v2/sb_rsa3072_key1.pem", "secure_boot_v2/sb_rsa3072_key1_pub.pem",
-     "ffcfbe591f3a74020ede0f2a9efc88dbaf5d0fe6a7a0ed89d6ab79c7a25eec97", FWH_KEY_RSA3072},
+     "ffcfbe591f3a74020ede0f2a9efc88dbaf5d0fe6a7a0ed89d6ab79c7a25eec97", FW_SBV2_RSA3072},
     {"secure_boot_v2/sb_rsa3072_key2.pem", "secure_boot_v2/sb_rsa3072_key2_pub.pem",
-     "381883a359262c5e00143780d3090d2bd24feea30b81395ce1c6cad68664b199", FWH_KEY_RSA3072},
+     "381883a359262c5e00143780d3090d2bd24feea30b81395ce1c6cad68664b199", FW_SBV2_RSA3072},
     {"secure_boot_v2/sb_rsa3072_key3.pem", "secure_boot_v2/sb_rsa3072_key3_pub.pem",
-     "38d421f107e506f1a0484527d58602876af281a93a534b528e66f5557cd3d6f0", FWH_KEY_RSA3072},
+     "38d421f107e506f1a0484527d58602876af281a93a534b528e66f5557cd3d6f0", FW_SBV2_RSA3072},
     {"secure_boot_v2/sb_rsa3072_wrong.pem", "secure_boot_v2/sb_rsa3072_wrong_pub.pem",
-     "f26c6ca61743289a248f1cbba5ba50b594942deb866de30a96ed06add041c062", FWH_KEY_RSA3072},
+     "f26c6ca61743289a248f1cbba5ba50b594942deb866de30a96ed06add041c062", FW_SBV2_RSA3072},
     {"secure_boot_v2/sb_ecdsa256_key.pem", "secure_boot_v2/sb_ecdsa256_key_pub.pem",
-     "72f513cb9c24a7e3089b355193a444c631719e9a6312f280e14dd6a2d9807d0a", FWH_KEY_ECDSA_P256},
+     "72f513cb9c24a7e3089b355193a444c631719e9a6312f280e14dd6a2d9807d0a", FW_SBV2_ECDSA_P256},
     {"secure_boot_v2/sb_ecdsa256_wrong.pem", "secure_boot_v2/sb_ecdsa256_wrong_pub.pem",
-     "3f1df0f54f7157c20e6c4f5a50d14a80ee2036b290f3c93a05159f94132cf7aa", FWH_KEY_ECDSA_P256},
+     "3f1df0f54f7157c20e6c4f5a50d14a80ee2036b290f3c93a05159f94132cf7aa", FW_SBV2_ECDSA_P256},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -125,7 +125,7 @@ static void sign_and_verify_roundtrip(void **state)
         assert_int_equal(fwh_key_load(tu_vector(privs[i]), &k, why, sizeof why), FW_OK);
         uint8_t dg[32], blk[FW_SBV2_BLOCK_SIZE], kd[32], kd2[32];
         for (int j = 0; j < 32; j++) dg[j] = (uint8_t)(j * 3);
-        assert_int_equal(fwh_sbv2_sign_block(&k, dg, blk, why, sizeof why), FW_OK);
+        assert_int_equal(fwh_sbv2_sign_block(&k, dg, sizeof dg, blk, why, sizeof why), FW_OK);
         assert_int_equal(fw_sbv2_block_check(blk, fwh_key_scheme(&k)), FW_OK);
         assert_int_equal(fw_sbv2_block_reserved_ok(blk), FW_OK);
         assert_memory_equal(blk + 4, dg, 32);
@@ -135,7 +135,7 @@ static void sign_and_verify_roundtrip(void **state)
         assert_memory_equal(kd, kd2, 32);
         /* a public key cannot sign */
         k.has_private = 0;
-        assert_int_equal(fwh_sbv2_sign_block(&k, dg, blk, why, sizeof why), FW_ERR_KEY);
+        assert_int_equal(fwh_sbv2_sign_block(&k, dg, sizeof dg, blk, why, sizeof why), FW_ERR_KEY);
         fwh_key_free(&k);
     }
 }
@@ -202,7 +202,7 @@ static void ec_params_block_skipped(void **state)
     struct fwh_key k;
     char why[256];
     assert_int_equal(fwh_key_from_pem(both, pl + len, &k, why, sizeof why), FW_OK);
-    assert_int_equal(k.type, FWH_KEY_ECDSA_P256);
+    assert_int_equal(k.type, FW_SBV2_ECDSA_P256);
     assert_true(k.has_private);
     fwh_key_free(&k);
     free(both);
@@ -214,7 +214,7 @@ static void generate_export_reload(void **state)
 {
     (void)state;
     char why[256];
-    enum fwh_key_type types[] = {FWH_KEY_ECDSA_P256, FWH_KEY_RSA3072};
+    enum fw_sbv2_scheme types[] = {FW_SBV2_ECDSA_P256, FW_SBV2_RSA3072};
     for (int i = 0; i < 2; i++) {
         struct fwh_key k, priv, pub;
         assert_int_equal(fwh_key_generate(types[i], &k, why, sizeof why), FW_OK);
@@ -236,9 +236,9 @@ static void generate_export_reload(void **state)
         free(pu);
         fwh_key_free(&k); fwh_key_free(&priv); fwh_key_free(&pub);
     }
-    assert_int_equal(fwh_key_type_parse("ecdsa256"), FWH_KEY_ECDSA_P256);
-    assert_int_equal(fwh_key_type_parse("rsa3072"), FWH_KEY_RSA3072);
-    assert_int_equal(fwh_key_type_parse("rsa2048"), FWH_KEY_NONE);
+    assert_int_equal(fwh_key_type_parse("ecdsa256"), FW_SBV2_ECDSA_P256);
+    assert_int_equal(fwh_key_type_parse("rsa3072"), FW_SBV2_RSA3072);
+    assert_int_equal(fwh_key_type_parse("rsa2048"), FW_SBV2_SCHEME_NONE);
 }
 
 int main(void)

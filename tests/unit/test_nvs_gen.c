@@ -127,6 +127,15 @@ static void keys_partition_vectors(void **state)
     p = tu_read(tu_vector("nvs/neg_nvs_wrong_keys.bin"), &n);
     assert_int_equal(fw_nvs_keys_parse(p, p, keys), 0);
     free(p);
+    /* the record layout the device reads and writes (issue 12 §4: named in common/) */
+    p = tu_read(tu_vector("nvs/nvs_keys.bin"), &n);
+    assert_int_equal(n, FW_NVS_KEYS_IMAGE_LEN);
+    for (size_t i = FW_NVS_KEYS_RECORD_LEN; i < n; i++) assert_int_equal(p[i], 0xFF);
+    uint8_t built[FW_NVS_KEYS_IMAGE_LEN];
+    assert_int_equal(fw_nvs_keys_parse(p, p, keys), 0);
+    fw_nvs_keys_build(keys, built);
+    assert_memory_equal(built, p, FW_NVS_KEYS_IMAGE_LEN);
+    free(p);
 }
 
 static void gen_rejects(const char *csv, int want, const char *msg_part)

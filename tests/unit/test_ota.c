@@ -20,18 +20,18 @@ static void full_cycle_confirm(void **state)
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_OK);
     const struct fwd_part *p0 = fwd_ota_find(&x.dev, "ota_0");
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, p0, &st), FW_OK);
-    assert_int_equal(st, FWD_OTA_IMG_NEW);
+    assert_int_equal(st, FW_OTA_NEW);
     assert_ptr_equal(fwd_ota_get_boot_partition(&x.dev), p0);
     assert_int_equal(db_secver(&x), 0);                      /* not at OTA time */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_PENDING_VERIFY);
+    assert_string_equal(r.app.desc.version, "5.0.0");
+    assert_int_equal(r.state, FW_OTA_PENDING_VERIFY);
     assert_int_equal(db_secver(&x), 0);                      /* not at boot time */
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
     assert_int_equal(db_secver(&x), 5);                      /* only at confirm */
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, p0, &st), FW_OK);
-    assert_int_equal(st, FWD_OTA_IMG_VALID);
+    assert_int_equal(st, FW_OTA_VALID);
     /* confirming again is idempotent */
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
     assert_int_equal(db_secver(&x), 5);
@@ -39,7 +39,7 @@ static void full_cycle_confirm(void **state)
     for (int i = 0; i < 3; i++) {
         assert_int_equal(db_boot(&x, &r), FW_OK);
         assert_string_equal(r.part->label, "ota_0");
-        assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+        assert_int_equal(r.state, FW_OTA_VALID);
     }
     /* and the factory image (secure_version 3) is now below the floor */
     assert_int_equal(fwd_ota_verify_partition(&x.dev, fwd_ota_find(&x.dev, "factory"), NULL), FW_ERR_ROLLBACK);
@@ -142,8 +142,8 @@ static int early_cb(void *arg, const struct fwd_ota_dev *dev, const struct fwd_a
     struct early *e = arg;
     (void)dev;
     e->calls++;
-    e->secver = in->secure_version;
-    memcpy(e->version, in->version, sizeof e->version);
+    e->secver = in->desc.secure_version;
+    memcpy(e->version, in->desc.version, sizeof e->version);
     return e->answer;
 }
 
@@ -266,8 +266,8 @@ static void reject_and_rollback(void **state)
     assert_int_equal(db_secver(&x), 5);                          /* never confirmed: no burn */
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_string_equal(r.app.desc.version, "5.0.0");
+    assert_int_equal(r.state, FW_OTA_VALID);
     /* the running app cannot reject itself without a rollback target:
      * no factory, the other slot is INVALID */
     db_close(&x);
@@ -275,7 +275,7 @@ static void reject_and_rollback(void **state)
     db_flash(&x, "ota_0", IMG5, DB_IMG);
     assert_int_equal(db_boot(&x, &r), FW_OK);                    /* initial contents -> VALID entry */
     assert_string_equal(r.part->label, "ota_0");
-    assert_int_equal(r.state, FWD_OTA_IMG_VALID);
+    assert_int_equal(r.state, FW_OTA_VALID);
     assert_int_equal(fwd_ota_mark_app_invalid(&x.dev), FW_ERR_STATE);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
@@ -299,7 +299,7 @@ static void queries(void **state)
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, p0, &st), FW_ERR_NOT_FOUND);
     assert_null(fwd_ota_get_last_invalid_partition(&x.dev));
     assert_int_equal(fwd_ota_get_partition_description(&x.dev, f, &a), FW_OK);
-    assert_int_equal(a.secure_version, 3);
+    assert_int_equal(a.desc.secure_version, 3);
     assert_int_equal(fwd_ota_get_partition_description(&x.dev, p0, &a), FW_ERR_NOT_FOUND);
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_ERR_STATE);   /* factory has no entry */
     assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_OK);

@@ -39,7 +39,7 @@ static void success_selects_and_boots(void **state)
     assert_int_equal(x.dev.busy, 0);
     assert_int_equal(x.dev.last.reason, FWD_VR_OK);
     assert_int_equal(fwd_ota_get_state_partition(&x.dev, p0, &st), FW_OK);
-    assert_int_equal(st, FWD_OTA_IMG_NEW);
+    assert_int_equal(st, FW_OTA_NEW);
     assert_ptr_equal(fwd_ota_get_boot_partition(&x.dev), p0);
     /* byte-identical otadata to the two-call path */
     assert_int_equal(db_ota(&y, IMG5, DB_IMG, 1000), FW_OK);
@@ -49,8 +49,8 @@ static void success_selects_and_boots(void **state)
     assert_memory_equal(&a.sec[a.active].e, &b.sec[b.active].e, sizeof a.sec[0].e);
     assert_int_equal(db_boot(&x, &r), FW_OK);
     assert_string_equal(r.part->label, "ota_0");
-    assert_string_equal(r.app.version, "5.0.0");
-    assert_int_equal(r.state, FWD_OTA_IMG_PENDING_VERIFY);
+    assert_string_equal(r.app.desc.version, "5.0.0");
+    assert_int_equal(r.state, FW_OTA_PENDING_VERIFY);
     /* a second round goes to the other slot, NULL verified is fine */
     assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
     assert_int_equal(ota1(&x, IMG6, DB_IMG, 4096, NULL, &h), FW_OK);

@@ -519,6 +519,28 @@ static void hostile_csv_fuzz(void **state)
     }
 }
 
+/* FORMATS §4.1, the rule the device's partition layer applies (issue 12 §4:
+ * it lives in common/ now). */
+static void encrypted_type_rule(void **state)
+{
+    (void)state;
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_APP, FW_PT_SUB_APP_FACTORY, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_APP, FW_PT_SUB_APP_OTA_MIN + 1, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_BOOTLOADER, 0, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_PARTITION_TABLE, 0, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_OTA, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_NVS_KEYS, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, 0x90, 0));      /* tee_ota */
+    assert_false(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_PHY, 0));
+    assert_true(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_PHY, FW_PT_FLAG_ENCRYPTED));
+    /* NVS has its own XTS layer: never flash-encrypted, even if flagged. */
+    assert_false(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_NVS, 0));
+    assert_false(fw_pt_is_encrypted_type(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_NVS, FW_PT_FLAG_ENCRYPTED));
+    assert_false(fw_pt_is_encrypted_type(0x40, 0x00, FW_PT_FLAG_READONLY));
+    assert_true(fw_pt_is_encrypted_type(0x40, 0x00, FW_PT_FLAG_ENCRYPTED));
+    assert_string_equal(fw_pt_subtype_name(FW_PT_TYPE_DATA, FW_PT_SUB_DATA_TEE_OTA), "tee_ota");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -538,6 +560,7 @@ int main(void)
         cmocka_unit_test(csv_emit_rejects_unsafe_labels),
         cmocka_unit_test(hostile_binary_fuzz),
         cmocka_unit_test(hostile_csv_fuzz),
+        cmocka_unit_test(encrypted_type_rule),
     };
     return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
 }

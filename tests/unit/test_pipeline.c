@@ -184,7 +184,7 @@ static void happy_path_events(void **s)
         assert_int_equal(log.last_done, len - FW_ENC_HEADER_SIZE);
         uint32_t state = 0;
         assert_int_equal(fwd_ota_get_state_partition(&dev, fwd_part_find(&dev.d, "ota_1"), &state), 0);
-        assert_int_equal(state, FWD_OTA_IMG_NEW);
+        assert_int_equal(state, FW_OTA_NEW);
     }
     /* the slot holds exactly the image, read back through flash decryption */
     size_t n;

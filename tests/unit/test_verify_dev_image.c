@@ -75,9 +75,9 @@ static void signed_vectors_accepted(void **state)
     assert_int_equal(r.sig_off, 196608);
     assert_int_equal(r.total_len, 200704);
     assert_int_equal(r.block, 0);
-    assert_int_equal(r.app.secure_version, 4);
-    assert_string_equal(r.app.version, "1.2.0-sb");
-    assert_string_equal(r.app.project_name, "fw_update_demo");
+    assert_int_equal(r.app.desc.secure_version, 4);
+    assert_string_equal(r.app.desc.version, "1.2.0-sb");
+    assert_string_equal(r.app.desc.project_name, "fw_update_demo");
     uint8_t want[32];
     tu_hex("bf5529024917735518b97ef630638416bdb6cd32593cda5d96773abdd333e983", want, 32);
     assert_memory_equal(r.digest, want, 32);
@@ -92,7 +92,7 @@ static void signed_vectors_accepted(void **state)
     assert_int_equal(run(img, len, PART, &ef, 0x10000, &r), FW_OK);
     assert_int_equal(r.image_len, 104784);
     assert_int_equal(r.sig_off, 106496);
-    assert_int_equal(r.app.secure_version, 1);
+    assert_int_equal(r.app.desc.secure_version, 1);
     free(img);
 
     img = tu_read(tu_vector("secure_boot_v2/signed_ecdsa256.bin"), &len);
@@ -266,8 +266,8 @@ static void app_info_only(void **state)
     R.len = len;
     assert_int_equal(fwd_verify_read_app_info(rd_fn, &R, PART, &a), FW_OK);
     assert_int_equal(a.chip_id, 5);
-    assert_int_equal(a.secure_version, 4);
-    assert_string_equal(a.idf_ver, "v5.5.5");
+    assert_int_equal(a.desc.secure_version, 4);
+    assert_string_equal(a.desc.idf_ver, "v5.5.5");
     R.len = 0;                               /* erased slot */
     assert_int_equal(fwd_verify_read_app_info(rd_fn, &R, PART, &a), FW_ERR_NOT_FOUND);
     assert_int_equal(fwd_verify_parse_app_info(img, 100, &a), FW_ERR_TRUNCATED);

@@ -49,7 +49,7 @@ static int verify(const char *file, const char *key_digest, int revoke, struct f
     if (key_digest) put_digest(&ef, 0, key_digest);
     if (revoke) ef.digest_revoked = 1;
     memset(res, 0, sizeof *res);
-    int rc = fwd_verify_sig_sector(sector(&f), f.digest, &ef, res);
+    int rc = fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, res);
     free(f.data);
     return rc;
 }
@@ -133,16 +133,16 @@ static void revoked_slot_other_slot_trusted(void **state)
     put_digest(&ef, 0, K1);
     put_digest(&ef, 2, K2);
     ef.digest_revoked = 1;           /* key1 revoked, key2 (slot 2) trusted */
-    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_OK);
+    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_OK);
     assert_int_equal(r.block, 1);
     assert_int_equal(r.key_slot, 2);
     assert_int_equal(r.block_status[0], FWD_VR_REVOKED);
     ef.digest_revoked = 5;           /* both revoked */
-    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_ERR_REVOKED);
+    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_ERR_REVOKED);
     /* present bit cleared: a matching digest in an unprovisioned slot is not trusted */
     ef.digest_revoked = 0;
     ef.digest_present = 0x2;
-    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_ERR_UNTRUSTED);
+    assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_ERR_UNTRUSTED);
     free(f.data);
 }
 
@@ -178,11 +178,11 @@ static void signature_is_over_real_digest(void **state)
     (void)state;
     struct signed_file f;
     load(&f, "secure_boot_v2/neg_sig_digest_field_modified.bin");
-    assert_int_equal(fwd_verify_block_signature(sector(&f), f.digest), FW_OK);
+    assert_int_equal(fwd_verify_block_signature(sector(&f), f.digest, sizeof f.digest), FW_OK);
     uint8_t other[32];
     memcpy(other, f.digest, 32);
     other[0] ^= 1;
-    assert_int_equal(fwd_verify_block_signature(sector(&f), other), FW_ERR_SIGNATURE);
+    assert_int_equal(fwd_verify_block_signature(sector(&f), other, sizeof other), FW_ERR_SIGNATURE);
     free(f.data);
 }
 
@@ -198,7 +198,7 @@ static void ecdsa_scalar_and_point_checks(void **state)
     memcpy(blk, sector(&f), sizeof blk);
     memset(blk + 101, 0, 32);
     fix_crc(blk);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest), FW_ERR_SIGNATURE);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_SIGNATURE);
     /* s = n (group order, little-endian) */
     static const char *n_be = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
     uint8_t nb[32];
@@ -206,18 +206,18 @@ static void ecdsa_scalar_and_point_checks(void **state)
     memcpy(blk, sector(&f), sizeof blk);
     fw_reverse_copy(blk + 133, nb, 32);
     fix_crc(blk);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest), FW_ERR_SIGNATURE);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_SIGNATURE);
     /* point not on the curve */
     memcpy(blk, sector(&f), sizeof blk);
     blk[37] ^= 1;
     fix_crc(blk);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest), FW_ERR_KEY);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_KEY);
     /* P-384 / P-192 curve ids are not trusted */
     memcpy(blk, sector(&f), sizeof blk);
     blk[36] = 1;
     fix_crc(blk);
     assert_int_equal(fwd_verify_block_valid(blk), FW_ERR_UNSUPPORTED);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest), FW_ERR_UNSUPPORTED);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_UNSUPPORTED);
     free(f.data);
 }
 
@@ -241,12 +241,12 @@ static void block_padding_must_be_zero(void **state)
         memset(&ef, 0, sizeof ef);
         load(&f, cases[i].file);
         put_digest(&ef, 0, cases[i].key);
-        assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_OK);
+        assert_int_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_OK);
         uint8_t *blk = f.data + f.s;
         blk[cases[i].off] ^= 0x01;
         if (cases[i].off < 1196) fix_crc(blk);   /* reserved field: keep the CRC right */
         assert_int_not_equal(fwd_verify_block_valid(blk), FW_OK);
-        assert_int_not_equal(fwd_verify_sig_sector(sector(&f), f.digest, &ef, &r), FW_OK);
+        assert_int_not_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_OK);
         assert_int_equal(r.block_status[0], FWD_VR_NO_SIGNATURE);
         free(f.data);
     }
@@ -262,7 +262,7 @@ static void rsa_modulus_size_enforced(void **state)
     blk[36 + 383] = 0;    /* top byte of n (LE): now < 3072 bits */
     blk[36 + 382] = 0;
     fix_crc(blk);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest), FW_ERR_KEY);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_KEY);
     free(f.data);
 }
 
@@ -290,7 +290,7 @@ static void rsa_pss_salt_must_be_32(void **state)
         memcpy(blk, sector(&f), sizeof blk);
         fw_reverse_copy(blk + 812, sig, 384);
         fix_crc(blk);
-        assert_int_equal(fwd_verify_block_signature(blk, f.digest), salt == 32 ? FW_OK : FW_ERR_SIGNATURE);
+        assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), salt == 32 ? FW_OK : FW_ERR_SIGNATURE);
     }
     mbedtls_pk_free(&pk);
     mbedtls_ctr_drbg_free(&drbg);

@@ -1,0 +1,49 @@
+/* Secure Boot V2 signature schemes on the device, as a table (MCUboot's one
+ * file per scheme). A row names the scheme (the one enum fw_sbv2_scheme of
+ * common/fw_sbv2.h), the digest it signs (algorithm and length), the block's
+ * key-digest region (common/fw_sbv2.h constants) and two functions: verify a
+ * block's signature over a digest, and lay out a public key's block fields
+ * (for the eFuse key digest of a PEM key).
+ *
+ * Adding a scheme (e.g. ECDSA P-384): copy device/fwd_sig_ecdsa_p256.c to
+ * device/fwd_sig_ecdsa_p384.c, adjust it, and add its row to the table in
+ * device/fwd_sig.c. Nothing else on the device names a scheme. */
+#ifndef FWD_SIG_H
+#define FWD_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "device/fwd_crypto.h"
+#include "fw_sbv2.h"
+
+struct fwd_sig_scheme {
+    enum fw_sbv2_scheme id;
+    enum fwd_hash_alg digest_alg;     /* what the signature covers */
+    size_t digest_len;                /* fwd_hash_len(digest_alg) */
+    size_t key_off, key_len;          /* key-digest region of a block (§2.6) */
+    /* Signature of a structurally valid block over digest[digest_len], with
+     * the block's own key. FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY, FW_ERR_CRYPTO. */
+    int (*verify)(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len);
+    /* Block key fields (n/e/rinv/m' or curve/X/Y, little-endian as stored)
+     * of a public key; FW_ERR_KEY if the key is not of this scheme. */
+    int (*key_fields)(const struct fwd_pubkey *pk, struct fw_sbv2_block *b);
+};
+
+/* The schemes this device trusts (RSA-3072 PSS, ECDSA P-256), or NULL. */
+const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id);
+/* The trusted scheme of a raw block (version / curve / sha_version bytes), or NULL. */
+const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
+
+/* eFuse key digest (SHA-256 of the key region, §2.6, always 32 bytes) of
+ * a raw block of a trusted scheme (FW_ERR_UNSUPPORTED otherwise), or of a
+ * public key laid out as a block of its scheme (FW_ERR_KEY if no trusted
+ * scheme takes the key). out_len >= FW_SBV2_KEY_DIGEST_LEN. */
+int fwd_sig_block_key_digest(const uint8_t blk[FW_SBV2_BLOCK_SIZE], uint8_t *out, size_t out_len);
+int fwd_sig_pubkey_key_digest(const struct fwd_pubkey *pk, uint8_t *out, size_t out_len);
+
+/* The rows (one per file). */
+extern const struct fwd_sig_scheme fwd_sig_rsa3072_pss;
+extern const struct fwd_sig_scheme fwd_sig_ecdsa_p256;
+
+#endif

@@ -1,0 +1,52 @@
+/* Secure Boot V2 signature schemes on the host (OpenSSL 3 EVP), as a table:
+ * one row per scheme, one file per scheme (keys/fwh_sig_<scheme>.c), keyed
+ * by the one scheme enum of common/fw_sbv2.h. A row says which keys belong
+ * to the scheme, how to generate one, how to lay its public half out in a
+ * block, and how to sign and verify a digest (pointer + length).
+ *
+ * Adding a scheme (e.g. ECDSA P-384): copy keys/fwh_sig_ecdsa_p256.c to
+ * keys/fwh_sig_ecdsa_p384.c, adjust it, and add its row to the table in
+ * keys/fwh_sig.c (the device side has the same recipe: device/fwd_sig.h). */
+#ifndef FWH_SIG_H
+#define FWH_SIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openssl/evp.h>
+
+#include "fw_sbv2.h"
+
+struct fwh_sig_scheme {
+    enum fw_sbv2_scheme id;
+    const char *cli_name;          /* "rsa3072": --type and key reports */
+    const char *const *aliases;    /* other accepted spellings, NULL-terminated */
+    const char *display;           /* "RSA-3072": in messages */
+    size_t digest_len;             /* bytes of the digest the scheme signs */
+    /* Is pk a key of this scheme? FW_OK (sets *has_private), FW_ERR_NOT_FOUND
+     * (not this scheme: the caller tries the next row), or FW_ERR_KEY with a
+     * reason (of this family but unusable). */
+    int (*classify)(EVP_PKEY *pk, int *has_private, char *why, size_t whylen);
+    EVP_PKEY *(*generate)(void);
+    /* Public key fields of a block (scheme, numbers little-endian). */
+    int (*key_fields)(EVP_PKEY *pk, struct fw_sbv2_block *b);
+    /* Sign digest[digest_len] into the block's signature fields. */
+    int (*sign)(EVP_PKEY *pk, const uint8_t *digest, size_t digest_len, struct fw_sbv2_block *b);
+    /* Verify a structurally valid block over digest[digest_len] with the
+     * block's own key. FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY, FW_ERR_CRYPTO. */
+    int (*verify)(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len, char *why,
+                  size_t whylen);
+};
+
+/* The schemes fwseal signs with and trusts, or NULL. */
+const struct fwh_sig_scheme *fwh_sig_scheme_find(enum fw_sbv2_scheme id);
+/* Row by CLI name or alias ("rsa3072", "ecdsa256", ...), or NULL. */
+const struct fwh_sig_scheme *fwh_sig_scheme_by_name(const char *name);
+/* Row i (0..), NULL past the end: for listing and classification. */
+const struct fwh_sig_scheme *fwh_sig_scheme_at(size_t i);
+
+/* The rows (one per file). */
+extern const struct fwh_sig_scheme fwh_sig_rsa3072_pss;
+extern const struct fwh_sig_scheme fwh_sig_ecdsa_p256;
+
+#endif
