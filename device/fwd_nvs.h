@@ -1,4 +1,4 @@
-/* Device NVS: binds the store engine (common/fw_nvs_store.h) to the device:
+/* Device NVS: binds the store engine (nvs/fw_nvs_store.h) to the device:
  * XTS-AES-256 entry encryption on the crypto seam (FORMATS §5.10: key = eky||tky,
  * tweak LE32(partition-relative entry offset) || 12 zeros, no byte
  * reversal), the nvs_keys partition (raw erased check, then CRC through
@@ -15,7 +15,7 @@
 #include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
 #include "fw_nvs.h"
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 struct fwd_nvs_xts {
     struct fwd_xts_ctx enc, dec;

@@ -15,7 +15,7 @@
 
 #include "common/fw_err.h"
 #include "common/fw_nvs.h"
-#include "common/fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

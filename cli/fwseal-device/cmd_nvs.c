@@ -9,7 +9,7 @@
 #include "cli/util/cli.h"
 #include "cli/util/nvs_print.h"
 #include "fw_err.h"
-#include "fw_nvs_gen.h"
+#include "host/fwh_nvs_csv.h"
 
 static void usage(FILE *f)
 {

@@ -11,8 +11,8 @@
 #include "cli/util/nvs_print.h"
 #include "fw_err.h"
 #include "fw_nvs.h"
-#include "fw_nvs_gen.h"
-#include "fw_nvs_store.h"
+#include "host/fwh_nvs_csv.h"
+#include "nvs/fw_nvs_store.h"
 #include "host/nvs_host.h"
 
 #define NVS_FILE_MAX (16u * 1024 * 1024)

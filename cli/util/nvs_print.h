@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 /* Prints every readable item; returns the number of items whose value could
  * not be read (payload CRC), or a negative fw_err code. */

@@ -7,8 +7,8 @@
 
 #include "fw_err.h"
 #include "fw_nvs.h"
-#include "fw_nvs_gen.h"
-#include "fw_nvs_store.h"
+#include "host/fwh_nvs_csv.h"
+#include "nvs/fw_nvs_store.h"
 #include "device/port/sim/fwd_sim_tear.h"
 
 /* NOR in RAM: erase -> 0xFF, a write may only clear bits (strict: a write

@@ -1,4 +1,4 @@
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 #include <string.h>
 
