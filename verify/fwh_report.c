@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "fw_json.h"
+#include "host/fwh_json.h"
 
 void fwh_report_init(struct fwh_report *r)
 {

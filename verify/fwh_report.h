@@ -14,7 +14,7 @@
  *     ]
  *   }
  * Check names are listed in verify/fwh_verify.h. Written by the shared
- * writer (common/fw_json.h): strings that are not valid UTF-8 (a file name,
+ * writer (host/fwh_json.h): strings that are not valid UTF-8 (a file name,
  * a descriptor field quoted in a detail) carry U+FFFD and a "<key>_hex"
  * sibling with the raw bytes. */
 #ifndef FWH_REPORT_H

@@ -14,7 +14,7 @@
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_ota_http.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "device/fwd_ota_pipeline.h"
 
 const char ota_run_help[] =

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fw_err.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "host/fwh_nvs_csv.h"
 
 /* Text listing: a string value in quotes, C-style escapes. */
