@@ -1,6 +1,7 @@
 /* Partition table codec (FORMATS §6): the 0xC00-byte binary table with the
  * device validation of §6.4, lookups and OTA slot helpers (§6.6), the exact
- * gen_esp32part serialisation, and the CSV form of §6.5 (parse + emit).
+ * gen_esp32part serialisation, and the table rules (gen_esp32part verify()).
+ * The CSV text form of §6.5 is host-side parsing: host/fwh_pt_csv.h.
  *
  * common/ has no crypto: MD5 is computed through a caller-supplied callback.
  * Memory: struct fw_pt is ~3.5 KiB (95 fixed entries), no malloc anywhere. */

@@ -7,6 +7,8 @@
 #    does); the flash HAL declares the NOR re-programming capability and the
 #    simulator's NOR view declares it.
 # 2. README's layout table lists every top-level directory that exists.
+# 3. common/ holds byte-layout codecs only: the NVS engine is nvs/, the NVS
+#    and partition CSV parsers and the JSON writer are host/.
 . "$(dirname "$0")/lib.sh"
 cd "$FWSEAL_ROOT" || exit 3
 
@@ -46,3 +48,29 @@ printf '## Layout\n\n| directory | what |\n|---|---|\n| `common/` | codecs |\n\n
   fail "detector: a directory missing from the layout table is caught"
 missing=$(layout_missing README.md)
 [ -z "$missing" ] && ok "README's layout table lists every top-level directory" || fail "README layout table misses" "$missing"
+
+# ---- 3. common/ holds byte-layout codecs only ---------------------------------------
+# noncodec_in_common DIR: what a codec directory must not hold: a storage
+# engine (NVS mount / store state), a text parser (CSV), stdio or allocation.
+noncodec_in_common() {
+  local dir=$1
+  ls "$dir" | grep -iE 'store|csv|json|gen\.' | sed "s|^|$dir/|"
+  grep -nE '\bfw_nvs_mount\b|struct fw_nvs_store\b|\bFILE\b|\b(malloc|calloc|realloc|fopen)\(' "$dir"/*.c "$dir"/*.h 2>/dev/null
+  grep -niE '^[a-z][a-z0-9_ *]*\b[a-z0-9_]*csv[a-z0-9_]*\(' "$dir"/*.c "$dir"/*.h 2>/dev/null
+}
+mkdir -p "$T/oldcommon"
+printf 'int fw_nvs_mount(struct fw_nvs_store *s);\n' >"$T/oldcommon/fw_nvs_store.h"
+printf 'int fw_pt_from_csv(struct fw_pt *t, const char *csv);\n' >"$T/oldcommon/fw_partition.h"
+printf '#include <stdio.h>\nvoid fw_json_init(struct fw_json *j, FILE *f);\n' >"$T/oldcommon/fw_x.h"
+n=$(noncodec_in_common "$T/oldcommon" | wc -l)
+[ "$n" -ge 4 ] && ok "detector: an NVS engine, a CSV parser and stdio in common/ are caught" ||
+  fail "detector: an NVS engine, a CSV parser and stdio in common/ are caught" "$n hits"
+hits=$(noncodec_in_common common)
+[ -z "$hits" ] && ok "common/ holds no NVS engine, no CSV parser, no stdio or allocation" || fail "non-codec code in common/" "$hits"
+check "the NVS engine is its own module (nvs/)" test -f nvs/fw_nvs_store.c
+check "the Makefile builds nvs/ as its own library" grep -qE '^NVS_SRC[[:space:]]*:=.*nvs/\*\.c' Makefile
+check "the CSV parsers are host-side" test -f host/fwh_nvs_csv.c -a -f host/fwh_pt_csv.c
+bad=$(grep -lE '"(host|nvs)/' common/*.c common/*.h 2>/dev/null)
+[ -z "$bad" ] && ok "common/ includes nothing from nvs/ or host/" || fail "common/ depends upward" "$bad"
+bad=$(grep -lE '#[[:space:]]*include[[:space:]]*"host/' nvs/*.c nvs/*.h device/*.c device/*.h boot/*.c boot/*.h 2>/dev/null)
+[ -z "$bad" ] && ok "nvs/, device/ and boot/ include nothing from host/" || fail "core code includes host/" "$bad"
