@@ -112,7 +112,7 @@ int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *par
 {
     if (!dev || !is_app(part)) return FW_ERR_INVALID_ARG;
     struct part_reader r = {dev, part};
-    struct fwd_verify_policy pol = {&dev->efuse, 1, part->offset};
+    struct fwd_verify_policy pol = {.efuse = &dev->efuse, .part_offset = part->offset};
     int rc = fwd_verify_image(read_part, &r, part->size, &pol, &dev->work, &dev->last);
     if (res) *res = dev->last;
     return rc;

@@ -164,11 +164,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     res->image_len = (uint32_t)st.p.image_len;
     if ((rc = check_structure(&st, pol, res)) != FW_OK) goto out;
     if ((rc = check_anti_rollback(pol, res)) != FW_OK) goto out;
-    if (pol->require_signature) {
-        rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res);
-    } else {
-        rc = set_reason(res, FWD_VR_OK, FW_OK);
-    }
+    rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res); /* always: no policy turns it off */
 out:
     fwd_hash_free(&st.sig);
     fw_wipe(st.simple_hash, sizeof st.simple_hash);

@@ -105,10 +105,11 @@ struct fwd_verify_work {
     uint8_t blk[FWD_SBV2_BLOCK];   /* scratch */
 };
 
-/* Verification policy inputs. */
+/* Verification policy inputs. There is no knob to skip a check: fwseal
+ * always requires a Secure Boot V2 signature by a provisioned, unrevoked key,
+ * so a zeroed or designated-initialised policy is the strict one. */
 struct fwd_verify_policy {
     const struct fwd_efuse_state *efuse;  /* chip id/rev, digests, revokes, secure_version */
-    int require_signature;         /* 1: Secure Boot V2 required (always 1 in fwseal) */
     uint32_t part_offset;          /* absolute flash offset of the partition (MMU page rule) */
 };
 

@@ -9,6 +9,8 @@
 # 2. README's layout table lists every top-level directory that exists.
 # 3. common/ holds byte-layout codecs only: the NVS engine is nvs/, the NVS
 #    and partition CSV parsers and the JSON writer are host/.
+# 4. Fail closed: fwd_verify.h has no require_signature (or other
+#    check-switching) knob.
 . "$(dirname "$0")/lib.sh"
 cd "$FWSEAL_ROOT" || exit 3
 
@@ -74,3 +76,16 @@ bad=$(grep -lE '"(host|nvs)/' common/*.c common/*.h 2>/dev/null)
 [ -z "$bad" ] && ok "common/ includes nothing from nvs/ or host/" || fail "common/ depends upward" "$bad"
 bad=$(grep -lE '#[[:space:]]*include[[:space:]]*"host/' nvs/*.c nvs/*.h device/*.c device/*.h boot/*.c boot/*.h 2>/dev/null)
 [ -z "$bad" ] && ok "nvs/, device/ and boot/ include nothing from host/" || fail "core code includes host/" "$bad"
+
+# ---- 4. fail closed: no knob whose zero value disables a check ----------------------
+# policy_knobs HEADER: fields of struct fwd_verify_policy that switch a check.
+policy_knobs() {
+  awk '/^struct fwd_verify_policy[[:space:]]*\{/{on=1; next} on && /^\};/{exit} on' "$1" |
+    grep -nE '\b(require|check|verify|skip|allow|enable|disable)_[a-z_]*[[:space:]]*;'
+}
+printf 'struct fwd_verify_policy {\n    const struct fwd_efuse_state *efuse;\n    int require_signature;\n};\n' >"$T/old_verify.h"
+check "detector: a require_signature knob is caught" policy_knobs "$T/old_verify.h"
+knobs=$(policy_knobs device/fwd_verify.h)
+[ -z "$knobs" ] && ok "fwd_verify.h: struct fwd_verify_policy has no check-switching knob" || fail "policy knob" "$knobs"
+bad=$(grep -rn 'require_signature' device boot common nvs cli 2>/dev/null)
+[ -z "$bad" ] && ok "require_signature is gone everywhere" || fail "require_signature still used" "$bad"
