@@ -11,6 +11,8 @@
 #    and partition CSV parsers and the JSON writer are host/.
 # 4. Fail closed: fwd_verify.h has no require_signature (or other
 #    check-switching) knob.
+# 5. The boot decision table uses designated initialisers and the shared
+#    OTA state names (common/fw_otadata.h).
 . "$(dirname "$0")/lib.sh"
 cd "$FWSEAL_ROOT" || exit 3
 
@@ -89,3 +91,18 @@ knobs=$(policy_knobs device/fwd_verify.h)
 [ -z "$knobs" ] && ok "fwd_verify.h: struct fwd_verify_policy has no check-switching knob" || fail "policy knob" "$knobs"
 bad=$(grep -rn 'require_signature' device boot common nvs cli 2>/dev/null)
 [ -z "$bad" ] && ok "require_signature is gone everywhere" || fail "require_signature still used" "$bad"
+
+# ---- 5. the boot decision table: named fields, the shared OTA state names -----------
+# positional_rows FILE: rows of the rules[] table that are not designated
+# initialisers, and state values that are not common's FW_OTA_* names.
+positional_rows() {
+  awk '/^static const struct fwb_rule rules\[\][[:space:]]*=/{on=1; next} on && /^\};/{exit} on' "$1" |
+    grep -nE '^[[:space:]]*\{[[:space:]]*[A-Za-z0-9_]+[[:space:]]*,|\.(state|at_boot|if_chosen)[[:space:]]*=[[:space:]]*([0-9]|S_)'
+}
+printf 'static const struct fwb_rule rules[] = {\n    {S_NEW, 1, 0, 0, 0, 1, S_PV},\n};\n' >"$T/old_decide.c"
+check "detector: a positional row with private state names is caught" positional_rows "$T/old_decide.c"
+rows=$(positional_rows boot/fwb_decide.c)
+[ -z "$rows" ] && ok "boot/fwb_decide.c: every rule row uses designated initialisers and FW_OTA_* states" ||
+  fail "boot table rows" "$rows"
+n=$(awk '/^static const struct fwb_rule rules\[\]/{on=1; next} on && /^\};/{exit} on' boot/fwb_decide.c | grep -c '\.state = FW_OTA_')
+[ "$n" -eq 6 ] && ok "the boot table has one row per OTA state of common/fw_otadata.h (6)" || fail "boot table rows" "$n"
