@@ -56,7 +56,7 @@ struct fwd_nvs {
 /* Mount plain (keys NULL) or encrypted with the keys read from `keys`.
  * Errors: keys not initialised (FW_ERR_STATE), corrupt keys partition
  * (FW_ERR_CRC), wrong keys (FW_ERR_KEY), plus fw_nvs_mount's. The reason is
- * in n->store.why. */
+ * in n->store.fail.why. */
 int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd_nvs_keys_src *keys, int readonly);
 /* Same with the 64 key bytes at hand. */
 int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8_t *keys64, int readonly);

@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fw_err.h"
 #include "fw_nvs.h"
 
 #ifndef FW_NVS_MAX_PAGES
@@ -84,7 +85,7 @@ struct fw_nvs_store {
     unsigned nfree;
     uint32_t next_seq;
     unsigned crc_good, crc_bad;   /* entry CRC statistics of the last mount */
-    const char *why;              /* reason of the last error, for messages */
+    struct fw_fail fail;          /* the last error and its reason, for messages */
 };
 
 struct fw_nvs_handle {

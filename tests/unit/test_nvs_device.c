@@ -154,7 +154,7 @@ static void negative_keys_partitions(void **state)
         uint8_t before[FCT_SIZE], after[FCT_SIZE];
         memcpy(before, r->sim.flash.mem + FCT_OFF, FCT_SIZE);
         assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 0), cases[i].rc);
-        assert_non_null(strstr(r->nv.nvs.store.why, cases[i].why));
+        assert_non_null(strstr(r->nv.nvs.store.fail.why, cases[i].why));
         memcpy(after, r->sim.flash.mem + FCT_OFF, FCT_SIZE);
         assert_memory_equal(before, after, FCT_SIZE); /* nothing "repaired" */
         rig_free(r);
@@ -297,7 +297,7 @@ static void flagged_encrypted_nvs_refused(void **state)
     struct fwd_part p = { "nvs", FWD_PT_DATA, FWD_PST_DATA_NVS, 0, NVS_OFF, NVS_SIZE, FWD_PART_FLAG_ENCRYPTED };
     assert_int_equal(fwd_dev_set_parts(&r->dev, &p, 1), FW_OK);
     assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "nvs", 0), FW_ERR_STATE);
-    assert_non_null(strstr(r->nv.nvs.store.why, "flagged encrypted"));
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "flagged encrypted"));
     assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "nope", 0), FW_ERR_NOT_FOUND);
     rig_free(r);
 }
@@ -319,8 +319,8 @@ static void nvs_needs_declared_nor_reprogram(void **state)
     assert_int_equal(r->plat.flash.caps & FWD_FLASH_CAP_NOR_REPROGRAM, 0);
     struct fwd_sim_stats before = r->sim.flash.st;
     assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 0), FW_ERR_UNSUPPORTED);
-    assert_non_null(strstr(r->nv.nvs.store.why, "NOR re-programming"));
-    assert_non_null(strstr(r->nv.nvs.store.why, "read-only"));
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "NOR re-programming"));
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "read-only"));
     assert_int_equal(r->sim.flash.st.writes, before.writes);
     assert_int_equal(r->sim.flash.st.erases, before.erases);
     assert_int_equal(r->sim.flash.st.reads, before.reads);
