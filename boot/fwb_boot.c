@@ -73,7 +73,7 @@ static int first_bootable(struct fwd_ota_dev *dev, const struct fwb_plan *p, str
         struct fwb_attempt *a = &res->attempts[res->n_attempts++];
         memcpy(a->label, part->label, sizeof a->label);
         a->reason = dev->last.reason;
-        a->err = rc;
+        fw_fail_set(&a->fail, rc, fwd_verify_reason_str(a->reason));
         if (rc == FW_ERR_POWER_LOSS) {
             *io_err = rc;
             return -1;

@@ -337,7 +337,7 @@ static int end_verify(struct fwd_ota_handle *h)
      * signature sector (no unverified trailing bytes stay in the slot). */
     if (dev->last.total_len != h->received) {
         dev->last.reason = FWD_VR_TOO_BIG;
-        dev->last.err = FW_ERR_FORMAT;
+        fw_fail_set(&dev->last.fail, FW_ERR_FORMAT, fwd_verify_reason_str(dev->last.reason));
         return fail(h, FW_ERR_FORMAT);
     }
     return FW_OK;

@@ -23,8 +23,7 @@ struct stream {
 static int set_reason(struct fwd_verify_result *res, int reason, int err)
 {
     res->reason = reason;
-    res->err = err;
-    return err;
+    return fw_fail_set(&res->fail, err, fwd_verify_reason_str(reason));
 }
 
 static void fill_app_info(const struct fw_image_header *h, const struct fw_app_desc *d, struct fwd_app_info *a)
@@ -147,7 +146,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     memset(res, 0, sizeof *res);
     res->block = res->key_slot = -1;
     set_reason(res, FWD_VR_IO, FW_ERR_INVALID_ARG);
-    if (!rd || !pol || !pol->efuse || !w) return res->err;
+    if (!rd || !pol || !pol->efuse || !w) return res->fail.code;
 
     fw_image_parser_init(&st.p, part_size);
     st.have_simple = 0;
@@ -173,7 +172,7 @@ out:
     if (rc != FW_OK || res->reason != FWD_VR_OK) {
         if (rc == FW_OK) rc = FW_ERR_SIGNATURE;
         if (res->reason == FWD_VR_OK) res->reason = FWD_VR_SIGNATURE;
-        res->err = rc;
+        fw_fail_set(&res->fail, rc, fwd_verify_reason_str(res->reason));
     }
     return rc;
 }

@@ -84,7 +84,7 @@ enum fwd_verify_reason {
 
 struct fwd_verify_result {
     int reason;                    /* enum fwd_verify_reason */
-    int err;                       /* matching negative fw_err code (FW_OK when accepted) */
+    struct fw_fail fail;           /* matching fw_err code (FW_OK when accepted) + fwd_verify_reason_str(reason) */
     uint32_t image_len;            /* E: through the appended hash (§1.9 step 4) */
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */

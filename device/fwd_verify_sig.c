@@ -108,8 +108,7 @@ int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *
     res->key_slot = -1;
     if ((ef->digest_present & 7u) == 0) {
         res->reason = FWD_VR_NO_KEYS;
-        res->err = FW_ERR_UNTRUSTED;
-        return res->err;
+        return fw_fail_set(&res->fail, FW_ERR_UNTRUSTED, fwd_verify_reason_str(res->reason));
     }
     /* Every slot is examined independently: an invalid block is skipped, not
      * fatal (§2.7), and the first block that passes wins. */
@@ -126,8 +125,7 @@ int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *
         }
     }
     res->reason = passed ? FWD_VR_OK : best;
-    res->err = reason_err(res->reason);
-    return res->err;
+    return fw_fail_set(&res->fail, reason_err(res->reason), fwd_verify_reason_str(res->reason));
 }
 
 const char *fwd_verify_reason_str(int reason)

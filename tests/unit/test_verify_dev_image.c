@@ -114,7 +114,8 @@ static void expect_reason(const uint8_t *orig, size_t len, const struct mut *m, 
     if (rc == FW_OK || r.reason != m->reason)
         fail_msg("%s: rc %d reason %d (%s), wanted %d (%s)", m->name, rc, r.reason, fwd_verify_reason_str(r.reason),
                  m->reason, fwd_verify_reason_str(m->reason));
-    assert_int_equal(rc, r.err);
+    assert_int_equal(rc, r.fail.code);
+    assert_string_equal(r.fail.why, fwd_verify_reason_str(r.reason)); /* code and reason together */
     free(img);
 }
 
