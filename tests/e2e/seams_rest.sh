@@ -13,6 +13,8 @@
 #    check-switching) knob.
 # 5. The boot decision table uses designated initialisers and the shared
 #    OTA state names (common/fw_otadata.h).
+# 6. One failure idiom: no device/boot/nvs/common struct keeps a reason
+#    string apart from its code (struct fw_fail in common/fw_err.h).
 . "$(dirname "$0")/lib.sh"
 cd "$FWSEAL_ROOT" || exit 3
 
@@ -106,3 +108,15 @@ rows=$(positional_rows boot/fwb_decide.c)
   fail "boot table rows" "$rows"
 n=$(awk '/^static const struct fwb_rule rules\[\]/{on=1; next} on && /^\};/{exit} on' boot/fwb_decide.c | grep -c '\.state = FW_OTA_')
 [ "$n" -eq 6 ] && ok "the boot table has one row per OTA state of common/fw_otadata.h (6)" || fail "boot table rows" "$n"
+
+# ---- 6. one failure idiom: a reason travels with its code in struct fw_fail ---------
+# bare_reasons FILE...: struct fields holding a reason string on their own.
+bare_reasons() { grep -nE '^[[:space:]]+(const[[:space:]]+)?char[[:space:]]*\*[[:space:]]*(why|reason)[[:space:]]*;' "$@" 2>/dev/null; }
+printf 'struct fw_nvs_store {\n    const char *why;\n};\nstruct ev {\n    int err;\n    const char *reason;\n};\n' >"$T/old_reason.h"
+[ "$(bare_reasons "$T/old_reason.h" | wc -l)" -eq 2 ] && ok "detector: bare why/reason fields are caught" ||
+  fail "detector: bare why/reason fields are caught"
+check "common/fw_err.h defines struct fw_fail" grep -qE '^struct fw_fail[[:space:]]*\{' common/fw_err.h
+hdrs=$(ls device/*.h boot/*.h nvs/*.h common/*.h | grep -v '^common/fw_err.h$')
+# shellcheck disable=SC2086
+bad=$(bare_reasons $hdrs)
+[ -z "$bad" ] && ok "no device/boot/nvs/common struct carries a reason outside struct fw_fail" || fail "bare reason fields" "$bad"
