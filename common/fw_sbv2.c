@@ -55,6 +55,14 @@ int fw_sbv2_block_reserved_ok(const uint8_t blk[FW_SBV2_BLOCK_SIZE])
     case FW_SBV2_RSA3072:
         return all_equal(blk + 2, 2, 0) ? FW_OK : FW_ERR_FORMAT;
     case FW_SBV2_ECDSA_P192:
+        /* 24-byte numbers packed at the start of the 64-byte point and
+         * signature fields: the last 16 bytes of each are zero (§2.4) */
+        if (!all_equal(blk + FW_SBV2_EC_OFF_POINT + 2 * FW_SBV2_P192_COORD_LEN,
+                       2 * (FW_SBV2_P256_COORD_LEN - FW_SBV2_P192_COORD_LEN), 0) ||
+            !all_equal(blk + FW_SBV2_EC_OFF_SIG + 2 * FW_SBV2_P192_COORD_LEN,
+                       2 * (FW_SBV2_P256_COORD_LEN - FW_SBV2_P192_COORD_LEN), 0))
+            return FW_ERR_FORMAT;
+        /* fall through */
     case FW_SBV2_ECDSA_P256:
         return (blk[3] == 0 && all_equal(blk + FW_SBV2_EC_OFF_RSVD, FW_SBV2_CRC_COVERED - FW_SBV2_EC_OFF_RSVD, 0))
                    ? FW_OK : FW_ERR_FORMAT;
@@ -98,7 +106,7 @@ const char *fw_sbv2_scheme_name(enum fw_sbv2_scheme s)
 
 int fw_sbv2_scheme_supported(enum fw_sbv2_scheme s)
 {
-    return s == FW_SBV2_RSA3072 || s == FW_SBV2_ECDSA_P256;
+    return s == FW_SBV2_RSA3072 || s == FW_SBV2_ECDSA_P192 || s == FW_SBV2_ECDSA_P256 || s == FW_SBV2_ECDSA_P384;
 }
 
 /* Offsets of the ECDSA fields: P-384 shifts everything by the longer digest.

@@ -54,13 +54,16 @@
 #define FW_SBV2_RSA_OFF_MDASH 808u
 #define FW_SBV2_RSA_OFF_SIG  812u
 
-/* P-256 / P-192 layout (the 64-byte point and signature fields). */
+/* P-256 / P-192 layout (the 64-byte point and signature fields; P-192
+ * packs its 24-byte coordinates at the start, the last 16 bytes zero). */
 #define FW_SBV2_P256_COORD_LEN 32u
+#define FW_SBV2_P192_COORD_LEN 24u
 #define FW_SBV2_EC_OFF_CURVE 36u
 #define FW_SBV2_EC_OFF_POINT 37u
 #define FW_SBV2_EC_OFF_SIG   101u
 #define FW_SBV2_EC_OFF_RSVD  165u
-/* P-384 layout. */
+/* P-384 layout (48-byte digest, so everything moves 16 bytes). */
+#define FW_SBV2_P384_COORD_LEN 48u
 #define FW_SBV2_EC384_OFF_CURVE 52u
 #define FW_SBV2_EC384_OFF_POINT 53u
 #define FW_SBV2_EC384_OFF_SIG   149u
@@ -128,7 +131,8 @@ enum fw_sbv2_scheme fw_sbv2_block_scheme(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
 int fw_sbv2_block_check(const uint8_t blk[FW_SBV2_BLOCK_SIZE], enum fw_sbv2_scheme want);
 
 /* Reserved and padding bytes as specified (recommended check, §2.9 rule 2):
- * RSA bytes 2..3 zero; ECDSA byte 3 and the tail after the signature zero;
+ * RSA bytes 2..3 zero; ECDSA byte 3 and the tail after the signature zero
+ * (P-192 also the unused last 16 bytes of its point and signature fields);
  * bytes 1200..1215 zero. FW_OK or FW_ERR_FORMAT. */
 int fw_sbv2_block_reserved_ok(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
 
@@ -154,7 +158,8 @@ size_t fw_sbv2_digest_len(enum fw_sbv2_scheme s);
 size_t fw_sbv2_coord_len(enum fw_sbv2_scheme s);
 /* Short name: "RSA-3072", "ECDSA-P256", ... or "unknown". */
 const char *fw_sbv2_scheme_name(enum fw_sbv2_scheme s);
-/* True for the two schemes fwseal signs with and trusts (RSA-3072, P-256). */
+/* True for the schemes fwseal verifies (all four: RSA-3072, ECDSA P-192,
+ * P-256, P-384); signing P-192 is refused by the host's key table. */
 int fw_sbv2_scheme_supported(enum fw_sbv2_scheme s);
 
 /* ---- sector ---- */

@@ -82,6 +82,7 @@ int fwd_md5(const uint8_t *p, size_t n, uint8_t out[FWD_MD5_LEN]);
 /* ---- MACs and key derivation (SHA-256 based) --------------------------------- */
 
 #define FWD_SHA256_LEN 32u
+#define FWD_SHA384_LEN 48u
 int fwd_hmac_sha256(const uint8_t *key, size_t key_len, const uint8_t *msg, size_t msg_len,
                     uint8_t out[FWD_SHA256_LEN]);
 /* PBKDF2-HMAC-SHA256 (RFC 8018) into out[out_len]. */
@@ -148,9 +149,10 @@ enum fwd_ec_curve {
     FWD_EC_NONE = 0,
     FWD_EC_P256,
     FWD_EC_P384,
+    FWD_EC_P192,      /* ESP32-C2 Secure Boot V2 parity (verify only) */
 };
 
-/* Coordinate / scalar length of a curve (32, 48), 0 if unknown. */
+/* Coordinate / scalar length of a curve (24, 32, 48), 0 if unknown. */
 size_t fwd_ec_coord_len(enum fwd_ec_curve curve);
 
 /* ECDSA verify with the public point X||Y (each coord_len bytes). A point
@@ -229,7 +231,7 @@ struct fwd_pubkey {
 
 /* pem[len] need not be NUL-terminated. FW_ERR_KEY if not a key the backend
  * reads, or an RSA exponent above 32 bits / modulus above 4096 bits, or a
- * curve other than P-256 / P-384. */
+ * curve other than P-192 / P-256 / P-384. */
 int fwd_pubkey_from_pem(const uint8_t *pem, size_t len, struct fwd_pubkey *out);
 
 /* 2^exp_bits mod n (n big-endian, n_len bytes) into out[n_len] (big-endian):

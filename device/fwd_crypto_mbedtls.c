@@ -26,6 +26,14 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 
+/* Secure Boot V2 needs these in the library's configuration: P-256 and
+ * P-384 (SHA-384 = the SHA-512 module), P-192 for ESP32-C2 parity. A build
+ * against a trimmed mbedTLS fails here instead of refusing images at run time. */
+#if !defined(MBEDTLS_SHA512_C) || !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) || \
+    !defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED) || !defined(MBEDTLS_ECP_DP_SECP192R1_ENABLED)
+#error "mbedTLS needs MBEDTLS_SHA512_C and the SECP192R1/256R1/384R1 curves (Secure Boot V2 ECDSA)"
+#endif
+
 /* The opaque storage in the header must hold the mbedTLS contexts. */
 _Static_assert(sizeof(mbedtls_sha256_context) <= FWD_HASH_CTX_SIZE, "hash ctx");
 _Static_assert(sizeof(mbedtls_sha512_context) <= FWD_HASH_CTX_SIZE, "hash ctx");
@@ -262,6 +270,7 @@ static mbedtls_ecp_group_id group_id(enum fwd_ec_curve curve)
     switch (curve) {
     case FWD_EC_P256: return MBEDTLS_ECP_DP_SECP256R1;
     case FWD_EC_P384: return MBEDTLS_ECP_DP_SECP384R1;
+    case FWD_EC_P192: return MBEDTLS_ECP_DP_SECP192R1;
     default: return MBEDTLS_ECP_DP_NONE;
     }
 }
@@ -271,6 +280,7 @@ size_t fwd_ec_coord_len(enum fwd_ec_curve curve)
     switch (curve) {
     case FWD_EC_P256: return 32;
     case FWD_EC_P384: return 48;
+    case FWD_EC_P192: return 24;
     default: return 0;
     }
 }
@@ -526,6 +536,7 @@ static int ec_public_numbers(const mbedtls_ecp_keypair *ec, struct fwd_pubkey *o
 {
     enum fwd_ec_curve curve = ec->grp.id == MBEDTLS_ECP_DP_SECP256R1   ? FWD_EC_P256
                               : ec->grp.id == MBEDTLS_ECP_DP_SECP384R1 ? FWD_EC_P384
+                              : ec->grp.id == MBEDTLS_ECP_DP_SECP192R1 ? FWD_EC_P192
                                                                        : FWD_EC_NONE;
     size_t c = fwd_ec_coord_len(curve);
     if (!c || mbedtls_mpi_write_binary(&ec->Q.X, out->xy, c) || mbedtls_mpi_write_binary(&ec->Q.Y, out->xy + c, c))

@@ -24,11 +24,21 @@ int fwd_efuse_digest_usable(const struct fwd_efuse_state *st, unsigned i)
     return i < FWD_EFUSE_DIGEST_SLOTS && (st->digest_present >> i & 1) && !(st->digest_revoked >> i & 1);
 }
 
-int fwd_efuse_key_digest_pem(const uint8_t *pem, size_t len, uint8_t out[32])
+int fwd_efuse_key_digest_pem_scheme(const uint8_t *pem, size_t len, uint8_t out[32], enum fw_sbv2_scheme *scheme)
 {
     if (!pem || !out || len == 0 || len > 64 * 1024) return FW_ERR_INVALID_ARG;
     struct fwd_pubkey pk;
     int rc = fwd_pubkey_from_pem(pem, len, &pk);
     if (rc == FW_OK) rc = fwd_sig_pubkey_key_digest(&pk, out, FW_SBV2_KEY_DIGEST_LEN);
+    if (rc == FW_OK && scheme)
+        *scheme = pk.kind == FWD_PUBKEY_RSA ? FW_SBV2_RSA3072
+                  : pk.curve == FWD_EC_P384 ? FW_SBV2_ECDSA_P384
+                  : pk.curve == FWD_EC_P192 ? FW_SBV2_ECDSA_P192
+                                            : FW_SBV2_ECDSA_P256;
     return rc;
+}
+
+int fwd_efuse_key_digest_pem(const uint8_t *pem, size_t len, uint8_t out[32])
+{
+    return fwd_efuse_key_digest_pem_scheme(pem, len, out, NULL);
 }

@@ -7,7 +7,9 @@
  *    common/fw_sbv2):
  *      RSA-3072  : SHA-256( n_le[384] ‖ LE32(e) ‖ rinv_le[384] ‖ LE32(m') ),
  *                  rinv = 2^6144 mod n, m' = (−n⁻¹) mod 2^32;
- *      ECDSA P-256: SHA-256( 0x02 ‖ X_le[32] ‖ Y_le[32] ).
+ *      ECDSA P-256: SHA-256( 0x02 ‖ X_le[32] ‖ Y_le[32] );
+ *      ECDSA P-192: SHA-256( 0x01 ‖ X_le[24] ‖ Y_le[24] ‖ 0[16] );
+ *      ECDSA P-384: SHA-256( 0x03 ‖ X_le[48] ‖ Y_le[48] ).
  *    Other key types/sizes -> FW_ERR_KEY. Provisioning helper: the mbedTLS
  *    backend's PEM/bignum code uses the heap; never called on a streaming path.
  */
@@ -18,6 +20,7 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
+#include "fw_sbv2.h"
 
 #define FWD_EFUSE_SECVER_MAX 32u
 
@@ -30,5 +33,7 @@ int fwd_efuse_digest_usable(const struct fwd_efuse_state *st, unsigned i);
 
 /* SBv2 key digest of a PEM public or private key (pem need not be NUL-terminated). */
 int fwd_efuse_key_digest_pem(const uint8_t *pem, size_t len, uint8_t out[32]);
+/* Same, and the key's scheme (a P-384 key needs SECURE_BOOT_SHA384_EN). */
+int fwd_efuse_key_digest_pem_scheme(const uint8_t *pem, size_t len, uint8_t out[32], enum fw_sbv2_scheme *scheme);
 
 #endif

@@ -64,6 +64,9 @@ struct fwd_efuse_state {
     uint8_t  fe_key[64];                         /* 32 bytes (XTS-128) or 64 (XTS-256) */
     uint16_t chip_id;                            /* ESP chip id (0x0005 C3, 0x0009 S3) */
     uint16_t chip_rev;                           /* major*100 + minor */
+    uint8_t  sb_sha384;                          /* SECURE_BOOT_SHA384_EN (ESP32-C5/H4): the
+                                                    trusted keys are ECDSA P-384, images are
+                                                    verified over SHA-384 (FORMATS 2.8) */
 };
 
 struct fwd_efuse {

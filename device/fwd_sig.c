@@ -3,11 +3,13 @@
 
 #include "fw_err.h"
 
-/* One row per trusted scheme; P-192 and P-384 blocks decode in common/ but
- * are not trusted here. */
+/* One row per scheme the device verifies. Which digest a device computes
+ * (SHA-256, or SHA-384 for P-384) is its eFuse's choice (fwd_verify.c). */
 static const struct fwd_sig_scheme *const schemes[] = {
     &fwd_sig_rsa3072_pss,
     &fwd_sig_ecdsa_p256,
+    &fwd_sig_ecdsa_p384,
+    &fwd_sig_ecdsa_p192,
 };
 
 const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id)

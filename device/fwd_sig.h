@@ -5,9 +5,13 @@
  * block's signature over a digest, and lay out a public key's block fields
  * (for the eFuse key digest of a PEM key).
  *
- * Adding a scheme (e.g. ECDSA P-384): copy device/fwd_sig_ecdsa_p256.c to
- * device/fwd_sig_ecdsa_p384.c, adjust it, and add its row to the table in
- * device/fwd_sig.c. Nothing else on the device names a scheme. */
+ * Adding a scheme: copy a row's file (device/fwd_sig_ecdsa_p384.c was
+ * copied from fwd_sig_ecdsa_p256.c), adjust it, and add its row to the table
+ * in device/fwd_sig.c; the seam (device/fwd_crypto.h) must know its curve
+ * and hash. If it signs a digest other than SHA-256, the verifier must
+ * compute that digest too, and it must know so before the first byte (the
+ * blocks come last): device/fwd_verify.c decides from the eFuse (P-384:
+ * SECURE_BOOT_SHA384_EN). See docs/porting.md 7.2. */
 #ifndef FWD_SIG_H
 #define FWD_SIG_H
 
@@ -30,7 +34,8 @@ struct fwd_sig_scheme {
     int (*key_fields)(const struct fwd_pubkey *pk, struct fw_sbv2_block *b);
 };
 
-/* The schemes this device trusts (RSA-3072 PSS, ECDSA P-256), or NULL. */
+/* The schemes this device verifies (RSA-3072 PSS, ECDSA P-256, P-384,
+ * P-192), or NULL. */
 const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id);
 /* The trusted scheme of a raw block (version / curve / sha_version bytes), or NULL. */
 const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
@@ -45,5 +50,7 @@ int fwd_sig_pubkey_key_digest(const struct fwd_pubkey *pk, uint8_t *out, size_t 
 /* The rows (one per file). */
 extern const struct fwd_sig_scheme fwd_sig_rsa3072_pss;
 extern const struct fwd_sig_scheme fwd_sig_ecdsa_p256;
+extern const struct fwd_sig_scheme fwd_sig_ecdsa_p384;
+extern const struct fwd_sig_scheme fwd_sig_ecdsa_p192;
 
 #endif

@@ -16,6 +16,8 @@
 struct stream {
     struct fw_image_parser p;
     struct fwd_hash_ctx sig;
+    struct fwd_hash_ctx sig384;      /* SHA-384 of [0, S): only on SHA-384 devices */
+    int want384;
     uint8_t simple_hash[FW_IMAGE_HASH_LEN];
     int have_simple;                 /* simple_hash holds SHA-256 of [0, hash_end) */
 };
@@ -69,6 +71,7 @@ static int hash_chunk(struct stream *st, uint64_t off, const uint8_t *b, size_t 
     if (nh > ns) return -1;
     if (fwd_hash_update(&st->sig, b, nh)) return -1;
     if (!st->have_simple && st->p.layout_known && off + nh == st->p.hash_end && take_simple(st)) return -1;
+    if (st->want384 && fwd_hash_update(&st->sig384, b, ns)) return -1;
     return fwd_hash_update(&st->sig, b + nh, ns - nh) ? -1 : 0;
 }
 
@@ -130,11 +133,21 @@ static int check_signature(fwd_verify_read_fn rd, void *ctx, uint32_t part_size,
     uint64_t s = st->p.sig_off;
     if (s + FWD_SBV2_SECTOR > part_size) return set_reason(res, FWD_VR_TOO_BIG, FW_ERR_NO_SPACE);
     if (fwd_hash_finish(&st->sig, res->digest, sizeof res->digest)) return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+    /* The digest the device's trusted keys sign (a device trusts one
+     * digest: SHA-384 when eFuse SECURE_BOOT_SHA384_EN is burned). */
+    const uint8_t *signed_digest = res->digest;
+    size_t signed_len = sizeof res->digest;
+    if (st->want384) {
+        if (fwd_hash_finish(&st->sig384, res->digest384, sizeof res->digest384))
+            return set_reason(res, FWD_VR_IO, FW_ERR_CRYPTO);
+        signed_digest = res->digest384;
+        signed_len = sizeof res->digest384;
+    }
     res->sig_off = (uint32_t)s;
     res->total_len = (uint32_t)(s + FWD_SBV2_SECTOR);
     int rc = rd(ctx, (uint32_t)s, w->buf, FWD_SBV2_SECTOR);
     if (rc) return set_reason(res, FWD_VR_IO, rc);
-    return fwd_verify_sig_sector(w->buf, res->digest, sizeof res->digest, pol->efuse, res);
+    return fwd_verify_sig_sector(w->buf, signed_digest, signed_len, pol->efuse, res);
 }
 
 int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
@@ -150,10 +163,17 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
 
     fw_image_parser_init(&st.p, part_size);
     st.have_simple = 0;
-    int rc = FW_ERR_CRYPTO;
     /* The appended image hash is SHA-256 (a format rule, common/fw_image),
-     * and so is the digest the trusted schemes sign: one pass serves both. */
-    if (fwd_hash_start(&st.sig, FWD_VERIFY_DIGEST_ALG)) {
+     * and so is the digest RSA-3072, P-256 and P-192 sign: one pass serves
+     * both. P-384 signs SHA-384, but the blocks sit after the data, so the
+     * verifier must know before the first byte: the eFuse says (SHA384_EN,
+     * as on ESP32-C5, where all keys are then P-384) and only such a device
+     * pays for the second pass (docs/architecture.md has the cost). */
+    st.want384 = pol->efuse->sb_sha384 != 0;
+    int rc = FW_ERR_CRYPTO;
+    int s256 = fwd_hash_start(&st.sig, FWD_VERIFY_DIGEST_ALG);
+    int s384 = st.want384 ? fwd_hash_start(&st.sig384, FWD_HASH_SHA384) : FW_OK;
+    if (s256 || s384) {
         set_reason(res, FWD_VR_IO, rc);
         goto out;
     }
@@ -166,6 +186,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res); /* always: no policy turns it off */
 out:
     fwd_hash_free(&st.sig);
+    if (st.want384) fwd_hash_free(&st.sig384);
     fw_wipe(st.simple_hash, sizeof st.simple_hash);
     fw_wipe(w->buf, sizeof w->buf);
     /* Never report success unless every step said so. */

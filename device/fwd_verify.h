@@ -15,10 +15,13 @@
  *   - chip id equals the eFuse chip id; chip revision within the header's range;
  *   - esp_app_desc_t.secure_version >= eFuse secure_version (anti-rollback);
  *   - signature sector at S = ALIGN_UP(E, 4096), entirely inside the partition;
- *   - for every valid block (magic, version, CRC; RSA-3072 or ECDSA-P256):
- *       block image_digest == SHA-256([0, S)) (constant-time compare),
+ *   - for every valid block (magic, version, CRC; RSA-3072, ECDSA P-256,
+ *     P-384 or P-192; reserved bytes zero):
+ *       block image_digest == the device's digest of [0, S): SHA-256, or
+ *       SHA-384 when eFuse SECURE_BOOT_SHA384_EN is burned (P-384 keys); a
+ *       block signing the other length never matches (constant-time compare),
  *       SHA-256(key region) == a provisioned, NON-revoked eFuse digest,
- *       the signature verifies (RSA-PSS salt 32 / ECDSA P-256);
+ *       the signature verifies (RSA-PSS salt 32 / ECDSA on the block's curve);
  *     accept if any block passes, never with zero trusted verifying blocks.
  *   - the bytes hashed are exactly the bytes read once through the reader into
  *     the fixed work buffer (no second read of the same range: no TOCTOU).
@@ -26,7 +29,7 @@
  * Memory: no malloc in this module's own code; the caller provides a
  * struct fwd_verify_work (about 5.5 KiB, see below). The mbedTLS backend allocates its
  * bignums from its own heap during the signature check (bounded: one RSA-3072
- * public key or one P-256 group).
+ * public key or one EC group).
  */
 #ifndef FWD_VERIFY_H
 #define FWD_VERIFY_H
@@ -43,8 +46,10 @@
 #define FWD_SBV2_SECTOR      FW_SBV2_SECTOR_SIZE
 #define FWD_SBV2_BLOCK       FW_SBV2_BLOCK_SIZE
 #define FWD_SBV2_BLOCKS      FW_SBV2_MAX_BLOCKS
-/* The digest the verifier computes over [0, S): the one the trusted schemes
- * sign (a SHA-384 scheme would add a second pass here). */
+/* The digest the verifier always computes over [0, S): the one RSA-3072,
+ * P-256 and P-192 sign and the image's identity (boot compares it). A device
+ * whose eFuse SECURE_BOOT_SHA384_EN is burned (P-384 keys) also computes
+ * SHA-384 of [0, S) in the same pass and verifies the blocks against it. */
 #define FWD_VERIFY_DIGEST_ALG FWD_HASH_SHA256
 #define FWD_VERIFY_DIGEST_LEN FW_SBV2_DIGEST_SHA256_LEN
 /* Bytes of an image that hold header + first segment header + app descriptor:
@@ -89,6 +94,7 @@ struct fwd_verify_result {
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */
     uint8_t digest[FWD_VERIFY_DIGEST_LEN]; /* SHA-256 of [0, S) */
+    uint8_t digest384[FWD_SHA384_LEN]; /* SHA-384 of [0, S), only when eFuse SHA384_EN */
     int block;                     /* index of the block that verified, -1 none */
     int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
@@ -130,7 +136,7 @@ int fwd_verify_parse_app_info(const uint8_t *img, size_t len, struct fwd_app_inf
 /* ---- crypto core (also used directly by tests) ---- */
 
 /* SHA-256 over a block's key region (§2.6) into out. FW_ERR_UNSUPPORTED for
- * schemes fwseal does not trust (only RSA-3072 and ECDSA-P256). */
+ * a block of no known scheme. */
 int fwd_verify_key_digest(const uint8_t blk[FWD_SBV2_BLOCK], uint8_t out[FW_SBV2_KEY_DIGEST_LEN]);
 
 /* Is the block's key one of the provisioned eFuse digests? Constant-time
@@ -141,13 +147,14 @@ int fwd_verify_key_trusted(const uint8_t blk[FWD_SBV2_BLOCK], const struct fwd_e
 
 /* Signature of a block over digest[digest_len] by the block's scheme (the
  * table in device/fwd_sig.h): RSA-3072 PSS (MGF1-SHA-256, salt exactly 32)
- * from the block's LE n/e, or ECDSA P-256 from LE X/Y and r/s (point on
- * curve, r and s in [1, n-1]). Does not look at image_digest.
+ * from the block's LE n/e, or ECDSA (P-256, P-384, P-192) from LE X/Y and
+ * r/s (point on curve, r and s in [1, n-1]). Does not look at image_digest.
  * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (bad key), FW_ERR_UNSUPPORTED,
  * FW_ERR_INVALID_ARG (digest_len is not the scheme's). */
 int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t *digest, size_t digest_len);
 
-/* Structural validity of a block (magic, version RSA/ECDSA-P256, CRC32-STD).
+/* Structural validity of a block (magic, version and curve of a scheme of
+ * the table, CRC32-STD, reserved bytes as specified).
  * FW_OK or FW_ERR_MAGIC / FW_ERR_UNSUPPORTED / FW_ERR_CRC. */
 int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
 

@@ -12,7 +12,7 @@ int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK])
 {
     int rc = fw_sbv2_block_check(blk, FW_SBV2_SCHEME_NONE);   /* magic, CRC, known scheme */
     if (rc != FW_OK) return rc;
-    /* Only the schemes of the table are trusted (not P-192, not P-384). */
+    /* Only the schemes of the table (device/fwd_sig.c) are verified. */
     if (!fwd_sig_scheme_of_block(blk)) return FW_ERR_UNSUPPORTED;
     /* Stricter than the ROM (FORMATS 2.9 rule 2, as fwseal verify on the host):
      * the 16 padding bytes and reserved fields are covered by neither the CRC

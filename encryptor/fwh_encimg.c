@@ -147,13 +147,14 @@ static int sign_tail(struct fwh_encimg_enc *e, struct fwh_signer *sg, const stru
                      size_t nkeys, uint8_t *buf, FILE *out, char *why, size_t whylen)
 {
     uint64_t pad = fwh_sbv2_pad_len(sg->len);
-    uint8_t digest[32];
+    uint8_t digest[FW_SBV2_MAX_DIGEST];
     int rc = fwh_signer_update_ff(sg, pad) == FW_OK ? FW_OK : fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
     memset(buf, 0xFF, (size_t)pad); /* pad < 4096 <= CHUNK */
     if (rc == FW_OK) rc = enc_write(e, buf, (size_t)pad, out, why, whylen);
-    if (rc == FW_OK && fwh_signer_digest(sg, digest) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
+    if (rc == FW_OK && fwh_signer_digest_len(sg, digest, sizeof digest) != FW_OK)
+        rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "image hash failed");
     if (rc == FW_OK) {
-        rc = fwh_sbv2_build_sector(buf, NULL, keys, nkeys, digest, why, whylen);
+        rc = fwh_sbv2_build_sector_len(buf, NULL, keys, nkeys, digest, sg->digest_len, why, whylen);
         if (rc == FW_OK) rc = enc_write(e, buf, FW_SBV2_SECTOR_SIZE, out, why, whylen);
     }
     return rc;
@@ -173,7 +174,10 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
         if (rc == FW_ERR_KEY) return fwh_encimg_key_scheme(pub, &(int){0}, why, whylen);
         return fwh_why(rc, why, whylen, "key setup failed (OpenSSL)");
     }
-    if (keys && fwh_signer_init(&sg) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "SHA-256 failed");
+    /* the digest the keys' scheme signs (SHA-384 for ECDSA P-384) */
+    size_t dlen = keys ? fw_sbv2_digest_len(fwh_key_scheme(keys[0])) : 0;
+    if (keys && fwh_signer_init_len(&sg, dlen ? dlen : FW_SBV2_DIGEST_SHA256_LEN) != FW_OK)
+        rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "image hash setup failed");
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
     if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = fwh_why(FW_ERR_IO, why, whylen, "write failed");
     while (rc == FW_OK) {

@@ -152,6 +152,9 @@ int fwh_key_generate(enum fw_sbv2_scheme t, struct fwh_key *k, char *why, size_t
     memset(k, 0, sizeof *k);
     const struct fwh_sig_scheme *s = fwh_sig_scheme_find(t);
     if (!s) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "unknown key type");
+    if (!s->generate)
+        return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "fwseal verifies %s signatures but does not make %s keys",
+                       s->display, s->display);
     k->pkey = s->generate();
     if (!k->pkey) return fwh_why(FW_ERR_CRYPTO, why, whylen, "key generation failed");
     int rc = classify(k, why, whylen);

@@ -16,6 +16,11 @@ int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t *digest, size_t d
     if (!k->has_private) return fwh_why(FW_ERR_KEY, why, whylen, "a private key is needed to sign");
     const struct fwh_sig_scheme *s = fwh_sig_scheme_find(k->type);
     if (!s) return fwh_why(FW_ERR_KEY, why, whylen, "key of no supported scheme");
+    if (!s->sign)
+        return fwh_why(FW_ERR_KEY, why, whylen,
+                       "fwseal verifies %s signatures but does not sign with %s keys (96-bit security; "
+                       "use ecdsa-p256, which the same chips verify)",
+                       s->display, s->display);
     if (digest_len != s->digest_len || digest_len > FW_SBV2_MAX_DIGEST)
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu for %s", digest_len, s->display);
     struct fw_sbv2_block *b = calloc(1, sizeof *b);

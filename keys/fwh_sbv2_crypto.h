@@ -6,9 +6,10 @@
  *             signature stored byte-reversed (little-endian).
  *   ECDSA P-256: signature over the SHA-256 digest, r and s stored as 32-byte
  *             little-endian numbers.
- * P-384/P-192 blocks decode (common/fw_sbv2) but are not signed or trusted
- * here: fwh_sbv2_block_verify() reports them as FW_ERR_UNSUPPORTED. The
- * per-scheme code is one file per scheme behind the table in keys/fwh_sig.h. */
+ *   ECDSA P-384: the same over the SHA-384 digest (48-byte numbers).
+ *   ECDSA P-192: verified only (SHA-256 digest, 24-byte numbers); signing
+ *             with a P-192 key is refused (FW_ERR_KEY).
+ * The per-scheme code is one file per scheme behind the table in keys/fwh_sig.h. */
 #ifndef FWH_SBV2_CRYPTO_H
 #define FWH_SBV2_CRYPTO_H
 
@@ -29,7 +30,7 @@ int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t *digest, size_t d
  * computed image digest, digest_len bytes) with the block's own key.
  * Checks RSA modulus size (3072 bits) and the EC point (on the curve).
  * FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY (unusable embedded key),
- * FW_ERR_UNSUPPORTED (scheme not RSA-3072/P-256), FW_ERR_CRYPTO. */
+ * FW_ERR_UNSUPPORTED (no row for the scheme), FW_ERR_CRYPTO. */
 int fwh_sbv2_block_verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len,
                           char *why, size_t whylen);
 

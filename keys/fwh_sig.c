@@ -6,6 +6,8 @@
 static const struct fwh_sig_scheme *const schemes[] = {
     &fwh_sig_rsa3072_pss,
     &fwh_sig_ecdsa_p256,
+    &fwh_sig_ecdsa_p384,
+    &fwh_sig_ecdsa_p192,     /* verify-only: generate and sign are NULL */
 };
 
 const struct fwh_sig_scheme *fwh_sig_scheme_at(size_t i)

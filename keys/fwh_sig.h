@@ -4,9 +4,14 @@
  * to the scheme, how to generate one, how to lay its public half out in a
  * block, and how to sign and verify a digest (pointer + length).
  *
- * Adding a scheme (e.g. ECDSA P-384): copy keys/fwh_sig_ecdsa_p256.c to
- * keys/fwh_sig_ecdsa_p384.c, adjust it, and add its row to the table in
- * keys/fwh_sig.c (the device side has the same recipe: device/fwd_sig.h). */
+ * Adding a scheme: one file keys/fwh_sig_<scheme>.c defining its row, and
+ * the row in the table of keys/fwh_sig.c (the device side has the same
+ * recipe: device/fwd_sig.h). An ECDSA curve fills a struct fwh_ecdsa_params
+ * (keys/fwh_sig_ecdsa.h: group, offsets, digest) and wraps the shared code,
+ * as keys/fwh_sig_ecdsa_p384.c does. A verify-only scheme leaves generate
+ * and sign NULL (P-192). If the scheme signs a digest other than SHA-256,
+ * the signer (signer/fwh_sign.h) and verifier must compute it: both take
+ * the digest length from the row. See docs/porting.md 7.2. */
 #ifndef FWH_SIG_H
 #define FWH_SIG_H
 
@@ -27,10 +32,11 @@ struct fwh_sig_scheme {
      * (not this scheme: the caller tries the next row), or FW_ERR_KEY with a
      * reason (of this family but unusable). */
     int (*classify)(EVP_PKEY *pk, int *has_private, char *why, size_t whylen);
-    EVP_PKEY *(*generate)(void);
+    EVP_PKEY *(*generate)(void);  /* NULL: fwseal does not make keys of this scheme */
     /* Public key fields of a block (scheme, numbers little-endian). */
     int (*key_fields)(EVP_PKEY *pk, struct fw_sbv2_block *b);
-    /* Sign digest[digest_len] into the block's signature fields. */
+    /* Sign digest[digest_len] into the block's signature fields; NULL for
+     * a verify-only scheme (P-192). */
     int (*sign)(EVP_PKEY *pk, const uint8_t *digest, size_t digest_len, struct fw_sbv2_block *b);
     /* Verify a structurally valid block over digest[digest_len] with the
      * block's own key. FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY, FW_ERR_CRYPTO. */
@@ -38,7 +44,7 @@ struct fwh_sig_scheme {
                   size_t whylen);
 };
 
-/* The schemes fwseal signs with and trusts, or NULL. */
+/* The schemes fwseal verifies (and, where sign is set, signs with), or NULL. */
 const struct fwh_sig_scheme *fwh_sig_scheme_find(enum fw_sbv2_scheme id);
 /* Row by CLI name or alias ("rsa3072", "ecdsa256", ...), or NULL. */
 const struct fwh_sig_scheme *fwh_sig_scheme_by_name(const char *name);
@@ -48,5 +54,7 @@ const struct fwh_sig_scheme *fwh_sig_scheme_at(size_t i);
 /* The rows (one per file). */
 extern const struct fwh_sig_scheme fwh_sig_rsa3072_pss;
 extern const struct fwh_sig_scheme fwh_sig_ecdsa_p256;
+extern const struct fwh_sig_scheme fwh_sig_ecdsa_p384;
+extern const struct fwh_sig_scheme fwh_sig_ecdsa_p192;
 
 #endif

@@ -6,7 +6,14 @@
  * bytes hashed for the signature [0, total - 4096) (or reaches into the last
  * 4096 bytes of a malformed file), so one context hashes the file in order and
  * a copy of it is finalised where the simple-hash region ends, as the device
- * verifier does (device/fwd_verify.c). */
+ * verifier does (device/fwd_verify.c).
+ *
+ * ECDSA P-384 blocks sign SHA-384 of the same region. The blocks come last,
+ * so which digest they need is only known at the end: the host runs a
+ * SHA-384 pass alongside the SHA-256 one over the signed region (a host
+ * can afford it; the device instead decides from its eFuse, see
+ * device/fwd_verify.c) and each block is checked against the digest of its
+ * scheme. */
 #include "verify/fwh_verify.h"
 
 #include <errno.h>
@@ -27,6 +34,8 @@ struct fwh_verify {
     const struct fwh_verify_opts *o;
     EVP_MD_CTX *md;                    /* SHA-256 of everything but the tail */
     EVP_MD_CTX *snap;                  /* scratch copy of md, finalised at a region end */
+    EVP_MD_CTX *md384;                 /* SHA-384 of the same bytes (ECDSA P-384 blocks) */
+    int md384_done;                    /* finalised at the end of the signed region */
     uint64_t hashed;                   /* bytes fed to md */
     int img_hashed;                    /* simple hash handed to img */
     uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* last bytes fed: the candidate sector */
@@ -44,8 +53,10 @@ int fwh_verify_new(struct fwh_verify **out, const struct fwh_verify_opts *o)
     v->o = o;
     v->md = EVP_MD_CTX_new();
     v->snap = EVP_MD_CTX_new();
+    v->md384 = EVP_MD_CTX_new();
     if (!o->raw) v->img = fwh_vimage_new();
-    if (!v->md || !v->snap || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1) {
+    if (!v->md || !v->snap || !v->md384 || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1 ||
+        EVP_DigestInit_ex(v->md384, EVP_sha384(), NULL) != 1) {
         fwh_verify_free(v);
         return FW_ERR_NOMEM;
     }
@@ -58,6 +69,7 @@ void fwh_verify_free(struct fwh_verify *v)
     if (!v) return;
     EVP_MD_CTX_free(v->md);
     EVP_MD_CTX_free(v->snap);
+    EVP_MD_CTX_free(v->md384);
     fwh_vimage_free(v->img);
     free(v);
 }
@@ -74,6 +86,7 @@ static int md_snapshot(struct fwh_verify *v, uint8_t out[32])
  * that region's digest to the image checks. */
 static int hash_feed(struct fwh_verify *v, const uint8_t *p, size_t n)
 {
+    if (!v->md384_done && EVP_DigestUpdate(v->md384, p, n) != 1) return FW_ERR_CRYPTO;
     if (v->img && !v->img_hashed) {
         uint64_t end = fwh_vimage_hash_end(v->img);
         if (end != UINT64_MAX && end >= v->hashed && end - v->hashed <= n) {
@@ -201,7 +214,8 @@ int fwh_chip_sbv2_accepts(uint16_t chip_id, unsigned i, enum fw_sbv2_scheme s, c
 
 struct block_ctx {
     const struct fwh_verify_opts *o;
-    const uint8_t *digest;
+    const uint8_t *digest;             /* SHA-256 of the signed region */
+    const uint8_t *digest384;          /* SHA-384 of it */
     struct fwh_report *r;
     char first_problem[160];   /* most telling reason a block failed, for signature.trusted */
     int problem_prio;
@@ -245,25 +259,34 @@ static int block_format(struct block_ctx *b, const uint8_t *blk, unsigned i)
     if (!fw_sbv2_scheme_supported(s)) {
         /* P-384 (SHA-384 digest) and P-192 decode but are not verified here */
         fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_UNSUPPORTED,
-                       "%s blocks are not supported (RSA-3072, ECDSA-P256 only)", fw_sbv2_scheme_name(s));
-        note_problem(b, i, PRIO_FORMAT, FW_ERR_UNSUPPORTED, "scheme", "not supported (RSA-3072, ECDSA-P256 only)");
+                       "%s blocks are not supported", fw_sbv2_scheme_name(s));
+        note_problem(b, i, PRIO_FORMAT, FW_ERR_UNSUPPORTED, "scheme", "not supported");
         return 0;
     }
     fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s block", fw_sbv2_scheme_name(s));
     return 1;
 }
 
+/* The computed digest a block's scheme signs: SHA-384 for P-384, else SHA-256. */
+static const uint8_t *scheme_digest(const struct block_ctx *b, const uint8_t *blk, size_t *len)
+{
+    *len = fw_sbv2_digest_len(fw_sbv2_block_scheme(blk));
+    return *len == FW_SBV2_MAX_DIGEST ? b->digest384 : b->digest;
+}
+
 /* blockN.image_digest: stored digest == computed (§2.9 rule 4). */
 static int block_digest(struct block_ctx *b, const uint8_t *blk, unsigned i, int prio)
 {
-    char name[FWH_CHECK_NAME], detail[200], stored[65], comp[65];
+    char name[FWH_CHECK_NAME], detail[200], stored[2 * FW_SBV2_MAX_DIGEST + 1], comp[2 * FW_SBV2_MAX_DIGEST + 1];
+    size_t dl;
+    const uint8_t *want = scheme_digest(b, blk, &dl);
     snprintf(name, sizeof name, "block%u.image_digest", i);
-    hex(stored, blk + FW_SBV2_OFF_DIGEST, FW_SBV2_DIGEST_SHA256_LEN);
-    if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, b->digest, FW_SBV2_DIGEST_SHA256_LEN)) {
+    hex(stored, blk + FW_SBV2_OFF_DIGEST, dl);
+    if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, want, dl)) {
         fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s", stored);
         return 1;
     }
-    hex(comp, b->digest, FW_SBV2_DIGEST_SHA256_LEN);
+    hex(comp, want, dl);
     snprintf(detail, sizeof detail, "stored %.16s... != computed %.16s...", stored, comp);
     fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest mismatch: %s", detail);
     note_problem(b, i, prio, FW_ERR_DIGEST, "image digest mismatch", detail);
@@ -306,7 +329,9 @@ static int block_signature(struct block_ctx *b, const uint8_t *blk, unsigned i, 
     enum fw_sbv2_scheme s = fw_sbv2_block_scheme(blk);
     int ok = 1;
     snprintf(name, sizeof name, "block%u.signature", i);
-    int vs = fwh_sbv2_block_verify(blk, b->digest, FW_SBV2_DIGEST_SHA256_LEN, detail, sizeof detail);
+    size_t dl;
+    const uint8_t *want = scheme_digest(b, blk, &dl);
+    int vs = fwh_sbv2_block_verify(blk, want, dl, detail, sizeof detail);
     if (vs) {
         fwh_report_add(b->r, name, FWH_FAIL, 0, vs, "%s", detail);
         note_problem(b, i, prio, vs, "signature", detail);
@@ -350,7 +375,8 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
     return ok;
 }
 
-static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uint8_t digest[32], struct fwh_report *r)
+static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uint8_t digest[32],
+                          const uint8_t digest384[48], struct fwh_report *r)
 {
     const struct fwh_verify_opts *o = v->o;
     struct fw_sbv2_scan scan;
@@ -375,7 +401,7 @@ static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uin
     fwh_report_add(r, "sector.padding", pad_ok ? FWH_PASS : FWH_FAIL, 0, FW_ERR_FORMAT, "%s",
                    pad_ok ? "unused slots and tail erased (0xFF)" : "unused space is not erased (0xFF)");
 
-    struct block_ctx b = {.o = o, .digest = digest, .r = r, .passed = -1};
+    struct block_ctx b = {.o = o, .digest = digest, .digest384 = digest384, .r = r, .passed = -1};
     for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++)
         if (!scan.erased[i]) check_block(&b, fw_sbv2_sector_block_c(sector, i), i);
 
@@ -402,10 +428,13 @@ int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
     fwh_report_init(r);
     if (v->finished) return FW_ERR_STATE;
     v->finished = 1;
-    uint8_t digest[32];
+    uint8_t digest[32], digest384[48];
+    unsigned d384len = 0;
     /* The signed region ends here; a simple-hash region reaching into the
      * held-back tail (a malformed file) continues from the same context. */
-    int ok = !v->failed && md_snapshot(v, digest);
+    int ok = !v->failed && md_snapshot(v, digest) && EVP_DigestFinal_ex(v->md384, digest384, &d384len) == 1 &&
+             d384len == sizeof digest384;
+    v->md384_done = 1;
     if (ok && v->img && !v->img_hashed) {
         uint64_t end = fwh_vimage_hash_end(v->img);
         if (end != UINT64_MAX && end >= v->hashed && end - v->hashed <= v->tail_len)
@@ -425,7 +454,7 @@ int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
                        "%llu bytes is not a multiple of 4096 of at least 8192 (truncated, or not signed)",
                        (unsigned long long)t);
     if (v->img) fwh_vimage_finish(v->img, t, v->o, r);
-    if (len_ok) sector_checks(v, v->tail, digest, r);
+    if (len_ok) sector_checks(v, v->tail, digest, digest384, r);
     const struct fwh_check *ff = fwh_report_first_failure(r);
     return ff ? (ff->err ? ff->err : FW_ERR_FORMAT) : FW_OK;
 }

@@ -39,6 +39,8 @@ struct init_ctx {
     const char *fe_key_path;
     uint8_t digest[FWD_EFUSE_DIGEST_SLOTS][32];
     unsigned ndigest;
+    unsigned n_p384, n_other;     /* --secure-boot-key keys by digest: SHA-384 or SHA-256 */
+    int sb_sha384;                /* --secure-boot-sha384 */
     long secure_version;          /* -1: not given */
     struct devdir *dd;            /* provision phase */
 };
@@ -109,22 +111,27 @@ static int opt_sb_key(struct init_ctx *c, const char *a)
     size_t n;
     int rc = cli_read_file(a, 64 * 1024, &pem, &n);
     if (rc) return rc;
-    rc = fwd_efuse_key_digest_pem(pem, n, d);
+    enum fw_sbv2_scheme scheme = FW_SBV2_SCHEME_NONE;
+    rc = fwd_efuse_key_digest_pem_scheme(pem, n, d, &scheme);
     /* DER: try it under each label mbedTLS reads a key from */
     static const char *const labels[] = {"PUBLIC KEY", "PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY"};
     for (size_t i = 0; rc && !cli_is_pem(pem, n) && i < sizeof labels / sizeof labels[0]; i++) {
         size_t m;
         uint8_t *armoured = cli_pem_armour(pem, n, labels[i], &m);
         if (!armoured) break;
-        rc = fwd_efuse_key_digest_pem(armoured, m, d);
+        rc = fwd_efuse_key_digest_pem_scheme(armoured, m, d, &scheme);
         fw_wipe(armoured, m);
         free(armoured);
     }
     fw_wipe(pem, n);
     free(pem);
-    if (rc) return cli_err(EXIT_REJECT, "%s: not an RSA-3072 or ECDSA P-256 key (%s)", a, fw_strerror(rc));
+    if (rc)
+        return cli_err(EXIT_REJECT, "%s: not an RSA-3072 or ECDSA P-256/P-384/P-192 key (%s)", a, fw_strerror(rc));
+    if (scheme == FW_SBV2_ECDSA_P384) c->n_p384++;
+    else c->n_other++;
     return add_digest(c, d, a);
 }
+static int opt_sb_sha384(struct init_ctx *c, const char *a) { (void)a; c->sb_sha384 = 1; return 0; }
 static int opt_sb_digest(struct init_ctx *c, const char *a)
 {
     uint8_t d[32];
@@ -153,6 +160,7 @@ static const struct init_opt opts[] = {
     {"--flash-key", "KEY.bin", "flash-encryption key, key-file order (espsecure)", opt_fe_key, NULL},
     {"--secure-boot-key", "PUB.pem", "burn the SBv2 digest of this key (repeatable, up to 3)", opt_sb_key, NULL},
     {"--secure-boot-digest", "HEX", "burn this 32-byte SBv2 key digest (repeatable)", opt_sb_digest, NULL},
+    {"--secure-boot-sha384", NULL, "burn SECURE_BOOT_SHA384_EN: keys are ECDSA P-384, images verified over SHA-384 (implied by a P-384 --secure-boot-key)", opt_sb_sha384, NULL},
     {"--secure-version", "N", "initial eFuse secure_version (thermometer, 0..32)", opt_secver, NULL},
     {"--decrypt-key", "PRIV.pem", "device RSA-3072 key for pre-encrypted OTA images (stored 0600)", NULL, prov_decrypt_key},
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
@@ -224,6 +232,14 @@ static int efuse_state(struct init_ctx *c, struct fwd_efuse_state *st)
         memcpy(st->digest[i], c->digest[i], 32);
         st->digest_present |= (uint8_t)(1u << i);
     }
+    /* One digest per device (FORMATS 2.8, ESP32-C5): P-384 keys need SHA-384
+     * images, the others SHA-256, so the two never mix on one device. */
+    if (c->n_p384 && c->n_other)
+        return cli_err(EXIT_USAGE, "--secure-boot-key: ECDSA P-384 keys (SHA-384) and other keys (SHA-256) cannot be "
+                                   "trusted by one device");
+    if (c->sb_sha384 && c->n_other)
+        return cli_err(EXIT_USAGE, "--secure-boot-sha384: every --secure-boot-key must then be an ECDSA P-384 key");
+    st->sb_sha384 = (uint8_t)(c->sb_sha384 || c->n_p384);
     if (c->secure_version > 0 && fwd_efuse_secver_bits((unsigned)c->secure_version, &st->secure_version_bits))
         return cli_err(EXIT_USAGE, "--secure-version: out of range");
     st->fe_mode = (uint8_t)c->fe_mode;

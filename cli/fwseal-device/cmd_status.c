@@ -67,6 +67,7 @@ static void json_efuse(struct fw_json *j, const struct fwd_efuse_state *st)
     fw_json_kstr(j, "flash_encryption", fe_name(st->fe_mode));
     fw_json_ku64(j, "secure_version", fwd_efuse_secure_version(st));
     fw_json_kstr(j, "secure_version_bits", bits);
+    fw_json_kstr(j, "secure_boot_image_digest", st->sb_sha384 ? "sha384" : "sha256");
     fw_json_key(j, "digests");
     fw_json_arr(j);
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
@@ -198,6 +199,7 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
     fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB\n", chip ? chip : "unknown", st->chip_id,
             st->chip_rev, (unsigned)(dd->sim.flash.size / 1024));
     fprintf(f, "eFuse       flash encryption %s, secure_version %u\n", fe_name(st->fe_mode), fwd_efuse_secure_version(st));
+    if (st->sb_sha384) fprintf(f, "            SECURE_BOOT_SHA384_EN: images verified over SHA-384 (ECDSA P-384 keys)\n");
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
         if (!(st->digest_present >> i & 1)) continue;
         fprintf(f, "            secure boot digest %u: ", i);

@@ -17,7 +17,8 @@ static void help(FILE *f)
                "fields as laid out in a signature block; what is burned into the eFuse\n"
                "SECURE_BOOT_DIGESTn key block) as hex on stdout. Same value as\n"
                "`espsecure.py digest_sbv2_public_key`. KEY may be private or public,\n"
-               "RSA-3072 or ECDSA P-256. -o also writes the 32 raw bytes.\n"
+               "RSA-3072 or ECDSA P-256/P-384/P-192 (always SHA-256, also for P-384).\n"
+               "-o also writes the 32 raw bytes.\n"
                "\nexample:\n  fwseal digest release_pub.pem -o release.digest.bin\n");
 }
 

@@ -32,6 +32,7 @@ struct info {
     struct fw_image_parser p;
     int feed_rc, finish_rc;
     uint8_t sha_hash[32], sha_signed[32];
+    uint8_t sha384_signed[48];     /* what ECDSA P-384 blocks sign */
     int hashes_final;
     uint8_t sector[FW_IMAGE_SIG_SECTOR_LEN];
     uint64_t sector_got;
@@ -119,7 +120,7 @@ static const char *status_text(int st)
     }
 }
 
-static void view_block(const uint8_t *b, const uint8_t signed_digest[32], struct sig_view *v)
+static void view_block(const uint8_t *b, const struct info *in, struct sig_view *v)
 {
     memset(v, 0, sizeof *v);
     size_t i = 0;
@@ -133,8 +134,9 @@ static void view_block(const uint8_t *b, const uint8_t signed_digest[32], struct
         unsigned ml;
         if (!EVP_Digest(b + off, v->key_len, v->key_digest, &ml, EVP_sha256(), NULL)) v->key_len = 0;
     } else v->key_len = 0;
-    /* P-384 signs a SHA-384 digest, which info does not compute */
-    v->digest_matches = v->digest_len == 32 && fw_ct_equal(b + FW_SBV2_OFF_DIGEST, signed_digest, 32);
+    /* P-384 signs the SHA-384 of the signed region, the others its SHA-256 */
+    const uint8_t *want = v->digest_len == sizeof in->sha384_signed ? in->sha384_signed : in->sha_signed;
+    v->digest_matches = v->digest_len && fw_ct_equal(b + FW_SBV2_OFF_DIGEST, want, v->digest_len);
 }
 
 static int sector_present(const struct info *in)
@@ -159,7 +161,7 @@ static void print_sig_text(const struct info *in)
     printf(")\n");
     for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
-        view_block(in->sector + i * FW_SBV2_BLOCK_SIZE, in->sha_signed, &v);
+        view_block(in->sector + i * FW_SBV2_BLOCK_SIZE, in, &v);
         if (v.erased) { printf("  block %u: empty (erased)\n", i); continue; }
         printf("  block %u: %s, %s", i, fw_sbv2_scheme_name(v.scheme), status_text(v.status));
         if (v.key_len) {
@@ -185,7 +187,7 @@ static void print_sig_json(const struct info *in, struct fw_json *j)
     for (unsigned i = 0; i < FW_SBV2_MAX_BLOCKS; i++) {
         struct sig_view v;
         const uint8_t *b = in->sector + i * FW_SBV2_BLOCK_SIZE;
-        view_block(b, in->sha_signed, &v);
+        view_block(b, in, &v);
         fw_json_obj(j);
         fw_json_ku64(j, "index", i);
         fw_json_kbool(j, "erased", v.erased);
@@ -225,11 +227,12 @@ static void capture_sector(struct info *in, uint64_t off, const uint8_t *d, size
  * is its prefix (hash_end < S), finalised from a copy where it ends. */
 static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t first_len)
 {
-    EVP_MD_CTX *h = EVP_MD_CTX_new(), *snap = EVP_MD_CTX_new();
+    EVP_MD_CTX *h = EVP_MD_CTX_new(), *snap = EVP_MD_CTX_new(), *h384 = EVP_MD_CTX_new();
     uint8_t *buf = malloc(CHUNK);
     int rc = 0, cloned = 0;
     unsigned ml;
-    if (!h || !snap || !buf || !EVP_DigestInit_ex(h, EVP_sha256(), NULL)) {
+    if (!h || !snap || !h384 || !buf || !EVP_DigestInit_ex(h, EVP_sha256(), NULL) ||
+        !EVP_DigestInit_ex(h384, EVP_sha384(), NULL)) {
         rc = cli_err(EXIT_IO, "%s: out of memory", in->path);
         goto out;
     }
@@ -243,6 +246,7 @@ static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t f
         in->feed_rc = fw_image_parser_feed(&in->p, buf, n);
         if (in->feed_rc) break;
         size_t kh = fw_image_parser_in_hash(&in->p, at, n), ks = fw_image_parser_in_signed(&in->p, at, n);
+        EVP_DigestUpdate(h384, buf, ks);
         if (!cloned && in->p.layout_known && at + kh == in->p.hash_end && kh <= ks) {
             EVP_DigestUpdate(h, buf, kh);
             EVP_MD_CTX_copy_ex(snap, h);
@@ -262,10 +266,12 @@ static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t f
         EVP_DigestFinal_ex(snap, in->sha_hash, &ml);
     }
     EVP_DigestFinal_ex(h, in->sha_signed, &ml);
+    EVP_DigestFinal_ex(h384, in->sha384_signed, &ml);
     in->hashes_final = in->feed_rc == FW_OK && fw_image_parser_done(&in->p);
 out:
     EVP_MD_CTX_free(h);
     EVP_MD_CTX_free(snap);
+    EVP_MD_CTX_free(h384);
     free(buf);
     return rc;
 }

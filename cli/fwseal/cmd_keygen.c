@@ -23,6 +23,8 @@ static int keygen_sbv2(const char *type, const char *out, const char *pub);
 static const struct keygen_type types[] = {
     {"rsa3072", "Secure Boot V2 RSA-3072 signing key (PEM)", keygen_sbv2},
     {"ecdsa-p256", "Secure Boot V2 ECDSA P-256 signing key (PEM)", keygen_sbv2},
+    {"ecdsa-p384", "Secure Boot V2 ECDSA P-384 signing key (PEM; SHA-384 images, ESP32-C5/H4)", keygen_sbv2},
+    {"ecdsa-p192", "refused: fwseal verifies P-192 (ESP32-C2) but makes no P-192 keys (96-bit security; use ecdsa-p256)", keygen_sbv2},
     {"ecies-p256", "32-byte device HMAC key (eFuse, HMAC_UP) + ECIES device public key (--pub, required)", keygen_ecies_p256},
     {"flash-xts-128", "32-byte XTS-AES-128 flash encryption key", keygen_flash_xts},
     {"flash-xts-256", "64-byte XTS-AES-256 flash encryption key", keygen_flash_xts},
@@ -47,8 +49,9 @@ static int keygen_sbv2(const char *type, const char *out, const char *pub)
 {
     struct fwh_key k;
     char why[256];
-    if (fwh_key_generate(fwh_key_type_parse(type), &k, why, sizeof why))
-        return cli_err(EXIT_IO, "%s: %s", out, why);
+    int e = fwh_key_generate(fwh_key_type_parse(type), &k, why, sizeof why);
+    if (e == FW_ERR_INVALID_ARG) return cli_err(EXIT_USAGE, "keygen %s: %s", type, why);
+    if (e) return cli_err(EXIT_IO, "%s: %s", out, why);
     int rc = write_key_pems(&k, out, pub);
     fwh_key_free(&k);
     return rc;

@@ -12,8 +12,8 @@
 static void help(FILE *f)
 {
     fprintf(f, "usage: fwseal pubkey KEY.pem [-o PUB.pem]\n\n"
-               "Write the public key (SubjectPublicKeyInfo PEM) of an RSA-3072 or ECDSA P-256\n"
-               "key, private or public. Without -o (or with -o -) it goes to stdout.\n"
+               "Write the public key (SubjectPublicKeyInfo PEM) of an RSA-3072 or ECDSA\n"
+               "P-256/P-384/P-192 key, private or public. Without -o (or with -o -) it goes to stdout.\n"
                "\nexample:\n  fwseal pubkey release.pem -o release_pub.pem\n");
 }
 

@@ -32,7 +32,8 @@ static void help(FILE *f)
                "Append a Secure Boot V2 signature sector (FORMATS 2.1-2.5) to IN, as\n"
                "`espsecure.py sign_data --version 2` does: IN is padded with 0xFF to a\n"
                "multiple of 4096, then a 4096-byte sector with one block per key follows\n"
-               "(RSA-3072 PSS/SHA-256/salt 32, or ECDSA P-256; all keys of one scheme;\n"
+               "(RSA-3072 PSS/SHA-256/salt 32, ECDSA P-256, or ECDSA P-384 over SHA-384;\n"
+               "all keys of one scheme; P-192 keys are verified, never used to sign;\n"
                "at most 3 blocks). Any file can be signed; a warning is printed when IN\n"
                "is not an ESP app image. OUT is written atomically (may equal IN).\n"
                "An IN that is already signed (ESP-IDF signs build/<project>.bin when\n"
@@ -234,16 +235,21 @@ static int sign_file(const struct sign_args *a, const struct fwh_key *const *key
     struct fwh_signer s = {0};
     struct cli_out o = {0};
     char why[256];
-    uint8_t digest[32];
+    uint8_t digest[FW_SBV2_MAX_DIGEST];
+    /* The digest the keys' scheme signs (SHA-384 for P-384); mixed schemes
+     * are refused by fwh_sbv2_build_sector_len. */
+    size_t dlen = fw_sbv2_digest_len(fwh_key_scheme(keys[0]));
+    if (!dlen) dlen = FW_SBV2_DIGEST_SHA256_LEN;
 
     rc = open_input(a, keys, &fd, &len, old);
-    if (!rc && fwh_signer_init(&s)) rc = cli_err(EXIT_IO, "cannot initialise SHA-256");
+    if (!rc && fwh_signer_init_len(&s, dlen)) rc = cli_err(EXIT_IO, "cannot initialise the image hash");
     if (!rc) rc = cli_out_open(&o, a->out, 0644);
     if (rc) goto out;
     rc = stream_data(fd, len, o.f, &s, a->in);
-    if (!rc && fwh_signer_digest(&s, digest)) rc = cli_err(EXIT_IO, "hash failed");
+    if (!rc && fwh_signer_digest_len(&s, digest, sizeof digest)) rc = cli_err(EXIT_IO, "hash failed");
     if (!rc) {
-        int e = fwh_sbv2_build_sector(sector, a->append ? old : NULL, keys, a->nkeys, digest, why, sizeof why);
+        int e = fwh_sbv2_build_sector_len(sector, a->append ? old : NULL, keys, a->nkeys, digest, dlen, why,
+                                          sizeof why);
         if (e) rc = cli_err(cli_exit_for(e), "%s: %s", a->in, why);
     }
     if (!rc && fwrite(sector, 1, sizeof sector, o.f) != sizeof sector) rc = cli_err(EXIT_IO, "%s: write failed", a->out);
@@ -253,7 +259,7 @@ static int sign_file(const struct sign_args *a, const struct fwh_key *const *key
         struct fw_sbv2_scan scan;
         unsigned nblk = fw_sbv2_sector_scan(sector, &scan);
         printf("%s: signed, %u block(s) %s, image digest ", a->out, nblk, fw_sbv2_scheme_name(scan.scheme[0]));
-        cli_print_hex(stdout, digest, sizeof digest);
+        cli_print_hex(stdout, digest, dlen);
         putchar('\n');
     }
 out:

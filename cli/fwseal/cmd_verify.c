@@ -29,7 +29,7 @@ static void help(FILE *f)
             "The file is streamed (bounded memory; IMAGE - reads stdin). Exit 0 only if valid; otherwise exit 1\n"
             "with the first failing check named on stderr (3 for I/O errors).\n"
             "\noptions:\n"
-            "  --trust PUB.pem        trust this key (RSA-3072 or ECDSA P-256, public or private)\n"
+            "  --trust PUB.pem        trust this key (RSA-3072, ECDSA P-256/P-384/P-192; public or private)\n"
             "  --trust-digest HEX     trust this key digest (64 hex digits, as `fwseal digest`)\n"
             "  --revoked-digest HEX   this key digest is revoked (never accepted)\n"
             "  --min-secure-version N anti-rollback floor for esp_app_desc_t.secure_version\n"

@@ -247,9 +247,11 @@ static int signed_data(struct out *o, const char *path, const uint8_t *b, size_t
     struct fw_sbv2_scan scan;
     unsigned n = fw_sbv2_sector_scan(sec, &scan);
     if (!n) return -1;
-    uint8_t digest[32];
+    uint8_t digest[32], digest384[48];
     unsigned ml = 32;
     EVP_Digest(b, len - FW_SBV2_SECTOR_SIZE, digest, &ml, EVP_sha256(), NULL);
+    ml = 48;
+    EVP_Digest(b, len - FW_SBV2_SECTOR_SIZE, digest384, &ml, EVP_sha384(), NULL);   /* ECDSA P-384 blocks */
     begin(o, path, len, "signed_data", "data signed with Secure Boot V2 (not an ESP app image)");
     field_u(o, "signed_length", "signed length:", len - FW_SBV2_SECTOR_SIZE);
     field_hex(o, "signed_sha256", "SHA-256:", digest, sizeof digest);
@@ -258,7 +260,8 @@ static int signed_data(struct out *o, const char *path, const uint8_t *b, size_t
         const uint8_t *blk = sec + i * FW_SBV2_BLOCK_SIZE;
         uint8_t kd[FW_SBV2_KEY_DIGEST_LEN];
         int have = fwh_block_key_digest(blk, kd) == FW_OK;
-        int match = fw_sbv2_digest_len(scan.scheme[i]) == 32 && fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, 32);
+        size_t dl = fw_sbv2_digest_len(scan.scheme[i]);
+        int match = dl && fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, dl == sizeof digest384 ? digest384 : digest, dl);
         if (o->json) {
             fw_json_obj(&o->j);
             fw_json_ku64(&o->j, "index", i);

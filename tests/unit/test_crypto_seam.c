@@ -429,8 +429,9 @@ static void pubkey_numbers_and_montgomery_constant(void **state)
 static void scheme_tables_agree_with_common(void **state)
 {
     (void)state;
-    const enum fw_sbv2_scheme trusted[] = { FW_SBV2_RSA3072, FW_SBV2_ECDSA_P256 };
-    for (size_t i = 0; i < 2; i++) {
+    const enum fw_sbv2_scheme trusted[] = { FW_SBV2_RSA3072, FW_SBV2_ECDSA_P256, FW_SBV2_ECDSA_P384,
+                                            FW_SBV2_ECDSA_P192 };
+    for (size_t i = 0; i < 4; i++) {
         const struct fwd_sig_scheme *d = fwd_sig_scheme_find(trusted[i]);
         const struct fwh_sig_scheme *h = fwh_sig_scheme_find(trusted[i]);
         size_t off, len;
@@ -445,17 +446,19 @@ static void scheme_tables_agree_with_common(void **state)
         assert_ptr_equal(fwh_sig_scheme_by_name(h->cli_name), h);
         assert_int_equal(fwh_key_type_parse(fwh_key_type_name(trusted[i])), trusted[i]);
     }
-    const enum fw_sbv2_scheme untrusted[] = { FW_SBV2_SCHEME_NONE, FW_SBV2_ECDSA_P192, FW_SBV2_ECDSA_P384 };
-    for (size_t i = 0; i < 3; i++) {
-        assert_null(fwd_sig_scheme_find(untrusted[i]));
-        assert_null(fwh_sig_scheme_find(untrusted[i]));
-    }
+    assert_null(fwd_sig_scheme_find(FW_SBV2_SCHEME_NONE));
+    assert_null(fwh_sig_scheme_find(FW_SBV2_SCHEME_NONE));
+    /* P-384 signs SHA-384 on both sides; P-192 is verify-only on the host */
+    assert_int_equal(fwd_sig_scheme_find(FW_SBV2_ECDSA_P384)->digest_alg, FWD_HASH_SHA384);
+    assert_null(fwh_sig_scheme_find(FW_SBV2_ECDSA_P192)->sign);
+    assert_null(fwh_sig_scheme_find(FW_SBV2_ECDSA_P192)->generate);
+    assert_int_equal(fwh_key_type_parse("ecdsa384"), FW_SBV2_ECDSA_P384);
     assert_int_equal(fwh_key_type_parse("ecdsa256"), FW_SBV2_ECDSA_P256);
     assert_int_equal(fwh_key_type_parse("rsa-3072"), FW_SBV2_RSA3072);
     assert_int_equal(fwh_key_type_parse("rsa2048"), FW_SBV2_SCHEME_NONE);
     size_t rows = 0;
     while (fwh_sig_scheme_at(rows)) rows++;
-    assert_int_equal(rows, 2);
+    assert_int_equal(rows, 4);
 }
 
 /* The eFuse key digest of a PEM key: device (crypto seam + scheme key

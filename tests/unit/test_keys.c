@@ -159,10 +159,10 @@ static void refuses_other_key_types(void **state)
     (void)state;
     EVP_PKEY *pks[] = {
         EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048),
-        EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"),
+        EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-521"),
         EVP_PKEY_Q_keygen(NULL, NULL, "ED25519"),
     };
-    const char *names[] = {"RSA-2048", "secp384r1", "ED25519"};
+    const char *names[] = {"RSA-2048", "secp521r1", "ED25519"};
     char why[256];
     for (int i = 0; i < 3; i++) {
         assert_non_null(pks[i]);

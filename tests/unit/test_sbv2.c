@@ -307,7 +307,12 @@ static void sector_layout(void **state)
     fw_sbv2_le_to_be(be, le, 4);
     assert_memory_equal(be, "\x04\x03\x02\x01", 4);
     assert_string_equal(fw_sbv2_scheme_name(FW_SBV2_ECDSA_P384), "ECDSA-P384");
-    assert_false(fw_sbv2_scheme_supported(FW_SBV2_ECDSA_P384));
+    /* every scheme the format defines is verified (P-384, P-192: issue 16) */
+    assert_true(fw_sbv2_scheme_supported(FW_SBV2_ECDSA_P384));
+    assert_true(fw_sbv2_scheme_supported(FW_SBV2_ECDSA_P192));
+    assert_true(fw_sbv2_scheme_supported(FW_SBV2_ECDSA_P256));
+    assert_true(fw_sbv2_scheme_supported(FW_SBV2_RSA3072));
+    assert_false(fw_sbv2_scheme_supported(FW_SBV2_SCHEME_NONE));
 }
 
 int main(void)

@@ -200,7 +200,10 @@ static void chip_scheme_rules(void **state)
 }
 
 /* A P-384 block decodes but is reported unsupported; block 0 still counts. */
-static void p384_block_unsupported(void **state)
+/* A P-384 block is checked against the SHA-384 of the signed region: a
+ * synthetic one signing a zero digest with no key fails its digest and
+ * signature checks; block 0 (RSA) still verifies. */
+static void p384_block_checked_against_sha384(void **state)
 {
     (void)state;
     size_t len;
@@ -216,8 +219,15 @@ static void p384_block_unsupported(void **state)
     assert_int_equal(run_chunked(img, len, 65536, &o, &r), FW_OK);
     const struct fwh_check *c = fwh_report_find(&r, "block1.format");
     assert_non_null(c);
+    assert_int_equal(c->result, FWH_PASS);
+    c = fwh_report_find(&r, "block1.image_digest");
+    assert_non_null(c);
     assert_int_equal(c->result, FWH_FAIL);
-    assert_non_null(strstr(c->detail, "ECDSA-P384 blocks are not supported"));
+    assert_int_equal(strlen(c->detail) > 0, 1);
+    c = fwh_report_find(&r, "block1.signature");
+    assert_non_null(c);
+    assert_int_equal(c->result, FWH_FAIL);
+    assert_non_null(strstr(c->detail, "P-384"));
     free(img);
 }
 
@@ -321,7 +331,7 @@ int main(void)
         cmocka_unit_test(first_failures),
         cmocka_unit_test(revoked_and_policy),
         cmocka_unit_test(chip_scheme_rules),
-        cmocka_unit_test(p384_block_unsupported),
+        cmocka_unit_test(p384_block_checked_against_sha384),
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(json_escapes),
         cmocka_unit_test(overflow_makes_report_invalid),

@@ -212,12 +212,21 @@ static void ecdsa_scalar_and_point_checks(void **state)
     blk[37] ^= 1;
     fix_crc(blk);
     assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_KEY);
-    /* P-384 / P-192 curve ids are not trusted */
+    /* a P-256 block relabelled P-192 (curve id 1): its point and signature
+     * fill bytes that P-192 requires zero, so the block is not valid, and its
+     * first 24-byte coordinates are no P-192 point */
     memcpy(blk, sector(&f), sizeof blk);
     blk[36] = 1;
     fix_crc(blk);
-    assert_int_equal(fwd_verify_block_valid(blk), FW_ERR_UNSUPPORTED);
-    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_UNSUPPORTED);
+    assert_int_equal(fwd_verify_block_valid(blk), FW_ERR_FORMAT);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_KEY);
+    /* relabelled P-384 (sha_version 1, curve id at 52): a 48-byte digest is
+     * needed; the SHA-256 one is an argument error, never a pass */
+    memcpy(blk, sector(&f), sizeof blk);
+    blk[2] = 1;
+    blk[52] = 3;
+    fix_crc(blk);
+    assert_int_equal(fwd_verify_block_signature(blk, f.digest, sizeof f.digest), FW_ERR_INVALID_ARG);
     free(f.data);
 }
 

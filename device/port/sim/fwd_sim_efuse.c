@@ -8,7 +8,7 @@
  *   0x68  1  digest_present bits (bit i: digest i provisioned)
  *   0x69  1  KEY_REVOKE bits (bit i: digest i revoked)
  *   0x6A  1  flash-encryption mode (0 off, 1 XTS-AES-128, 2 XTS-AES-256)
- *   0x6B  1  reserved (0)
+ *   0x6B  1  SECURE_BOOT_SHA384_EN (1: P-384 keys, images verified over SHA-384)
  *   0x6C  4  SECURE_VERSION thermometer bits (value = popcount)
  *   0x70  2  chip id
  *   0x72  2  chip revision (major*100 + minor)
@@ -34,6 +34,7 @@
 #define OFF_PRESENT 0x68
 #define OFF_REVOKED 0x69
 #define OFF_FE_MODE 0x6A
+#define OFF_SHA384 0x6B
 #define OFF_SECVER 0x6C
 #define OFF_CHIP 0x70
 #define OFF_REV 0x72
@@ -48,6 +49,7 @@ void fwd_sim_efuse_encode(const struct fwd_efuse_state *st, uint8_t b[FWD_SIM_EF
     b[OFF_PRESENT] = st->digest_present;
     b[OFF_REVOKED] = st->digest_revoked;
     b[OFF_FE_MODE] = st->fe_mode;
+    b[OFF_SHA384] = st->sb_sha384;
     fw_enc32le(b + OFF_SECVER, st->secure_version_bits);
     fw_enc16le(b + OFF_CHIP, st->chip_id);
     fw_enc16le(b + OFF_REV, st->chip_rev);
@@ -62,6 +64,7 @@ int fwd_sim_efuse_decode(const uint8_t b[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_ef
     st->digest_present = b[OFF_PRESENT];
     st->digest_revoked = b[OFF_REVOKED];
     st->fe_mode = b[OFF_FE_MODE];
+    st->sb_sha384 = b[OFF_SHA384];
     st->secure_version_bits = fw_dec32le(b + OFF_SECVER);
     st->chip_id = fw_dec16le(b + OFF_CHIP);
     st->chip_rev = fw_dec16le(b + OFF_REV);
