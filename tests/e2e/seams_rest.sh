@@ -78,6 +78,8 @@ check "the Makefile builds nvs/ as its own library" grep -qE '^NVS_SRC[[:space:]
 check "the CSV parsers are host-side" test -f host/fwh_nvs_csv.c -a -f host/fwh_pt_csv.c
 bad=$(grep -lE '"(host|nvs)/' common/*.c common/*.h 2>/dev/null)
 [ -z "$bad" ] && ok "common/ includes nothing from nvs/ or host/" || fail "common/ depends upward" "$bad"
+bad=$(grep -lE '#[[:space:]]*include[[:space:]]*<(mbedtls|openssl|psa)/|\b(malloc|calloc|realloc)\(' nvs/*.c nvs/*.h 2>/dev/null)
+[ -z "$bad" ] && ok "nvs/ is crypto-free and allocation-free (cipher and storage are callbacks)" || fail "nvs/ not portable" "$bad"
 bad=$(grep -lE '#[[:space:]]*include[[:space:]]*"host/' nvs/*.c nvs/*.h device/*.c device/*.h boot/*.c boot/*.h 2>/dev/null)
 [ -z "$bad" ] && ok "nvs/, device/ and boot/ include nothing from host/" || fail "core code includes host/" "$bad"
 
