@@ -22,7 +22,7 @@ SHARED  ?= $(abspath ../shared)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wvla
 CSTD    := -std=c11 -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 OPT     ?= -O2 -g
-INC     := -I. -Icommon
+INC     := -I. -Icommon -I/usr/include/p11-kit-1   # <p11-kit/pkcs11.h>: the PKCS#11 C API (libp11-kit-dev)
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) $(EXTRA_CFLAGS) -MMD -MP
 HOST_LIBS   := -lcrypto
 DEVICE_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
@@ -98,7 +98,7 @@ BINS           := $(BUILD)/bin/fwseal $(BUILD)/bin/fwseal-device
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(BINS) $(TOOL_BINS)
+all: $(BINS) $(TOOL_BINS) lib
 
 unit: $(UNIT_BINS)
 asan: $(UNIT_BINS_ASAN)
@@ -136,29 +136,67 @@ clean:
 #   $(PREFIX)/share/man/man1                       fwseal(1), fwseal-CMD(1), fwseal-device(1), ...
 #                                                  (generated from the --help texts: scripts/gen-man.sh)
 #   $(PREFIX)/share/bash-completion/completions    fwseal, fwseal-device
-# NOT YET: libfwseal-device.a, the public headers and fwseal-device.pc
-# (issue 13 §3) come with the device-library refactor in progress; nothing
-# here pretends to install them.
+#   $(LIBDIR)                                      libfwseal-device.a, libfwseal-device-http.a
+#   $(LIBDIR)/pkgconfig                            fwseal-device.pc, fwseal-device-http.pc
+#   $(INCLUDEDIR)/fwseal/                          the public headers (lib/public-headers.list:
+#                                                  common/X.h -> fwseal/X.h, DIR/X.h -> fwseal/DIR/X.h)
+#                                                  and the umbrellas fwseal_device.h, fwseal_device_http.h
 # ---------------------------------------------------------------------------
-PREFIX  ?= /usr/local
-BINDIR  := $(PREFIX)/bin
-MANDIR  := $(PREFIX)/share/man
-COMPDIR := $(PREFIX)/share/bash-completion/completions
+PREFIX     ?= /usr/local
+BINDIR     := $(PREFIX)/bin
+MANDIR     := $(PREFIX)/share/man
+COMPDIR    := $(PREFIX)/share/bash-completion/completions
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+
+# The installable device library (README "Library"). libfwseal-device.a is
+# common/ + nvs/ + device/ + boot/ without the HTTP(S) client, so an application
+# that brings its own transport links no socket and no TLS code;
+# libfwseal-device-http.a is that client. Both are built from the release
+# objects of $(BUILD) (the archives above stay the ones the CLIs and tests use).
+HTTP_SRC     := $(filter device/fwd_http% device/fwd_sock% device/fwd_tls% device/fwd_ota_http% device/fwd_x509%,$(DEVICE_SRC))
+LIBDEV_SRC   := $(COMMON_SRC) $(NVS_SRC) $(filter-out $(HTTP_SRC),$(DEVICE_SRC))
+INSTALL_LIBS := $(BUILD)/lib/libfwseal-device.a $(BUILD)/lib/libfwseal-device-http.a
+PUBLIC_HEADERS := $(shell sed -e 's/\#.*//' -e 's/[[:space:]]//g' -e '/^$$/d' lib/public-headers.list)
+UMBRELLA_HEADERS := lib/fwseal_device.h lib/fwseal_device_http.h
+PC_FILES     := fwseal-device fwseal-device-http
+VERSION      := $(shell sed -n 's/^\#define FWSEAL_VERSION_STRING "\(.*\)"/\1/p' common/fw_version.h)
+
+.PHONY: lib
+lib: $(INSTALL_LIBS)
+
+$(BUILD)/lib/libfwseal-device.a: $(call obj,$(BUILD),$(LIBDEV_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
+$(BUILD)/lib/libfwseal-device-http.a: $(call obj,$(BUILD),$(HTTP_SRC))
+	@mkdir -p $(dir $@); rm -f $@; ar rcs $@ $^
 
 man: $(BINS)
 	@rm -rf $(BUILD)/man && scripts/gen-man.sh $(BUILD)/bin $(BUILD)/man
 
-install: $(BINS) man
+install: $(BINS) man $(INSTALL_LIBS)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 0755 $(BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(BUILD)/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 scripts/fwseal-completion.bash $(DESTDIR)$(COMPDIR)/fwseal
 	ln -sf fwseal $(DESTDIR)$(COMPDIR)/fwseal-device
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR) $(DESTDIR)$(INCLUDEDIR)/fwseal
+	install -m 0644 $(INSTALL_LIBS) $(DESTDIR)$(LIBDIR)/
+	for h in $(PUBLIC_HEADERS); do install -D -m 0644 "$$h" "$(DESTDIR)$(INCLUDEDIR)/fwseal/$${h#common/}" || exit 1; done
+	install -m 0644 $(UMBRELLA_HEADERS) $(DESTDIR)$(INCLUDEDIR)/fwseal/
+	for pc in $(PC_FILES); do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	      -e 's|@VERSION@|$(VERSION)|g' "lib/$$pc.pc.in" >"$(DESTDIR)$(PKGCONFIGDIR)/$$pc.pc" || exit 1; \
+	  chmod 0644 "$(DESTDIR)$(PKGCONFIGDIR)/$$pc.pc"; done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/fwseal $(DESTDIR)$(BINDIR)/fwseal-device
 	rm -f $(DESTDIR)$(MANDIR)/man1/fwseal.1 $(DESTDIR)$(MANDIR)/man1/fwseal-*.1
 	rm -f $(DESTDIR)$(COMPDIR)/fwseal $(DESTDIR)$(COMPDIR)/fwseal-device
+	rm -f $(addprefix $(DESTDIR)$(LIBDIR)/,$(notdir $(INSTALL_LIBS)))
+	rm -f $(foreach pc,$(PC_FILES),$(DESTDIR)$(PKGCONFIGDIR)/$(pc).pc)
+	rm -f $(foreach h,$(PUBLIC_HEADERS) $(UMBRELLA_HEADERS),$(DESTDIR)$(INCLUDEDIR)/fwseal/$(patsubst lib/%,%,$(patsubst common/%,%,$(h))))
+	-find $(DESTDIR)$(INCLUDEDIR)/fwseal -depth -type d -empty -delete 2>/dev/null
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 

@@ -50,7 +50,7 @@ static inline uint64_t fw_align_up(uint64_t x, uint64_t a) { return (x + a - 1) 
 /* Constant-time equality of two byte strings: 1 if equal. */
 static inline int fw_ct_equal(const void *a, const void *b, size_t n)
 {
-    const volatile uint8_t *x = a, *y = b;
+    const volatile uint8_t *x = (const volatile uint8_t *)a, *y = (const volatile uint8_t *)b;
     uint8_t d = 0;
     for (size_t i = 0; i < n; i++) d |= (uint8_t)(x[i] ^ y[i]);
     return d == 0;
@@ -59,7 +59,7 @@ static inline int fw_ct_equal(const void *a, const void *b, size_t n)
 /* Wipe memory in a way the optimiser cannot drop. */
 static inline void fw_wipe(void *p, size_t n)
 {
-    volatile uint8_t *v = p;
+    volatile uint8_t *v = (volatile uint8_t *)p;
     while (n--) *v++ = 0;
 }
 

@@ -35,8 +35,11 @@ enum fw_ota_state {
     FW_OTA_VALID = 0x2,
     FW_OTA_INVALID = 0x3,
     FW_OTA_ABORTED = 0x4,
-    FW_OTA_UNDEFINED = 0xFFFFFFFFu,
 };
+/* ESP's ESP_OTA_IMG_UNDEFINED. A macro, not an enumerator: ISO C enumerators
+ * are int, so 0xFFFFFFFF in the enum breaks -Wpedantic builds of the
+ * installed headers. The state field is a uint32_t either way. */
+#define FW_OTA_UNDEFINED 0xFFFFFFFFu
 
 struct fw_otadata_entry {
     uint32_t seq;

@@ -193,6 +193,12 @@ void fwd_rsa_priv_free(struct fwd_rsa_priv *k);
 int fwd_rsa_unwrap_key(const struct fwd_rsa_priv *k, const struct fwd_random *rng, const uint8_t *in,
                        size_t in_len, uint8_t *out, size_t out_len);
 
+/* The raw private operation out = in^d mod n (in, out: bits/8 bytes,
+ * big-endian; in >= n is FW_ERR_INVALID_ARG), blinded with rng. What a
+ * DS-style peripheral computes; the simulator's peripheral uses it. */
+int fwd_rsa_priv_raw(const struct fwd_rsa_priv *k, const struct fwd_random *rng, const uint8_t *in, uint8_t *out,
+                     size_t len);
+
 #ifndef FWD_EC_PRIV_SIZE
 #define FWD_EC_PRIV_SIZE 272u
 #endif

@@ -454,6 +454,15 @@ int fwd_rsa_unwrap_key(const struct fwd_rsa_priv *k, const struct fwd_random *rn
     return FW_OK;
 }
 
+int fwd_rsa_priv_raw(const struct fwd_rsa_priv *k, const struct fwd_random *rng, const uint8_t *in, uint8_t *out,
+                     size_t len)
+{
+    if (!k || !k->loaded || !rng || !rng->fill || !in || !out || len != k->bits / 8) return FW_ERR_INVALID_ARG;
+    struct rsa_priv_impl *impl = (struct rsa_priv_impl *)(void *)k->u.bytes_;
+    int ret = mbedtls_rsa_private(mbedtls_pk_rsa(impl->pk), rng_adapter, (void *)rng, in, out);
+    return ret == 0 ? FW_OK : ret == MBEDTLS_ERR_RSA_BAD_INPUT_DATA ? FW_ERR_INVALID_ARG : FW_ERR_CRYPTO;
+}
+
 /* ---- EC private key / ECDH -------------------------------------------------------- */
 
 void fwd_ec_priv_init(struct fwd_ec_priv *k)

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "device/fwd_keystore.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
 
@@ -20,6 +21,8 @@ void fwd_decrypt_key_free(struct fwd_decrypt_key *k)
     if (!k) return;
     fwd_rsa_priv_free(&k->rsa);        /* the backend wipes the key material */
     fwd_ec_priv_free(&k->ecies);
+    fw_wipe(k->hw_rejection, sizeof k->hw_rejection);
+    k->hw_rsa = NULL;
     k->scheme = 0;
 }
 
@@ -38,14 +41,16 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
     return FW_OK;
 }
 
-int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hmac_key[32])
+/* hmac_key NULL: the platform's HMAC peripheral computes the PBKDF2 HMACs. */
+static int load_ecies(struct fwd_decrypt_key *k, const uint8_t *hmac_key, const struct fwd_keystore *ks)
 {
-    if (!k || !hmac_key) return FW_ERR_INVALID_ARG;
     fwd_decrypt_key_free(k);
     fwd_decrypt_key_init(k);
     uint8_t d[FW_ENC_ECIES_SCALAR_SIZE];
-    int rc = fwd_pbkdf2_sha256(hmac_key, FW_ENC_ECIES_HMAC_KEY_SIZE, fw_enc_ecies_fixed_salt,
-                               sizeof fw_enc_ecies_fixed_salt, FW_ENC_ECIES_PBKDF2_ITER, d, sizeof d);
+    int rc = hmac_key ? fwd_pbkdf2_sha256(hmac_key, FW_ENC_ECIES_HMAC_KEY_SIZE, fw_enc_ecies_fixed_salt,
+                                          sizeof fw_enc_ecies_fixed_salt, FW_ENC_ECIES_PBKDF2_ITER, d, sizeof d)
+                      : fwd_ks_pbkdf2_sha256(ks, fw_enc_ecies_fixed_salt, sizeof fw_enc_ecies_fixed_salt,
+                                             FW_ENC_ECIES_PBKDF2_ITER, d, sizeof d);
     /* No reduction mod n (§3.4): out of range is a bad key. */
     if (rc == FW_OK) rc = fwd_ec_priv_load(&k->ecies, FWD_EC_P256, d, sizeof d);
     fw_wipe(d, sizeof d);
@@ -57,12 +62,44 @@ int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hma
     return FW_OK;
 }
 
+int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hmac_key[32])
+{
+    if (!k || !hmac_key) return FW_ERR_INVALID_ARG;
+    return load_ecies(k, hmac_key, NULL);
+}
+
+int fwd_decrypt_key_load_ecies_keystore(struct fwd_decrypt_key *k, const struct fwd_keystore *ks)
+{
+    if (!k || !ks) return FW_ERR_INVALID_ARG;
+    if (!ks->hmac_sha256) return FW_ERR_KEY;
+    return load_ecies(k, NULL, ks);
+}
+
+int fwd_decrypt_key_load_rsa_keystore(struct fwd_decrypt_key *k, const struct fwd_keystore *ks)
+{
+    if (!k || !ks) return FW_ERR_INVALID_ARG;
+    fwd_decrypt_key_free(k);
+    fwd_decrypt_key_init(k);
+    int rc = fwd_ks_rsa_rejection_secret(ks, FW_ENC_RSA_WRAPPED_SIZE, k->hw_rejection);
+    if (rc != FW_OK) {
+        fwd_decrypt_key_free(k);
+        return rc;
+    }
+    k->hw_rsa = ks;
+    k->scheme = FW_ENC_SCHEME_RSA3072;
+    return FW_OK;
+}
+
 /* ---- key establishment ---------------------------------------------------- */
 
 /* RSA unwrap with implicit rejection (inside the seam): a failed unwrap
  * yields a pseudo-random key, noticed only as a tag mismatch at the end. */
 static int unwrap_rsa(struct fwd_decrypt *d, const struct fw_enc_header *h, uint8_t key[FW_ENC_AES_KEY_SIZE])
 {
+    const struct fwd_decrypt_key *k = d->cfg.key;
+    if (k->hw_rsa)
+        return fwd_ks_rsa_unwrap(k->hw_rsa, k->hw_rejection, h->key_area, FW_ENC_RSA_WRAPPED_SIZE, key,
+                                 FW_ENC_AES_KEY_SIZE);
     return fwd_rsa_unwrap_key(&d->cfg.key->rsa, d->cfg.rng, h->key_area, FW_ENC_RSA_WRAPPED_SIZE, key,
                               FW_ENC_AES_KEY_SIZE);
 }

@@ -53,6 +53,8 @@ struct fwd_decrypt_key {
     enum fw_enc_scheme scheme;
     struct fwd_rsa_priv rsa;     /* RSA-3072 private key (implicit rejection inside) */
     struct fwd_ec_priv ecies;    /* ECIES: P-256 device scalar */
+    const struct fwd_keystore *hw_rsa;  /* RSA in a peripheral (load_rsa_keystore), else NULL */
+    uint8_t hw_rejection[32];    /* its implicit-rejection secret (device/fwd_keystore.h) */
 };
 
 void fwd_decrypt_key_init(struct fwd_decrypt_key *k);
@@ -64,6 +66,13 @@ int fwd_decrypt_key_load_rsa(struct fwd_decrypt_key *k, const uint8_t *der_or_pe
 /* ECIES-P256 device key from the 32-byte eFuse HMAC key (§3.4). FW_ERR_KEY if
  * the derived scalar is outside [1, n-1]. */
 int fwd_decrypt_key_load_ecies_hmac(struct fwd_decrypt_key *k, const uint8_t hmac_key[32]);
+/* The same two keys held by peripherals (struct fwd_keystore): the HMAC
+ * peripheral derives the ECIES scalar, the RSA private operation is the
+ * peripheral's (the keystore must outlive k). A platform without that
+ * peripheral key (NULL callback, or an RSA key that is not 3072-bit) is
+ * FW_ERR_KEY: there is no fallback to a raw key. */
+int fwd_decrypt_key_load_ecies_keystore(struct fwd_decrypt_key *k, const struct fwd_keystore *ks);
+int fwd_decrypt_key_load_rsa_keystore(struct fwd_decrypt_key *k, const struct fwd_keystore *ks);
 
 struct fwd_decrypt_cfg {
     const struct fwd_decrypt_key *key;

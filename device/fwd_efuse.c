@@ -19,6 +19,20 @@ int fwd_efuse_secver_bits(unsigned v, uint32_t *bits)
     return FW_OK;
 }
 
+unsigned fwd_efuse_required_signatures(const struct fwd_efuse_state *st)
+{
+    unsigned n = 0;
+    for (unsigned b = st->sig_required_bits; b; b &= b - 1) n++;
+    return n ? n : 1;      /* a stray high bit only raises it: more than 3 accepts nothing */
+}
+
+int fwd_efuse_sigreq_bits(unsigned k, uint8_t *bits)
+{
+    if (k < 1 || k > FWD_EFUSE_SIGREQ_MAX) return FW_ERR_RANGE;
+    *bits = (uint8_t)((1u << k) - 1);
+    return FW_OK;
+}
+
 int fwd_efuse_digest_usable(const struct fwd_efuse_state *st, unsigned i)
 {
     return i < FWD_EFUSE_DIGEST_SLOTS && (st->digest_present >> i & 1) && !(st->digest_revoked >> i & 1);

@@ -28,6 +28,13 @@
 unsigned fwd_efuse_secure_version(const struct fwd_efuse_state *st);
 /* Thermometer bits for value v (v lowest bits set); FW_ERR_RANGE above 32. */
 int fwd_efuse_secver_bits(unsigned v, uint32_t *bits);
+/* Signature policy (k of n): how many signature blocks by DISTINCT trusted,
+ * non-revoked eFuse keys an image needs. popcount of sig_required_bits, and
+ * at least 1 (fail closed: a blank field is the ESP rule "one signature"). */
+#define FWD_EFUSE_SIGREQ_MAX 3u
+unsigned fwd_efuse_required_signatures(const struct fwd_efuse_state *st);
+/* Thermometer bits for k required signatures (1..FWD_EFUSE_SIGREQ_MAX); FW_ERR_RANGE otherwise. */
+int fwd_efuse_sigreq_bits(unsigned k, uint8_t *bits);
 /* Digest slot i provisioned and not revoked. */
 int fwd_efuse_digest_usable(const struct fwd_efuse_state *st, unsigned i);
 

@@ -42,6 +42,29 @@ int fwd_fe_init_efuse(struct fwd_fe *fe, int mode, const uint8_t key[64])
     }
 }
 
+static int all_zero(const uint8_t *p, size_t n)
+{
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= p[i];
+    return acc == 0;
+}
+
+int fwd_fe_init_platform(struct fwd_fe *fe, const struct fwd_efuse_state *st, const struct fwd_flash *flash)
+{
+    if (!fe || !st || !flash) return FW_ERR_INVALID_ARG;
+    memset(fe, 0, sizeof *fe);
+    int mode = st->fe_mode;
+    if (mode == FWD_FE_OFF) return FW_OK;
+    if (mode != FWD_FE_XTS128 && mode != FWD_FE_XTS256) return FW_ERR_KEY;
+    if (fwd_flash_has_encryption(flash)) {
+        fe->mode = mode;
+        fe->transparent = 1;
+        return FW_OK;
+    }
+    if (all_zero(st->fe_key, mode == FWD_FE_XTS128 ? 32 : 64)) return FW_ERR_KEY;
+    return fwd_fe_init_efuse(fe, mode, st->fe_key);
+}
+
 void fwd_fe_free(struct fwd_fe *fe)
 {
     if (!fe) return;
@@ -88,7 +111,7 @@ static int crypt_range(const struct fwd_fe *fe, enum fwd_xts_dir dir, uint32_t a
                        size_t len)
 {
     if (!fe || (len && (!in || !out))) return FW_ERR_INVALID_ARG;
-    if (fe->mode != FWD_FE_XTS128 && fe->mode != FWD_FE_XTS256) return FW_ERR_STATE;
+    if ((fe->mode != FWD_FE_XTS128 && fe->mode != FWD_FE_XTS256) || fe->transparent) return FW_ERR_STATE;
     if (addr % FWD_FE_BLOCK || len % FWD_FE_BLOCK) return FW_ERR_ALIGN;
     if ((uint64_t)addr + len > (uint64_t)UINT32_MAX + 1) return FW_ERR_OVERFLOW;
     const struct fwd_xts_ctx *ctx = dir == FWD_XTS_ENCRYPT ? &fe->enc : &fe->dec;

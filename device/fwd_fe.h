@@ -36,6 +36,7 @@
 
 struct fwd_fe {
     int mode;                        /* enum fwd_fe_mode */
+    int transparent;                 /* 1: the flash driver encrypts (fwd_hal.h); no keys here */
     struct fwd_xts_ctx enc;          /* the seam's XTS contexts (key schedules) */
     struct fwd_xts_ctx dec;
 };
@@ -46,6 +47,14 @@ int fwd_fe_init(struct fwd_fe *fe, const uint8_t *key, size_t key_len);
 /* Mode from eFuse: FWD_FE_OFF leaves the context disabled (crypt calls then
  * fail with FW_ERR_STATE); XTS128 uses key[0..31], XTS256 key[0..63]. */
 int fwd_fe_init_efuse(struct fwd_fe *fe, int mode, const uint8_t key[64]);
+/* The platform's choice (device open): FWD_FE_OFF -> disabled; a flash
+ * driver with transparent encryption (fwd_flash_has_encryption) -> the
+ * context only records the mode and `transparent`, the key is never read
+ * and fwd_fe_encrypt/decrypt refuse (FW_ERR_STATE): callers go through
+ * fwd_flash_write_encrypted / read_decrypted; otherwise the readable
+ * st->fe_key, and an all-zero key (what a read-protected eFuse reads back)
+ * is FW_ERR_KEY: no key reachable, nothing is written in plaintext. */
+int fwd_fe_init_platform(struct fwd_fe *fe, const struct fwd_efuse_state *st, const struct fwd_flash *flash);
 /* Wipes the key schedules. Safe on a zeroed or failed context. */
 void fwd_fe_free(struct fwd_fe *fe);
 

@@ -44,6 +44,15 @@ struct fwd_flash {
     int (*write)(void *ctx, uint32_t addr, const void *buf, size_t len);
     int (*erase)(void *ctx, uint32_t addr, size_t len);
     void *ctx;
+    /* Transparent flash encryption (optional, both or neither): the flash
+     * driver encrypts on write and decrypts on read with the eFuse key it
+     * alone can use (ESP: esp_flash_write_encrypted / esp_flash_read_encrypted).
+     * Set -> the library hands it plaintext for encrypted partitions (FORMATS
+     * §4.1) and never runs XTS itself; addr and len are multiples of 16.
+     * NULL -> the library encrypts with the readable fe_key (fwd_fe.c), and a
+     * flash-encryption mode with no readable key is refused (FW_ERR_KEY). */
+    int (*write_encrypted)(void *ctx, uint32_t addr, const void *buf, size_t len);
+    int (*read_decrypted)(void *ctx, uint32_t addr, void *buf, size_t len);
     unsigned caps;         /* FWD_FLASH_CAP_* bits the driver declares */
 };
 
@@ -54,7 +63,9 @@ enum fwd_fe_mode { FWD_FE_OFF = 0, FWD_FE_XTS128 = 1, FWD_FE_XTS256 = 2 };
 
 /* The eFuse block as the device sees it. Bits only ever go 0 -> 1; burn()
  * must refuse anything else. The flash-encryption key is read only by the
- * flash-encryption layer (real hardware keeps it read-protected). */
+ * flash-encryption layer; a read-protected key (real hardware) reads back
+ * as all zeros, as ESP's eFuse controller returns it: the library then
+ * needs struct fwd_flash's write_encrypted / read_decrypted. */
 struct fwd_efuse_state {
     uint8_t  digest[FWD_EFUSE_DIGEST_SLOTS][32]; /* SECURE_BOOT_DIGEST0..2 */
     uint8_t  digest_present;                     /* bit i: slot i provisioned */
@@ -67,6 +78,11 @@ struct fwd_efuse_state {
     uint8_t  sb_sha384;                          /* SECURE_BOOT_SHA384_EN (ESP32-C5/H4): the
                                                     trusted keys are ECDSA P-384, images are
                                                     verified over SHA-384 (FORMATS 2.8) */
+    /* Signature policy, write-once like every eFuse field: thermometer code,
+     * required distinct trusted signatures = popcount, and 0 reads as 1
+     * (fwd_efuse_required_signatures: never "no signature needed"). Burns
+     * only add bits, so the policy can only be raised. */
+    uint8_t  sig_required_bits;
 };
 
 struct fwd_efuse {
@@ -88,17 +104,41 @@ struct fwd_time {
     void *ctx;
 };
 
+/* Keys held by peripherals (optional; docs/porting.md maps each callback to
+ * ESP-IDF). A NULL callback means "this platform has no such peripheral
+ * key": the library then needs the raw key from the caller, and a load
+ * that has neither fails with FW_ERR_KEY (never a silent fallback). */
+#define FWD_KEYSTORE_RSA_MAX 512u     /* bytes of the largest modulus */
+struct fwd_keystore {
+    /* HMAC-SHA256(key in the HMAC peripheral, msg[len]) -> out[32]
+     * (ESP: esp_hmac_calculate with the eFuse key block burned for it). */
+    int (*hmac_sha256)(void *ctx, const uint8_t *msg, size_t len, uint8_t out[32]);
+    /* The raw RSA private operation out = in^d mod n on one block of
+     * rsa_len bytes, big-endian, in < n (ESP: the Digital Signature
+     * peripheral, esp_ds_sign). No padding: the library unpads. */
+    int (*rsa_private)(void *ctx, const uint8_t *in, uint8_t *out, size_t len);
+    size_t rsa_len;                  /* modulus bytes (384 for RSA-3072), 0: none */
+    void *ctx;
+};
+
 /* The whole platform. */
 struct fwd_platform {
     struct fwd_flash  flash;
     struct fwd_efuse  efuse;
     struct fwd_random random;
     struct fwd_time   time;
+    struct fwd_keystore keys;        /* all zero: no peripheral keys */
 };
 
 /* Checked flash access: bounds, overflow and alignment first, then the driver. */
 int fwd_flash_read(const struct fwd_flash *f, uint32_t addr, void *buf, size_t len);
 int fwd_flash_write(const struct fwd_flash *f, uint32_t addr, const void *buf, size_t len);
 int fwd_flash_erase(const struct fwd_flash *f, uint32_t addr, size_t len);
+/* Through the driver's transparent encryption: FW_ERR_KEY if it has none,
+ * FW_ERR_ALIGN unless addr and len are multiples of 16. */
+int fwd_flash_write_encrypted(const struct fwd_flash *f, uint32_t addr, const void *buf, size_t len);
+int fwd_flash_read_decrypted(const struct fwd_flash *f, uint32_t addr, void *buf, size_t len);
+/* 1 if the driver declares transparent encryption (both callbacks). */
+int fwd_flash_has_encryption(const struct fwd_flash *f);
 
 #endif

@@ -108,12 +108,19 @@ const struct fwd_part *fwd_ota_find(const struct fwd_ota_dev *dev, const char *l
     return dev && label ? fwd_part_find(&dev->d, label) : NULL;
 }
 
+/* Verification of a partition against a given eFuse image (the real one,
+ * or the one a revocation would leave). */
+static int verify_under(struct fwd_ota_dev *dev, const struct fwd_part *part, const struct fwd_efuse_state *ef)
+{
+    struct part_reader r = {dev, part};
+    struct fwd_verify_policy pol = {.efuse = ef, .part_offset = part->offset};
+    return fwd_verify_image(read_part, &r, part->size, &pol, &dev->work, &dev->last);
+}
+
 int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *part, struct fwd_verify_result *res)
 {
     if (!dev || !is_app(part)) return FW_ERR_INVALID_ARG;
-    struct part_reader r = {dev, part};
-    struct fwd_verify_policy pol = {.efuse = &dev->efuse, .part_offset = part->offset};
-    int rc = fwd_verify_image(read_part, &r, part->size, &pol, &dev->work, &dev->last);
+    int rc = verify_under(dev, part, &dev->efuse);
     if (res) *res = dev->last;
     return rc;
 }
@@ -509,4 +516,45 @@ int fwd_ota_mark_app_invalid(struct fwd_ota_dev *dev)
     int sec = running_sector(dev, &od);
     if (sec < 0 || !has_rollback_target(dev, &od, sec)) return FW_ERR_STATE;
     return fwd_otadata_set_state(&dev->d, &od, sec, FW_OTA_INVALID);
+}
+
+/* ---- key revocation ---- */
+
+int fwd_ota_revoke_key(struct fwd_ota_dev *dev, unsigned slot)
+{
+    struct fwd_efuse_state st, after;
+    uint32_t state;
+    if (!dev || !dev->d.plat || slot >= FWD_EFUSE_DIGEST_SLOTS) return FW_ERR_INVALID_ARG;
+    if (!dev->running) return FW_ERR_STATE;
+    const struct fwd_efuse *e = &dev->d.plat->efuse;
+    int rc = load_efuse(dev);
+    if (rc) return rc;
+    if (!(dev->efuse.digest_present >> slot & 1)) return FW_ERR_NOT_FOUND;
+    if (dev->efuse.digest_revoked >> slot & 1) return FW_OK;              /* done already (idempotent) */
+    /* As ESP-IDF's conservative scheme: only a confirmed app revokes. */
+    if (ota_slot_of(dev, dev->running) >= 0) {
+        rc = fwd_ota_get_state_partition(dev, dev->running, &state);
+        if (rc == FW_ERR_NOT_FOUND || (rc == FW_OK && state != FW_OTA_VALID)) return FW_ERR_STATE;
+        if (rc) return rc;
+    }
+    /* The running image must verify now, and still under the eFuse as the
+     * revocation leaves it (its other signatures satisfy the policy);
+     * otherwise the next boot would have nothing to run. */
+    if ((rc = fwd_ota_verify_partition(dev, dev->running, NULL)) != FW_OK) return rc;
+    after = dev->efuse;
+    after.digest_revoked |= (uint8_t)(1u << slot);
+    rc = verify_under(dev, dev->running, &after);
+    fw_wipe(&after, sizeof after);
+    if (rc == FW_ERR_POWER_LOSS || rc == FW_ERR_IO) return rc;
+    if (rc != FW_OK) return FW_ERR_REVOKED;
+    /* The burn: one bit (KEY_REVOKEn), all or nothing. Requested from a
+     * fresh load so it asks for no bit but that one. */
+    if ((rc = e->load(e->ctx, &st)) == FW_OK) {
+        st.digest_revoked |= (uint8_t)(1u << slot);
+        rc = e->burn(e->ctx, &st);
+    }
+    fw_wipe(&st, sizeof st);
+    if (rc == FW_OK) rc = load_efuse(dev);
+    if (rc == FW_OK && !(dev->efuse.digest_revoked >> slot & 1)) rc = FW_ERR_IO;  /* the burn did not take */
+    return rc;
 }

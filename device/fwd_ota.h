@@ -17,6 +17,7 @@
  *                                        every OTA precondition and the
  *                                        bootloader run it)
  *   fwd_ota_mark_app_invalid()          INVALID, the other entry becomes active
+ *   fwd_ota_revoke_key()                confirmed app revokes an old Secure Boot key
  *
  * Any failure after begin (write error, early-check refusal, verification
  * failure in end, abort) ERASES the written part of the slot, so no plaintext
@@ -219,5 +220,22 @@ int fwd_ota_raise_secure_version(struct fwd_ota_dev *dev, uint32_t want);
  * FW_ERR_STATE and nothing changes. Active entry -> INVALID; the caller then
  * reboots (the bootloader runs the other image). */
 int fwd_ota_mark_app_invalid(struct fwd_ota_dev *dev);
+
+/* ---- key revocation (esp_ota_revoke_secure_boot_public_key) ---- */
+
+/* The running app revokes the Secure Boot key in eFuse digest slot `slot`
+ * (burns KEY_REVOKEslot: one bit, so a power cut leaves it done or not done).
+ * As ESP-IDF's conservative scheme, the app does this after an update signed
+ * by the new key has been confirmed. Refuses to brick the device:
+ *   FW_ERR_STATE      nothing runs, or the running OTA app is not VALID yet
+ *                     (confirm first);
+ *   FW_ERR_NOT_FOUND  slot not provisioned;
+ *   FW_ERR_REVOKED    the running image would not verify with the key revoked
+ *                     (no signature by another trusted, non-revoked key, or
+ *                     too few for the k-of-n policy); dev->last says why.
+ *                     Nothing burned.
+ *   a verification error: the running image does not verify even now.
+ * FW_OK when revoked (also when it was already); dev->efuse refreshed. */
+int fwd_ota_revoke_key(struct fwd_ota_dev *dev, unsigned slot);
 
 #endif

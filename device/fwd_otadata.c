@@ -22,7 +22,7 @@ static int read_record(struct fwd_dev *d, const struct fwd_part *p, int sec, uns
     *rc = fwd_part_read_raw(d, p, off, raw, sizeof raw);
     if (*rc) return 0;
     if (all_ff(raw, sizeof raw)) return 1;
-    if (p->encrypted) *rc = fwd_fe_decrypt(&d->fe, p->offset + off, raw, raw, sizeof raw);
+    if (p->encrypted) *rc = fwd_part_read(d, p, off, raw, sizeof raw); /* the device's decryption path */
     if (*rc == FW_OK) fw_otadata_decode(raw, e);
     return 0;
 }

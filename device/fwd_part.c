@@ -21,7 +21,7 @@ static int dev_init(struct fwd_dev *d, const struct fwd_platform *plat)
         d->fe_mode = st.fe_mode;
         d->chip_id = st.chip_id;
         d->chip_rev = st.chip_rev;
-        rc = fwd_fe_init_efuse(&d->fe, st.fe_mode, st.fe_key);
+        rc = fwd_fe_init_platform(&d->fe, &st, &plat->flash);
     }
     fw_wipe(&st, sizeof st);
     return rc;
@@ -111,11 +111,20 @@ const struct fwd_part *fwd_part_ota_slot(const struct fwd_dev *d, size_t slot)
 
 /* ---- absolute access ---------------------------------------------------- */
 
+/* One decrypted range of 16-aligned blocks: the driver's transparent
+ * decryption, or a raw read decrypted here with the eFuse key. */
+static int read_blocks(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t n)
+{
+    const struct fwd_flash *f = &d->plat->flash;
+    if (d->fe.transparent) return fwd_flash_read_decrypted(f, addr, buf, n);
+    int rc = fwd_flash_read(f, addr, buf, n);
+    return rc ? rc : fwd_fe_decrypt(&d->fe, addr, buf, buf, n);
+}
+
 /* Decrypting read of any range: the enclosing 16-byte blocks at the edges go
  * through a 16-byte scratch, the aligned middle is decrypted in place. */
 static int read_decrypt(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t len)
 {
-    const struct fwd_flash *f = &d->plat->flash;
     uint8_t blk[FWD_FE_BLOCK];
     int rc;
     while (len) {
@@ -124,16 +133,14 @@ static int read_decrypt(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t l
             uint32_t base = addr - head;
             size_t n = FWD_FE_BLOCK - head;
             if (n > len) n = len;
-            if ((rc = fwd_flash_read(f, base, blk, FWD_FE_BLOCK)) ||
-                (rc = fwd_fe_decrypt(&d->fe, base, blk, blk, FWD_FE_BLOCK)))
-                return rc;
+            if ((rc = read_blocks(d, base, blk, FWD_FE_BLOCK))) return rc;
             memcpy(buf, blk + head, n);
             fw_wipe(blk, sizeof blk);
             buf += n; addr += (uint32_t)n; len -= n;
             continue;
         }
         size_t n = len - len % FWD_FE_BLOCK;
-        if ((rc = fwd_flash_read(f, addr, buf, n)) || (rc = fwd_fe_decrypt(&d->fe, addr, buf, buf, n))) return rc;
+        if ((rc = read_blocks(d, addr, buf, n))) return rc;
         buf += n; addr += (uint32_t)n; len -= n;
     }
     return FW_OK;
@@ -142,6 +149,8 @@ static int read_decrypt(struct fwd_dev *d, uint32_t addr, uint8_t *buf, size_t l
 static int write_encrypt(struct fwd_dev *d, uint32_t addr, const uint8_t *buf, size_t len)
 {
     if (addr % FWD_FE_BLOCK || len % FWD_FE_BLOCK) return FW_ERR_ALIGN;
+    /* Plaintext goes to the driver only when it encrypts it (fwd_fe_init_platform). */
+    if (d->fe.transparent) return fwd_flash_write_encrypted(&d->plat->flash, addr, buf, len);
     int rc = FW_OK;
     while (len && rc == FW_OK) {
         size_t n = len < sizeof d->wbuf ? len : sizeof d->wbuf;

@@ -22,7 +22,9 @@
  *       block signing the other length never matches (constant-time compare),
  *       SHA-256(key region) == a provisioned, NON-revoked eFuse digest,
  *       the signature verifies (RSA-PSS salt 32 / ECDSA on the block's curve);
- *     accept if any block passes, never with zero trusted verifying blocks.
+ *     accept only if blocks by at least K DISTINCT eFuse slots pass, K being
+ *     the eFuse signature policy (fwd_efuse_required_signatures: 1 unless
+ *     raised at provisioning, never 0); two blocks by one key count once.
  *   - the bytes hashed are exactly the bytes read once through the reader into
  *     the fixed work buffer (no second read of the same range: no TOCTOU).
  *
@@ -85,6 +87,7 @@ enum fwd_verify_reason {
     FWD_VR_SIGNATURE,         /* trusted key, but the signature does not verify */
     FWD_VR_ROLLBACK,          /* secure_version below the eFuse value */
     FWD_VR_NO_KEYS,           /* secure boot on but no digest provisioned */
+    FWD_VR_POLICY,            /* fewer distinct trusted keys verified than the eFuse policy requires */
 };
 
 struct fwd_verify_result {
@@ -97,6 +100,8 @@ struct fwd_verify_result {
     uint8_t digest384[FWD_SHA384_LEN]; /* SHA-384 of [0, S), only when eFuse SHA384_EN */
     int block;                     /* index of the block that verified, -1 none */
     int key_slot;                  /* eFuse digest slot of that block's key, -1 none */
+    unsigned verified_keys;        /* distinct eFuse slots whose blocks fully verified */
+    unsigned required_keys;        /* the eFuse policy (fwd_efuse_required_signatures) */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
     struct fwd_app_info app;
 };
@@ -159,8 +164,12 @@ int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t 
 int fwd_verify_block_valid(const uint8_t blk[FWD_SBV2_BLOCK]);
 
 /* Verify a whole signature sector against a computed digest: per §2.9 rules
- * 2, 4-7. Returns FW_OK if any block passes; res->block/key_slot/block_status
- * and res->reason are filled. */
+ * 2, 4-7, plus the k-of-n policy: FW_OK only if blocks by at least
+ * fwd_efuse_required_signatures(ef) distinct trusted, non-revoked eFuse slots
+ * pass (FWD_VR_POLICY / FW_ERR_SIGNATURE when some pass but too few). The one
+ * rule of the OTA layer and the bootloader (both passes): they all get here
+ * through fwd_verify_image. res->block/key_slot (the first passing block),
+ * verified_keys, required_keys, block_status and res->reason are filled. */
 int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *digest, size_t digest_len,
                           const struct fwd_efuse_state *ef, struct fwd_verify_result *res);
 

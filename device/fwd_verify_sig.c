@@ -3,6 +3,7 @@
  * (device/fwd_sig.h) on the crypto seam. */
 #include <string.h>
 
+#include "device/fwd_efuse.h"
 #include "device/fwd_sig.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
@@ -100,31 +101,54 @@ static int check_block(const uint8_t *blk, const uint8_t *digest, size_t digest_
     return fwd_verify_block_signature(blk, digest, digest_len) == FW_OK ? FWD_VR_OK : FWD_VR_SIGNATURE;
 }
 
+/* The k-of-n rule: a block counts for the eFuse slot whose key it carries
+ * (fwd_verify_key_trusted always names the first usable slot of a digest),
+ * so two blocks by one key are one signature. */
+static unsigned popcount_slots(unsigned m)
+{
+    unsigned n = 0;
+    for (; m; m &= m - 1) n++;
+    return n;
+}
+
 int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *digest, size_t digest_len,
                           const struct fwd_efuse_state *ef, struct fwd_verify_result *res)
 {
-    int best = FWD_VR_NO_SIGNATURE, passed = 0;
+    int best = FWD_VR_NO_SIGNATURE;
+    unsigned slots = 0;
     res->block = -1;
     res->key_slot = -1;
+    res->verified_keys = 0;
+    res->required_keys = fwd_efuse_required_signatures(ef);
     if ((ef->digest_present & 7u) == 0) {
         res->reason = FWD_VR_NO_KEYS;
         return fw_fail_set(&res->fail, FW_ERR_UNTRUSTED, fwd_verify_reason_str(res->reason));
     }
     /* Every slot is examined independently: an invalid block is skipped, not
-     * fatal (§2.7), and the first block that passes wins. */
+     * fatal (§2.7); every block is checked (no early exit at the first pass)
+     * so the count of distinct keys is complete. */
     for (unsigned i = 0; i < FWD_SBV2_BLOCKS; i++) {
         int slot = -1;
         int r = check_block(fw_sbv2_sector_block_c(sector, i), digest, digest_len, ef, &slot);
         res->block_status[i] = r;
-        if (r == FWD_VR_OK && !passed) {
-            passed = 1;
-            res->block = (int)i;
-            res->key_slot = slot;
+        if (r == FWD_VR_OK && slot >= 0 && slot < FWD_EFUSE_DIGEST_SLOTS) {
+            if (res->block < 0) {
+                res->block = (int)i;
+                res->key_slot = slot;
+            }
+            slots |= 1u << slot;
         } else if (r != FWD_VR_OK && reason_rank(r) > reason_rank(best)) {
             best = r;
         }
     }
-    res->reason = passed ? FWD_VR_OK : best;
+    res->verified_keys = popcount_slots(slots);
+    /* Decided on the count, and the count checked again against the policy
+     * read once more from the eFuse image: a skipped compare is not "accept". */
+    volatile unsigned have = res->verified_keys, need = fwd_efuse_required_signatures(ef);
+    if (have >= res->required_keys && have >= need && need >= 1)
+        res->reason = FWD_VR_OK;
+    else
+        res->reason = have > 0 ? FWD_VR_POLICY : best;
     return fw_fail_set(&res->fail, reason_err(res->reason), fwd_verify_reason_str(res->reason));
 }
 
@@ -147,6 +171,7 @@ const char *fwd_verify_reason_str(int reason)
     case FWD_VR_SIGNATURE: return "bad signature";
     case FWD_VR_ROLLBACK: return "secure_version below eFuse";
     case FWD_VR_NO_KEYS: return "no secure boot key provisioned";
+    case FWD_VR_POLICY: return "fewer signatures by distinct trusted keys than the device policy requires";
     default: return "unknown reason";
     }
 }

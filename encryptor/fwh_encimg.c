@@ -178,6 +178,7 @@ static int encrypt_stream(EVP_PKEY *pub, const struct fwh_key *const *keys, size
     size_t dlen = keys ? fw_sbv2_digest_len(fwh_key_scheme(keys[0])) : 0;
     if (keys && fwh_signer_init_len(&sg, dlen ? dlen : FW_SBV2_DIGEST_SHA256_LEN) != FW_OK)
         rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "image hash setup failed");
+    else if (keys && fwh_signer_attach(&sg, keys, nkeys) != FW_OK) rc = fwh_why(FW_ERR_CRYPTO, why, whylen, "too many streaming signers");
     /* Placeholder: the real header (bin_size, tag) is only known at the end. */
     if (rc == FW_OK && fwrite(hdr, 1, sizeof hdr, out) != sizeof hdr) rc = fwh_why(FW_ERR_IO, why, whylen, "write failed");
     while (rc == FW_OK) {

@@ -12,6 +12,7 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/decoder.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "fw_bytes.h"
@@ -29,6 +30,7 @@ void fwh_secure_free(void *p, size_t len)
 
 void fwh_key_free(struct fwh_key *k)
 {
+    if (k->ext && k->ext->free) k->ext->free(k->ext_ctx);
     EVP_PKEY_free(k->pkey);
     memset(k, 0, sizeof *k);
 }
@@ -80,6 +82,15 @@ static int classify(struct fwh_key *k, char *why, size_t whylen)
     return fwh_why(FW_ERR_KEY, why, whylen, "unsupported key type %s (Secure Boot V2 needs %s)", desc, list);
 }
 
+int fwh_key_adopt(EVP_PKEY *pk, struct fwh_key *k, char *why, size_t whylen)
+{
+    memset(k, 0, sizeof *k);
+    k->pkey = pk;
+    int rc = classify(k, why, whylen);
+    if (rc) fwh_key_free(k);
+    return rc;
+}
+
 static int contains(const uint8_t *p, size_t n, const char *needle)
 {
     size_t m = strlen(needle);
@@ -101,12 +112,23 @@ static size_t skip_ec_params(const uint8_t *p, size_t n)
     return 0;
 }
 
+int fwh_key_pem_is_encrypted(const uint8_t *pem, size_t len)
+{
+    return contains(pem, len, "-----BEGIN ENCRYPTED PRIVATE KEY-----") || contains(pem, len, "Proc-Type: 4,ENCRYPTED");
+}
+
 int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *why, size_t whylen)
+{
+    return fwh_key_from_pem_pass(pem, len, NULL, k, why, whylen);
+}
+
+int fwh_key_from_pem_pass(const uint8_t *pem, size_t len, const char *pass, struct fwh_key *k, char *why,
+                          size_t whylen)
 {
     memset(k, 0, sizeof *k);
     if (len > FWH_KEY_FILE_MAX) return fwh_why(FW_ERR_KEY, why, whylen, "key file too large");
-    if (contains(pem, len, "ENCRYPTED"))
-        return fwh_why(FW_ERR_KEY, why, whylen, "encrypted private keys are not supported");
+    int encrypted = fwh_key_pem_is_encrypted(pem, len);
+    if (encrypted && !pass) return fwh_why(FW_ERR_STATE, why, whylen, "key is encrypted: give --pass");
     /* `openssl ecparam -genkey` writes an EC PARAMETERS block before the key:
      * decode from the first block that is a key. */
     size_t start = skip_ec_params(pem, len);
@@ -115,6 +137,11 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
     OSSL_DECODER_CTX *dctx =
         OSSL_DECODER_CTX_new_for_pkey(&k->pkey, input, NULL, NULL, 0, NULL, NULL);
     if (!dctx) return fwh_why(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
+    /* Only an encrypted key gets the passphrase; OpenSSL never prompts. */
+    if (encrypted && OSSL_DECODER_CTX_set_passphrase(dctx, (const unsigned char *)pass, strlen(pass)) != 1) {
+        OSSL_DECODER_CTX_free(dctx);
+        return fwh_why(FW_ERR_CRYPTO, why, whylen, "OpenSSL decoder unavailable");
+    }
     const unsigned char *p = pem + start;
     size_t left = len - start;
     int ok = OSSL_DECODER_from_data(dctx, &p, &left) == 1 && k->pkey;
@@ -122,6 +149,9 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
     if (!ok) {
         EVP_PKEY_free(k->pkey);
         k->pkey = NULL;
+        ERR_clear_error();
+        if (encrypted)
+            return fwh_why(FW_ERR_AUTH, why, whylen, "wrong passphrase for the encrypted key (or a damaged key file)");
         return fwh_why(FW_ERR_KEY, why, whylen, "not a PEM private or public key (nor DER)");
     }
     int rc = classify(k, why, whylen);
@@ -130,6 +160,11 @@ int fwh_key_from_pem(const uint8_t *pem, size_t len, struct fwh_key *k, char *wh
 }
 
 int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen)
+{
+    return fwh_key_load_pass(path, NULL, k, why, whylen);
+}
+
+int fwh_key_load_pass(const char *path, const char *pass, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
     FILE *f = fopen(path, "rb");
@@ -142,7 +177,7 @@ int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen)
     int rc;
     if (rerr) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
     else if (n > FWH_KEY_FILE_MAX) rc = fwh_why(FW_ERR_KEY, why, whylen, "too large for a key file");
-    else rc = fwh_key_from_pem(buf, n, k, why, whylen);
+    else rc = fwh_key_from_pem_pass(buf, n, pass, k, why, whylen);
     fwh_secure_free(buf, FWH_KEY_FILE_MAX + 1);
     return rc;
 }
@@ -177,11 +212,23 @@ static int bio_take(BIO *b, uint8_t **out, size_t *len)
 
 int fwh_key_private_pem(const struct fwh_key *k, uint8_t **out, size_t *len)
 {
-    if (!k->has_private) return FW_ERR_KEY;
+    if (!k->has_private || k->ext) return FW_ERR_KEY;
     BIO *b = BIO_new(BIO_s_secmem()); /* cleansed on free */
     if (!b) return FW_ERR_NOMEM;
     int rc = PEM_write_bio_PrivateKey(b, k->pkey, NULL, NULL, 0, NULL, NULL) == 1 ? bio_take(b, out, len)
                                                                                   : FW_ERR_CRYPTO;
+    BIO_free(b);
+    return rc;
+}
+
+int fwh_key_private_pem_encrypted(const struct fwh_key *k, const char *pass, uint8_t **out, size_t *len)
+{
+    if (!k->has_private || k->ext || !pass || !*pass) return FW_ERR_KEY;
+    BIO *b = BIO_new(BIO_s_secmem());
+    if (!b) return FW_ERR_NOMEM;
+    int rc = PEM_write_bio_PKCS8PrivateKey(b, k->pkey, EVP_aes_256_cbc(), pass, (int)strlen(pass), NULL, NULL) == 1
+                 ? bio_take(b, out, len)
+                 : FW_ERR_CRYPTO;
     BIO_free(b);
     return rc;
 }

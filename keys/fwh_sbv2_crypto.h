@@ -26,6 +26,19 @@
 int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t *digest, size_t digest_len,
                         uint8_t blk[FW_SBV2_BLOCK_SIZE], char *why, size_t whylen);
 
+/* Build a complete block from a signature made elsewhere (a PKCS#11 token,
+ * a KMS, `openssl pkeyutl`) by k's key over digest. Accepted encodings:
+ * RSA: the signature as a big-endian number (modulus length); ECDSA: r||s
+ * big-endian (as KMS APIs return), r||s little-endian (each number, as the
+ * block stores it), or DER (strict). Each encoding the length allows is put
+ * into the block and verified against k's public key over digest; the first
+ * that verifies is kept. None: FW_ERR_SIGNATURE and nothing in blk is usable. */
+int fwh_sbv2_block_from_signature(const struct fwh_key *k, const uint8_t *digest, size_t digest_len,
+                                  const uint8_t *sig, size_t siglen, uint8_t blk[FW_SBV2_BLOCK_SIZE], char *why,
+                                  size_t whylen);
+/* Largest signature in any accepted encoding (RSA-3072: 384 bytes). */
+#define FWH_SIG_MAX 512u
+
 /* Verify the signature of a structurally valid block over digest (the
  * computed image digest, digest_len bytes) with the block's own key.
  * Checks RSA modulus size (3072 bits) and the EC point (on the curve).

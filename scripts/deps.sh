@@ -21,6 +21,8 @@ TEST_PKGS=(
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # bench: device code size for Cortex-M4 (newlib: string.h, stdio.h)
   time                        # bench: peak RSS (/usr/bin/time -v)
   man-db groff-base           # install test: man -l on the generated pages
+  libp11-kit-dev              # PKCS#11 C API header (<p11-kit/pkcs11.h>) for --key pkcs11:
+  softhsm2 opensc             # PKCS#11 tests: a software token (SoftHSM2) and pkcs11-tool to make keys in it
 )
 
 case "${1:-all}" in

@@ -25,7 +25,8 @@ page() {
     sed '1,/^$/d' "$help" | esc
     printf '.fi\n.SH EXIT STATUS\n0 ok, 1 input rejected (invalid, tampered, untrusted), 2 usage error, 3 I/O or environment error'
     [ "${name#fwseal-device}" != "$name" ] && printf '; 99 simulated power cut'
-    printf '.\n.SH SEE ALSO\n%s\n' "$see"
+    # page names stay whole: no hyphenation, and \- (no line break after it)
+    printf '.\n.SH SEE ALSO\n.nh\n.ad l\n%s\n' "$(printf '%s' "$see" | sed 's/-/\\-/g')"
   } >"$f"
 }
 

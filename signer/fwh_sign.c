@@ -23,6 +23,7 @@ int fwh_signer_init_len(struct fwh_signer *s, size_t digest_len)
     s->md = NULL;
     s->digest_len = digest_len;
     if (!alg) return FW_ERR_INVALID_ARG;
+    s->ntaps = 0;
     s->md = EVP_MD_CTX_new();
     if (!s->md) return FW_ERR_NOMEM;
     if (EVP_DigestInit_ex(s->md, alg, NULL) != 1) {
@@ -32,10 +33,26 @@ int fwh_signer_init_len(struct fwh_signer *s, size_t digest_len)
     return FW_OK;
 }
 
+int fwh_signer_attach(struct fwh_signer *s, const struct fwh_key *const *keys, size_t nkeys)
+{
+    if (s->len) return FW_ERR_STATE;
+    for (size_t i = 0; i < nkeys; i++) {
+        const struct fwh_key *k = keys[i];
+        if (!k->ext || !k->ext->streams || !k->ext->streams(k->ext_ctx)) continue;
+        if (s->ntaps == FWH_SIGNER_MAX_TAPS) return FW_ERR_NO_SPACE;
+        s->taps[s->ntaps++] = k;
+    }
+    return FW_OK;
+}
+
 int fwh_signer_update(struct fwh_signer *s, const void *p, size_t n)
 {
     if (n > UINT64_MAX - s->len) return FW_ERR_OVERFLOW;
     s->len += n;
+    for (size_t i = 0; i < s->ntaps; i++) {
+        int rc = s->taps[i]->ext->update(s->taps[i]->ext_ctx, p, n);
+        if (rc) return rc;
+    }
     return EVP_DigestUpdate(s->md, p, n) == 1 ? FW_OK : FW_ERR_CRYPTO;
 }
 

@@ -24,10 +24,16 @@
 #include "fw_sbv2.h"
 #include "keys/fwh_keys.h"
 
+#define FWH_SIGNER_MAX_TAPS 3
+
 struct fwh_signer {
     EVP_MD_CTX *md;
     uint64_t len;
     size_t digest_len;             /* 32 (SHA-256) or 48 (SHA-384) */
+    /* Keys that can only hash-and-sign (a PKCS#11 token without a
+     * digest-input mechanism): every byte hashed is also streamed to them. */
+    const struct fwh_key *taps[FWH_SIGNER_MAX_TAPS];
+    size_t ntaps;
 };
 
 /* SHA-256: the digest RSA-3072, P-256 (and P-192) sign. */
@@ -35,6 +41,9 @@ int fwh_signer_init(struct fwh_signer *s);
 /* The digest a scheme signs, by its length (fwh_sig row / fw_sbv2_digest_len):
  * 32 SHA-256, 48 SHA-384 (ECDSA P-384); else FW_ERR_INVALID_ARG. */
 int fwh_signer_init_len(struct fwh_signer *s, size_t digest_len);
+/* Attach keys before the first update: the ones whose external signer
+ * streams (fwh_ext_signer.streams) get the data too; others are ignored. */
+int fwh_signer_attach(struct fwh_signer *s, const struct fwh_key *const *keys, size_t nkeys);
 int fwh_signer_update(struct fwh_signer *s, const void *p, size_t n);
 /* Hash n bytes of 0xFF (the espsecure gap padding). */
 int fwh_signer_update_ff(struct fwh_signer *s, uint64_t n);

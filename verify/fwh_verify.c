@@ -222,6 +222,8 @@ struct block_ctx {
     int problem_err;           /* fw_err of that problem */
     int passed;                /* index of the first block that passed, -1 */
     char passed_key[65];
+    uint8_t passed_kd[FW_SBV2_MAX_BLOCKS][32]; /* distinct key digests of passing blocks */
+    unsigned n_passed_keys;
 };
 
 /* Problem priorities: a block with a usable key that failed (revoked, digest,
@@ -372,6 +374,8 @@ static int check_block(struct block_ctx *b, const uint8_t *blk, unsigned i)
         b->passed = (int)i;
         hex(b->passed_key, kd, 32);
     }
+    if (ok && !in_list((const uint8_t(*)[32])b->passed_kd, b->n_passed_keys, kd) && b->n_passed_keys < FW_SBV2_MAX_BLOCKS)
+        memcpy(b->passed_kd[b->n_passed_keys++], kd, 32);
     return ok;
 }
 
@@ -412,6 +416,10 @@ static void sector_checks(struct fwh_verify *v, const uint8_t *sector, const uin
         fwh_report_add(r, "signature.trusted", FWH_FAIL, 1, b.first_problem[0] ? b.problem_err : FW_ERR_NOT_FOUND,
                        "no block passed: %s", b.first_problem[0] ? b.first_problem : "no valid signature block");
 
+    if (o->require_signatures > 1)
+        fwh_report_add(r, "signature.policy", b.n_passed_keys >= o->require_signatures ? FWH_PASS : FWH_FAIL, 1,
+                       FW_ERR_SIGNATURE, "%u of %u required signature(s) by distinct %skeys passed",
+                       b.n_passed_keys, o->require_signatures, o->n_trusted ? "trusted " : "");
     if (o->n_trusted)
         fwh_report_add(r, "trust.anchor", FWH_PASS, 1, 0, "%zu trusted key digest(s)", o->n_trusted);
     else if (o->allow_untrusted)

@@ -43,6 +43,8 @@
  *                                  ESP32/C2 honour block 0 only; C3/S2/S3 RSA only; ...)
  *   signature.trusted    required  some block passed all its checks
  *   trust.anchor         required  a trust anchor was given (or --allow-untrusted)
+ *   signature.policy     required  (only with require_signatures > 1) blocks by that many
+ *                                  DISTINCT keys passed (two blocks by one key count once)
  * Blocks after an invalid one are still checked (the bootloader skips invalid
  * blocks); erased slots are not reported per block. */
 #ifndef FWH_VERIFY_H
@@ -65,6 +67,7 @@ struct fwh_verify_opts {
     uint32_t min_secure_version;
     int have_chip;
     uint16_t chip_id;
+    unsigned require_signatures; /* k of n, as the device's eFuse policy: 0 and 1 mean one */
 };
 
 struct fwh_verify;

@@ -61,6 +61,14 @@ static void print_found(const struct fwb_result *r)
         printf("otadata: the selected slot did not verify (%s); booting by the default order\n", found);
 }
 
+/* Images the bootloader tried and refused before the one it booted. */
+static void print_skipped(const struct fwb_result *r)
+{
+    for (int i = 0; i < r->n_attempts; i++)
+        if (r->attempts[i].reason != FWD_VR_OK)
+            printf("bootloader: skipped %s: %s\n", r->attempts[i].label, fwd_verify_reason_str(r->attempts[i].reason));
+}
+
 static void print_after(const struct fwb_result *r)
 {
     if (r->fresh_record)
@@ -116,6 +124,7 @@ static int do_boot(struct devdir *dd, int json)
         if (json) print_json(&r, rc == FW_OK, efuse_sv);
         else if (rc == FW_OK) {
             print_found(&r);
+            print_skipped(&r);
             printf("booted %s: version %s, secure_version %u, ota state %s (eFuse secure_version %u)\n",
                    r.part->label, r.app.desc.version, (unsigned)r.app.desc.secure_version, state_name(&r), efuse_sv);
             print_after(&r);

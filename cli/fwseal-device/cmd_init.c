@@ -42,6 +42,12 @@ struct init_ctx {
     unsigned n_p384, n_other;     /* --secure-boot-key keys by digest: SHA-384 or SHA-256 */
     int sb_sha384;                /* --secure-boot-sha384 */
     long secure_version;          /* -1: not given */
+    unsigned require_sigs;        /* k of n signature policy (default 1) */
+    int hw_keys;                  /* --key-mode hardware */
+    struct fwd_sim_keys keys;     /* hardware: what goes into DIR/keystore.bin */
+    uint8_t *hw_secret;           /* hardware: validated RSA PEM (NUL counted) or HMAC key */
+    size_t hw_secret_len;
+    int hw_secret_rsa;
     struct devdir *dd;            /* provision phase */
 };
 
@@ -146,8 +152,35 @@ static int opt_secver(struct init_ctx *c, const char *a)
     return 0;
 }
 
-static int prov_decrypt_key(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, a, NULL); }
-static int prov_decrypt_hmac(struct init_ctx *c, const char *a) { return dev_secret_provision(c->dir, NULL, a); }
+static int opt_require_sigs(struct init_ctx *c, const char *a)
+{
+    uint64_t v;
+    if (cli_parse_u64(a, &v) || v < 1 || v > FWD_EFUSE_SIGREQ_MAX)
+        return cli_err(EXIT_USAGE, "--require-signatures: expected 1, 2 or 3, got '%s'", a);
+    c->require_sigs = (unsigned)v;
+    return 0;
+}
+
+static int opt_key_mode(struct init_ctx *c, const char *a)
+{
+    if (!strcmp(a, "hardware")) c->hw_keys = 1;
+    else if (!strcmp(a, "raw")) c->hw_keys = 0;
+    else return cli_err(EXIT_USAGE, "--key-mode: '%s': use raw or hardware", a);
+    return 0;
+}
+
+/* Hardware mode: the secret goes into the key peripherals (seal_keystore),
+ * never into a file of DIR. The last one given wins, as in raw mode. */
+static int prov_secret(struct init_ctx *c, const char *rsa, const char *hmac)
+{
+    if (!c->hw_keys) return dev_secret_provision(c->dir, rsa, hmac);
+    if (c->hw_secret) { fw_wipe(c->hw_secret, c->hw_secret_len); free(c->hw_secret); c->hw_secret = NULL; }
+    c->hw_secret_rsa = rsa != NULL;
+    return dev_secret_take(rsa, hmac, &c->hw_secret, &c->hw_secret_len);
+}
+
+static int prov_decrypt_key(struct init_ctx *c, const char *a) { return prov_secret(c, a, NULL); }
+static int prov_decrypt_hmac(struct init_ctx *c, const char *a) { return prov_secret(c, NULL, a); }
 static int prov_nvs_keys(struct init_ctx *c, const char *a) { return nvscli_provision_keys(c->dd, a); }
 
 static const struct init_opt opts[] = {
@@ -161,10 +194,12 @@ static const struct init_opt opts[] = {
     {"--secure-boot-key", "PUB.pem", "burn the SBv2 digest of this key (repeatable, up to 3)", opt_sb_key, NULL},
     {"--secure-boot-digest", "HEX", "burn this 32-byte SBv2 key digest (repeatable)", opt_sb_digest, NULL},
     {"--secure-boot-sha384", NULL, "burn SECURE_BOOT_SHA384_EN: keys are ECDSA P-384, images verified over SHA-384 (implied by a P-384 --secure-boot-key)", opt_sb_sha384, NULL},
+    {"--require-signatures", "K", "boot and OTA need K signatures by distinct trusted keys (1..3, default 1; eFuse, can only be raised)", opt_require_sigs, NULL},
     {"--secure-version", "N", "initial eFuse secure_version (thermometer, 0..32)", opt_secver, NULL},
     {"--decrypt-key", "PRIV.pem", "device RSA-3072 key for pre-encrypted OTA images (stored 0600)", NULL, prov_decrypt_key},
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
     {"--nvs-keys", "NVSKEYS.bin", "write this nvs_keys image into the nvs_keys partition (flash-encrypted)", NULL, prov_nvs_keys},
+    {"--key-mode", "MODE", "raw (keys readable, default) or hardware (keys only in simulated peripherals)", opt_key_mode, NULL},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -179,9 +214,19 @@ static void usage(FILE *f)
         snprintf(lhs, sizeof lhs, "%s%s%s", opts[i].name, opts[i].metavar ? " " : "", opts[i].metavar ? opts[i].metavar : "");
         fprintf(f, "  %-32s %s\n", lhs, opts[i].help);
     }
+    fprintf(f, "\nWith --key-mode hardware the flash-encryption key and the decryption secret\n"
+               "live only in simulated key peripherals (DIR/keystore.bin): the eFuse image\n"
+               "reads zeros for the key, the device library reaches them only through the\n"
+               "HMAC / RSA / encrypted-flash callbacks. FWSEAL_SIM_KEY_MODE sets the default.\n");
     fprintf(f, "\nexample:\n  fwseal-device init dev --partitions partitions_two_ota.csv \\\n"
                "      --flash-encryption xts-256 --flash-key fe_key_512.bin \\\n"
-               "      --secure-boot-key sb_rsa3072_key1_pub.pem --secure-version 1\n");
+               "      --secure-boot-key sb_rsa3072_key1_pub.pem --secure-version 1\n"
+               "  fwseal-device init dev --partitions partitions_two_ota.csv \\\n"
+               "      --secure-boot-key a_pub.pem --secure-boot-key b_pub.pem --require-signatures 2\n"
+               "\nWith --require-signatures K, the bootloader and OTA accept an image only if\n"
+               "K of its signature blocks verify with DISTINCT trusted, non-revoked keys (two\n"
+               "blocks by one key count once). The policy is an eFuse field: write-once,\n"
+               "never lowered, and a blank field means 1, never 0.\n");
 }
 
 static const char *env_var(const char *name) { return getenv(name); }
@@ -240,6 +285,11 @@ static int efuse_state(struct init_ctx *c, struct fwd_efuse_state *st)
     if (c->sb_sha384 && c->n_other)
         return cli_err(EXIT_USAGE, "--secure-boot-sha384: every --secure-boot-key must then be an ECDSA P-384 key");
     st->sb_sha384 = (uint8_t)(c->sb_sha384 || c->n_p384);
+    if (c->require_sigs > 1 && c->require_sigs > c->ndigest)
+        return cli_err(EXIT_USAGE, "--require-signatures %u: only %u secure boot key(s) given: no image could ever boot",
+                       c->require_sigs, c->ndigest);
+    if (fwd_efuse_sigreq_bits(c->require_sigs, &st->sig_required_bits))
+        return cli_err(EXIT_USAGE, "--require-signatures: out of range");
     if (c->secure_version > 0 && fwd_efuse_secver_bits((unsigned)c->secure_version, &st->secure_version_bits))
         return cli_err(EXIT_USAGE, "--secure-version: out of range");
     st->fe_mode = (uint8_t)c->fe_mode;
@@ -329,12 +379,40 @@ static int build_device(struct init_ctx *c, const struct fwd_efuse_state *st, co
 
 static void remove_device_files(const char *dir)
 {
-    const char *files[] = {"flash.bin", "efuse.bin", "device.conf"};
+    const char *files[] = {"flash.bin", "efuse.bin", "device.conf", "keystore.bin"};
     char p[1100];
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         snprintf(p, sizeof p, "%s/%s", dir, files[i]);
         unlink(p);
     }
+}
+
+/* Hardware mode, before the device is built: the flash-encryption key
+ * moves from the eFuse image into the peripherals (the eFuse reads zeros
+ * there, like a read-protected key block) and the peripherals are attached. */
+static int hw_attach(struct init_ctx *c, struct fwd_efuse_state *st)
+{
+    c->keys.fe_mode = st->fe_mode;
+    memcpy(c->keys.fe_key, st->fe_key, sizeof c->keys.fe_key);
+    fw_wipe(st->fe_key, sizeof st->fe_key);
+    int rc = fwd_sim_keystore_open(&c->dd->ks, &c->keys);
+    if (rc) return devdir_fail(c->dd, "key peripherals", rc);
+    fwd_sim_keystore_attach(&c->dd->ks, &c->dd->sim.plat);
+    return 0;
+}
+
+/* Hardware mode, after provisioning: all keys into DIR/keystore.bin (0600). */
+static int seal_keystore(struct init_ctx *c)
+{
+    if (c->hw_secret && c->hw_secret_rsa) {
+        c->keys.rsa_pem = c->hw_secret;
+        c->keys.rsa_pem_len = c->hw_secret_len;
+    } else if (c->hw_secret) {
+        c->keys.has_hmac = 1;
+        memcpy(c->keys.hmac_key, c->hw_secret, sizeof c->keys.hmac_key);
+    }
+    int rc = fwd_sim_keystore_save(&c->keys, devdir_path(c->dd, "keystore.bin"));
+    return rc ? devdir_fail(c->dd, "keystore.bin", rc) : 0;
 }
 
 static int run_init(int argc, char **argv)
@@ -347,6 +425,11 @@ static int run_init(int argc, char **argv)
     c.chip_rev = -1;
     c.write_align = 4;
     c.secure_version = -1;
+    c.require_sigs = 1;
+    /* The default key mode comes from FWSEAL_SIM_KEY_MODE (the e2e suites
+     * run once per mode with it); --key-mode overrides. */
+    const char *km = getenv("FWSEAL_SIM_KEY_MODE");
+    if (km && *km && opt_key_mode(&c, km)) return EXIT_USAGE;
     struct occ occ[INIT_MAX_OCC];
     size_t nocc;
     int rc = parse_args(&c, argc, argv, occ, &nocc);
@@ -356,16 +439,21 @@ static int run_init(int argc, char **argv)
     if ((rc = load_table(&c, table))) return rc;
     if ((rc = efuse_state(&c, &st))) { fw_wipe(&st, sizeof st); return rc; }
     struct devdir_new nd = {(uint32_t)c.flash_size, c.chip, st.chip_id, st.chip_rev, (uint32_t)c.write_align,
-                            FW_PT_OFFSET_DEFAULT};
+                            FW_PT_OFFSET_DEFAULT, c.hw_keys};
     rc = devdir_create(c.dir, &nd, c.force, &c.dd);
+    if (rc == 0 && c.hw_keys) rc = hw_attach(&c, &st);
     if (rc == 0) rc = build_device(&c, &st, table);
     fw_wipe(&st, sizeof st);
     for (size_t i = 0; rc == 0 && i < nocc; i++) rc = occ[i].opt->provision(&c, occ[i].arg);
+    if (rc == 0 && c.hw_keys) rc = seal_keystore(&c);
+    if (c.hw_secret) { fw_wipe(c.hw_secret, c.hw_secret_len); free(c.hw_secret); }
+    fw_wipe(&c.keys, sizeof c.keys);
     if (rc == 0)
-        printf("initialised %s: %s, %" PRIu64 " KiB flash, flash encryption %s, %zu partitions, %u secure boot digest(s), secure_version %ld\n",
+        printf("initialised %s: %s, %" PRIu64 " KiB flash, flash encryption %s, %zu partitions, %u secure boot digest(s), %u signature(s) required, secure_version %ld%s\n",
                c.dir, c.chip, c.flash_size / 1024,
                c.fe_mode == FWD_FE_XTS128 ? "xts-128" : c.fe_mode == FWD_FE_XTS256 ? "xts-256" : "off",
-               c.dd->dev.nparts, c.ndigest, c.secure_version > 0 ? c.secure_version : 0);
+               c.dd->dev.nparts, c.ndigest, c.require_sigs, c.secure_version > 0 ? c.secure_version : 0,
+               c.hw_keys ? ", keys in hardware" : "");
     devdir_close(c.dd);
     if (rc && rc != EXIT_POWER_LOSS && c.dd) remove_device_files(c.dir);
     return rc;

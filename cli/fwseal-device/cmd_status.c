@@ -68,6 +68,7 @@ static void json_efuse(struct fw_json *j, const struct fwd_efuse_state *st)
     fw_json_ku64(j, "secure_version", fwd_efuse_secure_version(st));
     fw_json_kstr(j, "secure_version_bits", bits);
     fw_json_kstr(j, "secure_boot_image_digest", st->sb_sha384 ? "sha384" : "sha256");
+    fw_json_ku64(j, "required_signatures", fwd_efuse_required_signatures(st));
     fw_json_key(j, "digests");
     fw_json_arr(j);
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
@@ -183,6 +184,7 @@ static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
     fw_json_ku64(&j, "chip_id", st->chip_id);
     fw_json_ku64(&j, "chip_rev", st->chip_rev);
     fw_json_ku64(&j, "flash_size", dd->sim.flash.size);
+    fw_json_kstr(&j, "key_mode", dd->hw_keys ? "hardware" : "raw");
     fw_json_end(&j);
     json_efuse(&j, st);
     json_parts(&j, &dd->dev);
@@ -196,9 +198,10 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
 {
     FILE *f = stdout;
     const char *chip = fw_chip_name(st->chip_id);
-    fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB\n", chip ? chip : "unknown", st->chip_id,
-            st->chip_rev, (unsigned)(dd->sim.flash.size / 1024));
-    fprintf(f, "eFuse       flash encryption %s, secure_version %u\n", fe_name(st->fe_mode), fwd_efuse_secure_version(st));
+    fprintf(f, "device      %s (chip id 0x%04x, rev %u), flash %u KiB%s\n", chip ? chip : "unknown", st->chip_id,
+            st->chip_rev, (unsigned)(dd->sim.flash.size / 1024), dd->hw_keys ? ", keys in hardware peripherals" : "");
+    fprintf(f, "eFuse       flash encryption %s, secure_version %u, required signatures %u\n", fe_name(st->fe_mode),
+            fwd_efuse_secure_version(st), fwd_efuse_required_signatures(st));
     if (st->sb_sha384) fprintf(f, "            SECURE_BOOT_SHA384_EN: images verified over SHA-384 (ECDSA P-384 keys)\n");
     for (unsigned i = 0; i < FWD_EFUSE_DIGEST_SLOTS; i++) {
         if (!(st->digest_present >> i & 1)) continue;

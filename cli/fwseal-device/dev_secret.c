@@ -34,8 +34,10 @@ static void path_of(char *out, size_t n, const char *dir, const char *name)
     snprintf(out, n, "%s/%s", dir, name);
 }
 
-int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *hmac_path)
+int dev_secret_take(const char *rsa_pem_path, const char *hmac_path, uint8_t **out, size_t *out_len)
 {
+    *out = NULL;
+    *out_len = 0;
     if ((rsa_pem_path != NULL) == (hmac_path != NULL))
         return cli_err(EXIT_USAGE, "give exactly one of --decrypt-key and --decrypt-hmac-key");
     const char *src = rsa_pem_path ? rsa_pem_path : hmac_path;
@@ -89,6 +91,18 @@ int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *
         return cli_err(EXIT_REJECT, "%s: %s", src,
                        rsa_pem_path ? "not an RSA-3072 private key" : "not a valid 32-byte ECIES HMAC key");
     }
+    *out = buf;
+    *out_len = rsa_pem_path ? len + 1 : len;   /* a PEM keeps its NUL */
+    return EXIT_OK_;
+}
+
+int dev_secret_provision(const char *dir, const char *rsa_pem_path, const char *hmac_path)
+{
+    uint8_t *buf;
+    size_t len;
+    int rc = dev_secret_take(rsa_pem_path, hmac_path, &buf, &len);
+    if (rc) return rc;
+    if (rsa_pem_path) len--;                   /* the file holds the PEM without its NUL */
     char path[4096];
     path_of(path, sizeof path, dir, rsa_pem_path ? DEV_SECRET_RSA : DEV_SECRET_HMAC);
     rc = cli_write_file(path, buf, len, 0600);
@@ -111,12 +125,16 @@ static int read_secret(const char *path, uint8_t *buf, size_t max, size_t *len)
     return bad ? FW_ERR_KEY : FW_OK;
 }
 
-int dev_secret_load(const char *dir, struct fwd_decrypt_key *k)
+int dev_secret_load(const char *dir, const struct fwd_platform *plat, struct fwd_decrypt_key *k)
 {
     static uint8_t buf[16384];
     char path[4096];
     size_t len = 0;
     fwd_decrypt_key_init(k);
+    /* Peripheral keys: only them (a stray secret file is not a fallback). */
+    if (plat && plat->keys.rsa_private) return fwd_decrypt_key_load_rsa_keystore(k, &plat->keys);
+    if (plat && plat->keys.hmac_sha256) return fwd_decrypt_key_load_ecies_keystore(k, &plat->keys);
+    if (plat && plat->keys.ctx) return FW_ERR_NOT_FOUND;
     path_of(path, sizeof path, dir, DEV_SECRET_RSA);
     int rc = read_secret(path, buf, sizeof buf, &len);
     if (rc == FW_OK) {

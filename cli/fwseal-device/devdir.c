@@ -105,6 +105,25 @@ int devdir_load_table(struct devdir *dd)
     return 0;
 }
 
+/* key_mode=hardware: the keys are in keystore.bin, reachable only through
+ * the simulated peripherals; a missing keystore is an error, never a
+ * fallback to keys in the eFuse file or DIR. A fresh device (init) gets
+ * its keystore from init itself. */
+static int open_keystore(struct devdir *dd, int fresh)
+{
+    const char *m = devdir_conf_get(dd, "key_mode");
+    if (m && strcmp(m, "hardware") && strcmp(m, "raw"))
+        return cli_err(EXIT_IO, "%s: device.conf: unknown key_mode=%s", dd->dir, m);
+    dd->hw_keys = m && !strcmp(m, "hardware");
+    if (!dd->hw_keys || fresh) return 0;
+    int rc = fwd_sim_keystore_open_file(&dd->ks, devdir_path(dd, "keystore.bin"));
+    if (rc == FW_ERR_NOT_FOUND)   /* an environment problem, as a missing efuse.bin is */
+        return cli_err(EXIT_IO, "%s: keystore.bin missing (key_mode=hardware keeps the keys there)", dd->dir);
+    if (rc) return devdir_fail(dd, "keystore.bin (key_mode=hardware)", rc);
+    fwd_sim_keystore_attach(&dd->ks, &dd->sim.plat);
+    return 0;
+}
+
 static int open_common(struct devdir *dd, unsigned flags, int fresh)
 {
     int rc = fresh ? 0 : conf_load(dd);
@@ -121,6 +140,7 @@ static int open_common(struct devdir *dd, unsigned flags, int fresh)
     dd->sim.flash.write_align = align;
     fwd_sim_bind(&dd->sim);
     if ((rc = apply_env(dd))) return rc;
+    if ((rc = open_keystore(dd, fresh))) return rc;
     if (flags & DEVDIR_NO_TABLE) {
         rc = fwd_dev_open_blank(&dd->dev, &dd->sim.plat);
         if (rc) return devdir_fail(dd, "eFuse / flash encryption", rc);
@@ -169,6 +189,7 @@ void devdir_close(struct devdir *dd)
 {
     if (!dd) return;
     if (dd->dev_open) fwd_dev_close(&dd->dev);
+    fwd_sim_keystore_close(&dd->ks);
     fwd_sim_close(&dd->sim);
     fw_wipe(dd, sizeof *dd);
     free(dd);
@@ -215,8 +236,9 @@ static int write_conf(struct devdir *dd, const struct devdir_new *nd)
     int n = snprintf(buf, sizeof buf,
                      "# fwseal simulated device (fwseal-device init)\n"
                      "format=" CONF_FORMAT "\nchip=%s\nchip_id=0x%04x\nchip_rev=%u\nflash_size=%" PRIu32
-                     "\nwrite_align=%" PRIu32 "\npt_offset=0x%" PRIx32 "\n",
-                     nd->chip, nd->chip_id, nd->chip_rev, nd->flash_size, nd->write_align, nd->pt_offset);
+                     "\nwrite_align=%" PRIu32 "\npt_offset=0x%" PRIx32 "\nkey_mode=%s\n",
+                     nd->chip, nd->chip_id, nd->chip_rev, nd->flash_size, nd->write_align, nd->pt_offset,
+                     nd->hw_keys ? "hardware" : "raw");
     if (n < 0 || (size_t)n >= sizeof buf) return cli_err(EXIT_USAGE, "device.conf: value too long");
     int rc = cli_write_file(devdir_path(dd, "device.conf"), buf, (size_t)n, 0644);
     return rc ? rc : conf_load(dd);

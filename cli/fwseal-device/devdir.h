@@ -3,8 +3,11 @@
  *   DIR/flash.bin    raw NOR flash image (flash_size bytes, mapped MAP_SHARED)
  *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/port/sim/fwd_sim_efuse.c)
  *   DIR/device.conf  "key=value" lines: format, chip, chip_id, chip_rev,
- *                    flash_size, write_align, pt_offset (unknown keys are kept
- *                    for other commands: devdir_conf_get)
+ *                    flash_size, write_align, pt_offset, key_mode (unknown
+ *                    keys are kept for other commands: devdir_conf_get)
+ *   DIR/keystore.bin key_mode=hardware only: the simulated key peripherals
+ *                    (device/port/sim/fwd_sim_keystore.h, 0600); the eFuse file
+ *                    then holds no flash-encryption key and DIR no secret file
  * Other commands may keep more files there (devdir_path()).
  *
  * devdir_open() maps flash + eFuse, applies the FWSEAL_SIM_* environment
@@ -21,6 +24,7 @@
 
 #include "device/fwd_part.h"
 #include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_keystore.h"
 
 #define DEVDIR_NO_TABLE 0x1u  /* do not read the partition table */
 #define DEVDIR_MAX_CONF 32
@@ -33,6 +37,8 @@ struct devdir_kv {
 struct devdir {
     char dir[1024];
     struct fwd_sim sim;
+    struct fwd_sim_keystore ks;    /* key_mode=hardware: attached to sim.plat */
+    int hw_keys;
     struct fwd_dev dev;
     int dev_open;
     struct devdir_kv conf[DEVDIR_MAX_CONF];
@@ -62,6 +68,7 @@ struct devdir_new {
     uint16_t chip_rev;
     uint32_t write_align;
     uint32_t pt_offset;
+    int hw_keys;           /* key_mode=hardware (init attaches the keystore itself) */
 };
 int devdir_create(const char *dir, const struct devdir_new *nd, int force, struct devdir **out);
 

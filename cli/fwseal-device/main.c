@@ -14,6 +14,7 @@ extern const struct fwdev_cmd cmd_status;
 extern const struct fwdev_cmd cmd_boot;
 extern const struct fwdev_cmd cmd_confirm;
 extern const struct fwdev_cmd cmd_rollback;
+extern const struct fwdev_cmd cmd_revoke;
 extern const struct fwdev_cmd cmd_ota;
 extern const struct fwdev_cmd cmd_nvs, cmd_factory_reset;
 
@@ -26,6 +27,7 @@ static const struct fwdev_cmd *const commands[] = {
     &cmd_boot,
     &cmd_confirm,
     &cmd_rollback,
+    &cmd_revoke,
     &cmd_ota,
     &cmd_nvs,
     &cmd_factory_reset,

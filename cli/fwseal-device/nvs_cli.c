@@ -9,7 +9,7 @@
 
 int nvscli_nor_view(struct devdir *dd, struct fwd_sim_nor *view)
 {
-    struct fwd_flash f;
+    struct fwd_flash f = { 0 };
     fwd_sim_nor_hal(view, &dd->sim.flash, &f);
     for (size_t i = 0; i < dd->dev.nparts; i++) {
         const struct fwd_part *p = &dd->dev.parts[i];
@@ -17,6 +17,8 @@ int nvscli_nor_view(struct devdir *dd, struct fwd_sim_nor *view)
         if (fwd_sim_nor_allow(view, p->offset, p->size)) break; /* more than 4: the rest stays strict */
     }
     dd->sim.plat.flash = f; /* dd->dev keeps a pointer to dd->sim.plat */
+    /* Hardware keys: the encrypting driver goes back on top of the view. */
+    if (dd->hw_keys) fwd_sim_keystore_attach(&dd->ks, &dd->sim.plat);
     return 0;
 }
 

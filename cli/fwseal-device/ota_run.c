@@ -239,7 +239,7 @@ static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
     if (!o->url == !o->file) return cli_err(EXIT_USAGE, "give either a URL or --file FILE|-");
     if (o->url && !o->ca) return cli_err(EXIT_USAGE, "an https URL needs --ca CA.pem (the pinned CA)");
     static struct fwd_decrypt_key key;
-    int krc = dev_secret_load(o->dir, &key);
+    int krc = dev_secret_load(o->dir, dev->d.plat, &key);
     if (krc != FW_OK && krc != FW_ERR_NOT_FOUND) {
         fwd_decrypt_key_free(&key);
         return cli_err(EXIT_IO, "%s: the device decryption secret is unreadable or invalid", o->dir);

@@ -45,12 +45,14 @@ static void help(void)
            "refused (bin_size is 32-bit).\n"
            "\n"
            "options:\n"
-           "  --sign-key K.pem   Secure Boot V2 signing key: sign and encrypt in one pass\n"
+           "  --sign-key K.pem   Secure Boot V2 signing key (file or pkcs11: URI): sign and encrypt in one pass\n"
            "                     (repeat for up to 3 keys, all of one scheme)\n"
            "  --pubkey PUB.pem   device public key (PEM or DER)\n"
            "  --require-signed   refuse an IN that carries no Secure Boot V2 signature\n"
            "                     sector (without --sign-key); otherwise a warning\n"
-           "  -o OUT             output container (written atomically)\n"
+           "  -o OUT             output container (written atomically)\n");
+    cmd_key_options_help(stdout);
+    printf("--sign-key takes a key file or a PKCS#11 URI (pkcs11:token=...;object=...).\n"
            "\n"
            "Refused as traps: --pubkey naming a Secure Boot V2 signing key (its public\n"
            "key is one of --sign-key, or it matches a signature block of IN: such a key\n"
@@ -141,7 +143,7 @@ static int pubkey_is_a_sign_key(const char *pub, EVP_PKEY *pk, const char *const
         if (fwh_key_sbv2_digest(kp[i], e) == FW_OK && fw_ct_equal(d, e, sizeof d))
             return cli_err(EXIT_REJECT,
                            "%s: this is the public half of the signing key %s, not a device key: --pubkey takes the "
-                           "device's key (fwseal keygen rsa3072|ecies-p256)", pub, signp[i]);
+                           "device's key (fwseal keygen rsa3072|ecies-p256)", pub, cmd_key_name(signp[i]));
     return 0;
 }
 
@@ -174,7 +176,7 @@ static int after_stream_checks(const struct tap *t, const char *in, const char *
             char why[160];
             if (!fwh_chip_sbv2_accepts(chip, (unsigned)i, fwh_key_scheme(kp[i]), why, sizeof why))
                 return cli_err(EXIT_REJECT, "%s: %s: %s (FORMATS 2.8); its ROM would refuse to boot the image", in,
-                               signp[i], why);
+                               cmd_key_name(signp[i]), why);
         }
     }
     if (!nsign && !nblk) {
@@ -190,14 +192,16 @@ static int after_stream_checks(const struct tap *t, const char *in, const char *
 static int run(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { help(); return 0; }
-    const char *pub = NULL, *out = NULL, *in = NULL, *signp[3] = {0};
+    const char *pub = NULL, *out = NULL, *in = NULL, *signp[3] = {0}, *pass = NULL, *module = NULL;
     size_t nsign = 0;
     const struct enc_opt opts[] = {{"--pubkey", &pub, NULL, 0}, {"-o", &out, NULL, 0}, {"--output", &out, NULL, 0},
-                                   {"--sign-key", signp, &nsign, 3}};
+                                   {"--sign-key", signp, &nsign, 3}, {"--pass", &pass, NULL, 0},
+                                   {"--pkcs11-module", &module, NULL, 0}};
     static const char *const flag_names[] = {"--require-signed"};
     int require_signed = 0;
-    int rc = enc_parse_args(argc, argv, opts, 4, flag_names, &require_signed, 1, &in);
+    int rc = enc_parse_args(argc, argv, opts, sizeof opts / sizeof opts[0], flag_names, &require_signed, 1, &in);
     if (rc) return rc;
+    cmd_key_sources(pass, module);
     if (!pub || !out) return cli_err(EXIT_USAGE, "encrypt: --pubkey and -o are required (see --help)");
     if (!strcmp(out, "-")) return cli_err(EXIT_USAGE, "encrypt: -o must be a file (the header is completed at the end)");
 
@@ -212,10 +216,10 @@ static int run(int argc, char **argv)
     struct fwh_key keys[3] = {{0}};
     const struct fwh_key *kp[3];
     for (size_t i = 0; i < nsign; i++) {
-        if (cmd_load_key_quiet(signp[i], &keys[i], why, sizeof why) != FW_OK) {
+        if ((rc = cmd_load_key(signp[i], &keys[i]))) { /* prints why; exit 3 for I/O (a missing module) */
             for (size_t j = 0; j < i; j++) fwh_key_free(&keys[j]);
             EVP_PKEY_free(pk);
-            return cli_err(EXIT_REJECT, "%s: %s", signp[i], why);
+            return rc;
         }
         kp[i] = &keys[i];
     }

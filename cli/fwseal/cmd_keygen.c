@@ -5,7 +5,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <openssl/crypto.h>
+
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/enc_cli.h"
 #include "cli/fwseal/keygen_enc.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
@@ -31,11 +34,22 @@ static const struct keygen_type types[] = {
     {"nvs-keys", "4096-byte nvs_keys partition image (eky, tky, CRC32)", keygen_nvs_keys},
 };
 
+static int encrypt_key; /* --encrypt */
+
 static int write_key_pems(const struct fwh_key *k, const char *out, const char *pub)
 {
     uint8_t *pem = NULL;
     size_t len = 0;
-    if (fwh_key_private_pem(k, &pem, &len)) return cli_err(EXIT_IO, "%s: cannot encode the private key", out);
+    if (encrypt_key) {
+        char pass[1024];
+        int prc = cmd_new_passphrase(pass, sizeof pass);
+        int erc = prc ? 0 : fwh_key_private_pem_encrypted(k, pass, &pem, &len);
+        OPENSSL_cleanse(pass, sizeof pass);
+        if (prc) return prc;
+        if (erc) return cli_err(EXIT_IO, "%s: cannot encrypt the private key", out);
+    } else if (fwh_key_private_pem(k, &pem, &len)) {
+        return cli_err(EXIT_IO, "%s: cannot encode the private key", out);
+    }
     int rc = cli_write_file(out, pem, len, 0600);
     fwh_secure_free(pem, len);
     if (rc || !pub) return rc;
@@ -59,7 +73,7 @@ static int keygen_sbv2(const char *type, const char *out, const char *pub)
 
 static void help(FILE *f)
 {
-    fprintf(f, "usage: fwseal keygen TYPE -o PRIV [--pub PUB.pem] [--force]\n\n"
+    fprintf(f, "usage: fwseal keygen TYPE -o PRIV [--pub PUB.pem] [--force] [--encrypt [--pass SPEC]]\n\n"
                "Generate a new key. Private keys are written 0600, atomically.\n"
                "An existing output file is refused unless --force is given.\n\ntypes:\n");
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) fprintf(f, "  %-14s %s\n", types[i].name, types[i].what);
@@ -67,7 +81,12 @@ static void help(FILE *f)
                "  -o PRIV        private key output file\n"
                "  --pub PUB.pem  also write the public key (PEM)\n"
                "  --force        overwrite an existing output file\n"
-               "\nexample:\n  fwseal keygen rsa3072 -o release.pem --pub release_pub.pem\n");
+               "  --encrypt      (rsa3072, ecdsa-p256) write the private key as an encrypted\n"
+               "                 PKCS#8 PEM (\"ENCRYPTED PRIVATE KEY\", AES-256-CBC, PBES2)\n"
+               "  --pass env:VAR|file:PATH  its passphrase; without --pass it is asked twice\n"
+               "                 on the terminal (never echoed)\n"
+               "\nexamples:\n  fwseal keygen rsa3072 -o release.pem --pub release_pub.pem\n"
+               "  fwseal keygen ecdsa-p256 --encrypt --pass file:release.pass -o release.pem\n");
 }
 
 static int run(int argc, char **argv)
@@ -76,7 +95,9 @@ static int run(int argc, char **argv)
     const char *type = NULL, *out = NULL, *pub = NULL;
     int force = 0;
     for (int i = 1; i < argc; i++) {
-        if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
+        if (cmd_key_option(argc, argv, &i)) continue;
+        if (cli_opt(argv[i], "--encrypt")) encrypt_key = 1;
+        else if (cli_opt(argv[i], "-o") && i + 1 < argc) out = argv[++i];
         else if (cli_opt(argv[i], "--pub") && i + 1 < argc) pub = argv[++i];
         else if (cli_opt(argv[i], "--force")) force = 1;
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "keygen: unknown or incomplete option '%s'", argv[i]);
@@ -88,6 +109,8 @@ static int run(int argc, char **argv)
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
         if (!strcmp(types[i].name, type)) t = &types[i];
     if (!t) return cli_err(EXIT_USAGE, "keygen: unknown key type '%s' (see fwseal keygen --help)", type);
+    if (encrypt_key && t->gen != keygen_sbv2)
+        return cli_err(EXIT_USAGE, "keygen: --encrypt is for signing keys (rsa3072, ecdsa-p256), not %s", type);
     struct stat st;
     if (!force && stat(out, &st) == 0) return cli_err(EXIT_REJECT, "%s: already exists (use --force to overwrite)", out);
     if (!force && pub && stat(pub, &st) == 0) return cli_err(EXIT_REJECT, "%s: already exists (use --force to overwrite)", pub);

@@ -22,7 +22,8 @@ static void help(FILE *f)
     fprintf(f,
             "usage: fwseal verify IMAGE [--trust PUB.pem]... [--trust-digest HEX]...\n"
             "                     [--revoked-digest HEX]... [--min-secure-version N]\n"
-            "                     [--chip NAME] [--json] [--allow-untrusted] [--raw]\n\n"
+            "                     [--chip NAME] [--require-signatures K] [--json]\n"
+            "                     [--allow-untrusted] [--raw]\n\n"
             "Verify a Secure Boot V2 signed ESP app image offline: image structure,\n"
             "checksum, appended SHA-256, every signature block (magic, CRC, image digest,\n"
             "signature), key digest trusted and not revoked, secure_version and chip.\n"
@@ -34,6 +35,8 @@ static void help(FILE *f)
             "  --revoked-digest HEX   this key digest is revoked (never accepted)\n"
             "  --min-secure-version N anti-rollback floor for esp_app_desc_t.secure_version\n"
             "  --chip NAME            required chip (esp32, esp32s2, esp32c3, esp32s3, esp32c6, ...)\n"
+            "  --require-signatures K the device policy (fwseal-device init --require-signatures):\n"
+            "                         K blocks by DISTINCT trusted, non-revoked keys (1..3)\n"
             "  --json                 print every check as JSON on stdout\n"
             "  --allow-untrusted      accept without a trust anchor (signature checked against\n"
             "                         the key embedded in the image only; informational)\n"
@@ -48,7 +51,7 @@ static void help(FILE *f)
             "image.sector_offset, image.chip, image.secure_version, sector.blocks,\n"
             "sector.padding, blockN.format, blockN.image_digest, blockN.key_trusted,\n"
             "blockN.key_revoked, blockN.signature, blockN.chip (N = 0..2), signature.trusted,\n"
-            "trust.anchor. Block checks are not required individually: one block that\n"
+            "signature.policy (with --require-signatures 2 or 3), trust.anchor. Block checks are not required individually: one block that\n"
             "passes all of them suffices (signature.trusted).\n"
             "\nexamples:\n"
             "  fwseal verify app-signed.bin --trust release_pub.pem\n"
@@ -111,6 +114,12 @@ static int parse(int argc, char **argv, struct verify_args *a)
                 return cli_err(EXIT_USAGE, "verify: bad --min-secure-version '%s'", val);
             a->o.have_min_secure_version = 1;
             a->o.min_secure_version = (uint32_t)v;
+            i++;
+        } else if (cli_opt(opt, "--require-signatures")) {
+            uint64_t v;
+            if (cli_parse_u64(val, &v) || v < 1 || v > FW_SBV2_MAX_BLOCKS)
+                return cli_err(EXIT_USAGE, "verify: --require-signatures: expected 1, 2 or 3, got '%s'", val);
+            a->o.require_signatures = (unsigned)v;
             i++;
         } else if (cli_opt(opt, "--chip")) {
             int id = fw_chip_from_name(val);

@@ -42,6 +42,14 @@ static void usage(FILE *f)
             "  fwseal encrypt --sign-key sign.pem --pubkey device_pub.pem app.bin -o app.enc.bin\n"
             "(`fwseal sign` then `fwseal encrypt` only when the signed plaintext is needed too.)\n"
             "\n"
+            "Signing keys (sign --key, encrypt --sign-key, digest, pubkey) may be:\n"
+            "  a key file (PEM or DER); encrypted PKCS#8 with --pass env:VAR|file:PATH (or\n"
+            "    asked on the terminal); `keygen --encrypt` writes one\n"
+            "  a PKCS#11 token key: 'pkcs11:token=T;object=LABEL?pin-source=file:PIN_FILE'\n"
+            "    (RFC 7512 URI) with --pkcs11-module PATH or $FWSEAL_PKCS11_MODULE\n"
+            "  a signing service (cloud KMS): `sign --digest-out D.bin IN`, then\n"
+            "    `sign --signature-in SIG --pub PUB.pem IN -o OUT` (verified before use)\n"
+            "\n"
             "commands:\n");
     for (size_t i = 0; commands[i]; i++) fprintf(f, "  %-18s %s\n", commands[i]->name, commands[i]->summary);
     fprintf(f,

@@ -10,7 +10,7 @@ for doc in README.md docs/*.md; do
     n=$((n + 1))
     if [ -e "$p" ]; then ok "$doc → $p"; else fail "$doc points at $p" "no such path"; fi
   done < <(grep -o '`[a-z_./-]*[a-z_]/[a-zA-Z0-9_./-]*`' "$doc" | tr -d '`' | grep -Ev '^(\.\./|/|https?:)' \
-           | grep -E '^(common|device|boot|keys|signer|encryptor|verify|cli|tests|fuzz|bench|scripts|docs)/' | sort -u)
+           | grep -E '^(common|device|boot|keys|signer|encryptor|verify|cli|tests|fuzz|bench|scripts|docs|lib)/' | sort -u)
   while read -r l; do
     n=$((n + 1))
     if [ -e "$(dirname "$doc")/$l" ]; then ok "$doc links $l"; else fail "$doc links $l" "missing"; fi

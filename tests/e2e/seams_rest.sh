@@ -93,7 +93,7 @@ printf 'struct fwd_verify_policy {\n    const struct fwd_efuse_state *efuse;\n  
 check "detector: a require_signature knob is caught" policy_knobs "$T/old_verify.h"
 knobs=$(policy_knobs device/fwd_verify.h)
 [ -z "$knobs" ] && ok "fwd_verify.h: struct fwd_verify_policy has no check-switching knob" || fail "policy knob" "$knobs"
-bad=$(grep -rn 'require_signature' device boot common nvs cli 2>/dev/null)
+bad=$(grep -rnw 'require_signature' device boot common nvs cli 2>/dev/null)
 [ -z "$bad" ] && ok "require_signature is gone everywhere" || fail "require_signature still used" "$bad"
 
 # ---- 5. the boot decision table: named fields, the shared OTA state names -----------

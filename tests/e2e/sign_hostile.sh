@@ -38,7 +38,7 @@ rejected 1 "sign with P-521" "p521.pem: unsupported key type EC secp521r1" "$O" 
 # P-384 is a scheme (issue 16) but not one the esp32c3 ROM verifies (FORMATS 2.8)
 rejected 1 "sign an esp32c3 image with P-384" "esp32c3 does not verify ECDSA-P384" "$O" "$FWSEAL" sign --key "$T/p384.pem" "$APP" -o "$O"
 rejected 1 "sign with Ed25519" "unsupported key type ED25519" "$O" "$FWSEAL" sign --key "$T/ed25519.pem" "$APP" -o "$O"
-rejected 1 "sign with an encrypted key" "encrypted private keys are not supported" "$O" "$FWSEAL" sign --key "$T/enc.pem" "$APP" -o "$O"
+rejected 1 "sign with an encrypted key, no --pass (batch)" "enc.pem: key is encrypted: give --pass" "$O" "$FWSEAL" sign --key "$T/enc.pem" "$APP" -o "$O" </dev/null
 rejected 1 "sign with a garbage key" "garbage.pem: not a PEM private or public key" "$O" "$FWSEAL" sign --key "$T/garbage.pem" "$APP" -o "$O"
 rejected 1 "sign with an oversized key file" "huge.pem: too large" "$O" "$FWSEAL" sign --key "$T/huge.pem" "$APP" -o "$O"
 rejected 1 "sign with a public key" "public key; signing needs the private key" "$O" "$FWSEAL" sign --key "$SB/sb_rsa3072_key1_pub.pem" "$APP" -o "$O"

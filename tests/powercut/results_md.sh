@@ -20,6 +20,7 @@ what() {
     rollback) echo "the app rejects NEW (INVALID) and the device reboots" ;;
     heal-boot) echo "boot after a cut between confirm's VALID record and its burn: the bootloader's anti-rollback heal burns" ;;
     heal-ota) echo "that state, NEW running, tries an OTA of OLD: the OTA precondition heals (burns), then refuses OLD" ;;
+    revoke) echo "the confirmed app revokes a second key (one KEY_REVOKE bit) after a refused revoke of its own key" ;;
     nvs) echo "400 seeded set/erase + commit on encrypted NVS" ;;
     *) echo "see tests/tools/powercut.c" ;;
   esac

@@ -27,6 +27,12 @@
  *              the bootloader's anti-rollback heal burns the eFuse
  *   heal-ota   the same state, NEW still running, tries an OTA of OLD: the
  *              OTA precondition heals (burns), then refuses OLD
+ *   revoke     NEW confirmed and running, a second key digest in eFuse slot
+ *              1: the app first tries to revoke slot 0 (the only key of what
+ *              runs: must be refused with no operation), then revokes slot 1
+ *              (fwd_ota_revoke_key: one KEY_REVOKE bit). After a cut: slot 0
+ *              never revoked, slot 1 revoked or not, and a second revoke
+ *              completes it with the device still booting
  *   nvs        a seeded workload of set/erase/commit on encrypted NVS
  * eFuse burns are operations like writes and erases (tests/tools/pc_dev.h):
  * numbered, cut clean (nothing burned) or torn (a bit-order prefix of the new
@@ -78,7 +84,7 @@ static int failures;
 static unsigned cur_seed;     /* double schedule: the seed of the current pair (0: exhaustive) */
 static int dry;               /* --count: tally the cut points, run none */
 
-enum { S_BASE, S_NEW, S_PV, S_NVS, S_HEAL };
+enum { S_BASE, S_NEW, S_PV, S_NVS, S_HEAL, S_REVOKE };
 
 /* ---- NVS workload ---------------------------------------------------- */
 #define NKEYS 12
@@ -234,6 +240,17 @@ static int ota_plain(const char *running, const uint8_t *img, size_t len)
 }
 static int run_heal_ota(void) { return ota_plain("ota_1", old_img, old_len); }
 
+/* The revoke scenario: the mistake first (nothing burned), then the real one. */
+static int run_revoke(void)
+{
+    int rc = pc_attach(&P, "ota_1");
+    if (rc) return rc;
+    rc = fwd_ota_revoke_key(&P.dev, 0);
+    if (rc == FW_ERR_POWER_LOSS) return rc;
+    if (rc != FW_ERR_REVOKED) return FW_ERR_STATE;
+    return fwd_ota_revoke_key(&P.dev, 1);
+}
+
 static const struct scenario scenarios[] = {
     {"ota", S_BASE, run_ota, 0},
     {"first-boot", S_NEW, run_boot, 0},
@@ -242,6 +259,7 @@ static const struct scenario scenarios[] = {
     {"rollback", S_PV, run_rollback, 0},
     {"heal-boot", S_HEAL, run_boot, 0},
     {"heal-ota", S_HEAL, run_heal_ota, 0},
+    {"revoke", S_REVOKE, run_revoke, 0},
     {"nvs", S_NVS, run_nvs, 1},
 };
 
@@ -318,10 +336,27 @@ static const char *check_device(void)
     return NULL;
 }
 
+/* revoke: done or not done, never the running key, and finishable. */
+static const char *revoke_check(void)
+{
+    struct fwd_efuse_state st;
+    struct fwb_result r;
+    if (pc_efuse_load(&P, &st) != FW_OK) return "eFuse unreadable";
+    if (st.digest_revoked & 1) return "the key of the running image (slot 0) was revoked";
+    if (pc_boot(&P, &r) != FW_OK) return "no boot before the second revoke";
+    if (pc_attach(&P, r.part->label) != FW_OK || fwd_ota_revoke_key(&P.dev, 1) != FW_OK)
+        return "the second revoke does not complete";
+    if (pc_efuse_load(&P, &st) != FW_OK || (st.digest_revoked & 3) != 2) return "slot 1 not revoked after the second revoke";
+    if (pc_boot(&P, &r) != FW_OK) return "no boot after the second revoke";
+    return NULL;
+}
+
 static const char *check(const struct scenario *sc)
 {
     if (P.nor_violations) return "programmed unerased flash";
-    return sc->nvs ? nvs_check() : check_device();
+    if (sc->nvs) return nvs_check();
+    const char *why = check_device();
+    return why || sc->run != run_revoke ? why : revoke_check();
 }
 
 /* Recovery after a first cut: a reboot (or an NVS mount). */
@@ -527,6 +562,16 @@ static void setup(void)
         (rc = fwd_otadata_set_state(&P.dev.d, &od, od.active, FW_OTA_VALID)))
         die("NEW VALID without the burn", rc ? rc : FW_ERR_STATE);
     pc_snapshot(&P, S_HEAL);
+    /* revoke: NEW confirmed (VALID, burned) and a second trusted digest */
+    pc_restore(&P, S_PV);
+    struct fwd_efuse_state add;
+    memset(&add, 0, sizeof add);
+    memset(add.digest[1], 0x5A, sizeof add.digest[1]);
+    add.digest_present = 2;
+    if ((rc = pc_attach(&P, "ota_1")) || (rc = fwd_ota_mark_app_valid(&P.dev)) ||
+        (rc = P.sim.plat.efuse.burn(P.sim.plat.efuse.ctx, &add)))
+        die("confirmed NEW with a second key", rc);
+    pc_snapshot(&P, S_REVOKE);
     pc_restore(&P, S_PV);
 }
 

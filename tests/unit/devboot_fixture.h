@@ -22,6 +22,7 @@
 #include "device/fwd_ota.h"
 #include "device/fwd_otadata.h"
 #include "device/port/sim/fwd_sim.h"
+#include "hwkeys_fixture.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
 
@@ -46,6 +47,7 @@ static const struct fwd_part db_parts_nofactory[] = {
 
 struct db {
     struct fwd_sim sim;
+    struct fwd_sim_keystore ks;   /* hardware-key mode (hwkeys_fixture.h) */
     struct fwd_ota_dev dev;
     const struct fwd_part *parts;
     size_t nparts;
@@ -78,7 +80,9 @@ static inline void db_open(struct db *x, int fe, int factory)
         st.fe_mode = FWD_FE_XTS128;
         for (int i = 0; i < 32; i++) st.fe_key[i] = (uint8_t)(0xA0 + i);
     }
+    tu_hw_take_fe_key(&st, &x->ks);
     assert_int_equal(x->sim.plat.efuse.burn(x->sim.plat.efuse.ctx, &st), FW_OK);
+    tu_hw_attach(&x->ks, &x->sim.plat);
     x->parts = factory ? db_parts : db_parts_nofactory;
     x->nparts = factory ? 4 : 3;
 }
@@ -93,6 +97,7 @@ static inline int db_attach(struct db *x, const char *running)
 static inline void db_close(struct db *x)
 {
     fwd_ota_dev_close(&x->dev);
+    fwd_sim_keystore_close(&x->ks);
     fwd_sim_close(&x->sim);
 }
 

@@ -6,11 +6,13 @@
 #include "device/fwd_otadata.h"
 #include "device/fwd_part.h"
 #include "device/port/sim/fwd_sim.h"
+#include "hwkeys_fixture.h"
 
 #define FX_FLASH (0x40000u)
 
 struct fx {
     struct fwd_sim sim;
+    struct fwd_sim_keystore ks;   /* hardware-key mode (hwkeys_fixture.h) */
     struct fwd_dev dev;
 };
 
@@ -28,12 +30,15 @@ static const struct fwd_part fx_parts[] = {
 static inline void fx_open(struct fx *x, size_t fe_key_len)
 {
     assert_int_equal(fwd_sim_open_mem(&x->sim, FX_FLASH), FW_OK);
+    memset(&x->ks, 0, sizeof x->ks);
     if (fe_key_len) {
         struct fwd_efuse_state st;
         memset(&st, 0, sizeof st);
         st.fe_mode = fe_key_len == 32 ? FWD_FE_XTS128 : FWD_FE_XTS256;
         for (size_t i = 0; i < fe_key_len; i++) st.fe_key[i] = (uint8_t)(0x40 + i);
+        tu_hw_take_fe_key(&st, &x->ks);
         assert_int_equal(x->sim.plat.efuse.burn(x->sim.plat.efuse.ctx, &st), FW_OK);
+        tu_hw_attach(&x->ks, &x->sim.plat);
     }
     assert_int_equal(fwd_dev_open_blank(&x->dev, &x->sim.plat), FW_OK);
     assert_int_equal(fwd_dev_set_parts(&x->dev, fx_parts, sizeof fx_parts / sizeof fx_parts[0]), FW_OK);
@@ -42,6 +47,7 @@ static inline void fx_open(struct fx *x, size_t fe_key_len)
 static inline void fx_close(struct fx *x)
 {
     fwd_dev_close(&x->dev);
+    fwd_sim_keystore_close(&x->ks);
     fwd_sim_close(&x->sim);
 }
 

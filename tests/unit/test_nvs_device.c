@@ -8,6 +8,7 @@
 
 #include "device/fwd_nvs_part.h"
 #include "device/port/sim/fwd_sim_nor.h"
+#include "hwkeys_fixture.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
 #include "host/nvs_host.h"
@@ -21,6 +22,7 @@
 struct rig {
     struct fwd_sim sim;
     struct fwd_sim_nor nor;
+    struct fwd_sim_keystore ks;   /* hardware-key mode (hwkeys_fixture.h) */
     struct fwd_platform plat;
     struct fwd_dev dev;
     struct fwd_nvs_dev nv;
@@ -36,10 +38,12 @@ static struct rig *rig_new(int fe)
         memset(&st, 0, sizeof st);
         st.fe_mode = FWD_FE_XTS128;
         for (int i = 0; i < 32; i++) st.fe_key[i] = (uint8_t)(0x30 + i);
+        tu_hw_take_fe_key(&st, &r->ks);
         assert_int_equal(r->sim.plat.efuse.burn(r->sim.plat.efuse.ctx, &st), FW_OK);
     }
     r->plat = r->sim.plat;
     fwd_sim_nor_hal(&r->nor, &r->sim.flash, &r->plat.flash);
+    tu_hw_attach(&r->ks, &r->plat);    /* the encrypting driver on top of the NOR view */
     assert_int_equal(fwd_sim_nor_allow(&r->nor, NVS_OFF, NVS_SIZE), 0);
     assert_int_equal(fwd_sim_nor_allow(&r->nor, FCT_OFF, FCT_SIZE), 0);
     assert_int_equal(fwd_dev_open_blank(&r->dev, &r->plat), FW_OK);
@@ -55,6 +59,7 @@ static struct rig *rig_new(int fe)
 static void rig_free(struct rig *r)
 {
     fwd_dev_close(&r->dev);
+    fwd_sim_keystore_close(&r->ks);
     fwd_sim_close(&r->sim);
     free(r);
 }
@@ -413,5 +418,7 @@ int main(void)
         cmocka_unit_test(nvs_needs_declared_nor_reprogram),
         cmocka_unit_test(sim_cuts),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int rc;
+    TU_RUN_BOTH_KEY_MODES(rc, tests, NULL, NULL);
+    return rc;
 }

@@ -309,10 +309,120 @@ static void queries(void **state)
     db_close(&x);
 }
 
+/* ---- key revocation and the k-of-n policy (issue 16) ---- */
+
+/* IMG signed by RSA key1 (block 0) and key2 (block 1): the bridge release. */
+static uint8_t *make_bridge(uint32_t secver, const char *version)
+{
+    uint8_t *img = db_make_image(secver, version, 0, DB_KEY1);
+    uint8_t *blk = img + DB_E + 1216;
+    db_key_block(DB_KEY2, blk);
+    memcpy(blk + 4, img + DB_E + 4, 32);                        /* the same image digest */
+    db_sign(blk, img + DB_E + 4, DB_KEY2);
+    fw_enc32le(blk + 1196, fw_crc32_std(blk, 1196));
+    return img;
+}
+
+static uint8_t db_revoked(struct db *x)
+{
+    struct fwd_efuse_state st;
+    assert_int_equal(x->sim.plat.efuse.load(x->sim.plat.efuse.ctx, &st), FW_OK);
+    return st.digest_revoked;
+}
+
+static void revoke_key_refuses_to_brick(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    uint8_t *bridge = make_bridge(6, "6.5.0"), *k1_6 = db_make_image(6, "6.1.0", 0, DB_KEY1);
+    fresh(&x, 1);                                                /* factory: ECDSA key (slot 2) only */
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 3), FW_ERR_INVALID_ARG);
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 2), FW_ERR_REVOKED);
+    assert_int_equal(x.dev.last.reason, FWD_VR_REVOKED);
+    assert_int_equal(db_revoked(&x), 0);                         /* nothing burned */
+    /* release N by key1: not confirmed yet -> refused; confirmed -> still refused */
+    assert_int_equal(db_ota(&x, IMG5, DB_IMG, 4096), FW_OK);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_0");
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 0), FW_ERR_STATE);
+    assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 0), FW_ERR_REVOKED);
+    assert_int_equal(db_revoked(&x), 0);
+    /* key2 signs nothing that runs: revoking it is allowed (the running image keeps key1) */
+    /* bridge by key1 + key2, confirmed: key1 may go */
+    assert_int_equal(db_ota(&x, bridge, DB_IMG, 4096), FW_OK);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_1");
+    assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 0), FW_OK);
+    assert_int_equal(db_revoked(&x), 1);
+    assert_int_equal(x.dev.efuse.digest_revoked, 1);             /* refreshed */
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 0), FW_OK);     /* idempotent */
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 1), FW_ERR_REVOKED); /* the last key of the running image */
+    /* key1-only images: refused at OTA and skipped at boot */
+    assert_int_equal(db_ota(&x, k1_6, DB_IMG, 4096), FW_ERR_REVOKED);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_1");
+    assert_int_equal(r.key_slot, 1);
+    assert_int_equal(db_attach(&x, NULL), FW_OK);
+    db_flash(&x, "ota_0", k1_6, DB_IMG);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_1");
+    assert_int_equal(fwd_ota_verify_partition(&x.dev, fwd_ota_find(&x.dev, "ota_0"), NULL), FW_ERR_REVOKED);
+    /* key2-only images install and boot */
+    assert_int_equal(db_ota(&x, IMG6, DB_IMG, 4096), FW_OK);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.app.desc.version, "6.0.0");
+    free(k1_6);
+    free(bridge);
+    db_close(&x);
+}
+
+static void policy_two_signatures_ota_and_boot(void **state)
+{
+    (void)state;
+    struct db x;
+    struct fwb_result r;
+    struct fwd_efuse_state add;
+    uint8_t *bridge = make_bridge(6, "6.5.0"), *k1_6 = db_make_image(6, "6.1.0", 0, DB_KEY1);
+    fresh(&x, 1);
+    assert_int_equal(db_ota(&x, bridge, DB_IMG, 4096), FW_OK);
+    assert_int_equal(x.dev.last.verified_keys, 2);
+    memset(&add, 0, sizeof add);
+    add.sig_required_bits = 0x3;                                 /* K = 2 */
+    db_burn(&x, &add);
+    /* the bootloader: the bridge (two keys) boots; factory (one ECDSA signature) no longer would */
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_0");
+    assert_int_equal(fwd_ota_verify_partition(&x.dev, fwd_ota_find(&x.dev, "factory"), NULL), FW_ERR_SIGNATURE);
+    assert_int_equal(x.dev.last.reason, FWD_VR_POLICY);
+    assert_int_equal(fwd_ota_mark_app_valid(&x.dev), FW_OK);
+    /* OTA: the same rule */
+    assert_int_equal(db_ota(&x, k1_6, DB_IMG, 4096), FW_ERR_SIGNATURE);
+    assert_int_equal(x.dev.last.reason, FWD_VR_POLICY);
+    assert_int_equal(x.dev.last.required_keys, 2);
+    assert_int_equal(x.dev.last.verified_keys, 1);
+    /* revoking either key would leave 1 of 2: refused */
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 0), FW_ERR_REVOKED);
+    assert_int_equal(x.dev.last.reason, FWD_VR_POLICY);
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 1), FW_ERR_REVOKED);
+    assert_int_equal(db_revoked(&x), 0);
+    /* the ECDSA key signs nothing that runs: revoking it keeps the bridge bootable */
+    assert_int_equal(fwd_ota_revoke_key(&x.dev, 2), FW_OK);
+    assert_int_equal(db_boot(&x, &r), FW_OK);
+    assert_string_equal(r.part->label, "ota_0");
+    free(k1_6);
+    free(bridge);
+    db_close(&x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(full_cycle_confirm),
+        cmocka_unit_test(revoke_key_refuses_to_brick),
+        cmocka_unit_test(policy_two_signatures_ota_and_boot),
         cmocka_unit_test(alternating_slots_growing_seq),
         cmocka_unit_test(begin_refusals),
         cmocka_unit_test(write_chunking_and_first_byte),
@@ -322,5 +432,7 @@ int main(void)
         cmocka_unit_test(reject_and_rollback),
         cmocka_unit_test(queries),
     };
-    return cmocka_run_group_tests(tests, setup_images, teardown_images);
+    int rc;
+    TU_RUN_BOTH_KEY_MODES(rc, tests, setup_images, teardown_images);
+    return rc;
 }

@@ -158,5 +158,7 @@ int main(void)
         cmocka_unit_test(rollback_refused),
         cmocka_unit_test(selection_failure_erases),
     };
-    return cmocka_run_group_tests(tests, setup_images, teardown_images);
+    int rc;
+    TU_RUN_BOTH_KEY_MODES(rc, tests, setup_images, teardown_images);
+    return rc;
 }

@@ -385,5 +385,7 @@ int main(void)
         cmocka_unit_test(bad_partition),
         cmocka_unit_test(rule_slot_must_exist),
     };
-    return cmocka_run_group_tests_name("otadata", tests, NULL, NULL);
+    int rc;
+    TU_RUN_BOTH_KEY_MODES(rc, tests, NULL, NULL);
+    return rc;
 }

@@ -2,6 +2,8 @@
  * (fresh, append, 3-block limit, mixed schemes, stale blocks). */
 #include "testutil.h"
 
+#include <openssl/rsa.h>
+
 #include "fw_err.h"
 #include "fw_sbv2.h"
 #include "keys/fwh_keys.h"
@@ -125,10 +127,128 @@ static void append_to_espsecure_vector(void **state)
     free(img);
 }
 
+/* A fake external signer (a token): signs with an OpenSSL key it holds,
+ * optionally damaging the signature, optionally as hash-and-sign (then it
+ * must have been streamed the whole signed region). */
+struct fake_token {
+    EVP_PKEY *priv;
+    int corrupt, streams;
+    EVP_MD_CTX *md;   /* hash-and-sign: its own hash of what it was streamed */
+    uint64_t streamed;
+};
+
+static int fake_sign(void *ctx, const uint8_t *digest, size_t dlen, uint8_t *sig, size_t *siglen, char *why,
+                     size_t whylen)
+{
+    struct fake_token *t = ctx;
+    (void)why; (void)whylen;
+    uint8_t own[32];
+    if (t->streams) { /* sign what was streamed, not what the caller says */
+        unsigned n = 0;
+        if (!t->md || EVP_DigestFinal_ex(t->md, own, &n) != 1) return FW_ERR_STATE;
+        digest = own;
+    }
+    EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, t->priv, NULL);
+    int ok = c && EVP_PKEY_sign_init(c) > 0 && EVP_PKEY_CTX_set_rsa_padding(c, RSA_PKCS1_PSS_PADDING) > 0 &&
+             EVP_PKEY_CTX_set_signature_md(c, EVP_sha256()) > 0 && EVP_PKEY_CTX_set_rsa_mgf1_md(c, EVP_sha256()) > 0 &&
+             EVP_PKEY_CTX_set_rsa_pss_saltlen(c, 32) > 0 && EVP_PKEY_sign(c, sig, siglen, digest, dlen) > 0;
+    EVP_PKEY_CTX_free(c);
+    if (!ok) return FW_ERR_CRYPTO;
+    if (t->corrupt) sig[*siglen / 2] ^= 0x10;
+    return FW_OK;
+}
+static int fake_streams(void *ctx) { return ((struct fake_token *)ctx)->streams; }
+static int fake_update(void *ctx, const void *p, size_t n)
+{
+    struct fake_token *t = ctx;
+    if (!t->md) {
+        t->md = EVP_MD_CTX_new();
+        EVP_DigestInit_ex(t->md, EVP_sha256(), NULL);
+    }
+    t->streamed += n;
+    return EVP_DigestUpdate(t->md, p, n) == 1 ? FW_OK : FW_ERR_CRYPTO;
+}
+static const struct fwh_ext_signer fake_signer = {"fake token", fake_sign, fake_streams, fake_update, NULL};
+
+/* k: the public half of a fresh RSA key, signing through the fake token. */
+static void fake_key(struct fake_token *t, struct fwh_key *k)
+{
+    char why[256];
+    struct fwh_key full;
+    assert_int_equal(fwh_key_generate(FW_SBV2_RSA3072, &full, why, sizeof why), FW_OK);
+    uint8_t *pem;
+    size_t len;
+    assert_int_equal(fwh_key_public_pem(&full, &pem, &len), FW_OK);
+    assert_int_equal(fwh_key_from_pem(pem, len, k, why, sizeof why), FW_OK);
+    free(pem);
+    assert_false(k->has_private);
+    t->priv = full.pkey;
+    full.pkey = NULL;
+    k->ext = &fake_signer;
+    k->ext_ctx = t;
+    k->has_private = 1;
+}
+
+/* Issue 16: a signature from outside (token, service) is verified against
+ * the key's public half before it becomes a block; a damaged one never does. */
+static void external_signatures_are_verified(void **state)
+{
+    (void)state;
+    char why[256];
+    uint8_t digest[32], sector[FW_SBV2_SECTOR_SIZE];
+    memset(digest, 0x42, sizeof digest);
+    struct fake_token t = {0};
+    struct fwh_key k;
+    fake_key(&t, &k);
+    const struct fwh_key *kp[] = {&k};
+    assert_int_equal(fwh_sbv2_build_sector(sector, NULL, kp, 1, digest, why, sizeof why), FW_OK);
+    assert_int_equal(fwh_sbv2_block_verify(sector, digest, 32, why, sizeof why), FW_OK);
+    t.corrupt = 1;
+    assert_int_not_equal(fwh_sbv2_build_sector(sector, NULL, kp, 1, digest, why, sizeof why), FW_OK);
+    assert_non_null(strstr(why, "does not verify"));
+    struct fw_sbv2_scan scan;
+    assert_int_equal(fw_sbv2_sector_scan(sector, &scan), 0); /* nothing usable left in the sector */
+    EVP_PKEY_free(t.priv);
+    k.ext = NULL;
+    fwh_key_free(&k);
+}
+
+/* Hash-and-sign keys get every hashed byte (data and 0xFF gap) streamed;
+ * the resulting block verifies over the locally computed digest. */
+static void hash_and_sign_keys_get_the_stream(void **state)
+{
+    (void)state;
+    char why[256];
+    uint8_t data[5000], digest[32], sector[FW_SBV2_SECTOR_SIZE];
+    for (size_t i = 0; i < sizeof data; i++) data[i] = (uint8_t)(i * 7);
+    struct fake_token t = {.streams = 1};
+    struct fwh_key k;
+    fake_key(&t, &k);
+    const struct fwh_key *kp[] = {&k};
+    struct fwh_signer s;
+    assert_int_equal(fwh_signer_init(&s), FW_OK);
+    assert_int_equal(fwh_signer_attach(&s, kp, 1), FW_OK);
+    assert_int_equal(fwh_signer_update(&s, data, 1234), FW_OK);
+    assert_int_equal(fwh_signer_update(&s, data + 1234, sizeof data - 1234), FW_OK);
+    assert_int_equal(fwh_signer_update_ff(&s, fwh_sbv2_pad_len(sizeof data)), FW_OK);
+    assert_int_equal(fwh_signer_attach(&s, kp, 1), FW_ERR_STATE); /* too late */
+    assert_int_equal(fwh_signer_digest(&s, digest), FW_OK);
+    fwh_signer_free(&s);
+    assert_int_equal(t.streamed, 8192);
+    assert_int_equal(fwh_sbv2_build_sector(sector, NULL, kp, 1, digest, why, sizeof why), FW_OK);
+    assert_int_equal(fwh_sbv2_block_verify(sector, digest, 32, why, sizeof why), FW_OK);
+    EVP_MD_CTX_free(t.md);
+    EVP_PKEY_free(t.priv);
+    k.ext = NULL;
+    fwh_key_free(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(digests_match_vectors),
+        cmocka_unit_test(external_signatures_are_verified),
+        cmocka_unit_test(hash_and_sign_keys_get_the_stream),
         cmocka_unit_test(fresh_and_append),
         cmocka_unit_test(append_to_espsecure_vector),
     };

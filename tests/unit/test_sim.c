@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include "device/fwd_efuse.h"
 #include "device/port/sim/fwd_sim.h"
 
 #define SZ (64 * 1024)
@@ -353,10 +354,40 @@ static void random_and_time(void **s)
     fwd_sim_close(&sim);
 }
 
+/* The signature policy field (0xB4): write-once like the rest, only raised,
+ * and a blank field (every file written before it existed) reads as 1. */
+static void efuse_signature_policy_field(void **s)
+{
+    (void)s;
+    struct fwd_sim_efuse e;
+    struct fwd_efuse hal;
+    struct fwd_efuse_state st, got;
+    uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE];
+    fwd_sim_efuse_open_mem(&e);
+    fwd_sim_efuse_hal(&e, &hal);
+    assert_int_equal(hal.load(hal.ctx, &got), FW_OK);
+    assert_int_equal(got.sig_required_bits, 0);
+    assert_int_equal(fwd_efuse_required_signatures(&got), 1);
+    memset(&st, 0, sizeof st);
+    assert_int_equal(fwd_efuse_sigreq_bits(2, &st.sig_required_bits), FW_OK);
+    assert_int_equal(hal.burn(hal.ctx, &st), FW_OK);
+    assert_int_equal(hal.load(hal.ctx, &got), FW_OK);
+    assert_int_equal(fwd_efuse_required_signatures(&got), 2);
+    /* a request for 1 cannot lower it */
+    assert_int_equal(fwd_efuse_sigreq_bits(1, &st.sig_required_bits), FW_OK);
+    assert_int_equal(hal.burn(hal.ctx, &st), FW_OK);
+    assert_int_equal(hal.load(hal.ctx, &got), FW_OK);
+    assert_int_equal(fwd_efuse_required_signatures(&got), 2);
+    fwd_sim_efuse_encode(&got, blob);
+    assert_int_equal(blob[0xB4], 0x03);
+    fwd_sim_efuse_close(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(erase_sets_ff_write_ands),
+        cmocka_unit_test(efuse_signature_policy_field),
         cmocka_unit_test(strict_refuses_unerased_even_identical),
         cmocka_unit_test(geometry_and_alignment),
         cmocka_unit_test(clean_cut_drops_op_and_latches_dead),

@@ -9,6 +9,7 @@
 #include <mbedtls/rsa.h>
 #include <mbedtls/sha256.h>
 
+#include "device/fwd_efuse.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
@@ -307,6 +308,104 @@ static void rsa_pss_salt_must_be_32(void **state)
     free(f.data);
 }
 
+/* ---- k-of-n policy (eFuse sig_required_bits) ---- */
+
+/* 3-key vector (blocks: key1, key2, key3) against slots holding `keys`
+ * (NULL: empty), revoke bits, policy k; block `dup_from` copied over block
+ * `dup_to` when dup_to >= 0 (same key twice). */
+static int verify_k(const char *const keys[3], uint8_t revoked, unsigned k, int dup_from, int dup_to,
+                    struct fwd_verify_result *r)
+{
+    struct signed_file f;
+    struct fwd_efuse_state ef;
+    memset(&ef, 0, sizeof ef);
+    load(&f, "secure_boot_v2/signed_rsa_3keys_append.bin");
+    for (int i = 0; i < 3; i++)
+        if (keys[i]) put_digest(&ef, i, keys[i]);
+    ef.digest_revoked = revoked;
+    if (k) assert_int_equal(fwd_efuse_sigreq_bits(k, &ef.sig_required_bits), FW_OK);
+    if (dup_to >= 0)
+        memcpy(f.data + f.s + dup_to * FWD_SBV2_BLOCK, f.data + f.s + dup_from * FWD_SBV2_BLOCK, FWD_SBV2_BLOCK);
+    memset(r, 0, sizeof *r);
+    int rc = fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, r);
+    free(f.data);
+    return rc;
+}
+
+static void policy_field_fails_closed(void **state)
+{
+    (void)state;
+    struct fwd_efuse_state ef;
+    uint8_t b;
+    memset(&ef, 0, sizeof ef);
+    assert_int_equal(fwd_efuse_required_signatures(&ef), 1);     /* blank: 1, never 0 */
+    ef.sig_required_bits = 0x03;
+    assert_int_equal(fwd_efuse_required_signatures(&ef), 2);
+    ef.sig_required_bits = 0xF0;                                  /* stray bits only raise it */
+    assert_int_equal(fwd_efuse_required_signatures(&ef), 4);
+    assert_int_equal(fwd_efuse_sigreq_bits(0, &b), FW_ERR_RANGE);
+    assert_int_equal(fwd_efuse_sigreq_bits(4, &b), FW_ERR_RANGE);
+    assert_int_equal(fwd_efuse_sigreq_bits(3, &b), FW_OK);
+    assert_int_equal(b, 0x07);
+}
+
+static void policy_k_of_n(void **state)
+{
+    (void)state;
+    struct fwd_verify_result r;
+    const char *const k12[3] = {K1, K2, NULL}, *const k123[3] = {K1, K2, K3}, *const k1[3] = {K1, NULL, NULL};
+    /* K=1 (default, blank field): one trusted block is enough. */
+    assert_int_equal(verify_k(k1, 0, 0, 0, -1, &r), FW_OK);
+    assert_int_equal(r.required_keys, 1);
+    assert_int_equal(r.verified_keys, 1);
+    /* K=2, two distinct trusted keys verify. */
+    assert_int_equal(verify_k(k12, 0, 2, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_OK);
+    assert_int_equal(r.verified_keys, 2);
+    assert_int_equal(r.required_keys, 2);
+    assert_int_equal(r.block, 0);
+    /* K=2, one valid + one revoked: refused, and the reason says policy. */
+    assert_int_not_equal(verify_k(k12, 0x2, 2, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    assert_int_equal(r.verified_keys, 1);
+    assert_int_equal(r.block_status[1], FWD_VR_REVOKED);
+    /* K=2, only one key provisioned: refused. */
+    assert_int_not_equal(verify_k(k1, 0, 2, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    /* K=2, two blocks by the SAME key (block 0 copied over block 1): one key. */
+    assert_int_not_equal(verify_k(k12, 0, 2, 0, 1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    assert_int_equal(r.verified_keys, 1);
+    assert_int_equal(r.block_status[0], FWD_VR_OK);
+    assert_int_equal(r.block_status[1], FWD_VR_OK);
+    /* K=3: all three distinct keys verify; any one revoked or missing refuses. */
+    assert_int_equal(verify_k(k123, 0, 3, 0, -1, &r), FW_OK);
+    assert_int_equal(r.verified_keys, 3);
+    assert_int_not_equal(verify_k(k123, 0x4, 3, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    assert_int_not_equal(verify_k(k12, 0, 3, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    assert_int_not_equal(verify_k(k123, 0, 3, 2, 1, &r), FW_OK);     /* key3 twice, key2 gone */
+    assert_int_equal(r.verified_keys, 2);
+    /* K=2 with nothing trusted still names the per-block reason, not the policy. */
+    assert_int_not_equal(verify_k(k12, 0x3, 2, 0, -1, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_REVOKED);
+    /* A bad signature by one of two keys: only one verified key. */
+    struct signed_file f;
+    struct fwd_efuse_state ef;
+    memset(&ef, 0, sizeof ef);
+    load(&f, "secure_boot_v2/signed_rsa_3keys_append.bin");
+    put_digest(&ef, 0, K1);
+    put_digest(&ef, 1, K2);
+    ef.sig_required_bits = 0x3;
+    f.data[f.s + FWD_SBV2_BLOCK + 1100] ^= 1;                      /* block 1's signature */
+    fix_crc(f.data + f.s + FWD_SBV2_BLOCK);
+    assert_int_not_equal(fwd_verify_sig_sector(sector(&f), f.digest, sizeof f.digest, &ef, &r), FW_OK);
+    assert_int_equal(r.reason, FWD_VR_POLICY);
+    assert_int_equal(r.block_status[1], FWD_VR_SIGNATURE);
+    free(f.data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -320,6 +419,8 @@ int main(void)
         cmocka_unit_test(rsa_modulus_size_enforced),
         cmocka_unit_test(rsa_pss_salt_must_be_32),
         cmocka_unit_test(block_padding_must_be_zero),
+        cmocka_unit_test(policy_field_fails_closed),
+        cmocka_unit_test(policy_k_of_n),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,7 +13,9 @@
  *   0x70  2  chip id
  *   0x72  2  chip revision (major*100 + minor)
  *   0x74 64  flash-encryption key in key-file order (32 bytes used for XTS-AES-128)
- *   0xB4 76  reserved (0)
+ *   0xB4  1  signature policy: thermometer bits, required signatures =
+ *            popcount (0 reads as 1; fwd_efuse_required_signatures)
+ *   0xB5 75  reserved (0)
  * Burning ORs the requested bits into the block (bits never clear); the file is
  * rewritten with one pwrite + fsync. Each burn is one operation of the
  * device's power domain (fwd_sim.h): numbered, traced ("efuse-burn ..."),
@@ -35,6 +37,7 @@
 #define OFF_REVOKED 0x69
 #define OFF_FE_MODE 0x6A
 #define OFF_SHA384 0x6B
+#define OFF_SIGREQ 0xB4
 #define OFF_SECVER 0x6C
 #define OFF_CHIP 0x70
 #define OFF_REV 0x72
@@ -50,6 +53,7 @@ void fwd_sim_efuse_encode(const struct fwd_efuse_state *st, uint8_t b[FWD_SIM_EF
     b[OFF_REVOKED] = st->digest_revoked;
     b[OFF_FE_MODE] = st->fe_mode;
     b[OFF_SHA384] = st->sb_sha384;
+    b[OFF_SIGREQ] = st->sig_required_bits;
     fw_enc32le(b + OFF_SECVER, st->secure_version_bits);
     fw_enc16le(b + OFF_CHIP, st->chip_id);
     fw_enc16le(b + OFF_REV, st->chip_rev);
@@ -65,6 +69,7 @@ int fwd_sim_efuse_decode(const uint8_t b[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_ef
     st->digest_revoked = b[OFF_REVOKED];
     st->fe_mode = b[OFF_FE_MODE];
     st->sb_sha384 = b[OFF_SHA384];
+    st->sig_required_bits = b[OFF_SIGREQ];
     st->secure_version_bits = fw_dec32le(b + OFF_SECVER);
     st->chip_id = fw_dec16le(b + OFF_CHIP);
     st->chip_rev = fw_dec16le(b + OFF_REV);

@@ -267,6 +267,8 @@ void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out)
     out->write = sim_write;
     out->erase = sim_erase;
     out->ctx = s;
+    out->write_encrypted = NULL;    /* a bare NOR chip: no transparent encryption */
+    out->read_decrypted = NULL;
     out->caps = 0; /* strict mode (the default) refuses re-programming: fwd_sim_nor.h declares it */
 }
 
