@@ -41,9 +41,12 @@ TOOL_SRC    := $(wildcard tests/tools/*.c)
 
 obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
 
-# One build tree per flavour: $(BUILD) (release+debug info) and $(BUILD)/asan.
+# One build tree per flavour: $(BUILD) (release+debug info), $(BUILD)/asan
+# and $(BUILD)/mbed36 (device side on mbedTLS 3.6, see below).
+#   $(call flavour,DIR,EXTRA-CFLAGS,MBEDTLS-LIBS,OBJECT-PREREQUISITE[,device-only])
+#   (device-only: no bin/fwseal rule, the host CLI comes from elsewhere)
 define flavour
-$(1)/obj/%.o: %.c
+$(1)/obj/%.o: %.c $(4)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_ALL) $(2) -c $$< -o $$@
 
@@ -67,27 +70,75 @@ $(1)_HOSTLIBS := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwnvs.a $(
 $(1)_DEVLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwnvs.a $(1)/lib/libfwcommon.a
 $(1)_ALLLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwnvs.a $(1)/lib/libfwcommon.a
 
+ifneq ($(5),device-only)
 $(1)/bin/fwseal: $$(call obj,$(1),$$(FWSEAL_SRC)) $$($(1)_HOSTLIBS)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $(2) $$(call obj,$(1),$$(FWSEAL_SRC)) $$($(1)_HOSTLIBS) $$(HOST_LIBS) -o $$@
+endif
 
 $(1)/bin/fwseal-device: $$(call obj,$(1),$$(FWDEV_SRC)) $$($(1)_DEVLIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(2) $$(call obj,$(1),$$(FWDEV_SRC)) $$($(1)_DEVLIBS) $$(DEVICE_LIBS) -o $$@
+	$$(CC) $(2) $$(call obj,$(1),$$(FWDEV_SRC)) $$($(1)_DEVLIBS) $(3) -o $$@
 
 $(1)/tests/%: $(1)/obj/tests/unit/%.o $$($(1)_ALLLIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $$(DEVICE_LIBS) $$(TEST_LIBS) -o $$@
+	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $(3) $$(TEST_LIBS) -o $$@
 
 $(1)/tools/%: $(1)/obj/tests/tools/%.o $$($(1)_ALLLIBS)
 	@mkdir -p $$(dir $$@)
-	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $$(DEVICE_LIBS) -o $$@
+	$$(CC) $(2) $$< $$($(1)_ALLLIBS) $$(HOST_LIBS) $(3) -o $$@
 endef
 
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(eval $(call flavour,$(BUILD),))
-$(eval $(call flavour,$(BUILD)/asan,$(SAN)))
+$(eval $(call flavour,$(BUILD),,$(DEVICE_LIBS),))
+$(eval $(call flavour,$(BUILD)/asan,$(SAN),$(DEVICE_LIBS),))
+
+# ---------------------------------------------------------------------------
+# mbedTLS 3.6 LTS flavour (issue 13 §1): the device side (device/ boot/
+# common/, the simulator, fwseal-device, the device unit tests, the device
+# HTTPS tool) compiled and linked against mbedTLS 3.6, built once from
+# Debian 13's source package by scripts/mbedtls36.sh into $(MBED36) (its
+# include directory comes first, its static libraries are linked, so
+# Debian 12's 2.28 in /usr is never mixed in). The default build above stays
+# on 2.28. Host-side helpers the e2e scripts call (fwseal, the test servers,
+# app_patch) are links to the default build's: they are not device code.
+#   make mbed36        build the flavour
+#   make asan36        its device unit tests under ASan+UBSan (not in make test)
+#   make test          runs its unit tests (unit36/...) and the device e2e
+#                      scripts (e2e36/...) after the default ones
+# ---------------------------------------------------------------------------
+MBED36        := $(BUILD)/mbedtls-3.6
+B36           := $(BUILD)/mbed36
+MBED36_LIBS   := $(MBED36)/lib/libmbedtls.a $(MBED36)/lib/libmbedx509.a $(MBED36)/lib/libmbedcrypto.a
+# Device unit tests: those that include a device/ or boot/ header (directly
+# or through a device fixture).
+UNIT36_SRC    := $(shell grep -lE '^\#include "(device/|boot/|devboot_fixture|otadata_fixture|nvs_testlib)' $(UNIT_SRC) /dev/null)
+UNIT36_BINS   := $(patsubst tests/unit/%.c,$(B36)/tests/%,$(UNIT36_SRC))
+TOOL36_BINS   := $(B36)/tools/http_get $(B36)/tools/mbedtls_version
+LINKS36       := $(B36)/bin/fwseal $(B36)/tools/app_patch $(B36)/tools/tcp_proxy $(B36)/tools/http_liar
+
+$(MBED36)/stamp:
+	+@scripts/mbedtls36.sh $(MBED36)
+$(MBED36_LIBS): $(MBED36)/stamp
+# A rebuilt mbedTLS (new stamp) recompiles the flavour's objects and
+# relinks what links it.
+$(B36)/bin/fwseal-device $(UNIT36_BINS) $(TOOL36_BINS): $(MBED36_LIBS)
+
+MBED36_CFLAGS := -I$(MBED36)/include -DMBEDTLS_DEPRECATED_WARNING
+$(eval $(call flavour,$(B36),$(MBED36_CFLAGS),$(MBED36_LIBS),$(MBED36)/stamp,device-only))
+# Not in make test (CI time): the device unit tests on 3.6 under ASan+UBSan,
+# run with: make asan36 && for t in build/mbed36/asan/tests/*; do $t; done
+$(eval $(call flavour,$(B36)/asan,$(MBED36_CFLAGS) $(SAN),$(MBED36_LIBS),$(MBED36)/stamp,device-only))
+
+$(B36)/bin/fwseal: $(BUILD)/bin/fwseal
+	@mkdir -p $(dir $@); ln -sf ../../bin/fwseal $@
+$(filter $(B36)/tools/%,$(LINKS36)): $(B36)/tools/%: $(BUILD)/tools/%
+	@mkdir -p $(dir $@); ln -sf ../../tools/$* $@
+
+.PHONY: mbed36 asan36
+mbed36: $(B36)/bin/fwseal-device $(UNIT36_BINS) $(TOOL36_BINS) $(LINKS36)
+asan36: $(patsubst $(B36)/%,$(B36)/asan/%,$(UNIT36_BINS))
 
 UNIT_BINS      := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 UNIT_BINS_ASAN := $(patsubst tests/unit/%.c,$(BUILD)/asan/tests/%,$(UNIT_SRC))
@@ -114,10 +165,11 @@ check-shared:
 	@test -d "$(SHARED)/vectors" || { echo "error: $(SHARED)/vectors not found (clone ../shared beside the repo or set SHARED=)" >&2; exit 3; }
 
 # The README's test command: every unit test, then the same unit tests
-# under ASan+UBSan, then the end-to-end scripts against the real binaries.
+# under ASan+UBSan, then the end-to-end scripts against the real binaries;
+# then the device unit tests and device e2e scripts again on mbedTLS 3.6.
 test: deps check-shared
-	@$(MAKE) --no-print-directory all unit asan
-	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/run.sh
+	@$(MAKE) --no-print-directory all unit asan mbed36
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_BUILD36=$(abspath $(B36)) FWSEAL_SHARED=$(SHARED) tests/run.sh
 
 demo: demo-deps
 	@$(MAKE) --no-print-directory all

@@ -1,8 +1,8 @@
 /* The device's crypto seam: every primitive the device and the bootloader
  * use, and nothing else. One backend implements it today,
- * device/fwd_crypto_mbedtls.c (mbedTLS 2.28); a port with hardware crypto
- * (SHA/AES accelerators, keys held in a secure element) or mbedTLS 3.6
- * supplies its own fwd_crypto_<backend>.c instead. No other device or boot
+ * device/fwd_crypto_mbedtls.c (mbedTLS 2.28 or 3.6); a port with hardware
+ * crypto (SHA/AES accelerators, keys held in a secure element) supplies its
+ * own fwd_crypto_<backend>.c instead. No other device or boot
  * file includes a crypto library header (tests/e2e/seams.sh checks it).
  *
  * Conventions (BearSSL-style):
@@ -32,8 +32,8 @@
 #include "device/fwd_hal.h"
 
 /* Opaque storage, aligned for anything a backend puts there. The sizes
- * below are the mbedTLS 2.28 contexts on a 64-bit host (the backend asserts
- * at compile time that its contexts fit); a port whose backend needs more
+ * below fit the mbedTLS 2.28 and 3.6 contexts on a 64-bit host (the backend
+ * asserts at compile time that its contexts fit); a port whose backend needs more
  * (or less) defines them before including this header, e.g. with -D. */
 #define FWD_CRYPTO_OPAQUE(bytes)                                                                            \
     union {                                                                                                \

@@ -1,7 +1,8 @@
-/* The crypto seam (device/fwd_crypto.h) on mbedTLS 2.28: the only device
- * file that calls mbedTLS for primitives (the TLS client is the transport's
- * own backend). A port with hardware crypto or mbedTLS 3.6 replaces this
- * file; see docs/porting.md "Crypto seam". */
+/* The crypto seam (device/fwd_crypto.h) on mbedTLS 2.28 or 3.6: the only
+ * device file that calls mbedTLS for primitives (the TLS client is the
+ * transport's own backend). What differs between the two versions is in
+ * device/fwd_mbedtls_compat.h, nowhere here. A port with hardware crypto
+ * replaces this file; see docs/porting.md "Crypto seam". */
 #include "device/fwd_crypto.h"
 
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <mbedtls/sha256.h>
 #include <mbedtls/sha512.h>
 
+#include "device/fwd_mbedtls_compat.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
 
@@ -81,10 +83,10 @@ int fwd_hash_start(struct fwd_hash_ctx *c, enum fwd_hash_alg alg)
     switch (alg) {
     case FWD_HASH_SHA256:
         mbedtls_sha256_init(SHA256_OF(c));
-        return ok_or(mbedtls_sha256_starts_ret(SHA256_OF(c), 0), FW_ERR_CRYPTO);
+        return ok_or(fwd_mbed_sha256_starts(SHA256_OF(c)), FW_ERR_CRYPTO);
     case FWD_HASH_SHA384:
         mbedtls_sha512_init(SHA512_OF(c));
-        return ok_or(mbedtls_sha512_starts_ret(SHA512_OF(c), 1), FW_ERR_CRYPTO);
+        return ok_or(fwd_mbed_sha384_starts(SHA512_OF(c)), FW_ERR_CRYPTO);
     default:
         c->alg = FWD_HASH_NONE;
         return FW_ERR_INVALID_ARG;
@@ -95,8 +97,8 @@ int fwd_hash_update(struct fwd_hash_ctx *c, const uint8_t *p, size_t n)
 {
     if (!c || (!p && n)) return FW_ERR_INVALID_ARG;
     switch (c->alg) {
-    case FWD_HASH_SHA256: return ok_or(mbedtls_sha256_update_ret(SHA256_OF(c), p, n), FW_ERR_CRYPTO);
-    case FWD_HASH_SHA384: return ok_or(mbedtls_sha512_update_ret(SHA512_OF(c), p, n), FW_ERR_CRYPTO);
+    case FWD_HASH_SHA256: return ok_or(fwd_mbed_sha256_update(SHA256_OF(c), p, n), FW_ERR_CRYPTO);
+    case FWD_HASH_SHA384: return ok_or(fwd_mbed_sha512_update(SHA512_OF(c), p, n), FW_ERR_CRYPTO);
     default: return FW_ERR_STATE;
     }
 }
@@ -107,8 +109,8 @@ int fwd_hash_finish(struct fwd_hash_ctx *c, uint8_t *out, size_t out_len)
     size_t len = fwd_hash_len(c->alg);
     int rc = FW_ERR_STATE;
     if (len && out_len < len) rc = FW_ERR_INVALID_ARG;
-    else if (c->alg == FWD_HASH_SHA256) rc = ok_or(mbedtls_sha256_finish_ret(SHA256_OF(c), out), FW_ERR_CRYPTO);
-    else if (c->alg == FWD_HASH_SHA384) rc = ok_or(mbedtls_sha512_finish_ret(SHA512_OF(c), out), FW_ERR_CRYPTO);
+    else if (c->alg == FWD_HASH_SHA256) rc = ok_or(fwd_mbed_sha256_finish(SHA256_OF(c), out), FW_ERR_CRYPTO);
+    else if (c->alg == FWD_HASH_SHA384) rc = ok_or(fwd_mbed_sha512_finish(SHA512_OF(c), out), FW_ERR_CRYPTO);
     fwd_hash_free(c);
     return rc;
 }
@@ -152,7 +154,7 @@ int fwd_hash(enum fwd_hash_alg alg, const uint8_t *p, size_t n, uint8_t *out, si
 
 int fwd_md5(const uint8_t *p, size_t n, uint8_t out[FWD_MD5_LEN])
 {
-    return ok_or(mbedtls_md5_ret(p, n, out), FW_ERR_CRYPTO);
+    return ok_or(fwd_mbed_md5(p, n, out), FW_ERR_CRYPTO);
 }
 
 /* ---- MACs and KDFs ------------------------------------------------------------- */
@@ -169,13 +171,9 @@ int fwd_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, siz
                       uint32_t iterations, uint8_t *out, size_t out_len)
 {
     if (out_len > UINT32_MAX) return FW_ERR_INVALID_ARG;
-    mbedtls_md_context_t md;
-    mbedtls_md_init(&md);
-    int rc = mbedtls_md_setup(&md, sha256_info(), 1);
-    if (rc == 0)
-        rc = mbedtls_pkcs5_pbkdf2_hmac(&md, pw, pw_len, salt, salt_len, iterations, (uint32_t)out_len, out);
-    mbedtls_md_free(&md);
-    return ok_or(rc, FW_ERR_CRYPTO);
+    return ok_or(fwd_mbed_pbkdf2_hmac(MBEDTLS_MD_SHA256, pw, pw_len, salt, salt_len, iterations, (uint32_t)out_len,
+                                      out),
+                 FW_ERR_CRYPTO);
 }
 
 int fwd_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, size_t ikm_len,
@@ -194,7 +192,7 @@ int fwd_gcm_decrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_
     mbedtls_gcm_init(GCM_OF(c));
     c->live = 1;
     if (mbedtls_gcm_setkey(GCM_OF(c), MBEDTLS_CIPHER_ID_AES, key, (unsigned)key_len * 8) != 0 ||
-        mbedtls_gcm_starts(GCM_OF(c), MBEDTLS_GCM_DECRYPT, iv, iv_len, NULL, 0) != 0)
+        fwd_mbed_gcm_starts(GCM_OF(c), MBEDTLS_GCM_DECRYPT, iv, iv_len) != 0)
         return FW_ERR_CRYPTO;
     return FW_OK;
 }
@@ -202,13 +200,13 @@ int fwd_gcm_decrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_
 int fwd_gcm_update(struct fwd_gcm_ctx *c, const uint8_t *in, uint8_t *out, size_t n)
 {
     if (!c || !c->live) return FW_ERR_STATE;
-    return ok_or(mbedtls_gcm_update(GCM_OF(c), n, in, out), FW_ERR_CRYPTO);
+    return ok_or(fwd_mbed_gcm_update(GCM_OF(c), in, out, n), FW_ERR_CRYPTO);
 }
 
 int fwd_gcm_finish(struct fwd_gcm_ctx *c, uint8_t *tag, size_t tag_len)
 {
     if (!c || !c->live) return FW_ERR_STATE;
-    return ok_or(mbedtls_gcm_finish(GCM_OF(c), tag, tag_len), FW_ERR_CRYPTO);
+    return ok_or(fwd_mbed_gcm_finish(GCM_OF(c), tag, tag_len), FW_ERR_CRYPTO);
 }
 
 void fwd_gcm_free(struct fwd_gcm_ctx *c)
@@ -312,11 +310,10 @@ int fwd_rsa_pss_verify(const uint8_t *n, size_t n_len, uint32_t e, enum fwd_hash
         salt_len > INT32_MAX)
         return FW_ERR_INVALID_ARG;
     mbedtls_rsa_context rsa;
-    mbedtls_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V21, mt);
-    int rc = rsa_import_public(&rsa, n, n_len, e);
+    int rc = fwd_mbed_rsa_init(&rsa, MBEDTLS_RSA_PKCS_V21, mt) == 0 ? FW_OK : FW_ERR_CRYPTO;
+    if (rc == FW_OK) rc = rsa_import_public(&rsa, n, n_len, e);
     if (rc == FW_OK)
-        rc = mbedtls_rsa_rsassa_pss_verify_ext(&rsa, NULL, NULL, MBEDTLS_RSA_PUBLIC, mt, (unsigned)digest_len,
-                                               digest, mt, (int)salt_len, sig)
+        rc = fwd_mbed_rsa_pss_verify(&rsa, mt, (unsigned)digest_len, digest, mt, (int)salt_len, sig)
                  ? FW_ERR_SIGNATURE
                  : FW_OK;
     mbedtls_rsa_free(&rsa);
@@ -416,7 +413,7 @@ int fwd_rsa_priv_load(struct fwd_rsa_priv *k, const uint8_t *der_or_pem, size_t 
     if (!k || !der_or_pem || !len) return FW_ERR_INVALID_ARG;
     fwd_rsa_priv_free(k);
     mbedtls_pk_context *pk = PK_OF(k);
-    if (mbedtls_pk_parse_key(pk, der_or_pem, len, NULL, 0) != 0 || mbedtls_pk_get_type(pk) != MBEDTLS_PK_RSA ||
+    if (fwd_mbed_pk_parse_key(pk, der_or_pem, len) != 0 || mbedtls_pk_get_type(pk) != MBEDTLS_PK_RSA ||
         mbedtls_pk_get_bitlen(pk) != bits) {
         fwd_rsa_priv_free(k);
         return FW_ERR_KEY;
@@ -444,8 +441,7 @@ int fwd_rsa_unwrap_key(const struct fwd_rsa_priv *k, const struct fwd_random *rn
     int rc = fwd_hmac_sha256(impl->rejection_secret, sizeof impl->rejection_secret, in, in_len, fake);
     if (rc != FW_OK) return rc;
     mbedtls_pk_context *pk = &impl->pk;
-    int ret = mbedtls_rsa_rsaes_pkcs1_v15_decrypt(mbedtls_pk_rsa(*pk), rng_adapter, (void *)rng,
-                                                  MBEDTLS_RSA_PRIVATE, &olen, in, real, out_len);
+    int ret = fwd_mbed_rsa_pkcs1_v15_decrypt(mbedtls_pk_rsa(*pk), rng_adapter, (void *)rng, &olen, in, real, out_len);
     /* good = 0xFF if the unwrap produced exactly out_len bytes, else 0x00. */
     uint8_t good = (uint8_t)(0u - (uint8_t)((ret == 0) & (olen == out_len)));
     for (size_t i = 0; i < out_len; i++) out[i] = (uint8_t)((real[i] & good) | (fake[i] & (uint8_t)~good));
@@ -543,13 +539,16 @@ out:
 
 static int ec_public_numbers(const mbedtls_ecp_keypair *ec, struct fwd_pubkey *out)
 {
-    enum fwd_ec_curve curve = ec->grp.id == MBEDTLS_ECP_DP_SECP256R1   ? FWD_EC_P256
-                              : ec->grp.id == MBEDTLS_ECP_DP_SECP384R1 ? FWD_EC_P384
-                              : ec->grp.id == MBEDTLS_ECP_DP_SECP192R1 ? FWD_EC_P192
-                                                                       : FWD_EC_NONE;
-    size_t c = fwd_ec_coord_len(curve);
-    if (!c || mbedtls_mpi_write_binary(&ec->Q.X, out->xy, c) || mbedtls_mpi_write_binary(&ec->Q.Y, out->xy + c, c))
+    mbedtls_ecp_group_id id = fwd_mbed_ec_group_id(ec);
+    enum fwd_ec_curve curve = id == MBEDTLS_ECP_DP_SECP256R1   ? FWD_EC_P256
+                              : id == MBEDTLS_ECP_DP_SECP384R1 ? FWD_EC_P384
+                              : id == MBEDTLS_ECP_DP_SECP192R1 ? FWD_EC_P192
+                                                               : FWD_EC_NONE;
+    size_t c = fwd_ec_coord_len(curve), len = 0;
+    uint8_t pt[1 + 2 * 48];
+    if (!c || fwd_mbed_ec_write_public(ec, &len, pt, sizeof pt) || len != 1 + 2 * c || pt[0] != 0x04)
         return FW_ERR_KEY;
+    memcpy(out->xy, pt + 1, 2 * c);
     out->kind = FWD_PUBKEY_EC;
     out->curve = curve;
     return FW_OK;
@@ -569,7 +568,7 @@ int fwd_pubkey_from_pem(const uint8_t *pem, size_t len, struct fwd_pubkey *out)
     if (mbedtls_pk_parse_public_key(&pk, z, len + 1) != 0) {
         mbedtls_pk_free(&pk);
         mbedtls_pk_init(&pk);
-        if (mbedtls_pk_parse_key(&pk, z, len + 1, NULL, 0) != 0) goto out;
+        if (fwd_mbed_pk_parse_key(&pk, z, len + 1) != 0) goto out;
     }
     if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_RSA) rc = rsa_public_numbers(mbedtls_pk_rsa(pk), out);
     else if (mbedtls_pk_get_type(&pk) == MBEDTLS_PK_ECKEY) rc = ec_public_numbers(mbedtls_pk_ec(pk), out);

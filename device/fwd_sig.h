@@ -5,8 +5,8 @@
  * block's signature over a digest, and lay out a public key's block fields
  * (for the eFuse key digest of a PEM key).
  *
- * Adding a scheme: copy a row's file (device/fwd_sig_ecdsa_p384.c was
- * copied from fwd_sig_ecdsa_p256.c), adjust it, and add its row to the table
+ * Adding a scheme: copy a row's file (an ECDSA curve is a layout in a file like
+ * device/fwd_sig_ecdsa_p384.c, over device/fwd_sig_ecdsa.c), adjust it, and add its row to the table
  * in device/fwd_sig.c; the seam (device/fwd_crypto.h) must know its curve
  * and hash. If it signs a digest other than SHA-256, the verifier must
  * compute that digest too, and it must know so before the first byte (the

@@ -1,4 +1,5 @@
-/* TLS client over a byte stream (see fwd_tls.h). */
+/* TLS client over a byte stream (see fwd_tls.h), on mbedTLS 2.28 or 3.6:
+ * what differs between them is in device/fwd_mbedtls_compat.h. */
 #include "device/fwd_tls.h"
 
 #include <string.h>
@@ -7,6 +8,7 @@
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl_ciphersuites.h>
 
+#include "device/fwd_mbedtls_compat.h"
 #include "device/fwd_x509_san.h"
 #include "fw_err.h"
 
@@ -32,7 +34,7 @@ static const int aead_fs_suites[] = {
 };
 
 /* Called by mbedTLS for every certificate of the verified chain, root first,
- * leaf (depth 0) last. mbedTLS 2.28 matches DNS names only; an IP-literal
+ * leaf (depth 0) last. mbedTLS matches DNS names only; an IP-literal
  * host is matched here against the leaf's iPAddress SANs (no CN fallback).
  * The per-depth flags are kept so the error names the certificate at fault. */
 static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags)
@@ -58,6 +60,8 @@ int fwd_tls_init(struct fwd_tls *t, const struct fwd_tls_cfg *cfg)
     mbedtls_ssl_config_init(&t->conf);
     mbedtls_x509_crt_init(&t->ca);
     t->conf_ready = 1;
+    t->read_timeout_ms = cfg->read_timeout_ms;
+    if (fwd_mbed_tls_prepare() != 0) return FW_ERR_CRYPTO;
     if (cfg->ca_pem && cfg->ca_pem_len) {
         /* PEM: the terminating NUL must be inside ca_pem_len (mbedTLS rule). */
         int rc = mbedtls_x509_crt_parse(&t->ca, cfg->ca_pem, cfg->ca_pem_len);
@@ -69,7 +73,7 @@ int fwd_tls_init(struct fwd_tls *t, const struct fwd_tls_cfg *cfg)
         return FW_ERR_CRYPTO;
     mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
     mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
-    mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3, MBEDTLS_SSL_MINOR_VERSION_3);
+    fwd_mbed_ssl_conf_tls12_only(&t->conf);
     mbedtls_ssl_conf_rng(&t->conf, rng_adapter, (void *)cfg->rng);
     mbedtls_ssl_conf_read_timeout(&t->conf, cfg->read_timeout_ms);
     mbedtls_ssl_conf_ciphersuites(&t->conf, aead_fs_suites);
@@ -103,7 +107,7 @@ void fwd_tls_free(struct fwd_tls *t)
 static int bio_send(void *ctx, const unsigned char *buf, size_t len)
 {
     struct fwd_tls *t = ctx;
-    long r = t->lower.send(t->lower.ctx, buf, len, t->conf.read_timeout);
+    long r = t->lower.send(t->lower.ctx, buf, len, t->read_timeout_ms);
     if (r >= 0) return (int)r;
     return r == FW_ERR_TIMEOUT ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_SEND_FAILED;
 }
@@ -139,8 +143,8 @@ static const char *verify_reason(const struct fwd_tls *t, uint32_t flags)
 
 static const char *handshake_reason(struct fwd_tls *t, int rc)
 {
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && t->ssl.in_msg) {
-        switch (t->ssl.in_msg[1]) {
+    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && fwd_mbed_ssl_received_alert(&t->ssl) >= 0) {
+        switch (fwd_mbed_ssl_received_alert(&t->ssl)) {
         case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
         case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY:
             return "TLS handshake refused by the server: no common cipher suite (fwseal-device accepts only "
@@ -150,9 +154,12 @@ static const char *handshake_reason(struct fwd_tls *t, int rc)
         default: return "TLS handshake failed: fatal alert from the server";
         }
     }
-    if (rc == MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO || rc == MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN)
+    switch (fwd_mbed_hs_error_kind(rc)) {
+    case FWD_MBED_HS_UNOFFERED_CHOICE:
         return "TLS handshake failed: the server chose a cipher suite or version that was not offered";
-    if (rc == MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION) return "TLS handshake failed: the server does not speak TLS 1.2";
+    case FWD_MBED_HS_BAD_VERSION: return "TLS handshake failed: the server does not speak TLS 1.2";
+    case FWD_MBED_HS_OTHER: break;
+    }
     return "TLS handshake failed";
 }
 
@@ -171,8 +178,12 @@ static int setup_session(struct fwd_tls *t, const struct fwd_stream *lower, cons
     if (t->ip_len) memcpy(t->ip, ip, t->ip_len);
     /* An IP literal is matched in verify_cb against iPAddress SANs; setting it
      * as the mbedTLS host name would make mbedTLS compare it as a DNS name
-     * (and send it as SNI, which RFC 6066 forbids for addresses). */
-    if (!t->ip_len && mbedtls_ssl_set_hostname(&t->ssl, host) != 0) return FW_ERR_CRYPTO;
+     * (and send it as SNI, which RFC 6066 forbids for addresses). The
+     * explicit NULL says "no DNS name check, on purpose": mbedTLS >= 3.6.3
+     * refuses a verified handshake without a host name otherwise
+     * (MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME); the leaf is
+     * still checked against the IP in verify_cb. */
+    if (mbedtls_ssl_set_hostname(&t->ssl, t->ip_len ? NULL : host) != 0) return FW_ERR_CRYPTO;
     t->leaf_flags = t->chain_flags = 0;
     t->san_result = FWD_SAN_IP_NO_MATCH;
     mbedtls_ssl_set_bio(&t->ssl, t, bio_send, NULL, bio_recv_timeout);

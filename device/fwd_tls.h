@@ -48,6 +48,7 @@ struct fwd_tls {
     mbedtls_x509_crt ca;
     int has_ca;
     int conf_ready, live;
+    uint32_t read_timeout_ms;         /* cfg->read_timeout_ms, handed to the stream's send */
     struct fwd_stream lower;          /* the carrier of this session */
     uint32_t leaf_flags, chain_flags; /* X.509 verify flags: depth 0, depth > 0 */
     int san_result;                   /* fwd_x509_san_ip_match() on the leaf, IP hosts */

@@ -2,12 +2,20 @@
 # fwseal test runner: unit tests (cmocka), the same unit tests under
 # ASan+UBSan, then end-to-end scripts that drive the real binaries.
 # Closes with "N passed, N failed". Usage: tests/run.sh [NAME-FILTER]
+# With FWSEAL_BUILD36 set (make test sets it to build/mbed36, the device side
+# built on mbedTLS 3.6), the device unit tests and the e2e scripts that drive
+# the device code (E2E36_SCRIPTS) run a second time on that build, labelled
+# unit36/... and e2e36/...
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 export FWSEAL_BUILD=${FWSEAL_BUILD:-$root/build}
 export FWSEAL_SHARED=${FWSEAL_SHARED:-$(cd "$root/.." && pwd)/shared}
 export FWSEAL_ROOT=$root
+FWSEAL_BUILD36=${FWSEAL_BUILD36:-}
+# e2e scripts that exercise fwseal-device / the device library: re-run on 3.6.
+shopt -s extglob
+E2E36_SCRIPTS='@(device_*|ota_*|nvs_device|seams_*|key_rotation)'
 filter=${1:-}
 logdir=$FWSEAL_BUILD/test-logs
 mkdir -p "$logdir"
@@ -35,12 +43,13 @@ run_unit() {
 }
 
 # e2e: scripts source tests/e2e/lib.sh and end with a "E2E-SUMMARY passed=N failed=M" line.
+#   run_e2e SCRIPT [LABEL-DIR BUILD-DIR]   (default: e2e, $FWSEAL_BUILD)
 run_e2e() {
-  local script=$1 label log rc p f
-  label="e2e/$(basename "$script" .sh)"
-  log="$logdir/$(basename "$script" .sh).e2e.log"
+  local script=$1 kind=${2:-e2e} build=${3:-$FWSEAL_BUILD} label log rc p f
+  label="$kind/$(basename "$script" .sh)"
+  log="$logdir/$(basename "$script" .sh).$kind.log"
   local start=$SECONDS
-  ( cd "$root" && bash "$script" ) >"$log" 2>&1 </dev/null
+  ( cd "$root" && FWSEAL_BUILD=$build bash "$script" ) >"$log" 2>&1 </dev/null
   rc=$?
   p=$(sed -n 's/^E2E-SUMMARY passed=\([0-9]*\) failed=\([0-9]*\)$/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^E2E-SUMMARY passed=\([0-9]*\) failed=\([0-9]*\)$/\2/p' "$log" | tail -1)
@@ -71,6 +80,21 @@ for script in "$root"/tests/e2e/[0-9a-z]*.sh; do
   [ "$(basename "$script")" = lib.sh ] && continue
   case "$(basename "$script")" in *"$filter"*) run_e2e "$script" ;; esac
 done
+
+if [ -n "$FWSEAL_BUILD36" ]; then
+  echo "== device unit tests on mbedTLS 3.6 ($FWSEAL_BUILD36)"
+  for bin in "$FWSEAL_BUILD36"/tests/*; do
+    [ -x "$bin" ] && [ -f "$bin" ] || continue
+    case "$(basename "$bin")" in *"$filter"*) run_unit "$bin" "unit36/$(basename "$bin")" ;; esac
+  done
+  echo "== device end-to-end on mbedTLS 3.6"
+  for script in "$root"/tests/e2e/[0-9a-z]*.sh; do
+    name=$(basename "$script" .sh)
+    # shellcheck disable=SC2254 # E2E36_SCRIPTS is an extglob pattern on purpose
+    case "$name" in $E2E36_SCRIPTS) ;; *) continue ;; esac
+    case "$name" in *"$filter"*) run_e2e "$script" e2e36 "$FWSEAL_BUILD36" ;; esac
+  done
+fi
 
 echo
 [ ${#failures[@]} -gt 0 ] && echo "failed: ${failures[*]}"

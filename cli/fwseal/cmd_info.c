@@ -19,6 +19,7 @@
 #include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
+#include "fw_nvs.h"
 #include "host/fwh_json.h"
 #include "fw_otadata.h"
 #include "fw_sbv2.h"
@@ -479,6 +480,14 @@ static void print_json(const struct info *in)
     fw_json_end(j);
 }
 
+/* Formats of a fixed size whose first byte is random (otadata sectors, the
+ * nvs_keys image: key bytes, 1 in 256 starts with 0xE9) are probed by their
+ * CRCs before the app image parser claims them by that one byte. */
+static int other_format_size(uint64_t size)
+{
+    return size == FW_OTADATA_SIZE || size == FW_NVS_KEYS_IMAGE_LEN;
+}
+
 /* The other formats are small: read the file whole (at most OTHER_MAX), then
  * put the stream back where the app image parser expects it. */
 #define OTHER_MAX (16u * 1024u * 1024u)
@@ -535,7 +544,7 @@ static int run_info(int argc, char **argv)
     in.magic_ok = got > 0 && head[0] == FW_IMAGE_MAGIC;
     if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
-    } else if ((head[0] != FW_IMAGE_MAGIC || in.file_size == FW_OTADATA_SIZE) && in.file_size <= OTHER_MAX) {
+    } else if ((head[0] != FW_IMAGE_MAGIC || other_format_size(in.file_size)) && in.file_size <= OTHER_MAX) {
         rc = info_other(&in, f, head, got);
     }
     if (rc == -1) {

@@ -145,6 +145,11 @@ check "prepare NVS" "$FWSEAL" nvs generate n.csv 0x3000 -o nvs.bin
 info_is nvs.bin nvs_partition "info: NVS partition"
 check "prepare nvs_keys" "$FWSEAL" keygen nvs-keys -o nk.bin
 info_is nk.bin nvs_keys "info: nvs_keys image"
+# key bytes are random: 1 image in 256 starts with the app image magic 0xE9
+python3 -c 'import os,struct,sys,zlib
+k=b"\xe9"+os.urandom(63)
+sys.stdout.buffer.write(k+struct.pack("<I",zlib.crc32(k,0xFFFFFFFF))+b"\xff"*(4096-68))' >nk_e9.bin
+info_is nk_e9.bin nvs_keys "info: an nvs_keys image whose first key byte is 0xE9 is still nvs_keys"
 info_is sign.pem key "info: PEM private key"
 info_is sign_pub.der key "info: DER public key"
 info_is dev.der key "info: DER private device key"

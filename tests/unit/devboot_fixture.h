@@ -18,6 +18,7 @@
 #include <mbedtls/sha256.h>
 
 #include "boot/fwb_boot.h"
+#include "device/fwd_mbedtls_compat.h"
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota.h"
 #include "device/fwd_otadata.h"
@@ -139,13 +140,13 @@ static void db_sign(uint8_t *blk, const uint8_t digest[32], enum db_key key)
     mbedtls_entropy_init(&ent);
     mbedtls_ctr_drbg_init(&drbg);
     assert_int_equal(mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent, NULL, 0), 0);
-    assert_int_equal(mbedtls_pk_parse_keyfile(&pk, tu_vector(pem[key]), NULL), 0);
+    assert_int_equal(fwd_mbed_pk_parse_keyfile(&pk, tu_vector(pem[key]), db_rng, &drbg), 0);
     if (key == DB_KEY_EC) {
         mbedtls_ecp_keypair *ec = mbedtls_pk_ec(pk);
         mbedtls_mpi r, s;
         mbedtls_mpi_init(&r);
         mbedtls_mpi_init(&s);
-        assert_int_equal(mbedtls_ecdsa_sign(&ec->grp, &r, &s, &ec->d, digest, 32, db_rng, &drbg), 0);
+        assert_int_equal(mbedtls_ecdsa_sign(&ec->MBEDTLS_PRIVATE(grp), &r, &s, &ec->MBEDTLS_PRIVATE(d), digest, 32, db_rng, &drbg), 0);
         assert_int_equal(mbedtls_mpi_write_binary_le(&r, blk + 101, 32), 0);
         assert_int_equal(mbedtls_mpi_write_binary_le(&s, blk + 133, 32), 0);
         mbedtls_mpi_free(&r);
@@ -193,11 +194,11 @@ static inline uint8_t *db_make_image(uint32_t secver, const char *version, uint1
     for (size_t i = 0; i < sizeof desc_old; i++) ck ^= (uint8_t)(desc_old[i] ^ img[0x20 + i]);
     img[DB_E - 33] = ck;
     if (chip) fw_enc16le(img + 12, chip);   /* header: hashed, not in the checksum */
-    assert_int_equal(mbedtls_sha256_ret(img, DB_E - 32, img + DB_E - 32, 0), 0);
+    assert_int_equal(fwd_mbed_sha256(img, DB_E - 32, img + DB_E - 32), 0);
     /* signature sector */
     uint8_t digest[32], *blk = img + DB_E;
     memset(blk, 0xFF, 4096);
-    assert_int_equal(mbedtls_sha256_ret(img, DB_E, digest, 0), 0);
+    assert_int_equal(fwd_mbed_sha256(img, DB_E, digest), 0);
     db_key_block(key, blk);
     memcpy(blk + 4, digest, 32);
     db_sign(blk, digest, key);

@@ -10,6 +10,7 @@
 #include <mbedtls/sha256.h>
 
 #include "device/fwd_efuse.h"
+#include "device/fwd_mbedtls_compat.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
@@ -26,7 +27,7 @@ static void load(struct signed_file *f, const char *rel)
     f->data = tu_read(tu_vector(rel), &f->len);
     assert_true(f->len > 4096 && f->len % 4096 == 0);
     f->s = (uint32_t)(f->len - 4096);
-    assert_int_equal(mbedtls_sha256_ret(f->data, f->s, f->digest, 0), 0);
+    assert_int_equal(fwd_mbed_sha256(f->data, f->s, f->digest), 0);
 }
 
 static const uint8_t *sector(const struct signed_file *f) { return f->data + f->s; }
@@ -291,7 +292,8 @@ static void rsa_pss_salt_must_be_32(void **state)
     mbedtls_entropy_init(&ent);
     mbedtls_ctr_drbg_init(&drbg);
     assert_int_equal(mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &ent, NULL, 0), 0);
-    assert_int_equal(mbedtls_pk_parse_keyfile(&pk, tu_vector("secure_boot_v2/sb_rsa3072_key1.pem"), NULL), 0);
+    assert_int_equal(fwd_mbed_pk_parse_keyfile(&pk, tu_vector("secure_boot_v2/sb_rsa3072_key1.pem"),
+                                               mbedtls_ctr_drbg_random, &drbg), 0);
     mbedtls_rsa_context *rsa = mbedtls_pk_rsa(pk);
     mbedtls_rsa_set_padding(rsa, MBEDTLS_RSA_PKCS_V21, MBEDTLS_MD_SHA256);
     for (int salt = 20; salt <= 32; salt += 12) {
