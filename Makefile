@@ -2,10 +2,12 @@
 #
 # Modules are discovered by directory, so adding a .c file never needs a
 # Makefile edit:
-#   common/*.c                 crypto-free codecs, shared by host and device
-#   keys/ signer/ encryptor/ verify/ host/   host side (OpenSSL 3 EVP)
+#   common/*.c                 crypto-free byte-layout codecs, shared by host and device
+#   nvs/*.c                    the NVS storage engine (crypto-free, no malloc), host and device
+#   keys/ signer/ encryptor/ verify/ host/   host side (OpenSSL 3 EVP; host/ also
+#                              holds the crypto-free text parsers: NVS and partition CSV)
 #   device/*.c boot/*.c        portable device side (mbedTLS)
-#   device/sim/*.c             host simulation HAL (file-backed NOR, eFuse file)
+#   device/port/sim/*.c        host simulation HAL (file-backed NOR, eFuse file)
 #   cli/fwseal/*.c             build/bin/fwseal
 #   cli/fwseal-device/*.c      build/bin/fwseal-device
 #   cli/util/*.c               helpers shared by both CLIs (POSIX file I/O)
@@ -27,9 +29,10 @@ DEVICE_LIBS := -lmbedtls -lmbedx509 -lmbedcrypto
 TEST_LIBS   := -lcmocka
 
 COMMON_SRC  := $(wildcard common/*.c)
+NVS_SRC     := $(wildcard nvs/*.c)
 HOST_SRC    := $(wildcard keys/*.c signer/*.c encryptor/*.c verify/*.c host/*.c)
 DEVICE_SRC  := $(wildcard device/*.c boot/*.c)
-SIM_SRC     := $(wildcard device/sim/*.c)
+SIM_SRC     := $(wildcard device/port/sim/*.c)
 CLIUTIL_SRC := $(wildcard cli/util/*.c)
 FWSEAL_SRC  := $(wildcard cli/fwseal/*.c)
 FWDEV_SRC   := $(wildcard cli/fwseal-device/*.c)
@@ -49,6 +52,8 @@ $(1)/obj/%.o: %.c $(4)
 
 $(1)/lib/libfwcommon.a: $$(call obj,$(1),$$(COMMON_SRC))
 	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
+$(1)/lib/libfwnvs.a: $$(call obj,$(1),$$(NVS_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
 $(1)/lib/libfwhost.a: $$(call obj,$(1),$$(HOST_SRC))
 	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
 $(1)/lib/libfwdevice.a: $$(call obj,$(1),$$(DEVICE_SRC))
@@ -58,9 +63,12 @@ $(1)/lib/libfwsim.a: $$(call obj,$(1),$$(SIM_SRC))
 $(1)/lib/libfwcli.a: $$(call obj,$(1),$$(CLIUTIL_SRC))
 	@mkdir -p $$(dir $$@); rm -f $$@; ar rcs $$@ $$^
 
-$(1)_HOSTLIBS := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwcommon.a
-$(1)_DEVLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwcommon.a
-$(1)_ALLLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwcommon.a
+# fwseal-device is a host program driving the simulated device: it takes the
+# host's text parsers (partition and NVS CSV) from libfwhost.a but links no
+# OpenSSL, so pulling anything crypto from there fails the link.
+$(1)_HOSTLIBS := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwnvs.a $(1)/lib/libfwcommon.a
+$(1)_DEVLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwnvs.a $(1)/lib/libfwcommon.a
+$(1)_ALLLIBS  := $(1)/lib/libfwcli.a $(1)/lib/libfwhost.a $(1)/lib/libfwsim.a $(1)/lib/libfwdevice.a $(1)/lib/libfwnvs.a $(1)/lib/libfwcommon.a
 
 ifneq ($(5),device-only)
 $(1)/bin/fwseal: $$(call obj,$(1),$$(FWSEAL_SRC)) $$($(1)_HOSTLIBS)
@@ -195,12 +203,12 @@ INCLUDEDIR ?= $(PREFIX)/include
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 
 # The installable device library (README "Library"). libfwseal-device.a is
-# common/ + device/ + boot/ without the HTTP(S) client, so an application
+# common/ + nvs/ + device/ + boot/ without the HTTP(S) client, so an application
 # that brings its own transport links no socket and no TLS code;
 # libfwseal-device-http.a is that client. Both are built from the release
 # objects of $(BUILD) (the archives above stay the ones the CLIs and tests use).
 HTTP_SRC     := $(filter device/fwd_http% device/fwd_sock% device/fwd_tls% device/fwd_ota_http% device/fwd_x509%,$(DEVICE_SRC))
-LIBDEV_SRC   := $(COMMON_SRC) $(filter-out $(HTTP_SRC),$(DEVICE_SRC))
+LIBDEV_SRC   := $(COMMON_SRC) $(NVS_SRC) $(filter-out $(HTTP_SRC),$(DEVICE_SRC))
 INSTALL_LIBS := $(BUILD)/lib/libfwseal-device.a $(BUILD)/lib/libfwseal-device-http.a
 PUBLIC_HEADERS := $(shell sed -e 's/\#.*//' -e 's/[[:space:]]//g' -e '/^$$/d' lib/public-headers.list)
 UMBRELLA_HEADERS := lib/fwseal_device.h lib/fwseal_device_http.h
@@ -267,7 +275,7 @@ FUZZ_BINS    := $(patsubst fuzz/%.c,$(FUZZ_DIR)/%,$(FUZZ_SRC))
 # Project sources a harness may need: libraries plus the CLI commands (not
 # the CLIs' main.c: libFuzzer brings its own main). The two CLIs go into
 # separate archives because their command symbols may share names.
-FUZZ_LIB_SRC := $(COMMON_SRC) $(HOST_SRC) $(DEVICE_SRC) $(SIM_SRC) $(CLIUTIL_SRC)
+FUZZ_LIB_SRC := $(COMMON_SRC) $(NVS_SRC) $(HOST_SRC) $(DEVICE_SRC) $(SIM_SRC) $(CLIUTIL_SRC)
 FUZZ_FWS_SRC := $(filter-out cli/fwseal/main.c,$(FWSEAL_SRC))
 FUZZ_FWD_SRC := $(filter-out cli/fwseal-device/main.c,$(FWDEV_SRC))
 

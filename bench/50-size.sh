@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # bench part: device code size on a Cortex-M4. Every module of device/ and
-# boot/ (and the crypto-free common/ codecs the device links) is compiled
+# boot/ (and the crypto-free common/ codecs and nvs/ engine the device links) is compiled
 # alone with arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -c, mbedTLS and
-# device/sim excluded; text+data per module from arm-none-eabi-size.
+# device/port/sim excluded; text+data per module from arm-none-eabi-size.
 # A module that includes a POSIX/host header, or does not build for the
 # target, is reported as a portability finding instead of a figure.
 set -u
@@ -38,7 +38,7 @@ posix_re='#include <(unistd|fcntl|pthread|dirent|poll|netdb|termios|sys/[a-z_]+|
 
 row() { printf 'BENCH\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$@"; }
 total=0
-for dir in common device boot; do
+for dir in common nvs device boot; do
   sub=0
   for src in "$root/$dir"/*.c; do
     [ -f "$src" ] || continue
@@ -60,4 +60,4 @@ for dir in common device boot; do
   [ "$sub" -gt 0 ] && row "size (cortex-m4 -Os)" "$dir/ total" "$sub" bytes - - "text+data, mbedTLS excluded"
   total=$((total + sub))
 done
-row "size (cortex-m4 -Os)" "device+boot+common total" "$total" bytes - - "text+data, mbedTLS and device/sim excluded"
+row "size (cortex-m4 -Os)" "device+boot+nvs+common total" "$total" bytes - - "text+data, mbedTLS and device/port/sim excluded"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench part: worst-case stack (and peak heap) of the device paths, from GCC's call-graph
 # info (-fcallgraph-info=su: per-function frame sizes + call edges) of every
-# device/, boot/ and common/ module compiled for a Cortex-M4 (-Os), the same
+# device/, boot/, nvs/ and common/ module compiled for a Cortex-M4 (-Os), the same
 # build as 50-size.sh. For each path (OTA, NVS, boot) the deepest chain from
 # its public entry points is summed. Frames inside mbedTLS/libc are not in
 # the graph (compiled elsewhere): the figure is fwseal's own share, the note
@@ -18,7 +18,7 @@ printf '#undef %s\n' MBEDTLS_THREADING_C MBEDTLS_THREADING_PTHREAD MBEDTLS_NET_C
   MBEDTLS_PSA_CRYPTO_STORAGE_C >"$tmp/inc/fwseal_m4_user_config.h"
 flags=(-Os -mcpu=cortex-m4 -mthumb -std=c11 -I"$root" -I"$root/common" -isystem "$tmp/inc"
        -DMBEDTLS_USER_CONFIG_FILE='"fwseal_m4_user_config.h"' -fcallgraph-info=su)
-for src in "$root"/common/*.c "$root"/device/*.c "$root"/boot/*.c; do
+for src in "$root"/common/*.c "$root"/nvs/*.c "$root"/device/*.c "$root"/boot/*.c; do
   [ -f "$src" ] || continue
   b=$(echo "${src#"$root"/}" | tr / _ | sed 's/\.c$//')
   (cd "$tmp/ci" && $cc "${flags[@]}" -c "$src" -o "$b.o" 2>/dev/null) ||

@@ -16,7 +16,7 @@ static void to_entries(const struct fwd_otadata *od, int have, struct fwb_entry 
     for (int i = 0; i < 2; i++) {
         e[i].crc_ok = have && fw_otadata_check_format(&od->sec[i].e) == FW_OK;
         e[i].seq = have ? od->sec[i].e.seq : 0xFFFFFFFFu;
-        e[i].state = have ? od->sec[i].e.state : 0xFFFFFFFFu;
+        e[i].state = have ? od->sec[i].e.state : FW_OTA_UNDEFINED;
     }
 }
 
@@ -73,7 +73,7 @@ static int first_bootable(struct fwd_ota_dev *dev, const struct fwb_plan *p, str
         struct fwb_attempt *a = &res->attempts[res->n_attempts++];
         memcpy(a->label, part->label, sizeof a->label);
         a->reason = dev->last.reason;
-        a->err = rc;
+        fw_fail_set(&a->fail, rc, fwd_verify_reason_str(a->reason));
         if (rc == FW_ERR_POWER_LOSS) {
             *io_err = rc;
             return -1;
@@ -166,7 +166,7 @@ static void describe(struct fwd_ota_dev *dev, const struct fwb_plan *p, int k, s
     res->key_slot = dev->last.key_slot;
     res->has_state = c->entry >= 0;
     res->by_default = c->entry < 0;
-    res->state = c->entry >= 0 ? p->eff[c->entry].state : 0xFFFFFFFFu;
+    res->state = c->entry >= 0 ? p->eff[c->entry].state : FW_OTA_UNDEFINED;
 }
 
 int fwb_boot(struct fwd_ota_dev *dev, struct fwb_result *res)

@@ -38,7 +38,7 @@
 struct fwb_attempt {
     char label[FW_PT_LABEL_LEN + 1];
     int reason;                 /* enum fwd_verify_reason */
-    int err;
+    struct fw_fail fail;        /* the verification's code + reason text */
 };
 
 struct fwb_result {

@@ -7,16 +7,20 @@
 /* FORMATS §7.3/§7.4, rollback always enabled. The bootloader changes exactly
  * two states: an unconfirmed PENDING_VERIFY becomes ABORTED at the next boot,
  * and a NEW entry that gets booted becomes PENDING_VERIFY. */
+/* Every field is named; a field left out is 0 = "no": not selectable, slot
+ * not marked bad, no rewrite. States are common's enum fw_ota_state. */
 static const struct fwb_rule rules[] = {
-    /* state (common/fw_otadata.h)  sel bad  boot-rewrite           chosen-rewrite */
-    {FW_OTA_NEW,                    1,  0,   0, 0,                  1, FW_OTA_PENDING_VERIFY},
-    {FW_OTA_PENDING_VERIFY,         0,  1,   1, FW_OTA_ABORTED,     0, 0},
-    {FW_OTA_VALID,                  1,  0,   0, 0,                  0, 0},
-    {FW_OTA_INVALID,                0,  1,   0, 0,                  0, 0},
-    {FW_OTA_ABORTED,                0,  1,   0, 0,                  0, 0},
-    {FW_OTA_UNDEFINED,              1,  0,   0, 0,                  0, 0},
+    {.state = FW_OTA_NEW, .selectable = 1,
+     .rewrite_if_chosen = 1, .if_chosen = FW_OTA_PENDING_VERIFY},
+    {.state = FW_OTA_PENDING_VERIFY, .marks_slot_bad = 1,
+     .rewrite_at_boot = 1, .at_boot = FW_OTA_ABORTED},
+    {.state = FW_OTA_VALID, .selectable = 1},
+    {.state = FW_OTA_INVALID, .marks_slot_bad = 1},
+    {.state = FW_OTA_ABORTED, .marks_slot_bad = 1},
+    {.state = FW_OTA_UNDEFINED, .selectable = 1},
 };
-static const struct fwb_rule unknown_rule = {0, 0, 1, 0, 0, 0, 0};
+/* Any other value: never selected, and its slot is not booted by fallback. */
+static const struct fwb_rule unknown_rule = {.marks_slot_bad = 1};
 
 const struct fwb_rule *fwb_rule_for(uint32_t state)
 {
@@ -48,7 +52,7 @@ int fwb_cand_same(const struct fwb_candidate *a, const struct fwb_candidate *b)
 
 static void add(struct fwb_plan *p, int kind, int slot, int entry)
 {
-    struct fwb_candidate c = {kind, slot, entry};
+    struct fwb_candidate c = {.kind = kind, .slot = slot, .entry = entry};
     for (int i = 0; i < p->n_cand; i++)
         if (fwb_cand_same(&p->cand[i], &c)) return;
     if (p->n_cand < FWB_MAX_CAND) p->cand[p->n_cand++] = c;
@@ -101,7 +105,8 @@ int fwb_plan_make(const struct fwb_entry in[2], const struct fwb_layout *lay, st
     memset(p, 0, sizeof *p);
     p->active = -1;
     if (lay->ota_count < 0 || lay->ota_count > 16) return -1;
-    struct fwb_entry none[2] = {{0, 0xFFFFFFFFu, FW_OTA_UNDEFINED}, {0, 0xFFFFFFFFu, FW_OTA_UNDEFINED}};
+    struct fwb_entry none[2] = {{.crc_ok = 0, .seq = 0xFFFFFFFFu, .state = FW_OTA_UNDEFINED},
+                                {.crc_ok = 0, .seq = 0xFFFFFFFFu, .state = FW_OTA_UNDEFINED}};
     apply_boot_rewrites(lay->has_otadata ? in : none, p);
     p->initial = lay->has_otadata && !seq_usable(&p->eff[0]) && !seq_usable(&p->eff[1]);
 

@@ -38,3 +38,18 @@ const char *fw_strerror(int err)
     default:                  return "unknown error";
     }
 }
+
+int fw_fail_set(struct fw_fail *f, int code, const char *why)
+{
+    if (f) {
+        f->code = (enum fw_err)code;
+        f->why = why;
+    }
+    return code;
+}
+
+const char *fw_fail_why(const struct fw_fail *f)
+{
+    if (!f) return fw_strerror(FW_ERR_INVALID_ARG);
+    return f->why ? f->why : fw_strerror(f->code);
+}

@@ -41,4 +41,23 @@ enum fw_err {
 /* Short human-readable description, never NULL. */
 const char *fw_strerror(int err);
 
+/* A failure as it crosses a module boundary: the code and a short STATIC
+ * reason (a string literal or a table entry, never a stack buffer, so it
+ * can be stored and passed on freely). The zero value {FW_OK, NULL} means
+ * "no failure". Functions still return the code; the struct is where the
+ * reason travels with it (an engine's last error, a transport result, a
+ * pipeline's stop reason and its events). */
+struct fw_fail {
+    enum fw_err code;
+    const char *why;     /* NULL: fw_strerror(code) says it all */
+};
+
+#define FW_FAIL_NONE ((struct fw_fail){FW_OK, NULL})
+
+/* Record code + why in *f (f may be NULL); returns code, so
+ * `return fw_fail_set(&s->fail, FW_ERR_RANGE, "empty key");` reads as one. */
+int fw_fail_set(struct fw_fail *f, int code, const char *why);
+/* The reason text, never NULL: why, else fw_strerror(code). */
+const char *fw_fail_why(const struct fw_fail *f);
+
 #endif

@@ -1,7 +1,7 @@
 /* NVS on-flash format codecs (FORMATS §5): page header, entry-state bitmap,
  * 32-byte entries, type codes, CRCs and the nvs_keys partition record.
- * Crypto-free and I/O-free: the store (fw_nvs_store.h), the generator
- * (fw_nvs_gen.h) and the host/device front ends build on these. */
+ * Crypto-free and I/O-free: the store (nvs/fw_nvs_store.h), the host CSV generator
+ * (host/fwh_nvs_csv.h) and the host/device front ends build on these. */
 #ifndef FW_NVS_H
 #define FW_NVS_H
 

@@ -1,6 +1,7 @@
 /* Partition table codec (FORMATS §6): the 0xC00-byte binary table with the
  * device validation of §6.4, lookups and OTA slot helpers (§6.6), the exact
- * gen_esp32part serialisation, and the CSV form of §6.5 (parse + emit).
+ * gen_esp32part serialisation, and the table rules (gen_esp32part verify()).
+ * The CSV text form of §6.5 is host-side parsing: host/fwh_pt_csv.h.
  *
  * common/ has no crypto: MD5 is computed through a caller-supplied callback.
  * Memory: struct fw_pt is ~3.5 KiB (95 fixed entries), no malloc anywhere. */
@@ -108,17 +109,17 @@ const struct fw_pt_entry *fw_pt_otadata(const struct fw_pt *t);
 /* Two entries overlap in flash. */
 int fw_pt_entries_overlap(const struct fw_pt_entry *a, const struct fw_pt_entry *b);
 
-/* Keyword names ("app", "ota_0", "nvs_keys", ...); NULL when the value has none. */
 /* FORMATS §4.1: does flash encryption (when on) encrypt a partition of
  * this type/subtype/flags? app, bootloader and partition_table types,
  * data/ota, data/nvs_keys, data/tee_ota, anything flagged encrypted -- never
  * data/nvs (its own XTS layer, §5.10), even if flagged. 1 or 0. */
 int fw_pt_is_encrypted_type(uint8_t type, uint8_t subtype, uint32_t flags);
 
+/* Keyword names ("app", "ota_0", "nvs_keys", ...); NULL when the value has none. */
 const char *fw_pt_type_name(uint8_t type);
 const char *fw_pt_subtype_name(uint8_t type, uint8_t subtype);
 
-/* Errors of the CSV parser and generator checks: line (0 when not tied to
+/* Errors of the (host) CSV parser and of the generator checks: line (0 when not tied to
  * one) and a one-line message. */
 struct fw_pt_diag {
     unsigned line;
@@ -128,25 +129,28 @@ struct fw_pt_diag {
 #define FW_PT_WARN_NAME_TRUNCATED  0x1u  /* a name longer than 16 chars was cut */
 #define FW_PT_WARN_UNKNOWN_FLAGS   0x2u  /* binary entry had unknown flag bits */
 
-/* Variable lookup for $NAME / ${NAME} in the CSV (e.g. getenv); may be NULL. */
-typedef const char *(*fw_pt_getvar_fn)(const char *name);
+/* Keywords of the type and subtype columns (gen_esp32part TYPES / SUBTYPES,
+ * in its dict order), ending with {NULL, 0}; no subtype keywords for an
+ * unknown type. Shared by the names below and the host's CSV parser. */
+struct fw_pt_keyword { const char *name; uint8_t value; };
+const struct fw_pt_keyword *fw_pt_type_keywords(void);
+const struct fw_pt_keyword *fw_pt_subtype_keywords(uint8_t type);
 
-/* Parse the CSV form (§6.5) exactly as gen_esp32part does, including empty
- * offsets placed after the previous partition (app 0x10000, others 0x1000
- * alignment; first free offset table_offset + 0x1000). Bootloader-type rows
- * are FW_ERR_UNSUPPORTED. Then runs fw_pt_check(). */
-int fw_pt_from_csv(struct fw_pt *t, const char *csv, size_t len, uint32_t table_offset,
-                   fw_pt_getvar_fn getvar, struct fw_pt_diag *diag);
+/* Offset alignment of a partition of `type`: app 0x10000, others 0x1000. */
+uint32_t fw_pt_offset_align(uint8_t type);
+/* The primary bootloader and partition table entries sit at fixed places
+ * (the table offset), outside the "nothing below table_offset + 0x1000" rule. */
+int fw_pt_is_primary_boot_or_table(const struct fw_pt_entry *e);
+
+/* Record an error in `diag` (may be NULL): line (0 = none) and a formatted
+ * one-line message; returns `err`. */
+int fw_pt_diag_set(struct fw_pt_diag *d, unsigned line, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* gen_esp32part's verify(): offsets aligned (app 0x10000, others 0x1000), app
  * sizes multiple of 0x1000, nothing below table_offset + 0x1000, no overlap,
  * unique names, at most one otadata and of size 0x2000, otadata/coredump not
  * readonly, R/W NVS >= 0x3000, and everything inside flash_size (0 = skip). */
 int fw_pt_check(const struct fw_pt *t, uint32_t table_offset, uint64_t flash_size, struct fw_pt_diag *diag);
-
-/* Emit the CSV text gen_esp32part writes for a binary table (the vectors'
- * *.roundtrip.csv). FW_ERR_NO_SPACE if max is too small (8 KiB always fits),
- * FW_ERR_FORMAT for a label that CSV cannot carry. *out_len excludes the NUL. */
-int fw_pt_to_csv(const struct fw_pt *t, char *out, size_t max, size_t *out_len);
 
 #endif

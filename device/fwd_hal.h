@@ -1,7 +1,7 @@
 /* Device hardware abstraction: everything fwseal's device code touches goes
  * through this one configuration struct of callbacks plus geometry, in the
  * spirit of littlefs's lfs_config and MCUboot's flash_area. A port fills it
- * in once (docs/porting.md); the host simulator (device/sim/) is just one
+ * in once (docs/porting.md); the host simulator (device/port/sim/) is just one
  * implementation.
  *
  * Contracts (asserted by the checked wrappers in fwd_flash.c):
@@ -9,6 +9,10 @@
  *   - flash addresses are absolute byte offsets from the start of flash;
  *   - erase takes sector-aligned address and length; erased bytes read 0xFF;
  *   - write only clears bits (NOR); address/length multiple of write_align;
+ *   - re-programming already written bytes (clearing more bits of them, as
+ *     NVS does with page-state and bitmap words) is a capability the port
+ *     DECLARES in `caps` (FWD_FLASH_CAP_NOR_REPROGRAM); code that needs it
+ *     checks it and fails closed (NVS refuses to mount writable without it);
  *   - a callback returning FW_ERR_POWER_LOSS means "the device lost power":
  *     callers stop at once and propagate it unchanged.
  */
@@ -19,6 +23,18 @@
 #include <stdint.h>
 
 #include "fw_err.h"
+
+/* What a flash driver can do beyond the base contract. Zero = nothing
+ * extra: the safe default for a port that has not thought about it. */
+enum fwd_flash_cap {
+    /* write() may program bytes that are already programmed, as long as it
+     * only clears bits (new = old AND data; setting a bit is refused with
+     * FW_ERR_NOT_ERASED or cannot happen). Real SPI NOR does this; flash
+     * with ECC per program unit (some NAND, STM32 internal flash) does not.
+     * ESP-IDF NVS relies on it; fwseal's NVS refuses a writable mount
+     * without it. */
+    FWD_FLASH_CAP_NOR_REPROGRAM = 1u << 0,
+};
 
 struct fwd_flash {
     uint32_t size;         /* total bytes */
@@ -37,6 +53,7 @@ struct fwd_flash {
      * flash-encryption mode with no readable key is refused (FW_ERR_KEY). */
     int (*write_encrypted)(void *ctx, uint32_t addr, const void *buf, size_t len);
     int (*read_decrypted)(void *ctx, uint32_t addr, void *buf, size_t len);
+    unsigned caps;         /* FWD_FLASH_CAP_* bits the driver declares */
 };
 
 /* Flash-encryption modes burned in eFuse. */

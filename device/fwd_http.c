@@ -259,7 +259,7 @@ static int tls_handshake(struct fwd_http *h, struct fwd_http_result *res)
     const char *why = NULL;
     int rc = fwd_tls_handshake(&h->tls, &guarded, h->host, h->ip, h->ip_len, &res->verify_flags, &why);
     h->tls_live = h->tls.live; /* a session exists (even a failed one): close it */
-    res->why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : why;
+    res->fail.why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : why;
     return rc;
 }
 
@@ -269,7 +269,7 @@ static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
     set_phase(h, FWD_PHASE_CONNECT, h->cfg.connect_timeout_ms);
     int rc = h->carrier.open(h->carrier.ctx, h->host, h->port, h->cfg.connect_timeout_ms, &h->raw);
     if (rc != FW_OK) {
-        res->why = rc == FW_ERR_TIMEOUT ? "connect timed out" : "cannot connect";
+        res->fail.why = rc == FW_ERR_TIMEOUT ? "connect timed out" : "cannot connect";
         return rc == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
     }
     h->connected = 1;
@@ -334,24 +334,24 @@ static int read_head(struct fwd_http *h, size_t *off, size_t *len, struct fwd_ht
     for (;;) {
         int got = recv_some(h, h->io, sizeof h->io);
         if (got < 0) {
-            res->why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection failed";
+            res->fail.why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection failed";
             return got;
         }
         if (got == 0) {
-            res->why = "connection closed before the response head";
+            res->fail.why = "connection closed before the response head";
             return FW_ERR_NET;
         }
         size_t used;
         int rc = fwd_http_headacc_feed(&h->head, h->io, (size_t)got, &used);
         if (rc < 0) {
-            res->why = "response head too large";
+            res->fail.why = "response head too large";
             return rc;
         }
         if (rc == 1) {
             *off = used;
             *len = (size_t)got;
             rc = fwd_http_parse_head(h->head.buf, h->head.len, &h->hd);
-            if (rc) res->why = "malformed HTTP response head";
+            if (rc) res->fail.why = "malformed HTTP response head";
             res->status = h->hd.status;
             return rc;
         }
@@ -362,12 +362,12 @@ static int read_head(struct fwd_http *h, size_t *off, size_t *len, struct fwd_ht
 static int check_response(struct fwd_http *h, uint64_t from, uint64_t expect_total, struct fwd_http_result *res)
 {
     const struct fwd_http_head *hd = &h->hd;
-    res->why = "unexpected HTTP status";
+    res->fail.why = "unexpected HTTP status";
     if (from == 0) {
         if (hd->status != 200) return FW_ERR_PROTOCOL;
         res->total = hd->content_length;
     } else {
-        res->why = "server did not honour the Range request";
+        res->fail.why = "server did not honour the Range request";
         if (hd->status != 206 || !hd->has_range || hd->range_first != from ||
             hd->range_total == FWD_HTTP_NO_LENGTH || hd->range_last + 1 != hd->range_total)
             return FW_ERR_PROTOCOL;
@@ -376,11 +376,11 @@ static int check_response(struct fwd_http *h, uint64_t from, uint64_t expect_tot
         res->total = hd->range_total;
     }
     if (expect_total != FWD_HTTP_NO_LENGTH && res->total != FWD_HTTP_NO_LENGTH && res->total != expect_total) {
-        res->why = "resource size changed between requests";
+        res->fail.why = "resource size changed between requests";
         return FW_ERR_PROTOCOL;
     }
     if (res->total != FWD_HTTP_NO_LENGTH && res->total > h->cfg.max_body) {
-        res->why = "announced size exceeds the limit";
+        res->fail.why = "announced size exceeds the limit";
         return FW_ERR_NO_SPACE;
     }
     return FW_OK;
@@ -411,11 +411,11 @@ static int read_body(struct fwd_http *h, uint64_t from, size_t off, size_t len, 
         if (got == 0) {
             rc = fwd_http_body_eof(&b);
             if (rc == FW_OK) return FW_OK; /* until-close body */
-            res->why = "connection closed before the end of the body";
+            res->fail.why = "connection closed before the end of the body";
             return FW_ERR_TRUNCATED;
         }
         if (got < 0) {
-            res->why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection lost";
+            res->fail.why = got == FW_ERR_TIMEOUT ? timeout_reason(h) : "connection lost";
             return got;
         }
         rc = fwd_http_body_feed(&b, h->io, (size_t)got, counted_sink, cs);
@@ -426,16 +426,16 @@ static int read_body(struct fwd_http *h, uint64_t from, size_t off, size_t len, 
         int got = recv_some(h, h->io, sizeof h->io);
         if (got > 0) rc = FW_ERR_PROTOCOL;
     }
-    if (rc == FW_ERR_PROTOCOL) res->why = "server sent more than it announced or broke HTTP framing";
-    else if (rc == FW_ERR_NO_SPACE) res->why = "body exceeds the limit";
-    else if (rc != FW_OK && !res->why) res->why = "body rejected";
+    if (rc == FW_ERR_PROTOCOL) res->fail.why = "server sent more than it announced or broke HTTP framing";
+    else if (rc == FW_ERR_NO_SPACE) res->fail.why = "body exceeds the limit";
+    else if (rc != FW_OK && !res->fail.why) res->fail.why = "body rejected";
     return rc;
 }
 
 static int redirect(struct fwd_http *h, int tls, struct fwd_http_result *res)
 {
     const char *loc = h->hd.location;
-    res->why = "bad redirect";
+    res->fail.why = "bad redirect";
     if (!loc[0]) return FW_ERR_PROTOCOL;
     if (loc[0] == '/') {
         if (strlen(h->host) + strlen(loc) + 20 >= sizeof h->url) return FW_ERR_PROTOCOL;
@@ -450,13 +450,13 @@ static int redirect(struct fwd_http *h, int tls, struct fwd_http_result *res)
     return FW_OK;
 }
 
-int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
-                 fwd_http_sink sink, void *ctx, struct fwd_http_result *res)
+static int http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
+                    fwd_http_sink sink, void *ctx, struct fwd_http_result *res)
 {
     if (!res) return FW_ERR_INVALID_ARG;
     memset(res, 0, sizeof *res);
     res->total = FWD_HTTP_NO_LENGTH;
-    res->why = "invalid argument";
+    res->fail.why = "invalid argument";
     if (!h || !h->conf_ready || !url || !sink || strlen(url) >= sizeof h->url) return FW_ERR_INVALID_ARG;
     strcpy(h->url, url);
     struct counted cs = { sink, ctx, res };
@@ -465,12 +465,12 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
         int tls;
         int rc = fwd_http_parse_url(h->url, &tls, h->host, sizeof h->host, h->port, h->path, sizeof h->path);
         if (rc) {
-            res->why = "unsupported URL";
+            res->fail.why = "unsupported URL";
             return rc;
         }
         if (first_tls < 0) first_tls = tls;
         if (!tls && !h->cfg.allow_http) {
-            res->why = first_tls ? "redirect from https to http refused" : "plain http refused (use https)";
+            res->fail.why = first_tls ? "redirect from https to http refused" : "plain http refused (use https)";
             return FW_ERR_UNSUPPORTED;
         }
         rc = connect_to(h, tls, res);
@@ -486,7 +486,7 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
             h->idle_since = 0;
         }
         if (rc == FW_OK && (rc = send_request(h, from)) != FW_OK)
-            res->why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";
+            res->fail.why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";
         size_t off = 0, len = 0;
         if (rc == FW_OK) set_phase(h, FWD_PHASE_HEAD, h->cfg.read_timeout_ms);
         if (rc == FW_OK) rc = read_head(h, &off, &len, res);
@@ -494,7 +494,7 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
         if (rc == FW_OK && h->hd.status >= 300 && h->hd.status < 400 && h->hd.status != 304) {
             disconnect(h);
             if (res->redirects >= h->cfg.max_redirects) {
-                res->why = "too many redirects";
+                res->fail.why = "too many redirects";
                 return FW_ERR_PROTOCOL;
             }
             res->redirects++;
@@ -504,7 +504,15 @@ int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t ex
         if (rc == FW_OK) rc = check_response(h, from, expect_total, res);
         if (rc == FW_OK) rc = read_body(h, from, off, len, &cs, res);
         disconnect(h);
-        if (rc == FW_OK) res->why = "ok";
+        if (rc == FW_OK) res->fail.why = "ok";
         return rc;
     }
+}
+
+int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
+                 fwd_http_sink sink, void *ctx, struct fwd_http_result *res)
+{
+    int rc = http_get(h, url, from, expect_total, sink, ctx, res);
+    if (res) res->fail.code = (enum fw_err)rc; /* the reason travels with its code */
+    return rc;
 }

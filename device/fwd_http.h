@@ -77,7 +77,7 @@ struct fwd_http_result {
     uint64_t received;       /* body bytes handed to the sink by this call */
     unsigned redirects;
     uint32_t verify_flags;   /* mbedTLS X.509 verify flags on FW_ERR_TLS */
-    const char *why;         /* short static reason on failure, never NULL after a call */
+    struct fw_fail fail;     /* the returned code + a short static reason, why never NULL after a call */
 };
 
 enum fwd_http_phase {

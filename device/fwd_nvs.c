@@ -88,6 +88,7 @@ void fwd_nvs_region_io(struct fwd_nvs_region *r, const struct fwd_flash *f, uint
     io->write = reg_write;
     io->erase = reg_erase;
     io->ctx = r;
+    io->nor_reprogram = (f->caps & FWD_FLASH_CAP_NOR_REPROGRAM) != 0;
 }
 
 int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8_t *keys64, int readonly)
@@ -102,9 +103,9 @@ int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8
     }
     int rc = fw_nvs_mount(&n->store, io, keys64 ? &c : NULL, readonly);
     if (rc && n->encrypted) {
-        const char *why = n->store.why;
+        struct fw_fail fail = n->store.fail;
         fwd_nvs_deinit(n);
-        n->store.why = why;
+        n->store.fail = fail;
     }
     return rc;
 }
@@ -116,9 +117,8 @@ int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd
     int rc = fwd_nvs_keys_load(keys, k);
     if (rc) {
         memset(n, 0, sizeof *n);
-        n->store.why = rc == FW_ERR_STATE ? "nvs_keys partition: keys not initialised"
-                                          : "nvs_keys partition: corrupt (CRC mismatch)";
-        return rc;
+        return fw_fail_set(&n->store.fail, rc, rc == FW_ERR_STATE ? "nvs_keys partition: keys not initialised"
+                                                                  : "nvs_keys partition: corrupt (CRC mismatch)");
     }
     rc = fwd_nvs_init_keys(n, io, k, readonly);
     fw_wipe(k, sizeof k);

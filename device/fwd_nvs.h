@@ -1,4 +1,4 @@
-/* Device NVS: binds the store engine (common/fw_nvs_store.h) to the device:
+/* Device NVS: binds the store engine (nvs/fw_nvs_store.h) to the device:
  * XTS-AES-256 entry encryption on the crypto seam (FORMATS §5.10: key = eky||tky,
  * tweak LE32(partition-relative entry offset) || 12 zeros, no byte
  * reversal), the nvs_keys partition (raw erased check, then CRC through
@@ -15,7 +15,7 @@
 #include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
 #include "fw_nvs.h"
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 struct fwd_nvs_xts {
     struct fwd_xts_ctx enc, dec;
@@ -56,7 +56,7 @@ struct fwd_nvs {
 /* Mount plain (keys NULL) or encrypted with the keys read from `keys`.
  * Errors: keys not initialised (FW_ERR_STATE), corrupt keys partition
  * (FW_ERR_CRC), wrong keys (FW_ERR_KEY), plus fw_nvs_mount's. The reason is
- * in n->store.why. */
+ * in n->store.fail.why. */
 int fwd_nvs_init(struct fwd_nvs *n, const struct fw_nvs_io *io, const struct fwd_nvs_keys_src *keys, int readonly);
 /* Same with the 64 key bytes at hand. */
 int fwd_nvs_init_keys(struct fwd_nvs *n, const struct fw_nvs_io *io, const uint8_t *keys64, int readonly);

@@ -39,6 +39,7 @@ void fwd_nvs_part_io(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd
     io->write = b_write;
     io->erase = b_erase;
     io->ctx = b;
+    io->nor_reprogram = (d->plat->flash.caps & FWD_FLASH_CAP_NOR_REPROGRAM) != 0;
 }
 
 void fwd_nvs_part_keys_src(struct fwd_nvs_bind *b, struct fwd_dev *d, const struct fwd_part *p,
@@ -68,16 +69,13 @@ int fwd_nvs_dev_open(struct fwd_nvs_dev *n, struct fwd_dev *d, const char *label
     memset(n, 0, sizeof *n);
     const struct fwd_part *p = fwd_part_find(d, label ? label : "nvs");
     if (!p) {
-        n->nvs.store.why = "no such partition";
-        return FW_ERR_NOT_FOUND;
+        return fw_fail_set(&n->nvs.store.fail, FW_ERR_NOT_FOUND, "no such partition");
     }
     if (p->type != FW_PT_TYPE_DATA || p->subtype != FW_PT_SUB_DATA_NVS) {
-        n->nvs.store.why = "not a data/nvs partition";
-        return FW_ERR_FORMAT;
+        return fw_fail_set(&n->nvs.store.fail, FW_ERR_FORMAT, "not a data/nvs partition");
     }
     if (p->flags & FW_PT_FLAG_ENCRYPTED) {
-        n->nvs.store.why = "NVS partition must not be flagged encrypted (NVS has its own encryption)";
-        return FW_ERR_STATE;
+        return fw_fail_set(&n->nvs.store.fail, FW_ERR_STATE, "NVS partition must not be flagged encrypted (NVS has its own encryption)");
     }
     struct fw_nvs_io io;
     fwd_nvs_part_io(&n->data, d, p, &io);

@@ -38,7 +38,7 @@ int fwd_nvs_keys_provision(struct fwd_dev *d, const struct fwd_part *p, const ui
  * nvs_keys partition exists. FW_ERR_NOT_FOUND (no such partition),
  * FW_ERR_FORMAT (not a data/nvs partition), FW_ERR_STATE (flagged encrypted,
  * or keys not initialised), FW_ERR_CRC (corrupt keys), FW_ERR_KEY (wrong
- * keys), and fw_nvs_mount's errors. The reason is in n->nvs.store.why. */
+ * keys), and fw_nvs_mount's errors. The reason is in n->nvs.store.fail.why. */
 int fwd_nvs_dev_open(struct fwd_nvs_dev *n, struct fwd_dev *d, const char *label, int readonly);
 void fwd_nvs_dev_close(struct fwd_nvs_dev *n);
 

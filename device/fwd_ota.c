@@ -113,7 +113,7 @@ const struct fwd_part *fwd_ota_find(const struct fwd_ota_dev *dev, const char *l
 static int verify_under(struct fwd_ota_dev *dev, const struct fwd_part *part, const struct fwd_efuse_state *ef)
 {
     struct part_reader r = {dev, part};
-    struct fwd_verify_policy pol = {ef, 1, part->offset};
+    struct fwd_verify_policy pol = {.efuse = ef, .part_offset = part->offset};
     return fwd_verify_image(read_part, &r, part->size, &pol, &dev->work, &dev->last);
 }
 
@@ -344,7 +344,7 @@ static int end_verify(struct fwd_ota_handle *h)
      * signature sector (no unverified trailing bytes stay in the slot). */
     if (dev->last.total_len != h->received) {
         dev->last.reason = FWD_VR_TOO_BIG;
-        dev->last.err = FW_ERR_FORMAT;
+        fw_fail_set(&dev->last.fail, FW_ERR_FORMAT, fwd_verify_reason_str(dev->last.reason));
         return fail(h, FW_ERR_FORMAT);
     }
     return FW_OK;

@@ -28,11 +28,11 @@ int fwd_ota_http_run(struct fwd_ota_pipeline *p, struct fwd_http *h, const char 
         if (rc == FW_OK) break;
         int refused = fwd_ota_pipeline_error(p);
         if (refused != FW_OK) return refused; /* the pipeline itself refused the data */
-        if (!fwd_http_retryable(rc) || attempt >= retries) return fwd_ota_pipeline_abort(p, rc, res.why);
+        if (!fwd_http_retryable(rc) || attempt >= retries) return fwd_ota_pipeline_abort(p, rc, res.fail.why);
         /* Back off before reconnecting (bounded, jittered): a server that
          * just failed is not hammered, and devices do not return in lockstep. */
         uint32_t delay = fwd_http_backoff_pick(h, attempt + 1);
-        fwd_ota_pipeline_source_retry(p, h->host, attempt + 1, delay, rc, res.why);
+        fwd_ota_pipeline_source_retry(p, h->host, attempt + 1, delay, rc, res.fail.why);
         fwd_http_wait_ms(h, delay);
     }
     return fwd_ota_pipeline_finish(p);

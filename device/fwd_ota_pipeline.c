@@ -33,10 +33,9 @@ static void emit_simple(struct fwd_ota_pipeline *p, enum fwd_ota_ev_type type)
  * loss stops everything at once: no erase (the HAL is dead anyway). */
 static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
 {
-    if (p->state == FWD_OTA_FAILED) return p->err;
+    if (p->state == FWD_OTA_FAILED) return p->fail.code;
     p->state = FWD_OTA_FAILED;
-    p->err = err;
-    p->reason = reason;
+    fw_fail_set(&p->fail, err, reason);
     if (err == FW_ERR_POWER_LOSS) return err;
     if (p->payload == FWD_OTA_PAYLOAD_ENCRYPTED) fwd_decrypt_abort(&p->dec);
     if (p->began) {
@@ -44,8 +43,7 @@ static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
         p->began = 0;
     }
     struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_ABORTED);
-    ev.err = err;
-    ev.reason = reason;
+    fw_fail_set(&ev.fail, err, reason);
     ev.slot_fate = p->fate;
     emit(p, &ev);
     return err;
@@ -59,13 +57,11 @@ int fwd_ota_pipeline_start(struct fwd_ota_pipeline *p, const struct fwd_ota_pipe
     if (!p || !cfg || !cfg->dev) return FW_ERR_INVALID_ARG;
     memset(p, 0, sizeof *p);
     p->cfg = *cfg;
-    p->reason = "";
+    p->fail = FW_FAIL_NONE;
     p->part = fwd_ota_get_next_update_partition(cfg->dev, NULL);
     if (!p->part) {
         p->state = FWD_OTA_FAILED;
-        p->err = FW_ERR_NOT_FOUND;
-        p->reason = "no OTA slot to write";
-        return p->err;
+        return fw_fail_set(&p->fail, FW_ERR_NOT_FOUND, "no OTA slot to write");
     }
     p->total = cfg->size_hint;
     p->writer = (struct fwd_sink){ writer_write, writer_finish, p };
@@ -169,7 +165,7 @@ static void announce_header(struct fwd_ota_pipeline *p)
 static int writer_write(void *ctx, const uint8_t *d, size_t n)
 {
     struct fwd_ota_pipeline *p = ctx;
-    if (p->state != FWD_OTA_RUNNING) return p->err ? p->err : FW_ERR_STATE;
+    if (p->state != FWD_OTA_RUNNING) return p->fail.code ? p->fail.code : FW_ERR_STATE;
     announce_header(p);
     if (!p->began) {
         size_t take = sizeof p->early - p->early_len;
@@ -240,7 +236,7 @@ static int stage_error(struct fwd_ota_pipeline *p, int rc)
 int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_t n)
 {
     if (!p) return FW_ERR_INVALID_ARG;
-    if (p->state == FWD_OTA_FAILED) return p->err;
+    if (p->state == FWD_OTA_FAILED) return p->fail.code;
     if (p->state == FWD_OTA_FINISHED) return FW_ERR_STATE;
     if (!n) return FW_OK;
     if (!data) return fail(p, FW_ERR_INVALID_ARG, "no data");
@@ -258,7 +254,7 @@ int fwd_ota_pipeline_feed(struct fwd_ota_pipeline *p, const uint8_t *data, size_
 static int writer_finish(void *ctx)
 {
     struct fwd_ota_pipeline *p = ctx;
-    if (p->state != FWD_OTA_RUNNING) return p->err ? p->err : FW_ERR_STATE;
+    if (p->state != FWD_OTA_RUNNING) return p->fail.code ? p->fail.code : FW_ERR_STATE;
     if (!p->began) return fail(p, FW_ERR_TRUNCATED, "image too short to hold an app descriptor");
     p->total = p->written;
     emit_simple(p, FWD_OTA_EV_VERIFYING);
@@ -283,7 +279,7 @@ static int writer_finish(void *ctx)
 int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p)
 {
     if (!p) return FW_ERR_INVALID_ARG;
-    if (p->state == FWD_OTA_FAILED) return p->err;
+    if (p->state == FWD_OTA_FAILED) return p->fail.code;
     if (p->state == FWD_OTA_FINISHED) return FW_ERR_STATE;
     if (p->payload == FWD_OTA_PAYLOAD_UNDECIDED) return fail(p, FW_ERR_TRUNCATED, "no data received");
     return stage_error(p, fwd_sink_finish(&p->head));
@@ -304,14 +300,14 @@ int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reas
     return fail(p, err, reason ? reason : "aborted");
 }
 
-const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p) { return p && p->reason ? p->reason : ""; }
+const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p) { return p && p->fail.why ? p->fail.why : ""; }
 
 /* ---- for transports ------------------------------------------------------------ */
 
 int fwd_ota_pipeline_error(const struct fwd_ota_pipeline *p)
 {
     if (!p) return FW_ERR_INVALID_ARG;
-    return p->state == FWD_OTA_FAILED ? p->err : p->state == FWD_OTA_FINISHED ? FW_ERR_STATE : FW_OK;
+    return p->state == FWD_OTA_FAILED ? p->fail.code : p->state == FWD_OTA_FINISHED ? FW_ERR_STATE : FW_OK;
 }
 
 uint64_t fwd_ota_pipeline_offset(const struct fwd_ota_pipeline *p) { return p ? p->in_bytes : 0; }
@@ -345,7 +341,6 @@ void fwd_ota_pipeline_source_retry(struct fwd_ota_pipeline *p, const char *sourc
     ev.offset = p->in_bytes;
     ev.attempt = attempt;
     ev.delay_ms = delay_ms;
-    ev.err = err;
-    ev.reason = reason;
+    fw_fail_set(&ev.fail, err, reason);
     emit(p, &ev);
 }

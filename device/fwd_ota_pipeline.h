@@ -68,7 +68,7 @@ enum fwd_ota_payload {
 enum fwd_ota_run_state {
     FWD_OTA_RUNNING = 0,            /* started, accepting input */
     FWD_OTA_FINISHED,               /* the new image will boot next */
-    FWD_OTA_FAILED,                 /* stopped with p->err; the slot is as ev.slot_fate said */
+    FWD_OTA_FAILED,                 /* stopped with p->fail; the slot is as ev.slot_fate said */
 };
 
 enum fwd_ota_ev_type {
@@ -82,7 +82,7 @@ enum fwd_ota_ev_type {
     FWD_OTA_EV_VERIFYING,        /* tag ok (if encrypted), verifying the written image */
     FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
     FWD_OTA_EV_FINISHED,
-    FWD_OTA_EV_ABORTED,          /* ev.err, ev.reason, ev.slot_fate */
+    FWD_OTA_EV_ABORTED,          /* ev.fail, ev.slot_fate */
 };
 
 /* What an aborted update did to the passive slot (ABORTED events). */
@@ -105,8 +105,7 @@ struct fwd_ota_event {
     uint64_t offset;             /* input byte the source (re)starts from */
     unsigned attempt;            /* SOURCE_RETRY: 1, 2, ... */
     uint32_t delay_ms;           /* SOURCE_RETRY: back-off before reconnecting */
-    int err;                     /* ABORTED, SOURCE_RETRY */
-    const char *reason;          /* ABORTED, SOURCE_RETRY */
+    struct fw_fail fail;         /* ABORTED, SOURCE_RETRY: code + reason */
     enum fwd_ota_slot_fate slot_fate;
 };
 
@@ -129,9 +128,8 @@ struct fwd_ota_pipeline {
     enum fwd_ota_run_state state;
     int began;               /* fwd_ota_begin done, handle open */
     enum fwd_ota_slot_fate fate; /* of the slot if the update stops now */
-    char why[96];            /* reason text that names a partition */
-    int err;
-    const char *reason;
+    char why[96];            /* reason text that names a partition (fail.why may point here) */
+    struct fw_fail fail;     /* what the pipeline stopped with: code + reason */
     int header_announced;
     uint64_t in_bytes;       /* input bytes accepted (container or image) */
     uint64_t written;        /* plaintext bytes handed to fwd_ota_write */

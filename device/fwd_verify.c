@@ -25,8 +25,7 @@ struct stream {
 static int set_reason(struct fwd_verify_result *res, int reason, int err)
 {
     res->reason = reason;
-    res->err = err;
-    return err;
+    return fw_fail_set(&res->fail, err, fwd_verify_reason_str(reason));
 }
 
 static void fill_app_info(const struct fw_image_header *h, const struct fw_app_desc *d, struct fwd_app_info *a)
@@ -160,7 +159,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     memset(res, 0, sizeof *res);
     res->block = res->key_slot = -1;
     set_reason(res, FWD_VR_IO, FW_ERR_INVALID_ARG);
-    if (!rd || !pol || !pol->efuse || !w) return res->err;
+    if (!rd || !pol || !pol->efuse || !w) return res->fail.code;
 
     fw_image_parser_init(&st.p, part_size);
     st.have_simple = 0;
@@ -170,7 +169,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
      * verifier must know before the first byte: the eFuse says (SHA384_EN,
      * as on ESP32-C5, where all keys are then P-384) and only such a device
      * pays for the second pass (docs/architecture.md has the cost). */
-    st.want384 = pol->require_signature && pol->efuse->sb_sha384;
+    st.want384 = pol->efuse->sb_sha384 != 0;
     int rc = FW_ERR_CRYPTO;
     int s256 = fwd_hash_start(&st.sig, FWD_VERIFY_DIGEST_ALG);
     int s384 = st.want384 ? fwd_hash_start(&st.sig384, FWD_HASH_SHA384) : FW_OK;
@@ -184,11 +183,7 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     res->image_len = (uint32_t)st.p.image_len;
     if ((rc = check_structure(&st, pol, res)) != FW_OK) goto out;
     if ((rc = check_anti_rollback(pol, res)) != FW_OK) goto out;
-    if (pol->require_signature) {
-        rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res);
-    } else {
-        rc = set_reason(res, FWD_VR_OK, FW_OK);
-    }
+    rc = check_signature(rd, rd_ctx, part_size, &st, pol, w, res); /* always: no policy turns it off */
 out:
     fwd_hash_free(&st.sig);
     if (st.want384) fwd_hash_free(&st.sig384);
@@ -198,7 +193,7 @@ out:
     if (rc != FW_OK || res->reason != FWD_VR_OK) {
         if (rc == FW_OK) rc = FW_ERR_SIGNATURE;
         if (res->reason == FWD_VR_OK) res->reason = FWD_VR_SIGNATURE;
-        res->err = rc;
+        fw_fail_set(&res->fail, rc, fwd_verify_reason_str(res->reason));
     }
     return rc;
 }

@@ -92,7 +92,7 @@ enum fwd_verify_reason {
 
 struct fwd_verify_result {
     int reason;                    /* enum fwd_verify_reason */
-    int err;                       /* matching negative fw_err code (FW_OK when accepted) */
+    struct fw_fail fail;           /* matching fw_err code (FW_OK when accepted) + fwd_verify_reason_str(reason) */
     uint32_t image_len;            /* E: through the appended hash (§1.9 step 4) */
     uint32_t sig_off;              /* S: signature sector offset (§2.1) */
     uint32_t total_len;            /* S + 4096 */
@@ -116,10 +116,11 @@ struct fwd_verify_work {
     uint8_t blk[FWD_SBV2_BLOCK];   /* scratch */
 };
 
-/* Verification policy inputs. */
+/* Verification policy inputs. There is no knob to skip a check: fwseal
+ * always requires a Secure Boot V2 signature by a provisioned, unrevoked key,
+ * so a zeroed or designated-initialised policy is the strict one. */
 struct fwd_verify_policy {
     const struct fwd_efuse_state *efuse;  /* chip id/rev, digests, revokes, secure_version */
-    int require_signature;         /* 1: Secure Boot V2 required (always 1 in fwseal) */
     uint32_t part_offset;          /* absolute flash offset of the partition (MMU page rule) */
 };
 

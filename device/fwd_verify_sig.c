@@ -122,8 +122,7 @@ int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *
     res->required_keys = fwd_efuse_required_signatures(ef);
     if ((ef->digest_present & 7u) == 0) {
         res->reason = FWD_VR_NO_KEYS;
-        res->err = FW_ERR_UNTRUSTED;
-        return res->err;
+        return fw_fail_set(&res->fail, FW_ERR_UNTRUSTED, fwd_verify_reason_str(res->reason));
     }
     /* Every slot is examined independently: an invalid block is skipped, not
      * fatal (§2.7); every block is checked (no early exit at the first pass)
@@ -150,8 +149,7 @@ int fwd_verify_sig_sector(const uint8_t sector[FWD_SBV2_SECTOR], const uint8_t *
         res->reason = FWD_VR_OK;
     else
         res->reason = have > 0 ? FWD_VR_POLICY : best;
-    res->err = reason_err(res->reason);
-    return res->err;
+    return fw_fail_set(&res->fail, reason_err(res->reason), fwd_verify_reason_str(res->reason));
 }
 
 const char *fwd_verify_reason_str(int reason)

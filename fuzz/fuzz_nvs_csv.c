@@ -16,7 +16,7 @@
 
 #include "common/fw_err.h"
 #include "common/fw_nvs.h"
-#include "common/fw_nvs_gen.h"
+#include "host/fwh_nvs_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -15,7 +15,7 @@
 
 #include "common/fw_err.h"
 #include "common/fw_nvs.h"
-#include "common/fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(part, 0xFF, sizeof part);
     memcpy(part, data, size < PART ? size : PART);
 
-    struct fw_nvs_io io = {PART, io_read, io_write, io_erase, NULL};
+    struct fw_nvs_io io = {PART, io_read, io_write, io_erase, NULL, 1};
     struct fw_nvs_crypt cr = {xor_crypt, xor_crypt, NULL};
     int rw = opt & 1;
     if (fw_nvs_mount(&s, &io, (opt & 2) ? &cr : NULL, !rw) != FW_OK) return 0;

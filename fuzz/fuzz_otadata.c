@@ -15,7 +15,7 @@
 #include "common/fw_otadata.h"
 #include "device/fwd_otadata.h"
 #include "device/fwd_part.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

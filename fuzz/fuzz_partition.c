@@ -16,6 +16,7 @@
 
 #include "common/fw_err.h"
 #include "common/fw_partition.h"
+#include "host/fwh_pt_csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -4,18 +4,35 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "fw_json.h"
+#include "fw_err.h"
+#include "host/fwh_json.h"
 
 void fwh_report_init(struct fwh_report *r)
 {
     memset(r, 0, sizeof *r);
 }
 
+/* Record one more dropped check in the last slot, a required failure, and
+ * hand back the scratch slot for the caller to fill. */
+static struct fwh_check *overflow(struct fwh_report *r)
+{
+    struct fwh_check *o = &r->checks[FWH_REPORT_MAX - 1];
+    r->n = FWH_REPORT_MAX;
+    r->dropped++;
+    memset(o, 0, sizeof *o);
+    snprintf(o->name, sizeof o->name, "%s", FWH_REPORT_OVERFLOW);
+    o->result = FWH_FAIL;
+    o->required = 1;
+    o->err = FW_ERR_NO_SPACE;
+    snprintf(o->detail, sizeof o->detail, "%zu check(s) past the report's limit of %d were not recorded: "
+             "verification incomplete", r->dropped, FWH_REPORT_MAX - 1);
+    return &r->scratch;
+}
+
 struct fwh_check *fwh_report_add(struct fwh_report *r, const char *name, enum fwh_result res, int required,
                                  int err, const char *fmt, ...)
 {
-    static struct fwh_check spare;
-    struct fwh_check *c = r->n < FWH_REPORT_MAX ? &r->checks[r->n++] : &spare;
+    struct fwh_check *c = r->n < FWH_REPORT_MAX - 1 ? &r->checks[r->n++] : overflow(r);
     memset(c, 0, sizeof *c);
     snprintf(c->name, sizeof c->name, "%s", name);
     c->result = res;

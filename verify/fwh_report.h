@@ -2,6 +2,11 @@
  * skip, required or not, with a one-line detail. The image is valid when no
  * required check failed. Printed as text or JSON (`fwseal verify --json`).
  *
+ * Fail closed on overflow: the report holds FWH_REPORT_MAX - 1 checks; the
+ * first check that does not fit turns the last slot into the required,
+ * failed check "report.overflow" (FW_ERR_NO_SPACE, detail: how many checks
+ * were not recorded), so a report that lost a check is never valid.
+ *
  * JSON document (stable field names):
  *   {
  *     "file": "app.bin",            input name as given
@@ -14,7 +19,7 @@
  *     ]
  *   }
  * Check names are listed in verify/fwh_verify.h. Written by the shared
- * writer (common/fw_json.h): strings that are not valid UTF-8 (a file name,
+ * writer (host/fwh_json.h): strings that are not valid UTF-8 (a file name,
  * a descriptor field quoted in a detail) carry U+FFFD and a "<key>_hex"
  * sibling with the raw bytes. */
 #ifndef FWH_REPORT_H
@@ -37,14 +42,19 @@ struct fwh_check {
     char detail[FWH_CHECK_DETAIL];
 };
 
+#define FWH_REPORT_OVERFLOW "report.overflow"
+
 struct fwh_report {
     struct fwh_check checks[FWH_REPORT_MAX];
     size_t n;
+    size_t dropped;               /* checks past the limit (not recorded) */
+    struct fwh_check scratch;     /* what fwh_report_add returns for them */
 };
 
 void fwh_report_init(struct fwh_report *r);
-/* Append a check; returns it (a static spare slot if the report is full, so
- * callers never need to test). */
+/* Append a check; returns it. When the report is full the check is not
+ * recorded, the report becomes invalid (FWH_REPORT_OVERFLOW) and the
+ * report's scratch slot is returned, so callers never need to test. */
 struct fwh_check *fwh_report_add(struct fwh_report *r, const char *name, enum fwh_result res, int required,
                                  int err, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* First failing required check, NULL if none (=> valid). */

@@ -9,7 +9,7 @@
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "device/fwd_efuse.h"
 #include "fw_otadata.h"
 

@@ -23,6 +23,7 @@
 #include "fw_bytes.h"
 #include "fw_image.h"
 #include "fw_partition.h"
+#include "host/fwh_pt_csv.h"
 
 #define INIT_MAX_OCC 64
 

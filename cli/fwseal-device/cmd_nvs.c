@@ -9,7 +9,7 @@
 #include "cli/util/cli.h"
 #include "cli/util/nvs_print.h"
 #include "fw_err.h"
-#include "fw_nvs_gen.h"
+#include "host/fwh_nvs_csv.h"
 
 static void usage(FILE *f)
 {
@@ -80,7 +80,7 @@ static int do_set(struct devdir *dd, struct fw_nvs_handle *h, char **a)
         }
         free(b);
     }
-    return rc ? nvscli_fail(dd, key, rc, h->s->why) : 0;
+    return rc ? nvscli_fail(dd, key, rc, h->s->fail.why) : 0;
 }
 
 static int do_get(struct devdir *dd, struct fw_nvs_handle *h, const char *key)
@@ -88,11 +88,11 @@ static int do_get(struct devdir *dd, struct fw_nvs_handle *h, const char *key)
     struct fw_nvs_info in;
     int rc = fw_nvs_find(h, key, &in);
     if (rc == FW_ERR_NOT_FOUND) return cli_err(EXIT_REJECT, "%s: %s: not found", dd->dir, key);
-    if (rc) return nvscli_fail(dd, key, rc, h->s->why);
+    if (rc) return nvscli_fail(dd, key, rc, h->s->fail.why);
     if (in.type != FW_NVS_SZ) {
         rc = nvs_print_value(stdout, h->s, &in);
         if (!rc) putchar('\n');
-        return rc ? nvscli_fail(dd, key, rc, h->s->why) : 0;
+        return rc ? nvscli_fail(dd, key, rc, h->s->fail.why) : 0;
     }
     char *s = malloc(in.size + 1);
     size_t n = in.size + 1;
@@ -100,7 +100,7 @@ static int do_get(struct devdir *dd, struct fw_nvs_handle *h, const char *key)
     rc = fw_nvs_get_str(h, key, s, &n);
     if (!rc) printf("%s\n", s);
     free(s);
-    return rc ? nvscli_fail(dd, key, rc, h->s->why) : 0;
+    return rc ? nvscli_fail(dd, key, rc, h->s->fail.why) : 0;
 }
 
 static int do_stats(struct fw_nvs_store *s)
@@ -154,20 +154,20 @@ static int act(struct devdir *dd, struct nvs_cmd *c)
     if (!strcmp(a, "list")) {
         int bad = nvs_print_items(stdout, s, c->json);
         if (bad > 0) cli_warn("%s: %d item(s) skipped (data CRC mismatch)", dd->dir, bad);
-        return bad < 0 ? nvscli_fail(dd, c->label, bad, s->why) : 0;
+        return bad < 0 ? nvscli_fail(dd, c->label, bad, s->fail.why) : 0;
     }
     if (!strcmp(a, "stats")) return do_stats(s);
     struct fw_nvs_handle h;
     int rw = !strcmp(a, "set") || !strcmp(a, "erase");
     int rc = fw_nvs_open(s, c->w[1], rw, &h);
     if (rc == FW_ERR_NOT_FOUND) return cli_err(EXIT_REJECT, "%s: namespace '%s' not found", dd->dir, c->w[1]);
-    if (rc) return nvscli_fail(dd, c->w[1], rc, s->why);
+    if (rc) return nvscli_fail(dd, c->w[1], rc, s->fail.why);
     if (!strcmp(a, "set")) return do_set(dd, &h, c->w + 2);
     if (!strcmp(a, "get")) return do_get(dd, &h, c->w[2]);
     rc = c->nw == 3 ? fw_nvs_erase_key(&h, c->w[2]) : fw_nvs_erase_all(&h);
     if (rc == FW_ERR_NOT_FOUND) return cli_err(EXIT_REJECT, "%s: %s: not found", dd->dir, c->w[2]);
     if (!rc) rc = fw_nvs_commit(&h);
-    return rc ? nvscli_fail(dd, c->nw == 3 ? c->w[2] : c->w[1], rc, s->why) : 0;
+    return rc ? nvscli_fail(dd, c->nw == 3 ? c->w[2] : c->w[1], rc, s->fail.why) : 0;
 }
 
 static int run(int argc, char **argv)
@@ -182,7 +182,7 @@ static int run(int argc, char **argv)
     nvscli_nor_view(dd, &view);
     int ro = !strcmp(c.w[0], "get") || !strcmp(c.w[0], "list") || !strcmp(c.w[0], "stats");
     int e = fwd_nvs_dev_open(&nv, &dd->dev, c.label, ro);
-    if (e) rc = nvscli_fail(dd, c.label, e, nv.nvs.store.why);
+    if (e) rc = nvscli_fail(dd, c.label, e, nv.nvs.store.fail.why);
     else rc = act(dd, &c);
     if (!e) fwd_nvs_dev_close(&nv);
     if (!rc && fflush(stdout)) rc = cli_err(EXIT_IO, "stdout: write failed");

@@ -8,7 +8,7 @@
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/util/cli.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "device/fwd_efuse.h"
 #include "device/fwd_otadata.h"
 #include "fw_bytes.h"

@@ -5,7 +5,7 @@
  *   DIR/secret_decrypt_hmac.bin  32-byte ECIES HMAC key (eFuse HMAC key stand-in)
  * At most one of them exists. The content is never printed.
  * A key_mode=hardware device has neither: its secret is in the simulated
- * key peripherals (DIR/keystore.bin, device/sim/fwd_sim_keystore.h). */
+ * key peripherals (DIR/keystore.bin, device/port/sim/fwd_sim_keystore.h). */
 #ifndef FWDEV_DEV_SECRET_H
 #define FWDEV_DEV_SECRET_H
 

@@ -1,12 +1,12 @@
 /* The simulated device's directory, shared by every fwseal-device command.
  *
  *   DIR/flash.bin    raw NOR flash image (flash_size bytes, mapped MAP_SHARED)
- *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/sim/fwd_sim_efuse.c)
+ *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/port/sim/fwd_sim_efuse.c)
  *   DIR/device.conf  "key=value" lines: format, chip, chip_id, chip_rev,
  *                    flash_size, write_align, pt_offset, key_mode (unknown
  *                    keys are kept for other commands: devdir_conf_get)
  *   DIR/keystore.bin key_mode=hardware only: the simulated key peripherals
- *                    (device/sim/fwd_sim_keystore.h, 0600); the eFuse file
+ *                    (device/port/sim/fwd_sim_keystore.h, 0600); the eFuse file
  *                    then holds no flash-encryption key and DIR no secret file
  * Other commands may keep more files there (devdir_path()).
  *
@@ -23,8 +23,8 @@
 #include <stdint.h>
 
 #include "device/fwd_part.h"
-#include "device/sim/fwd_sim.h"
-#include "device/sim/fwd_sim_keystore.h"
+#include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_keystore.h"
 
 #define DEVDIR_NO_TABLE 0x1u  /* do not read the partition table */
 #define DEVDIR_MAX_CONF 32

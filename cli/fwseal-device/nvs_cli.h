@@ -6,10 +6,10 @@
 
 #include "cli/fwseal-device/devdir.h"
 #include "device/fwd_nvs_part.h"
-#include "device/sim/fwd_sim_nor.h"
+#include "device/port/sim/fwd_sim_nor.h"
 
 /* Let the device re-program bits inside every data/nvs partition (real NOR
- * behaviour NVS relies on; device/sim/fwd_sim_nor.h), strict elsewhere. */
+ * behaviour NVS relies on; device/port/sim/fwd_sim_nor.h), strict elsewhere. */
 int nvscli_nor_view(struct devdir *dd, struct fwd_sim_nor *view);
 
 /* init --nvs-keys FILE: check the keys image (CRC) and write it into the

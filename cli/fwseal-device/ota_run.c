@@ -14,7 +14,7 @@
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_ota_http.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "device/fwd_ota_pipeline.h"
 
 const char ota_run_help[] =
@@ -125,11 +125,11 @@ static void render_json(const struct fwd_ota_event *ev)
         fw_json_ki64(&j, "attempt", ev->attempt);
         fw_json_ku64(&j, "resume_at", ev->offset);
         fw_json_ku64(&j, "delay_ms", ev->delay_ms);
-        fw_json_kstr(&j, "reason", or_empty(ev->reason));
+        fw_json_kstr(&j, "reason", or_empty(ev->fail.why));
         break;
     case FWD_OTA_EV_ABORTED:
-        fw_json_kstr(&j, "error", or_empty(fw_strerror(ev->err)));
-        fw_json_kstr(&j, "reason", or_empty(ev->reason));
+        fw_json_kstr(&j, "error", or_empty(fw_strerror(ev->fail.code)));
+        fw_json_kstr(&j, "reason", or_empty(ev->fail.why));
         fw_json_kstr(&j, "slot_fate", fate_name(ev->slot_fate));
         break;
     default:
@@ -174,13 +174,13 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
                (unsigned)ev->app->desc.secure_version);
         break;
     case FWD_OTA_EV_SOURCE_RETRY:
-        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %u)\n", ev->reason,
+        printf("connection lost (%s); resuming at byte %llu in %u ms (retry %u)\n", ev->fail.why,
                (unsigned long long)ev->offset, (unsigned)ev->delay_ms, ev->attempt);
         break;
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
     case FWD_OTA_EV_FINISHED: printf("update finished\n"); break;
-    case FWD_OTA_EV_ABORTED: printf("update aborted: %s; slot %s %s\n", ev->reason, ev->slot, fate_text(ev->slot_fate)); break;
+    case FWD_OTA_EV_ABORTED: printf("update aborted: %s; slot %s %s\n", ev->fail.why, ev->slot, fate_text(ev->slot_fate)); break;
     default: break;
     }
     fflush(stdout);

@@ -19,8 +19,8 @@
 #include "fw_enc_header.h"
 #include "fw_err.h"
 #include "fw_image.h"
-#include "fw_json.h"
 #include "fw_nvs.h"
+#include "host/fwh_json.h"
 #include "fw_otadata.h"
 #include "fw_sbv2.h"
 

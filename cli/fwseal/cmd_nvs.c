@@ -11,8 +11,8 @@
 #include "cli/util/nvs_print.h"
 #include "fw_err.h"
 #include "fw_nvs.h"
-#include "fw_nvs_gen.h"
-#include "fw_nvs_store.h"
+#include "host/fwh_nvs_csv.h"
+#include "nvs/fw_nvs_store.h"
 #include "host/nvs_host.h"
 
 #define NVS_FILE_MAX (16u * 1024 * 1024)
@@ -189,7 +189,7 @@ static int cmd_dump(int argc, char **argv)
     struct fw_nvs_io io = { .size = (uint32_t)n, .read = ram_read, .ctx = img };
     int m = fw_nvs_mount(&s, &io, keyf ? &c : NULL, 1);
     if (m) {
-        rc = cli_err(cli_exit_for(m), "%s: %s", pos[0], s.why ? s.why : fw_strerror(m));
+        rc = cli_err(cli_exit_for(m), "%s: %s", pos[0], fw_fail_why(&s.fail));
     } else {
         int bad = nvs_print_items(stdout, &s, json);
         if (bad < 0) rc = cli_err(cli_exit_for(bad), "%s: %s", pos[0], fw_strerror(bad));

@@ -9,6 +9,7 @@
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "fw_partition.h"
+#include "host/fwh_pt_csv.h"
 
 #define PT_INPUT_MAX (1u << 20)
 

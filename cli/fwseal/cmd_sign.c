@@ -16,7 +16,7 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 #include "fw_image.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "fw_sbv2.h"
 #include "keys/fwh_keys.h"
 #include "keys/fwh_sbv2_crypto.h"

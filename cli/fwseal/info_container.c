@@ -5,7 +5,7 @@
 #include "cli/util/cli.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 
 static void hex(const char *pre, const uint8_t *p, size_t n, const char *post)
 {

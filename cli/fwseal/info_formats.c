@@ -11,7 +11,7 @@
 #include "encryptor/fwh_enckey.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 #include "fw_nvs.h"
 #include "fw_otadata.h"
 #include "fw_partition.h"

@@ -16,7 +16,7 @@
 
 #include "fw_bytes.h"
 #include "fw_err.h"
-#include "fw_json.h"
+#include "host/fwh_json.h"
 
 const char *cli_prog = "fwseal";
 

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "fw_err.h"
-#include "fw_json.h"
-#include "fw_nvs_gen.h"
+#include "host/fwh_json.h"
+#include "host/fwh_nvs_csv.h"
 
 /* Text listing: a string value in quotes, C-style escapes. */
 static void quote_text(FILE *f, const char *p, size_t n)

@@ -7,13 +7,13 @@
 
 #include <stdio.h>
 
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 /* Prints every readable item; returns the number of items whose value could
  * not be read (payload CRC), or a negative fw_err code. */
 int nvs_print_items(FILE *f, struct fw_nvs_store *s, int json);
 /* One value of a known item, as the text listing prints it (JSON goes
- * through nvs_print_items and the shared writer, common/fw_json.h). */
+ * through nvs_print_items and the shared writer, host/fwh_json.h). */
 int nvs_print_value(FILE *f, struct fw_nvs_store *s, const struct fw_nvs_info *in);
 
 #endif

@@ -2,7 +2,7 @@
 # Fault-injection contract of every fwseal-device command (issue 4):
 # FWSEAL_SIM_TRACE lines, FWSEAL_SIM_CUT_AT=N exits 99 with operation N undone,
 # FWSEAL_SIM_CUT_MODE=torn tears the operation with the NOR fault model of
-# device/sim/fwd_sim_tear.h: FWSEAL_SIM_CUT_KEEP bytes (or a prefix the seed
+# device/port/sim/fwd_sim_tear.h: FWSEAL_SIM_CUT_KEEP bytes (or a prefix the seed
 # picks) happen exactly, the word in flight is half-programmed / the rest of
 # the sector in flight weakly erased, everything after it is untouched;
 # FWSEAL_SIM_CUT_SEED makes the torn bits reproducible.

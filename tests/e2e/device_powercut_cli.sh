@@ -6,7 +6,7 @@
 # after PENDING_VERIFY). Every write/erase of the OTA and of each state
 # change, both modes (the same sweeps also run in-process, with more
 # invariants, in tests/unit/test_boot_powercut.c). Torn cuts follow the NOR
-# fault model (device/sim/fwd_sim_tear.h) with a prefix and bits chosen by
+# fault model (device/port/sim/fwd_sim_tear.h) with a prefix and bits chosen by
 # FWSEAL_SIM_CUT_SEED (default 1) per cut; a failure prints the replay line.
 # eFuse burns are operations of the same numbering (trace line
 # "efuse-burn ..."), so the sweeps cut at every burn too: confirm's, the

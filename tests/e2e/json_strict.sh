@@ -2,7 +2,7 @@
 # Every --json output of both CLIs is strict JSON in valid UTF-8, also when
 # the input carries non-ASCII text and bytes that are not UTF-8 (issue 13):
 # valid UTF-8 comes out as the same characters, invalid bytes as U+FFFD with
-# a "<key>_hex" member holding the raw bytes (common/fw_json.h).
+# a "<key>_hex" member holding the raw bytes (host/fwh_json.h).
 # Before: info --json double-encoded UTF-8 (\u00c3\u00a9), nvs dump --json
 # wrote the raw invalid bytes.
 . "$(dirname "$0")/lib.sh"

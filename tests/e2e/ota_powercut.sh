@@ -6,7 +6,7 @@
 # OTA and a boot: about 10 s for the whole sweep). FWSEAL_OTA_CUT_SAMPLE=1
 # cuts only every k-th operation (about 16 points per mode, first and last
 # always included) for quick local runs. Torn cuts follow the NOR fault model
-# (device/sim/fwd_sim_tear.h), prefix and bits chosen by FWSEAL_SIM_CUT_SEED
+# (device/port/sim/fwd_sim_tear.h), prefix and bits chosen by FWSEAL_SIM_CUT_SEED
 # (default 1) per cut; a failure prints the replay line.
 . "$(dirname "$0")/lib.sh"
 SEED=${FWSEAL_SIM_CUT_SEED:-1}

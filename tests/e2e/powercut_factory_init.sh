@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Power cuts in `fwseal-device factory-reset` and `fwseal-device init` under
-# the NOR fault model (device/sim/fwd_sim_tear.h), through the CLI's
+# the NOR fault model (device/port/sim/fwd_sim_tear.h), through the CLI's
 # FWSEAL_SIM_* contract:
 #   factory-reset (one multi-sector erase of the user NVS): clean, and torn at
 #     every prefix of fwd_sim_tear_points (0, 1, every 256 bytes of the first

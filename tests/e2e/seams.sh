@@ -54,8 +54,8 @@ crypto_violations() {
   done
 }
 
-mapfile -t dev_files < <(find device boot -type f \( -name '*.c' -o -name '*.h' \) | sort)
-[ "${#dev_files[@]}" -gt 30 ] && ok "${#dev_files[@]} device/boot files scanned" \
+mapfile -t dev_files < <(find device boot nvs -type f \( -name '*.c' -o -name '*.h' \) | sort)
+[ "${#dev_files[@]}" -gt 30 ] && ok "${#dev_files[@]} device/boot/nvs files scanned" \
   || fail "too few device/boot files" "${#dev_files[@]}"
 
 # self-test: the detector flags what it must

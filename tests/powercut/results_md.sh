@@ -36,7 +36,7 @@ echo
 if [ -n "$facts" ]; then cat "$facts"; else bash "$here/../../scripts/machine_facts.sh"; fi
 echo "- images: app v1 -> v2, \`fwseal mkimage --size $size\`, NEW $signed bytes signed (RSA-3072"
 echo "  Secure Boot V2), $encrypted bytes encrypted for an RSA-3072 device key; flash encryption XTS-AES-256"
-echo "- fault model (device/sim/fwd_sim_tear.h): torn write = a prefix programmed + a random subset of"
+echo "- fault model (device/port/sim/fwd_sim_tear.h): torn write = a prefix programmed + a random subset of"
 echo "  the bits of the word in flight; torn erase = a prefix erased + the rest of the sector weakly"
 echo "  erased (random 1 bits); cut seed $seed (replay a cut with \`--replay SCHED:CUT:KEEP@$seed\`);"
 echo "  torn prefixes: every length of writes up to 64 bytes, else 0, 1, every $step bytes, the last"

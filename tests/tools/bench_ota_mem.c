@@ -19,7 +19,7 @@
 
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota_pipeline.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 /* ---- counting allocator (interposes glibc's for the whole process) ---- */
 extern void *__libc_malloc(size_t);

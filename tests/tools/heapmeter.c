@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 #include "device/fwd_nvs.h"
 #include "tests/tools/pc_dev.h"
 

@@ -19,7 +19,7 @@
 #include <time.h>
 
 #include "device/fwd_http.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "fw_err.h"
 
 /* ---- --tap: a carrier of our own around the TCP carrier ---------------------- */
@@ -121,12 +121,12 @@ int main(int argc, char **argv)
     }
     if (!url) { fprintf(stderr, "usage: http_get URL [--ca CA.pem] [options]\n"); return 2; }
     int rc = fwd_http_init(&h, &cfg);
-    struct fwd_http_result res = { .why = "init failed" };
+    struct fwd_http_result res = { .fail = { .code = FW_ERR_INVALID_ARG, .why = "init failed" } };
     if (rc == 0) rc = fwd_http_get(&h, url, from, expect, out_sink, NULL, &res);
     fflush(stdout);
     fprintf(stderr, "http_get: rc=%d (%s) status=%d total=%lld received=%llu redirects=%u why=%s\n", rc,
             fw_strerror(rc), res.status, res.total == FWD_HTTP_NO_LENGTH ? -1LL : (long long)res.total,
-            (unsigned long long)res.received, res.redirects, res.why);
+            (unsigned long long)res.received, res.redirects, res.fail.why);
     if (cfg.carrier)
         fprintf(stderr, "http_get: tap opened=%u sent=%llu received=%llu plain_request_seen=%d\n", tap.opened, tap.sent,
                 tap.received, tap.plain_request_seen);

@@ -28,7 +28,7 @@ static int wr(void *c, uint32_t o, const void *b, size_t n)
 static int er(void *c, uint32_t o, size_t n) { (void)c; memset(flash + o, 0xFF, n); return 0; }
 
 static struct fwd_nvs nv;
-static const struct fw_nvs_io io = { PSIZE, rd, wr, er, NULL };
+static const struct fw_nvs_io io = { PSIZE, rd, wr, er, NULL, 1 };
 
 static double secs(clock_t a, clock_t b) { return (double)(b - a) / CLOCKS_PER_SEC; }
 
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
         if (f) {
             size_t n = fread(flash, 1, sizeof flash, f);
             fclose(f);
-            struct fw_nvs_io vio = { (uint32_t)n, rd, wr, er, NULL };
+            struct fw_nvs_io vio = { (uint32_t)n, rd, wr, er, NULL, 1 };
             double bestus = 1e12;
             for (int r = 0; r < 3; r++) {
                 clock_t t0 = clock();

@@ -35,7 +35,7 @@ int main(int argc, char **argv)
     } else {
         rc = fwd_nvs_init(&nv, &io, NULL, 1);
     }
-    if (rc) return cli_err(1, "%s: %s", argv[1], nv.store.why ? nv.store.why : "mount failed");
+    if (rc) return cli_err(1, "%s: %s", argv[1], nv.store.fail.why ? nv.store.fail.why : "mount failed");
     rc = nvs_print_items(stdout, &nv.store, 1);
     fwd_nvs_deinit(&nv);
     free(img);

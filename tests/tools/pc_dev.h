@@ -2,7 +2,7 @@
  * tests/tools/tamper.c): a simulated device in RAM with a power-cut layer.
  *
  * The device is the real device code (device/, boot/) on the host simulator
- * (device/sim) with flash encryption XTS-AES-256, a Secure Boot V2 key digest
+ * (device/port/sim) with flash encryption XTS-AES-256, a Secure Boot V2 key digest
  * and secure_version 1 in eFuse, otadata, two OTA slots and an NVS
  * partition. A snapshot of flash + eFuse is restored with two memcpy()s, so
  * thousands of cut points run in one process.
@@ -11,7 +11,7 @@
  * and eFuse: it numbers every write, erase and eFuse burn, and at the armed
  * operation either does nothing (clean cut, keep = PC_KEEP_CLEAN) or tears
  * it. Writes and erases tear with the simulator's NOR fault model
- * (device/sim/fwd_sim_tear.h): a torn write programs a prefix of `keep`
+ * (device/port/sim/fwd_sim_tear.h): a torn write programs a prefix of `keep`
  * bytes and half-programs the word in flight, a torn erase erases a prefix
  * and weakly erases the rest of its sector, the random bits drawn from
  * fwd_sim_tear_mix(cut_seed, op, keep, address) — so (cut, keep, cut_seed)
@@ -36,7 +36,7 @@
 #include "device/fwd_ota.h"
 #include "device/fwd_ota_pipeline.h"
 #include "device/fwd_otadata.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #define PC_FLASH    0x100000u
 #define PC_NVS_OFF  0x10000u
@@ -210,6 +210,7 @@ static inline void pc_open(struct pc *p, const uint8_t digest[32], const char *e
     p->plat.flash.write = pc_write;
     p->plat.flash.erase = pc_erase;
     p->plat.flash.ctx = p;
+    p->plat.flash.caps = FWD_FLASH_CAP_NOR_REPROGRAM; /* pc_write: NOR rule inside NVS */
     p->plat.efuse.load = pc_efuse_load;
     p->plat.efuse.burn = pc_efuse_burn;
     p->plat.efuse.ctx = p;

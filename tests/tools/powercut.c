@@ -5,7 +5,7 @@
  *            [--step BYTES] [--cut-seed S] [--count]
  *            [--replay SCHEDULE:CUT:KEEP[:CUT2:KEEP2][@S]]
  *
- * Fault model: the simulator's (device/sim/fwd_sim_tear.h). A clean cut
+ * Fault model: the simulator's (device/port/sim/fwd_sim_tear.h). A clean cut
  * (KEEP = "clean") loses the whole operation; a torn cut at prefix KEEP
  * programs KEEP bytes of a write and half-programs the word in flight, or
  * erases KEEP bytes of an erase and weakly erases the rest of that sector,
@@ -70,7 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 #include "device/fwd_nvs.h"
 #include "tests/tools/pc_dev.h"
 

@@ -22,7 +22,7 @@
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota.h"
 #include "device/fwd_otadata.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "hwkeys_fixture.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"

@@ -1,13 +1,13 @@
 /* Hardware-key mode for the device fixtures (issue 13 §2): with
  * tu_hw_keys set, the flash-encryption key goes into the simulator's key
- * peripherals (device/sim/fwd_sim_keystore.h) instead of the eFuse, which
+ * peripherals (device/port/sim/fwd_sim_keystore.h) instead of the eFuse, which
  * then reads zeros, and the platform's flash becomes the encrypting driver.
  * The OTA, boot, otadata and NVS tests run their whole group once per mode
  * (main sets tu_hw_keys between the runs); expectations do not change. */
 #ifndef HWKEYS_FIXTURE_H
 #define HWKEYS_FIXTURE_H
 
-#include "device/sim/fwd_sim_keystore.h"
+#include "device/port/sim/fwd_sim_keystore.h"
 
 static int tu_hw_keys;
 

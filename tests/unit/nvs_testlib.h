@@ -7,15 +7,15 @@
 
 #include "fw_err.h"
 #include "fw_nvs.h"
-#include "fw_nvs_gen.h"
-#include "fw_nvs_store.h"
-#include "device/sim/fwd_sim_tear.h"
+#include "host/fwh_nvs_csv.h"
+#include "nvs/fw_nvs_store.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 /* NOR in RAM: erase -> 0xFF, a write may only clear bits (strict: a write
  * that would set a bit is an error, as on the simulator). Cut injection:
  * cut_at = N makes the N-th write/erase (1-based) fail with POWER_LOSS,
  * in mode 0 without effect, in mode 1 torn with the simulator's NOR fault
- * model (device/sim/fwd_sim_tear.h: a prefix chosen by the seed among the
+ * model (device/port/sim/fwd_sim_tear.h: a prefix chosen by the seed among the
  * sweep points, then a half-programmed word / a weakly erased sector rest),
  * and every later op fail too (device is dead). The torn bits come from
  * cut_seed (rf_init: FWSEAL_SIM_CUT_SEED, default 1) and the cut's
@@ -103,6 +103,7 @@ static inline void rf_init(struct ramflash *f, uint8_t *mem, uint32_t size, stru
     io->write = rf_write;
     io->erase = rf_erase;
     io->ctx = f;
+    io->nor_reprogram = 1; /* rf_write ANDs like NOR */
 }
 
 /* Append one canonical line per item ("ns/key type value", blobs base64). */

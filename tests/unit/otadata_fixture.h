@@ -5,7 +5,7 @@
 
 #include "device/fwd_otadata.h"
 #include "device/fwd_part.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "hwkeys_fixture.h"
 
 #define FX_FLASH (0x40000u)

@@ -1,6 +1,6 @@
 /* Power cut at EVERY flash write/erase of an OTA and of each boot state
  * change, in both cut modes (clean: the operation does not happen; torn:
- * the simulator's NOR fault model, device/sim/fwd_sim_tear.h — a prefix, a
+ * the simulator's NOR fault model, device/port/sim/fwd_sim_tear.h — a prefix, a
  * half-programmed word or a weakly erased sector rest; for the short state
  * changes every prefix 0..31 plus 8 seeded picks, for the OTA one seeded
  * pick per operation; FWSEAL_SIM_CUT_SEED=S replays a failure), on the

@@ -87,6 +87,26 @@ static void flashenc_tweak_and_unit(void **state)
     assert_int_equal(FW_FE_UNIT_LEN % FW_FE_BLOCK_LEN, 0);
 }
 
+/* struct fw_fail: the zero value is "no failure", fw_fail_set returns the
+ * code it records, fw_fail_why falls back to fw_strerror. */
+static void fail_carries_code_and_reason(void **state)
+{
+    (void)state;
+    struct fw_fail f = FW_FAIL_NONE;
+    struct fw_fail z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(f.code, FW_OK);
+    assert_null(f.why);
+    assert_int_equal(z.code, FW_OK);
+    assert_int_equal(fw_fail_set(&f, FW_ERR_RANGE, "empty key"), FW_ERR_RANGE);
+    assert_int_equal(f.code, FW_ERR_RANGE);
+    assert_string_equal(fw_fail_why(&f), "empty key");
+    assert_int_equal(fw_fail_set(&f, FW_ERR_CRC, NULL), FW_ERR_CRC);
+    assert_string_equal(fw_fail_why(&f), fw_strerror(FW_ERR_CRC));
+    assert_int_equal(fw_fail_set(NULL, FW_ERR_IO, "x"), FW_ERR_IO);
+    assert_non_null(fw_fail_why(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -96,6 +116,7 @@ int main(void)
         cmocka_unit_test(endian_round_trips),
         cmocka_unit_test(reverse_and_ct_equal),
         cmocka_unit_test(strerror_covers_codes),
+        cmocka_unit_test(fail_carries_code_and_reason),
         cmocka_unit_test(flashenc_tweak_and_unit),
     };
     return cmocka_run_group_tests_name("common_bytes", tests, NULL, NULL);

@@ -5,7 +5,7 @@
 
 
 #include "device/fwd_decrypt.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 static struct fwd_random rng;   /* the simulator's getrandom HAL, set in main */
 

@@ -8,7 +8,7 @@
 #include <openssl/evp.h>
 
 #include "device/fwd_decrypt.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "encryptor/fwh_enckey.h"
 #include "encryptor/fwh_encimg.h"
 #include "fw_err.h"

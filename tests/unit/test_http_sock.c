@@ -12,7 +12,7 @@
 
 #include "device/fwd_http.h"
 #include "device/fwd_sock.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "fw_err.h"
 
 static struct fwd_time clk;
@@ -137,6 +137,16 @@ static void sleep_follows_hal_clock(void **state)
     assert_true(clk.now_ms(clk.ctx) >= t0 + 200); /* never returns early */
 }
 
+/* The result carries the returned code and its reason together (struct fw_fail). */
+static void result_carries_code_and_reason(void **state)
+{
+    (void)state;
+    struct fwd_http_result res;
+    assert_int_equal(fwd_http_get(NULL, "http://x/", 0, 0, NULL, NULL, &res), FW_ERR_INVALID_ARG);
+    assert_int_equal(res.fail.code, FW_ERR_INVALID_ARG);
+    assert_string_equal(res.fail.why, "invalid argument");
+}
+
 int main(void)
 {
     fwd_sim_time_hal(&clk);
@@ -144,6 +154,7 @@ int main(void)
         cmocka_unit_test(nodelay_and_nonblocking), cmocka_unit_test(connect_deadline),
         cmocka_unit_test(connect_refused), cmocka_unit_test(backoff_bounded_and_jittered),
         cmocka_unit_test(sleep_follows_hal_clock),
+        cmocka_unit_test(result_carries_code_and_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

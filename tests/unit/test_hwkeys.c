@@ -1,5 +1,5 @@
 /* Keys that never leave the hardware (issue 13 §2): the same flows in raw-key
- * mode and in the simulator's hardware-key mode (device/sim/fwd_sim_keystore.h)
+ * mode and in the simulator's hardware-key mode (device/port/sim/fwd_sim_keystore.h)
  * give byte-identical flash and plaintext; in hardware mode the library
  * works with the keys locked away (any read of them faults) and no key
  * byte turns up in anything it holds; a platform with neither a raw key
@@ -13,8 +13,8 @@
 #include "device/fwd_decrypt.h"
 #include "device/fwd_keystore.h"
 #include "device/fwd_part.h"
-#include "device/sim/fwd_sim.h"
-#include "device/sim/fwd_sim_keystore.h"
+#include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_keystore.h"
 
 #define FLASH_SIZE (1u << 20)
 

@@ -1,4 +1,4 @@
-/* The shared JSON writer (common/fw_json.h): separators and layout, escapes,
+/* The shared JSON writer (host/fwh_json.h): separators and layout, escapes,
  * strict UTF-8 (RFC 3629), invalid bytes as U+FFFD with a "<key>_hex" member. */
 #define _GNU_SOURCE /* open_memstream */
 #include "testutil.h"
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fw_json.h"
+#include "host/fwh_json.h"
 
 struct buf {
     char *p;

@@ -7,7 +7,7 @@
 #include "nvs_testlib.h"
 
 #include "device/fwd_nvs_part.h"
-#include "device/sim/fwd_sim_nor.h"
+#include "device/port/sim/fwd_sim_nor.h"
 #include "hwkeys_fixture.h"
 #include "fw_bytes.h"
 #include "fw_crc32.h"
@@ -159,7 +159,7 @@ static void negative_keys_partitions(void **state)
         uint8_t before[FCT_SIZE], after[FCT_SIZE];
         memcpy(before, r->sim.flash.mem + FCT_OFF, FCT_SIZE);
         assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 0), cases[i].rc);
-        assert_non_null(strstr(r->nv.nvs.store.why, cases[i].why));
+        assert_non_null(strstr(r->nv.nvs.store.fail.why, cases[i].why));
         memcpy(after, r->sim.flash.mem + FCT_OFF, FCT_SIZE);
         assert_memory_equal(before, after, FCT_SIZE); /* nothing "repaired" */
         rig_free(r);
@@ -302,8 +302,35 @@ static void flagged_encrypted_nvs_refused(void **state)
     struct fwd_part p = { "nvs", FWD_PT_DATA, FWD_PST_DATA_NVS, 0, NVS_OFF, NVS_SIZE, FWD_PART_FLAG_ENCRYPTED };
     assert_int_equal(fwd_dev_set_parts(&r->dev, &p, 1), FW_OK);
     assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "nvs", 0), FW_ERR_STATE);
-    assert_non_null(strstr(r->nv.nvs.store.why, "flagged encrypted"));
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "flagged encrypted"));
     assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "nope", 0), FW_ERR_NOT_FOUND);
+    rig_free(r);
+}
+
+/* The NOR re-programming NVS relies on is a declared capability of the flash
+ * HAL (FWD_FLASH_CAP_NOR_REPROGRAM): the strict simulator flash does not
+ * declare it, so a writable mount fails closed with a reason, before any
+ * flash operation; a read-only mount still works; the NOR view declares it. */
+static void nvs_needs_declared_nor_reprogram(void **state)
+{
+    (void)state;
+    struct rig *r = rig_new(0);
+    struct fwd_part p = { "fctry", FWD_PT_DATA, FWD_PST_DATA_NVS, 0, FCT_OFF, FCT_SIZE, 0 };
+    assert_int_equal(fwd_dev_set_parts(&r->dev, &p, 1), FW_OK);          /* plain NVS, no nvs_keys */
+    assert_true(r->plat.flash.caps & FWD_FLASH_CAP_NOR_REPROGRAM);   /* the NOR view */
+    assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 0), 0); /* formats it */
+    fwd_nvs_dev_close(&r->nv);
+    r->plat = r->sim.plat;                                           /* strict flash, no view */
+    assert_int_equal(r->plat.flash.caps & FWD_FLASH_CAP_NOR_REPROGRAM, 0);
+    struct fwd_sim_stats before = r->sim.flash.st;
+    assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 0), FW_ERR_UNSUPPORTED);
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "NOR re-programming"));
+    assert_non_null(strstr(r->nv.nvs.store.fail.why, "read-only"));
+    assert_int_equal(r->sim.flash.st.writes, before.writes);
+    assert_int_equal(r->sim.flash.st.erases, before.erases);
+    assert_int_equal(r->sim.flash.st.reads, before.reads);
+    assert_int_equal(fwd_nvs_dev_open(&r->nv, &r->dev, "fctry", 1), 0);
+    fwd_nvs_dev_close(&r->nv);
     rig_free(r);
 }
 
@@ -388,6 +415,7 @@ int main(void)
         cmocka_unit_test(factory_reset_keeps_factory),
         cmocka_unit_test(nor_view_rules),
         cmocka_unit_test(flagged_encrypted_nvs_refused),
+        cmocka_unit_test(nvs_needs_declared_nor_reprogram),
         cmocka_unit_test(sim_cuts),
     };
     int rc;

@@ -6,7 +6,7 @@
 #include "fw_crc32.h"
 #include "fw_err.h"
 #include "fw_nvs.h"
-#include "fw_nvs_gen.h"
+#include "host/fwh_nvs_csv.h"
 #include "host/nvs_host.h"
 
 static int load_vec(void *ctx, const char *path, uint8_t **buf, size_t *len)

@@ -1,7 +1,7 @@
 /* Power cut at every flash write/erase of a seeded random workload (set /
  * erase / erase-namespace / commit over integers, strings and multi-page
  * blobs), in both cut modes (op not done; torn: the NOR fault model of
- * device/sim/fwd_sim_tear.h, a seeded prefix plus a half-programmed word or
+ * device/port/sim/fwd_sim_tear.h, a seeded prefix plus a half-programmed word or
  * a weakly erased sector; FWSEAL_SIM_CUT_SEED=S replays a failure). After each cut the store is mounted again and every
  * key must read back its value from before the interrupted operation or the
  * one it was setting, never garbage, never missing, and must stay writable.
@@ -166,7 +166,7 @@ static void mount_on(struct ctx *c, uint8_t *m, struct ramflash *rf, unsigned lo
     rf_init(rf, m, SIZE, &io);
     int rc = fwd_nvs_init_keys(&c->nv, &io, c->keys, 0);
     if (rc) fail_msg("mount failed: %d (%s) cut_rel %lu (FWSEAL_SIM_CUT_SEED=%llu)", rc,
-                     c->nv.store.why ? c->nv.store.why : "", cut_rel, (unsigned long long)rf_run_seed());
+                     c->nv.store.fail.why ? c->nv.store.fail.why : "", cut_rel, (unsigned long long)rf_run_seed());
     rf->cut_at = cut_rel ? rf->ops + cut_rel : 0;
     rf->cut_mode = mode;
 }
@@ -243,7 +243,7 @@ static void sweep(const uint8_t *keys, uint64_t seed, unsigned nops, int every_c
         assert_int_equal(rf.ops, 0); /* a clean image needs no repair */
         unsigned long start = rf.ops;
         int rc = run_op(&c.nv.store, &o);
-        if (rc) fail_msg("op %lu failed without a cut: %d (%s)", n, rc, c.nv.store.why ? c.nv.store.why : "");
+        if (rc) fail_msg("op %lu failed without a cut: %d (%s)", n, rc, c.nv.store.fail.why ? c.nv.store.fail.why : "");
         unsigned long nflash = rf.ops - start;
         c.gc_erases += rf.erases;
         if (nflash > c.max_ops_in_op) c.max_ops_in_op = nflash;

@@ -115,12 +115,12 @@ static void bad_keys_are_rejected_and_nothing_written(void **state)
     size_t len;
     uint8_t *ref = vec("nvs/nvs_encrypted.bin", &len);
     assert_int_equal(mount_vec(&nv, "nvs/nvs_encrypted.bin", "nvs/neg_nvs_wrong_keys.bin", &rf, mem, 0), FW_ERR_KEY);
-    assert_non_null(strstr(nv.store.why, "wrong key"));
+    assert_non_null(strstr(nv.store.fail.why, "wrong key"));
     assert_int_equal(mount_vec(&nv, "nvs/nvs_encrypted.bin", "nvs/neg_nvs_wrong_keys.bin", &rf, mem, 1), FW_ERR_KEY);
     assert_int_equal(mount_vec(&nv, "nvs/nvs_encrypted.bin", "nvs/neg_nvs_keys_bad_crc.bin", &rf, mem, 0), FW_ERR_CRC);
-    assert_non_null(strstr(nv.store.why, "corrupt"));
+    assert_non_null(strstr(nv.store.fail.why, "corrupt"));
     assert_int_equal(mount_vec(&nv, "nvs/nvs_encrypted.bin", "nvs/neg_nvs_keys_erased.bin", &rf, mem, 0), FW_ERR_STATE);
-    assert_non_null(strstr(nv.store.why, "not initialised"));
+    assert_non_null(strstr(nv.store.fail.why, "not initialised"));
     assert_int_equal(rf.ops, 0);
     assert_memory_equal(mem, ref, len);
     free(ref);
@@ -262,7 +262,8 @@ static void errors_lose_nothing(void **state)
     assert_int_equal(fw_nvs_set_blob(&h, "bl", "abc", 3), 0);
     /* key too long */
     assert_int_equal(fw_nvs_set_u8(&h, "abcdefghijklmnop", 1), FW_ERR_RANGE);
-    assert_non_null(strstr(nv.store.why, "15"));
+    assert_non_null(strstr(nv.store.fail.why, "15"));
+    assert_int_equal(nv.store.fail.code, FW_ERR_RANGE);     /* code and reason travel together */
     assert_int_equal(fw_nvs_open(&nv.store, "abcdefghijklmnop", 1, &ro), FW_ERR_RANGE);
     /* read-only handle */
     assert_int_equal(fw_nvs_open(&nv.store, "app", 0, &ro), 0);
@@ -272,7 +273,7 @@ static void errors_lose_nothing(void **state)
     static uint8_t big[13000];
     assert_int_equal(fw_nvs_blob_max(&nv.store), 12000);
     assert_int_equal(fw_nvs_set_blob(&h, "bl", big, 12001), FW_ERR_RANGE);
-    assert_non_null(strstr(nv.store.why, "blob larger"));
+    assert_non_null(strstr(nv.store.fail.why, "blob larger"));
     /* fill the partition with strings until full */
     char key[16], val[200];
     memset(val, 'v', sizeof val - 1);
@@ -283,7 +284,8 @@ static void errors_lose_nothing(void **state)
         rc = fw_nvs_set_str(&h, key, val);
     }
     assert_int_equal(rc, FW_ERR_NO_SPACE);
-    assert_non_null(strstr(nv.store.why, "full"));
+    assert_non_null(strstr(nv.store.fail.why, "full"));
+    assert_int_equal(nv.store.fail.code, FW_ERR_NO_SPACE);
     int stored = i - 1;
     /* a blob that cannot fit: error, old blob intact */
     assert_int_equal(fw_nvs_set_blob(&h, "bl", big, 8000), FW_ERR_NO_SPACE);
@@ -327,7 +329,7 @@ static void too_many_namespaces(void **state)
     }
     assert_int_equal(fw_nvs_set_u8(&h, "last", 7), 0);
     assert_int_equal(fw_nvs_open(&nv.store, "ns255", 1, &h), FW_ERR_NO_SPACE);
-    assert_non_null(strstr(nv.store.why, "too many namespaces"));
+    assert_non_null(strstr(nv.store.fail.why, "too many namespaces"));
     assert_int_equal(fw_nvs_open(&nv.store, "ns254", 0, &h), 0);
     uint8_t v;
     assert_int_equal(fw_nvs_get_u8(&h, "last", &v), 0);
@@ -422,7 +424,12 @@ static void newer_version_refused_v1_blob_read(void **state)
     rf_init(&rf, mem, (uint32_t)len, &io);
     static struct fw_nvs_store s;
     assert_int_equal(fw_nvs_mount(&s, &io, NULL, 1), FW_ERR_VERSION);
-    assert_non_null(strstr(s.why, "newer"));
+    assert_non_null(strstr(s.fail.why, "newer"));
+    /* a storage that does not declare NOR re-programming: read-only only */
+    io.nor_reprogram = 0;
+    assert_int_equal(fw_nvs_mount(&s, &io, NULL, 0), FW_ERR_UNSUPPORTED);
+    assert_non_null(strstr(s.fail.why, "NOR re-programming"));
+    io.nor_reprogram = 1;
     /* a V1 blob (type 0x41, payload in the same item) next to a namespace entry */
     memset(mem, 0xFF, sizeof mem);
     fw_nvs_page_hdr_encode(mem, FW_NVS_PS_ACTIVE, 0);

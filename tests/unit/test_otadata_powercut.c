@@ -2,7 +2,7 @@
  * transition performs, cut there (clean and torn, FE off and on), power back
  * up, reload: the selection must yield exactly the old or the new
  * (slot, state), and redoing the transition must then succeed.
- * Torn cuts use the simulator's NOR fault model (device/sim/fwd_sim_tear.h)
+ * Torn cuts use the simulator's NOR fault model (device/port/sim/fwd_sim_tear.h)
  * at every prefix 0..31 of the operation (a whole 32-byte record) plus 8
  * prefixes chosen by the seed, each with its own half-programmed word or
  * weakly erased sector; FWSEAL_SIM_CUT_SEED=S replays a failure. */

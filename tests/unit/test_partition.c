@@ -7,6 +7,7 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 #include "fw_partition.h"
+#include "host/fwh_pt_csv.h"
 
 static int md5_cb(void *ctx, const uint8_t *data, size_t len, uint8_t out[16])
 {

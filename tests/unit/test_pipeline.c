@@ -8,7 +8,7 @@
 
 #include "device/fwd_efuse.h"
 #include "device/fwd_ota_pipeline.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "encryptor/fwh_encimg.h"
 
 #define FLASH (4u << 20)
@@ -22,6 +22,7 @@ struct evlog {
     int types[64];
     int n;
     int aborted_err;
+    const char *aborted_why;
     uint64_t last_done;
 };
 
@@ -33,7 +34,10 @@ static void on_ev(void *ctx, const struct fwd_ota_event *ev)
         return;
     }
     if (l->n < 64) l->types[l->n++] = ev->type;
-    if (ev->type == FWD_OTA_EV_ABORTED) l->aborted_err = ev->err;
+    if (ev->type == FWD_OTA_EV_ABORTED) {
+        l->aborted_err = ev->fail.code;
+        l->aborted_why = ev->fail.why;
+    }
     if (ev->type == FWD_OTA_EV_WRITING) l->last_done = ev->done;
 }
 
@@ -204,6 +208,8 @@ static void reject(uint8_t *enc, size_t len, int want, const char *plain_rel, in
     assert_int_equal(run(enc, len, 1000, 0, &log), want);
     assert_int_equal(log.types[log.n - 1], FWD_OTA_EV_ABORTED);
     assert_int_equal(log.aborted_err, want);
+    assert_non_null(log.aborted_why);          /* the reason travels with the code */
+    assert_true(log.aborted_why[0] != 0);
     assert_string_equal(boot_label(), "ota_0");
     if (expect_no_flash_ops) assert_int_equal(sim.flash.ops, ops);
     else assert_slot_clean(plain_rel);

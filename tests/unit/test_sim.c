@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include "device/fwd_efuse.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #define SZ (64 * 1024)
 

@@ -1,4 +1,4 @@
-/* The torn-operation fault model (device/sim/fwd_sim_tear.h) on its own and
+/* The torn-operation fault model (device/port/sim/fwd_sim_tear.h) on its own and
  * through the simulator (FWD_SIM_CUT_TORN, FWSEAL_SIM_CUT_SEED/_KEEP):
  *   torn write: the prefix is programmed exactly, the word in flight only
  *     loses bits the write would clear, nothing is ever set, later bytes keep
@@ -10,8 +10,8 @@
 
 #include <unistd.h>
 
-#include "device/sim/fwd_sim.h"
-#include "device/sim/fwd_sim_tear.h"
+#include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 #define SZ (64 * 1024)
 

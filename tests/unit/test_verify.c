@@ -282,6 +282,47 @@ static void json_escapes(void **state)
     assert_int_equal(r.n, FWH_REPORT_MAX);
 }
 
+/* A check past the report's capacity is never silently dropped: the report
+ * turns invalid with a required "report.overflow" failure that says how many
+ * checks were lost, in text and JSON; a report exactly at capacity is valid. */
+static void overflow_makes_report_invalid(void **state)
+{
+    (void)state;
+    static struct fwh_report r;
+    fwh_report_init(&r);
+    for (int i = 0; i < FWH_REPORT_MAX - 1; i++) fwh_report_add(&r, "ok", FWH_PASS, 1, 0, "%d", i);
+    assert_true(fwh_report_valid(&r));                        /* full, nothing lost */
+    assert_null(fwh_report_find(&r, FWH_REPORT_OVERFLOW));
+    struct fwh_check *c = fwh_report_add(&r, "late", FWH_PASS, 1, 0, "passes");
+    assert_non_null(c);                                       /* callers may still write to it */
+    snprintf(c->detail, sizeof c->detail, "written after add");
+    for (int i = 0; i < 11; i++) fwh_report_add(&r, "later", FWH_PASS, 0, 0, "%d", i);
+    assert_int_equal(r.n, FWH_REPORT_MAX);
+    assert_false(fwh_report_valid(&r));
+    const struct fwh_check *ff = fwh_report_first_failure(&r);
+    assert_non_null(ff);
+    assert_string_equal(ff->name, FWH_REPORT_OVERFLOW);
+    assert_int_equal(ff->err, FW_ERR_NO_SPACE);
+    assert_non_null(strstr(ff->detail, "12 check(s)"));
+    assert_null(fwh_report_find(&r, "late"));
+    char *out = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&out, &n);
+    fwh_report_print_json(&r, "x.bin", f);
+    fwh_report_print_text(&r, f);
+    fclose(f);
+    assert_non_null(strstr(out, "\"valid\": false"));
+    assert_non_null(strstr(out, "\"first_failure\": \"report.overflow\""));
+    assert_non_null(strstr(out, "INVALID"));
+    free(out);
+    /* an earlier required failure stays the first failure; still invalid */
+    fwh_report_init(&r);
+    fwh_report_add(&r, "bad", FWH_FAIL, 1, FW_ERR_SIGNATURE, "no");
+    for (int i = 0; i < FWH_REPORT_MAX; i++) fwh_report_add(&r, "ok", FWH_PASS, 1, 0, "%d", i);
+    assert_string_equal(fwh_report_first_failure(&r)->name, "bad");
+    assert_non_null(fwh_report_find(&r, FWH_REPORT_OVERFLOW));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +334,7 @@ int main(void)
         cmocka_unit_test(p384_block_checked_against_sha384),
         cmocka_unit_test(hostile_inputs),
         cmocka_unit_test(json_escapes),
+        cmocka_unit_test(overflow_makes_report_invalid),
     };
     return cmocka_run_group_tests_name("verify", tests, NULL, NULL);
 }

@@ -55,7 +55,7 @@ static int run_file(const char *rel, const struct fwd_efuse_state *ef, struct fw
     memset(&R, 0, sizeof R);
     R.img = img;
     R.len = len;
-    struct fwd_verify_policy pol = {ef, 1, 0x10000};
+    struct fwd_verify_policy pol = {.efuse = ef, .part_offset = 0x10000};
     int rc = fwd_verify_image(rd_fn, &R, PART, &pol, &W, res);
     free(img);
     return rc;
@@ -70,7 +70,7 @@ static void expect(const char *img, const char *digest, int sha384, int rc_want,
     if (rc != rc_want || r.reason != reason_want)
         fail_msg("%s with %s (sha384 %d): rc %d reason %s, wanted rc %d reason %s", img, digest, sha384, rc,
                  fwd_verify_reason_str(r.reason), rc_want, fwd_verify_reason_str(reason_want));
-    assert_int_equal(rc, r.err);
+    assert_int_equal(rc, r.fail.code);
 }
 
 static void p384_signed_image_verifies_over_sha384(void **state)
@@ -147,7 +147,7 @@ static void resigned_crc_bad_signature(void **state)
         memset(&R, 0, sizeof R);
         R.img = img;
         R.len = len;
-        struct fwd_verify_policy pol = {&ef, 1, 0x10000};
+        struct fwd_verify_policy pol = {.efuse = &ef, .part_offset = 0x10000};
         assert_int_equal(fwd_verify_image(rd_fn, &R, PART, &pol, &W, &r), FW_ERR_SIGNATURE);
         assert_int_equal(r.reason, FWD_VR_SIGNATURE);
         free(img);

@@ -55,7 +55,7 @@ static int run(const uint8_t *img, size_t len, uint32_t part_size, const struct 
     memset(&R, 0, sizeof R);
     R.img = img;
     R.len = len;
-    struct fwd_verify_policy pol = {ef, 1, part_off};
+    struct fwd_verify_policy pol = {.efuse = ef, .part_offset = part_off};
     return fwd_verify_image(rd_fn, &R, part_size, &pol, &W, res);
 }
 
@@ -114,7 +114,8 @@ static void expect_reason(const uint8_t *orig, size_t len, const struct mut *m, 
     if (rc == FW_OK || r.reason != m->reason)
         fail_msg("%s: rc %d reason %d (%s), wanted %d (%s)", m->name, rc, r.reason, fwd_verify_reason_str(r.reason),
                  m->reason, fwd_verify_reason_str(m->reason));
-    assert_int_equal(rc, r.err);
+    assert_int_equal(rc, r.fail.code);
+    assert_string_equal(r.fail.why, fwd_verify_reason_str(r.reason)); /* code and reason together */
     free(img);
 }
 
@@ -255,6 +256,43 @@ static void signature_outcomes(void **state)
     free(img);
 }
 
+/* Fail closed: the policy has no field whose zero value skips a check. A
+ * policy zeroed with memset and one designated-initialised with only the
+ * eFuse view both still require a signature: an unsigned image is refused,
+ * a signature by an unprovisioned key is refused, the signed image passes. */
+static void zeroed_policy_still_requires_signature(void **state)
+{
+    (void)state;
+    struct fwd_efuse_state ef;
+    struct fwd_verify_result r;
+    size_t len;
+    efuse_c3(&ef, K1);
+    struct fwd_verify_policy zeroed;
+    memset(&zeroed, 0, sizeof zeroed);
+    zeroed.efuse = &ef;
+    const struct fwd_verify_policy designated = {.efuse = &ef};
+    const struct fwd_verify_policy *pols[] = {&zeroed, &designated};
+    for (size_t i = 0; i < 2; i++) {
+        uint8_t *img = tu_read(tu_vector("app/app_esp32c3_64k.bin"), &len);
+        memset(&R, 0, sizeof R);
+        R.img = img;
+        R.len = len;
+        assert_int_equal(fwd_verify_image(rd_fn, &R, PART, pols[i], &W, &r), FW_ERR_SIGNATURE);
+        assert_int_equal(r.reason, FWD_VR_NO_SIGNATURE);
+        free(img);
+        img = signed_img(&len);
+        R.img = img;
+        R.len = len;
+        assert_int_equal(fwd_verify_image(rd_fn, &R, PART, pols[i], &W, &r), FW_OK);
+        struct fwd_efuse_state wrong;
+        efuse_c3(&wrong, "secure_boot_v2/sb_rsa3072_wrong.digest.bin");
+        struct fwd_verify_policy p = *pols[i];
+        p.efuse = &wrong;
+        assert_int_equal(fwd_verify_image(rd_fn, &R, PART, &p, &W, &r), FW_ERR_UNTRUSTED);
+        free(img);
+    }
+}
+
 static void app_info_only(void **state)
 {
     (void)state;
@@ -282,6 +320,7 @@ int main(void)
         cmocka_unit_test(chip_revision_and_partition_checks),
         cmocka_unit_test(anti_rollback),
         cmocka_unit_test(signature_outcomes),
+        cmocka_unit_test(zeroed_policy_still_requires_signature),
         cmocka_unit_test(app_info_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

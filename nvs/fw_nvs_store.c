@@ -1,4 +1,4 @@
-#include "fw_nvs_store.h"
+#include "nvs/fw_nvs_store.h"
 
 #include <string.h>
 
@@ -180,8 +180,7 @@ static int write_state(struct fw_nvs_store *s, unsigned p, uint32_t state)
 static int activate_page(struct fw_nvs_store *s, unsigned *out)
 {
     if (!s->nfree) {
-        s->why = "partition full";
-        return FW_ERR_NO_SPACE;
+        return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "partition full");
     }
     unsigned p = s->freel[0];
     memmove(s->freel, s->freel + 1, s->nfree - 1);
@@ -277,8 +276,7 @@ static int request_page(struct fw_nvs_store *s, unsigned *out)
         if (unused > best) { best = unused; victim = (int)p; }
     }
     if (victim < 0 || !s->nfree) {
-        s->why = "partition full";
-        return FW_ERR_NO_SPACE;
+        return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "partition full");
     }
     int rc = write_state(s, (unsigned)victim, FW_NVS_PS_FREEING);
     if (!rc) rc = activate_page(s, out);
@@ -305,8 +303,7 @@ static int ensure_room(struct fw_nvs_store *s, unsigned span, unsigned *out)
         int rc = request_page(s, &np);
         if (rc) return rc;
     }
-    s->why = "partition full";
-    return FW_ERR_NO_SPACE;
+    return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "partition full");
 }
 
 /* Write a header entry plus payload as one item; entries first, bitmap after. */
@@ -438,8 +435,7 @@ static int payload_bad(struct fw_nvs_store *s, const struct loc *l)
         int rc = erase_span(s, l->p, l->i, item_span(l->e, l->i));
         if (rc) return rc;
     }
-    s->why = "data CRC mismatch";
-    return FW_ERR_NOT_FOUND;
+    return fw_fail_set(&s->fail, FW_ERR_NOT_FOUND, "data CRC mismatch");
 }
 
 /* ---------------------------------------------------------------- mount */
@@ -484,8 +480,7 @@ static int load_header(struct fw_nvs_store *s, unsigned p)
         return FW_OK;
     }
     if (hd.version != FW_NVS_VERSION_V2 && hd.version != FW_NVS_VERSION_V1) {
-        s->why = "page written by a newer NVS format version";
-        return FW_ERR_VERSION;
+        return fw_fail_set(&s->fail, FW_ERR_VERSION, "page written by a newer NVS format version");
     }
     struct fw_nvs_page *pg = &s->pg[p];
     pg->state = hd.state;
@@ -797,14 +792,17 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
         s->encrypted = 1;
     }
     s->readonly = readonly;
+    if (!readonly && !io->nor_reprogram) {
+        return fw_fail_set(&s->fail, FW_ERR_UNSUPPORTED,
+                           "storage does not declare NOR re-programming (FWD_FLASH_CAP_NOR_REPROGRAM), "
+                           "which NVS needs to write: mount read-only");
+    }
     s->npages = io->size / PS;
     if (io->size % PS || !s->npages || s->npages > FW_NVS_MAX_PAGES) {
-        s->why = "partition size must be a multiple of 4096 within the store's page limit";
-        return FW_ERR_RANGE;
+        return fw_fail_set(&s->fail, FW_ERR_RANGE, "partition size must be a multiple of 4096 within the store's page limit");
     }
     if (!readonly && s->npages < 3) {
-        s->why = "read-write NVS needs at least 3 pages";
-        return FW_ERR_RANGE;
+        return fw_fail_set(&s->fail, FW_ERR_RANGE, "read-write NVS needs at least 3 pages");
     }
     s->mounting = 1;
     int rc = 0;
@@ -813,16 +811,14 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
     s->mounting = 0;
     if (rc) return rc;
     if (s->encrypted && s->crc_bad && !s->crc_good) {
-        s->why = "wrong key: no entry decrypts with a valid CRC";
         s->broken = 1;
-        return FW_ERR_KEY;
+        return fw_fail_set(&s->fail, FW_ERR_KEY, "wrong key: no entry decrypts with a valid CRC");
     }
     if (!readonly) {
         rc = flush_dirty(s);
         if (!rc) rc = recover_freeing(s); /* may free the GC victim */
         if (!rc && !s->nfree) {
-            s->why = "no free page (read-write NVS needs one)";
-            return FW_ERR_NO_SPACE;
+            return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "no free page (read-write NVS needs one)");
         }
     }
     if (!rc) rc = dedupe(s);
@@ -836,8 +832,7 @@ static int check_key(struct fw_nvs_store *s, const char *key)
 {
     size_t n = key ? strnlen(key, 17) : 0;
     if (n == 0 || n > FW_NVS_KEY_MAX) {
-        s->why = n ? "key longer than 15 characters" : "empty key";
-        return FW_ERR_RANGE;
+        return fw_fail_set(&s->fail, FW_ERR_RANGE, n ? "key longer than 15 characters" : "empty key");
     }
     return FW_OK;
 }
@@ -846,14 +841,12 @@ static int check_handle(struct fw_nvs_handle *h, int write, const char *key)
 {
     if (!h || !h->s) return FW_ERR_INVALID_ARG;
     struct fw_nvs_store *s = h->s;
-    s->why = NULL;
+    s->fail = FW_FAIL_NONE;
     if (s->broken) {
-        s->why = "store must be mounted again";
-        return FW_ERR_STATE;
+        return fw_fail_set(&s->fail, FW_ERR_STATE, "store must be mounted again");
     }
     if (write && (!h->rw || s->readonly)) {
-        s->why = "read-only";
-        return FW_ERR_STATE;
+        return fw_fail_set(&s->fail, FW_ERR_STATE, "read-only");
     }
     return key ? check_key(s, key) : FW_OK;
 }
@@ -876,8 +869,7 @@ int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_ha
     }
     if (rc != FW_ERR_NOT_FOUND) return rc;
     if (!rw) {
-        s->why = "no such namespace";
-        return rc;
+        return fw_fail_set(&s->fail, rc, "no such namespace");
     }
     uint8_t used[32] = { 0 };
     for (unsigned k = 0; k < s->norder; k++) {
@@ -899,8 +891,7 @@ int fw_nvs_open(struct fw_nvs_store *s, const char *ns, int rw, struct fw_nvs_ha
     unsigned idx = 1;
     while (idx <= FW_NVS_MAX_NS && (used[idx / 8] >> (idx % 8) & 1)) idx++;
     if (idx > FW_NVS_MAX_NS) {
-        s->why = "too many namespaces (254)";
-        return FW_ERR_NO_SPACE;
+        return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "too many namespaces (254)");
     }
     uint8_t e[32];
     fw_nvs_entry_init(e, 0, FW_NVS_U8, 1, FW_NVS_CHUNK_ANY, ns);
@@ -947,8 +938,7 @@ static int find_typed(struct fw_nvs_handle *h, const char *key, uint8_t type, st
     rc = find_item(h->s, h->ns, key, FW_NVS_CHUNK_ANY, FW_NVS_ANY, l);
     if (rc) return rc;
     if (l->e[1] != type) {
-        h->s->why = "stored with another type";
-        return FW_ERR_FORMAT;
+        return fw_fail_set(&h->s->fail, FW_ERR_FORMAT, "stored with another type");
     }
     return FW_OK;
 }
@@ -997,8 +987,7 @@ int fw_nvs_set_str(struct fw_nvs_handle *h, const char *key, const char *str)
     struct fw_nvs_store *s = h->s;
     size_t n = strnlen(str, FW_NVS_STR_MAX) + 1;
     if (n > FW_NVS_STR_MAX) {
-        s->why = "string longer than 3999 bytes";
-        return FW_ERR_RANGE;
+        return fw_fail_set(&s->fail, FW_ERR_RANGE, "string longer than 3999 bytes");
     }
     uint8_t e[32];
     fw_nvs_entry_init(e, h->ns, FW_NVS_SZ, (uint8_t)fw_nvs_varlen_span(n), FW_NVS_CHUNK_ANY, key);
@@ -1027,7 +1016,7 @@ int fw_nvs_get_str(struct fw_nvs_handle *h, const char *key, char *buf, size_t *
     if (rc) return rc;
     size_t size = fw_dec16le(l.e + 24);
     if (!buf) { *len = size; return FW_OK; }
-    if (*len < size) { *len = size; h->s->why = "buffer too small"; return FW_ERR_NO_SPACE; }
+    if (*len < size) { *len = size; return fw_fail_set(&h->s->fail, FW_ERR_NO_SPACE, "buffer too small"); }
     rc = read_payload(h->s, &l, (uint8_t *)buf);
     if (rc == FW_ERR_CRC || (!rc && (!size || buf[size - 1]))) return payload_bad(h->s, &l);
     if (rc) return rc;
@@ -1070,7 +1059,7 @@ static int write_chunks(struct fw_nvs_store *s, uint8_t ns, const char *key, con
         }
         size_t chunk = len - off;
         if (chunk > (size_t)(room - 1) * 32) chunk = (size_t)(room - 1) * 32;
-        if (*count >= 127) { s->why = "blob needs more than 127 chunks"; return FW_ERR_NO_SPACE; }
+        if (*count >= 127) return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "blob needs more than 127 chunks");
         uint8_t e[32];
         fw_nvs_entry_init(e, ns, FW_NVS_BLOB_DATA, (uint8_t)fw_nvs_varlen_span(chunk), (uint8_t)(start + *count), key);
         fw_enc16le(e + 24, (uint16_t)chunk);
@@ -1090,13 +1079,11 @@ int fw_nvs_set_blob(struct fw_nvs_handle *h, const char *key, const void *data, 
     if (rc) return rc;
     struct fw_nvs_store *s = h->s;
     if (len > fw_nvs_blob_max(s)) {
-        s->why = "blob larger than the maximum for this partition";
-        return FW_ERR_RANGE;
+        return fw_fail_set(&s->fail, FW_ERR_RANGE, "blob larger than the maximum for this partition");
     }
     unsigned need = (unsigned)((len + 31) / 32 + len / FW_NVS_CHUNK_MAX + 2);
     if (need > reclaimable(s)) {
-        s->why = "partition full";
-        return FW_ERR_NO_SPACE;
+        return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "partition full");
     }
     struct loc old;
     rc = find_item(s, h->ns, key, FW_NVS_CHUNK_ANY, FW_NVS_BLOB_IDX, &old);
@@ -1135,19 +1122,18 @@ int fw_nvs_get_blob(struct fw_nvs_handle *h, const char *key, void *buf, size_t 
     if (l.e[1] == FW_NVS_BLOB) { /* V1 */
         size_t size = fw_dec16le(l.e + 24);
         if (!buf) { *len = size; return FW_OK; }
-        if (*len < size) { *len = size; s->why = "buffer too small"; return FW_ERR_NO_SPACE; }
+        if (*len < size) { *len = size; return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "buffer too small"); }
         rc = read_payload(s, &l, buf);
         if (rc == FW_ERR_CRC) return payload_bad(s, &l);
         if (!rc) *len = size;
         return rc;
     }
     if (l.e[1] != FW_NVS_BLOB_IDX) {
-        s->why = "stored with another type";
-        return FW_ERR_FORMAT;
+        return fw_fail_set(&s->fail, FW_ERR_FORMAT, "stored with another type");
     }
     size_t size = fw_dec32le(l.e + 24), off = 0;
     if (!buf) { *len = size; return FW_OK; }
-    if (*len < size) { *len = size; s->why = "buffer too small"; return FW_ERR_NO_SPACE; }
+    if (*len < size) { *len = size; return fw_fail_set(&s->fail, FW_ERR_NO_SPACE, "buffer too small"); }
     for (unsigned c = 0; c < l.e[28]; c++) {
         struct loc cl;
         rc = find_item(s, h->ns, key, (uint8_t)(l.e[29] + c), FW_NVS_BLOB_DATA, &cl);

@@ -1,5 +1,5 @@
 /* Simulated random source, clock and the platform bundle. */
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #include <errno.h>
 #include <string.h>

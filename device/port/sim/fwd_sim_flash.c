@@ -1,6 +1,6 @@
 /* File-backed NOR flash simulator with power-cut injection (see fwd_sim.h). */
-#include "device/sim/fwd_sim.h"
-#include "device/sim/fwd_sim_tear.h"
+#include "device/port/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -269,6 +269,7 @@ void fwd_sim_flash_hal(struct fwd_sim_flash *s, struct fwd_flash *out)
     out->ctx = s;
     out->write_encrypted = NULL;    /* a bare NOR chip: no transparent encryption */
     out->read_decrypted = NULL;
+    out->caps = 0; /* strict mode (the default) refuses re-programming: fwd_sim_nor.h declares it */
 }
 
 static int parse_count(const char *v, uint64_t *out)

@@ -1,4 +1,4 @@
-#include "fw_nvs_gen.h"
+#include "host/fwh_nvs_csv.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,4 +1,4 @@
-#include "device/sim/fwd_sim_nor.h"
+#include "device/port/sim/fwd_sim_nor.h"
 
 #include "fw_err.h"
 
@@ -47,6 +47,7 @@ void fwd_sim_nor_hal(struct fwd_sim_nor *v, struct fwd_sim_flash *sim, struct fw
     out->write = nor_write;
     out->erase = nor_erase;
     out->ctx = v;
+    out->caps = v->inner.caps | FWD_FLASH_CAP_NOR_REPROGRAM; /* inside the windows; strict outside */
 }
 
 int fwd_sim_nor_allow(struct fwd_sim_nor *v, uint32_t addr, uint32_t len)

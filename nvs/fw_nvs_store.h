@@ -36,6 +36,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fw_err.h"
 #include "fw_nvs.h"
 
 #ifndef FW_NVS_MAX_PAGES
@@ -50,6 +51,11 @@ struct fw_nvs_io {
     int (*write)(void *ctx, uint32_t off, const void *buf, size_t len);
     int (*erase)(void *ctx, uint32_t off, size_t len);
     void *ctx;
+    /* 1 = write() may re-program written bytes, only clearing bits (NOR):
+     * page-state and bitmap words are updated in place (FORMATS §5.3/§5.4).
+     * A writable mount requires it (FW_ERR_UNSUPPORTED otherwise); 0, the
+     * zero value, only allows read-only mounts. */
+    int nor_reprogram;
 };
 
 struct fw_nvs_page {
@@ -79,7 +85,7 @@ struct fw_nvs_store {
     unsigned nfree;
     uint32_t next_seq;
     unsigned crc_good, crc_bad;   /* entry CRC statistics of the last mount */
-    const char *why;              /* reason of the last error, for messages */
+    struct fw_fail fail;          /* the last error and its reason, for messages */
 };
 
 struct fw_nvs_handle {

@@ -17,8 +17,8 @@
  * u64 i64 string hex2bin base64 (and binary for file rows). Python csv
  * quoting rules; lines starting with '#' and blank lines are skipped.
  * Host-side helper: uses malloc for decoded values (bounded by the image size). */
-#ifndef FW_NVS_GEN_H
-#define FW_NVS_GEN_H
+#ifndef FWH_NVS_CSV_H
+#define FWH_NVS_CSV_H
 
 #include <stddef.h>
 #include <stdint.h>

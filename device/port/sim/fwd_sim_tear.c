@@ -1,5 +1,5 @@
 /* Torn NOR operations (see fwd_sim_tear.h). */
-#include "device/sim/fwd_sim_tear.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 #include <errno.h>
 #include <stdio.h>

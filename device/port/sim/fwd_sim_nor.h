@@ -12,7 +12,7 @@
 #ifndef FWD_SIM_NOR_H
 #define FWD_SIM_NOR_H
 
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #define FWD_SIM_NOR_WINDOWS 4
 

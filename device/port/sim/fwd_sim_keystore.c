@@ -1,5 +1,5 @@
 /* Simulated key peripherals (see fwd_sim_keystore.h). */
-#include "device/sim/fwd_sim_keystore.h"
+#include "device/port/sim/fwd_sim_keystore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 
 #include "device/fwd_crypto.h"
 #include "device/fwd_fe.h"
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 #include "fw_bytes.h"
 
 struct fwd_sim_vault {

@@ -16,8 +16,8 @@
  * line, indented by two spaces per level; deeper ones stay on one line,
  * separated by ", ". lines = 0 gives one line per document (JSON Lines).
  * The document ends with a newline. */
-#ifndef FW_JSON_H
-#define FW_JSON_H
+#ifndef FWH_JSON_H
+#define FWH_JSON_H
 
 #include <stddef.h>
 #include <stdint.h>

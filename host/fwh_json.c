@@ -1,5 +1,5 @@
-/* JSON writer (fw_json.h). */
-#include "fw_json.h"
+/* JSON writer (fwh_json.h). */
+#include "host/fwh_json.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -21,7 +21,7 @@
  * device's power domain (fwd_sim.h): numbered, traced ("efuse-burn ..."),
  * and a cut there burns nothing (clean) or a bit-order prefix (torn).
  */
-#include "device/sim/fwd_sim.h"
+#include "device/port/sim/fwd_sim.h"
 
 #include <fcntl.h>
 #include <stdio.h>

@@ -20,7 +20,7 @@
  *    numbered `cut_at` arrives:
  *      FWD_SIM_CUT_CLEAN: nothing of it happens;
  *      FWD_SIM_CUT_TORN:  a part of it happens, as on real NOR flash that
- *        loses power mid-operation (the model: device/sim/fwd_sim_tear.h):
+ *        loses power mid-operation (the model: device/port/sim/fwd_sim_tear.h):
  *        write: a prefix of `keep` bytes is programmed exactly, the word in
  *               flight loses a seeded random subset of the bits the write
  *               would clear (never a bit set), the rest is untouched;
@@ -75,7 +75,7 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
-#include "device/sim/fwd_sim_tear.h"
+#include "device/port/sim/fwd_sim_tear.h"
 
 enum fwd_sim_cut_mode { FWD_SIM_CUT_CLEAN = 0, FWD_SIM_CUT_TORN = 1 };
 
