@@ -9,11 +9,11 @@
  * verifier does (device/fwd_verify.c).
  *
  * ECDSA P-384 blocks sign SHA-384 of the same region. The blocks come last,
- * so which digest they need is only known at the end: the host runs a
- * SHA-384 pass alongside the SHA-256 one over the signed region (a host
- * can afford it; the device instead decides from its eFuse, see
- * device/fwd_verify.c) and each block is checked against the digest of its
- * scheme. */
+ * so which digest they need is only known at the end: unless the caller
+ * knows its trust anchors all sign SHA-256 (opts.digests), the host runs a
+ * SHA-384 pass alongside the SHA-256 one over the signed region (the device
+ * instead decides from its eFuse, see device/fwd_verify.c) and each block is
+ * checked against the digest of its scheme. */
 #include "verify/fwh_verify.h"
 
 #include <errno.h>
@@ -35,7 +35,7 @@ struct fwh_verify {
     EVP_MD_CTX *md;                    /* SHA-256 of everything but the tail */
     EVP_MD_CTX *snap;                  /* scratch copy of md, finalised at a region end */
     EVP_MD_CTX *md384;                 /* SHA-384 of the same bytes (ECDSA P-384 blocks) */
-    int md384_done;                    /* finalised at the end of the signed region */
+    int md384_done;                    /* finalised at the end of the signed region, or not run */
     uint64_t hashed;                   /* bytes fed to md */
     int img_hashed;                    /* simple hash handed to img */
     uint8_t tail[FW_SBV2_SECTOR_SIZE]; /* last bytes fed: the candidate sector */
@@ -53,10 +53,13 @@ int fwh_verify_new(struct fwh_verify **out, const struct fwh_verify_opts *o)
     v->o = o;
     v->md = EVP_MD_CTX_new();
     v->snap = EVP_MD_CTX_new();
-    v->md384 = EVP_MD_CTX_new();
+    int want384 = o->digests != FWH_VERIFY_DIGESTS_SHA256_ONLY;
+    v->md384 = want384 ? EVP_MD_CTX_new() : NULL;
+    v->md384_done = !want384;
     if (!o->raw) v->img = fwh_vimage_new();
-    if (!v->md || !v->snap || !v->md384 || (!o->raw && !v->img) || EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1 ||
-        EVP_DigestInit_ex(v->md384, EVP_sha384(), NULL) != 1) {
+    if (!v->md || !v->snap || (want384 && !v->md384) || (!o->raw && !v->img) ||
+        EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1 ||
+        (want384 && EVP_DigestInit_ex(v->md384, EVP_sha384(), NULL) != 1)) {
         fwh_verify_free(v);
         return FW_ERR_NOMEM;
     }
@@ -273,7 +276,7 @@ static int block_format(struct block_ctx *b, const uint8_t *blk, unsigned i)
 static const uint8_t *scheme_digest(const struct block_ctx *b, const uint8_t *blk, size_t *len)
 {
     *len = fw_sbv2_digest_len(fw_sbv2_block_scheme(blk));
-    return *len == FW_SBV2_MAX_DIGEST ? b->digest384 : b->digest;
+    return *len == FW_SBV2_MAX_DIGEST ? b->digest384 : b->digest;   /* NULL: SHA-384 not computed */
 }
 
 /* blockN.image_digest: stored digest == computed (§2.9 rule 4). */
@@ -284,6 +287,12 @@ static int block_digest(struct block_ctx *b, const uint8_t *blk, unsigned i, int
     const uint8_t *want = scheme_digest(b, blk, &dl);
     snprintf(name, sizeof name, "block%u.image_digest", i);
     hex(stored, blk + FW_SBV2_OFF_DIGEST, dl);
+    if (!want) {
+        snprintf(detail, sizeof detail, "a SHA-384 block, but every trust anchor signs SHA-256 (give the P-384 key)");
+        fwh_report_add(b->r, name, FWH_FAIL, 0, FW_ERR_DIGEST, "image digest not checked: %s", detail);
+        note_problem(b, i, prio, FW_ERR_DIGEST, "image digest not checked", detail);
+        return 0;
+    }
     if (fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, want, dl)) {
         fwh_report_add(b->r, name, FWH_PASS, 0, 0, "%s", stored);
         return 1;
@@ -333,7 +342,8 @@ static int block_signature(struct block_ctx *b, const uint8_t *blk, unsigned i, 
     snprintf(name, sizeof name, "block%u.signature", i);
     size_t dl;
     const uint8_t *want = scheme_digest(b, blk, &dl);
-    int vs = fwh_sbv2_block_verify(blk, want, dl, detail, sizeof detail);
+    int vs = want ? fwh_sbv2_block_verify(blk, want, dl, detail, sizeof detail) : FW_ERR_DIGEST;
+    if (!want) snprintf(detail, sizeof detail, "not checked: SHA-384 was not computed (no P-384 trust anchor)");
     if (vs) {
         fwh_report_add(b->r, name, FWH_FAIL, 0, vs, "%s", detail);
         note_problem(b, i, prio, vs, "signature", detail);
@@ -437,11 +447,13 @@ int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
     if (v->finished) return FW_ERR_STATE;
     v->finished = 1;
     uint8_t digest[32], digest384[48];
-    unsigned d384len = 0;
+    unsigned d384len = sizeof digest384;
     /* The signed region ends here; a simple-hash region reaching into the
      * held-back tail (a malformed file) continues from the same context. */
-    int ok = !v->failed && md_snapshot(v, digest) && EVP_DigestFinal_ex(v->md384, digest384, &d384len) == 1 &&
-             d384len == sizeof digest384;
+    int ok = !v->failed && md_snapshot(v, digest);
+    if (ok && !v->md384_done) ok = EVP_DigestFinal_ex(v->md384, digest384, &d384len) == 1;
+    ok = ok && d384len == sizeof digest384;
+    int have384 = !v->md384_done;
     v->md384_done = 1;
     if (ok && v->img && !v->img_hashed) {
         uint64_t end = fwh_vimage_hash_end(v->img);
@@ -462,7 +474,7 @@ int fwh_verify_finish(struct fwh_verify *v, struct fwh_report *r)
                        "%llu bytes is not a multiple of 4096 of at least 8192 (truncated, or not signed)",
                        (unsigned long long)t);
     if (v->img) fwh_vimage_finish(v->img, t, v->o, r);
-    if (len_ok) sector_checks(v, v->tail, digest, digest384, r);
+    if (len_ok) sector_checks(v, v->tail, digest, have384 ? digest384 : NULL, r);
     const struct fwh_check *ff = fwh_report_first_failure(r);
     return ff ? (ff->err ? ff->err : FW_ERR_FORMAT) : FW_OK;
 }

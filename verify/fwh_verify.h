@@ -56,6 +56,17 @@
 #include "fw_sbv2.h"
 #include "verify/fwh_report.h"
 
+/* Which image digests the verifier computes. The blocks come last, so the
+ * digest a P-384 block signs (SHA-384) must be chosen before the first byte.
+ * The zero value computes both (any scheme verifies, at ~1.6x the hashing);
+ * SHA256_ONLY is for callers that know every trust anchor signs SHA-256 (the
+ * CLI, from --trust key files): a SHA-384 block then fails its image_digest
+ * check, like a device without SECURE_BOOT_SHA384_EN, never passes unchecked. */
+enum fwh_verify_digests {
+    FWH_VERIFY_DIGESTS_ALL = 0,
+    FWH_VERIFY_DIGESTS_SHA256_ONLY = 1,
+};
+
 struct fwh_verify_opts {
     const uint8_t (*trusted)[FW_SBV2_KEY_DIGEST_LEN];   /* trusted key digests (from --trust / --trust-digest) */
     size_t n_trusted;
@@ -68,6 +79,7 @@ struct fwh_verify_opts {
     int have_chip;
     uint16_t chip_id;
     unsigned require_signatures; /* k of n, as the device's eFuse policy: 0 and 1 mean one */
+    enum fwh_verify_digests digests;
 };
 
 struct fwh_verify;

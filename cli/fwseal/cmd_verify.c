@@ -62,6 +62,7 @@ static void help(FILE *f)
 
 struct verify_args {
     const char *image;
+    int sha384_anchor;      /* a trust anchor signs SHA-384, or its scheme is unknown (a bare digest) */
     uint8_t trusted[MAX_DIGESTS][32], revoked[MAX_DIGESTS][32];
     struct fwh_verify_opts o;
     int json;
@@ -86,6 +87,7 @@ static int add_trusted_key(struct verify_args *a, const char *path)
     int rc = cmd_load_key(path, &k);
     if (rc) return rc;
     rc = fwh_key_sbv2_digest(&k, a->trusted[a->o.n_trusted]);
+    if (fw_sbv2_digest_len(fwh_key_scheme(&k)) != FW_SBV2_DIGEST_SHA256_LEN) a->sha384_anchor = 1;
     fwh_key_free(&k);
     if (rc) return cli_err(EXIT_IO, "%s: cannot compute the key digest", path);
     a->o.n_trusted++;
@@ -106,7 +108,7 @@ static int parse(int argc, char **argv, struct verify_args *a)
         else if (cli_opt(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
         else if (cli_opt(opt, "--decrypt-hmac-key")) { a->decrypt_hmac = val; i++; }
         else if (cli_opt(opt, "--trust")) { rc = add_trusted_key(a, val); i++; }
-        else if (cli_opt(opt, "--trust-digest")) { rc = add_digest(a->trusted, &a->o.n_trusted, val, opt); i++; }
+        else if (cli_opt(opt, "--trust-digest")) { rc = add_digest(a->trusted, &a->o.n_trusted, val, opt); a->sha384_anchor = 1; i++; }
         else if (cli_opt(opt, "--revoked-digest")) { rc = add_digest(a->revoked, &a->o.n_revoked, val, opt); i++; }
         else if (cli_opt(opt, "--min-secure-version")) {
             uint64_t v;
@@ -137,6 +139,9 @@ static int parse(int argc, char **argv, struct verify_args *a)
         return cli_err(EXIT_USAGE, "verify: --chip and --min-secure-version need an app image (not --raw)");
     a->o.trusted = (const uint8_t(*)[32])a->trusted;
     a->o.revoked = (const uint8_t(*)[32])a->revoked;
+    /* Hash SHA-384 too unless every anchor is a key file that signs SHA-256
+     * (no anchor at all: any embedded key may be P-384). */
+    if (a->o.n_trusted && !a->sha384_anchor) a->o.digests = FWH_VERIFY_DIGESTS_SHA256_ONLY;
     return 0;
 }
 

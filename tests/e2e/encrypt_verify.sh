@@ -26,7 +26,8 @@ python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["valid"] a
   && ok "JSON valid with container.decrypt first" || fail "JSON report"
 
 # Tampering: the tag fails, inner checks are not reported as passed.
-cp "$T/rsa.enc" "$T/bad.enc"; printf '\x00' | dd of="$T/bad.enc" bs=1 seek=9000 conv=notrunc status=none
+# (XOR, not a fixed value: a byte that already held it would change nothing)
+python3 -c 'import sys; b=bytearray(open(sys.argv[1],"rb").read()); b[9000]^=1; open(sys.argv[2],"wb").write(b)' "$T/rsa.enc" "$T/bad.enc"
 expect_exit 1 "flipped ciphertext rejected" "$FWSEAL" verify "$T/bad.enc" "${RSAK[@]}" --trust "$SPUB"
 expect_stderr "container.decrypt: GCM tag mismatch" "tag failure named"
 grep -q "block0.signature" "$T/.out" && fail "no inner verdict after tag failure" || ok "no inner verdict after tag failure"

@@ -49,3 +49,15 @@ for c in 384 192; do
     --trust "$E/sb_ecdsa${c}_key_pub.pem" "$s"
   expect_stderr "esp32c3 does not verify ECDSA-P$c" "P-$c: chip reason"
 done
+
+# The host verifier hashes SHA-384 only when an anchor may sign it (a P-384 key
+# file, or a bare digest whose scheme it cannot know); with SHA-256 anchors only,
+# a P-384 block is reported "not checked" and never passes.
+check "RSA-3072 anchor key" "$FWSEAL" keygen rsa3072 -o "$T/rsa.pem" --pub "$T/rsa_pub.pem"
+expect_exit 1 "P-384 image, only an RSA-3072 anchor: rejected" "$FWSEAL" verify "$E/signed_ecdsa384.bin" \
+  --trust "$T/rsa_pub.pem" --json
+expect_stdout '"block0.image_digest".*not checked' "P-384 block: image digest not checked without a SHA-384 anchor"
+check "P-384 image, the P-384 anchor and an RSA-3072 one: valid" "$FWSEAL" verify "$E/signed_ecdsa384.bin" \
+  --trust "$T/rsa_pub.pem" --trust "$E/sb_ecdsa384_key_pub.pem"
+check "P-384 image, a bare digest anchor: valid (SHA-384 computed)" "$FWSEAL" verify "$E/signed_ecdsa384.bin" \
+  --trust-digest "$(xxd -p -c 64 "$E/sb_ecdsa384_key.digest.bin")"
