@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # fwseal — build, test, demo, bench.
 #
 # Modules are discovered by directory, so adding a .c file never needs a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: Secure Boot V2 signing time of fwseal next to a minimal raw-EVP
 # baseline (build/tools/evp_baseline sha256-pss: SHA-256 of the file + one
 # RSA-3072 PSS signature, no output file), measured in the same run on the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: release (sign + encrypt), verify of an encrypted image, flash
 # encryption; every row next to the real limit, measured in the same run.
 #  - release at 4 and 64 MiB: `fwseal encrypt --sign-key` (one pass; new

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: encrypted OTA on the simulated device.
 #   - wall time of a 4 MiB encrypted OTA over loopback TLS from nginx,
 #     interleaved (BENCH_REPS rounds, min and median) with `curl` of the same

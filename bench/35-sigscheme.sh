@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: what ECDSA P-384 costs the device verifier (issue 16).
 # P-384 signs SHA-384 of the signed region; the SHA-256 pass stays (the
 # appended image hash and the image's identity), so a device whose eFuse has

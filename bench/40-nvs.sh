@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: NVS store (device library on a RAM NOR flash): set/get
 # operations per second plain and XTS-encrypted, bytes programmed per
 # update, mount time of the ESP vector (tests/tools/nvs_bench.c).

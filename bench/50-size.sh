@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: device code size on a Cortex-M4. Every module of device/ and
 # boot/ (and the crypto-free common/ codecs and nvs/ engine the device links) is compiled
 # alone with arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb -c, mbedTLS and

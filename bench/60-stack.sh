@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench part: worst-case stack (and peak heap) of the device paths, from GCC's call-graph
 # info (-fcallgraph-info=su: per-function frame sizes + call edges) of every
 # device/, boot/, nvs/ and common/ module compiled for a Cortex-M4 (-Os), the same

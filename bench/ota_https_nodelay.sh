@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Wall time of a 4 MiB encrypted HTTPS OTA with and without TCP_NODELAY
 # (issue 11: the client's small handshake writes met the server's delayed ACK).
 # Not part of `make bench` (it compares builds); run by hand:

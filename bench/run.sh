@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make bench: runs every bench/NN-*.sh part, each printing rows of the form
 #   BENCH<TAB>section<TAB>metric<TAB>value<TAB>unit<TAB>baseline<TAB>ratio<TAB>note
 # (baseline/ratio/note may be "-"), renders one table and writes build/bench.json

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bootloader: plan, verify, double-check, commit (see fwb_boot.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The second-stage bootloader (FORMATS §7.2-7.6, §2.7, §9 items 9-10).
  *
  *   1. read the partition table and both otadata sectors (through decryption);

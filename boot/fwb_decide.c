@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Table-driven boot decision (see fwb_decide.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bootloader's boot decision as pure, table-driven logic (no I/O), in
  * the MCUboot spirit: every otadata state has one row saying what the
  * bootloader does with it (FORMATS §7.2-7.6), and the plan is a function of

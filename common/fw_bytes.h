@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Explicit little/big-endian codecs. Every format field goes through these:
  * never cast a byte pointer to a wider integer type. */
 #ifndef FW_BYTES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "fw_crc32.h"
 
 /* Table built once from the polynomial; 1 KiB of const data on a device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The two CRC-32 flavours of FORMATS §0. Both: reflected poly 0xEDB88320.
  *   CRC32-STD = zlib crc32(data, 0)          -> SBv2 signature blocks
  *   CRC32-ESP = zlib crc32(data, 0xFFFFFFFF) -> otadata, NVS, nvs_keys

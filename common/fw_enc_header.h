@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* "ESP encrypted image" container header codec (FORMATS §3.1-§3.3, §3.8).
  * Crypto-free and allocation-free: shared by the host encryptor and the
  * device OTA decryptor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "fw_err.h"
 
 const char *fw_strerror(int err)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Error codes shared by every module: 0 is success, failures are negative
  * (littlefs style). Add new codes at the end of the list and to fw_err.c. */
 #ifndef FW_ERR_H

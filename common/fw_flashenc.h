@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash-encryption layout rules shared by the host encryptor and the device
  * (FORMATS §4.2, §5.10): crypto-free. XTS flash encryption works on 128-byte
  * data units aligned on the ABSOLUTE flash address, tweak = LE32(unit

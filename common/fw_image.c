@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ESP app image codec and streaming parser (FORMATS §1). See fw_image.h. */
 #include "fw_image.h"
 

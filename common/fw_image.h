@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ESP app image codec (FORMATS §1): header, esp_app_desc_t, chip table and a
  * crypto-free STREAMING parser.
  *

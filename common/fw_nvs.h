@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS on-flash format codecs (FORMATS §5): page header, entry-state bitmap,
  * 32-byte entries, type codes, CRCs and the nvs_keys partition record.
  * Crypto-free and I/O-free: the store (nvs/fw_nvs_store.h), the host CSV generator

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata entry codec, validity and slot selection (FORMATS §7). */
 #include "fw_otadata.h"
 

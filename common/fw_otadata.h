@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata entries and boot-slot selection (FORMATS §7), crypto-free.
  *
  * Entry (32 bytes, esp_ota_select_entry_t):

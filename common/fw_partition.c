@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Partition table codec (FORMATS §6). See fw_partition.h. */
 #include "fw_partition.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Partition table codec (FORMATS §6): the 0xC00-byte binary table with the
  * device validation of §6.4, lookups and OTA slot helpers (§6.6), the exact
  * gen_esp32part serialisation, and the table rules (gen_esp32part verify()).

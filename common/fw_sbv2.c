@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signature blocks and sector (FORMATS §2). Crypto-free. */
 #include "fw_sbv2.h"
 

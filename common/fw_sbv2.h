@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signature sector and blocks (FORMATS §2): crypto-free codec
  * shared by host and device. No allocation, no I/O; every function works on
  * caller-provided buffers (a block is 1216 bytes, a sector 4096 bytes).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The version compiled into the library (see fw_version.h). */
 #include "fw_version.h"
 

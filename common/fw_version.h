@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one version of fwseal: both CLIs print it (--version), the installed
  * device library exports it (<fwseal/fwseal_device.h>). Tags are
  * vMAJOR.MINOR.PATCH (README "Versions and licence", "Library"). */

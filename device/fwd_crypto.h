@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The device's crypto seam: every primitive the device and the bootloader
  * use, and nothing else. One backend implements it today,
  * device/fwd_crypto_mbedtls.c (mbedTLS 2.28 or 3.6); a port with hardware

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The crypto seam (device/fwd_crypto.h) on mbedTLS 2.28 or 3.6: the only
  * device file that calls mbedTLS for primitives (the TLS client is the
  * transport's own backend). What differs between the two versions is in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming decryptor for the ESP encrypted image (see fwd_decrypt.h). */
 #include "device/fwd_decrypt.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming decryptor for the "ESP encrypted image" container (FORMATS §3),
  * compatible with Espressif's esp_encrypted_img (RSA-3072 and ECIES-P256
  * key establishment, AES-256-GCM with a 16-byte IV, no AAD), hardened per

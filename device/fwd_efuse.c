@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* eFuse helpers: secure_version thermometer, SBv2 key digest (see fwd_efuse.h). */
 #include "device/fwd_efuse.h"
 

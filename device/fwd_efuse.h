@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* eFuse helpers shared by the device code and the provisioning CLI.
  *
  *  - secure_version thermometer (FORMATS §7.6): value = number of bits set;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash encryption: XTS-AES with the Espressif address tweak (see fwd_fe.h). */
 #include "device/fwd_fe.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash encryption (FORMATS §4): XTS-AES-128 / XTS-AES-256 with Espressif's
  * address tweak, exactly what espsecure `encrypt_flash_data --aes_xts` and the
  * chip's flash-encryption block compute.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "device/fwd_hal.h"
 
 static int in_bounds(const struct fwd_flash *f, uint32_t addr, size_t len)

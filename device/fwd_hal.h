@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device hardware abstraction: everything fwseal's device code touches goes
  * through this one configuration struct of callbacks plus geometry, in the
  * spirit of littlefs's lfs_config and MCUboot's flash_area. A port fills it

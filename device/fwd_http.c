@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTPS GET client with pinned CA, redirects, Range resume and a throughput
  * watchdog (see fwd_http.h). */
 #include "device/fwd_http.h"

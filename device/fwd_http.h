@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Minimal HTTPS GET client for OTA downloads, over a carrier of byte
  * streams (fwd_stream.h; TCP sockets by default, cfg.carrier for another)
  * and the TLS client of fwd_tls.h.

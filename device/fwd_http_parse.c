@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded HTTP/1.1 response head parser and body decoder (fwd_http_parse.h). */
 #include "device/fwd_http_parse.h"
 

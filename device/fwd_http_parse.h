@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTP/1.1 response parsing for the OTA client, kept apart from the I/O so
  * it can be fed hostile bytes in unit tests. Everything is bounded: the
  * response head may be at most FWD_HTTP_HEAD_MAX bytes, numbers are parsed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Peripheral-held keys: PBKDF2 over the HMAC peripheral, PKCS#1 v1.5 unwrap
  * over a raw RSA private operation (see fwd_keystore.h). */
 #include "device/fwd_keystore.h"

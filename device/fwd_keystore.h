@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key operations done by peripherals (struct fwd_keystore, device/fwd_hal.h):
  * the library drives them and never sees the key.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device NVS: binds the store engine (nvs/fw_nvs_store.h) to the device:
  * XTS-AES-256 entry encryption on the crypto seam (FORMATS §5.10: key = eky||tky,
  * tweak LE32(partition-relative entry offset) || 12 zeros, no byte

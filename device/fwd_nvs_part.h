@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS on a device's partitions (device/fwd_part.h):
  *   - the NVS data partition is accessed RAW (NVS is never flash-encrypted,
  *     it has its own XTS layer, FORMATS §4.1/§5.10); a data/nvs partition

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OTA operations of the running app (see fwd_ota.h; FORMATS §7.4, §7.6, §8). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OTA operations of the running application, mirroring ESP-IDF's
  * esp_ota_ops.h (FORMATS §8) with the rollback state machine (§7.4) and
  * anti-rollback (§7.6) always enabled, and the fixes of §8.7 / §9:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTPS source of the OTA pipeline (see fwd_ota_http.h). */
 #include "device/fwd_ota_http.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTPS as one transport of the OTA pipeline: download a URL into
  * fwd_ota_pipeline_feed() with Range resume on dropped connections, then
  * fwd_ota_pipeline_finish(). The pipeline knows nothing of HTTP; this module

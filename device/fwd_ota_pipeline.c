@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device OTA pipeline (see fwd_ota_pipeline.h). */
 #include "device/fwd_ota_pipeline.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The device OTA pipeline: a chain of stages joined by the sink seam
  * (fwd_sink.h), driven from outside by any transport:
  *

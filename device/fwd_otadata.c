@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata on the device: sealed record log per sector (see fwd_otadata.h). */
 #include "device/fwd_otadata.h"
 

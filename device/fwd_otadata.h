@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata on the device (FORMATS §7): both sectors read through flash
  * decryption, new entries and state changes written in a POWER-SAFE order.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device context and partition access (see fwd_part.h). */
 #include "device/fwd_part.h"
 

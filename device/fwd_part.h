@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The device context and partition access (FORMATS §4.1, §6).
  *
  * fwd_dev_open() loads the eFuse state, initialises flash encryption from it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loading the partition table from flash (FORMATS §6.4) into struct fwd_dev.
  * Decoding and validation are common/fw_partition's; this file reads the
  * 0xC00-byte data area through flash decryption, supplies MD5 (crypto seam) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The device's signature scheme table (see fwd_sig.h). */
 #include "device/fwd_sig.h"
 

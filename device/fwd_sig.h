@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signature schemes on the device, as a table (MCUboot's one
  * file per scheme). A row names the scheme (the one enum fw_sbv2_scheme of
  * common/fw_sbv2.h), the digest it signs (algorithm and length), the block's

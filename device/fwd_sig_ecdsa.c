@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The ECDSA part every ECDSA scheme row shares (see fwd_sig_ecdsa.h). The
  * point must be on the curve and r, s in [1, n-1]: checked by the seam. */
 #include "device/fwd_sig_ecdsa.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What every ECDSA Secure Boot V2 scheme shares (FORMATS §2.4): the block
  * keeps curve id, X, Y, r and s as little-endian numbers of the curve's
  * coordinate length at offsets that depend only on the digest field's

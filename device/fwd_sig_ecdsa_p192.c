@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-192 with SHA-256 (FORMATS §2.4; ESP32-C2, where
  * espsecure accepts it): the P-256 block layout with 24-byte coordinates,
  * X||Y (and r||s) packed little-endian at the start of the 64-byte fields,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-256 with SHA-256 (FORMATS §2.4): the block keeps
  * the curve id, X, Y, r and s as 32-byte little-endian numbers. The point
  * must be on the curve and r, s in [1, n-1] (checked by the seam). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-384 with SHA-384 (FORMATS §2.4, ESP32-C5/H4):
  * the block's digest field is 48 bytes, so curve id, X, Y, r and s sit 16
  * bytes later than in a P-256 block, each a 48-byte little-endian number.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme RSA-3072 PSS (FORMATS §2.3): RSASSA-PSS, SHA-256,
  * MGF1-SHA-256, salt exactly 32, modulus exactly 3072 bits; the block keeps
  * n, e, rinv, m' and the signature little-endian. */

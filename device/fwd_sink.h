@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The byte-stream seam between OTA stages: every stage consumes bytes through
  * a struct fwd_sink and hands its output to the next stage's sink, so a new
  * stage (inflate, delta patcher, manifest chunk check...) is one more link in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Deadline-bounded TCP sockets (see fwd_sock.h). */
 #include "device/fwd_sock.h"
 

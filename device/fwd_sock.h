@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TCP socket layer of the OTA HTTP client (POSIX sockets; an lwIP port has
  * the same calls). Every wait has a deadline on the HAL clock: the socket is
  * non-blocking, connect completes under poll(), and reads and writes wait

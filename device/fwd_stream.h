@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The transport seam: a bidirectional byte stream with timeouts, in the
  * spirit of BearSSL's low_read / low_write. The TLS client (fwd_tls.h) and the
  * HTTP client (fwd_http.h) read and write through it; TCP sockets

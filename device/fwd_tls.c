@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS client over a byte stream (see fwd_tls.h), on mbedTLS 2.28 or 3.6:
  * what differs between them is in device/fwd_mbedtls_compat.h. */
 #include "device/fwd_tls.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TLS client of the OTA download, on mbedTLS 2.28, over ANY byte stream
  * (fwd_stream.h): the HTTP client hands it a deadline-guarded TCP stream by
  * default; a port can hand it a stream over a UART, a modem or a BLE

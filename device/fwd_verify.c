@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming verification of an app image in a partition (see fwd_verify.h).
  * The image is read once, 4 KiB at a time, into the caller's work buffer;
  * the same bytes go to the fw_image push parser and to ONE SHA-256 pass over

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device-side verification of an ESP app image and its Secure Boot V2
  * signature sector (FORMATS §1.9, §1.10, §2.7, §2.9), on the crypto seam
  * (device/fwd_crypto.h) and the signature scheme table (device/fwd_sig.h).

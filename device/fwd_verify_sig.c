@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signature-block checks (FORMATS §2.5-2.7, §2.9): the block
  * layout comes from common/fw_sbv2, the signature math from the scheme table
  * (device/fwd_sig.h) on the crypto seam. */

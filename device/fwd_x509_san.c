@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded DER walk to the subjectAltName iPAddress entries (see fwd_x509_san.h). */
 #include "device/fwd_x509_san.h"
 

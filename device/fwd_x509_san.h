@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* iPAddress subjectAltName matching on the raw DER of an X.509 certificate.
  *
  * mbedTLS 2.28 matches DNS names only, so a server reached as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ECIES-P256 key establishment of the ESP encrypted image (FORMATS §3.4),
  * host side, OpenSSL 3 EVP.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ESP encrypted image container (FORMATS §3), host side, OpenSSL 3 EVP.
  *
  * Streaming in both directions: memory does not depend on the input size

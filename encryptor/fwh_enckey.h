@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key material for the encryption commands: PEM parsing from memory and
  * fixed-size secret key files. Callers read files themselves (and wipe the
  * buffers); nothing here prints key bytes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash encryption as espsecure computes it (FORMATS §4.2-§4.5), host side.
  *
  * XTS scheme (ESP32-S2/S3/C2/C3/C6/H2/...): 128-byte data units on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "encryptor/fwh_keygen_enc.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key generation for the encryption side: ECIES device HMAC keys, flash
  * encryption keys, the nvs_keys partition image (FORMATS §3.4, §4.2, §5.10).
  * Output buffers hold secrets: callers wipe them (OPENSSL_cleanse). */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The long campaign: every target, one after the other, up to FUZZ_RUNS
 # executions (default 1,000,000) or FUZZ_CAP seconds each (default 600),
 # at low priority; appends the figures to fuzz/RESULTS.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the fwseal subcommands that read files, called exactly as
  * main() calls them, on a temporary file holding the input: info (text and
  * JSON), verify (trust digest, JSON, --raw, --allow-untrusted), partition-table

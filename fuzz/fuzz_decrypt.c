@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: ESP encrypted image streaming decryptor (device/fwd_decrypt,
  * on top of common/fw_enc_header), ECIES-P256 with a fixed test key: the
  * device HMAC key of the shared vectors (pre_encrypted/ecc), so the seeds

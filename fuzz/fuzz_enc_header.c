@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: ESP encrypted image header codec (common/fw_enc_header).
  * Decodes the input as a container header, runs every sanity check, and
  * feeds the same bytes to the incremental accumulator in chunks whose sizes

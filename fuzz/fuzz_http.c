@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: HTTP/1.1 response parser of the OTA client
  * (device/fwd_http_parse): head accumulation, head parsing, then body
  * framing (Content-Length, chunked, until-close) of whatever follows, fed

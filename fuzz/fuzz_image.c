@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: ESP app image push parser (common/fw_image).
  * The image is fed in chunks whose sizes come from the first input byte;
  * the verdict and the layout must not depend on the chunking (they are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: NVS CSV parser and partition generator (common/fw_nvs_gen),
  * the nvs_partition_gen.py format behind `fwseal nvs generate`. Byte 0 picks
  * the partition size and whether entries go through a (toy, reversible)

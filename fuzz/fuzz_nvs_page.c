@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: NVS page/entry reader (common/fw_nvs + fw_nvs_store, the
  * engine behind device/fwd_nvs and `fwseal nvs dump`) on a RAM partition.
  * Byte 0: options (read-only or read-write mount, plain or a toy reversible

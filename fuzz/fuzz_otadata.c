@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: otadata (common/fw_otadata codec + device/fwd_otadata, the
  * power-safe record log) on a simulated RAM flash. Byte 0: options (flash
  * encryption on/off, which slot and state to write next); the rest is laid

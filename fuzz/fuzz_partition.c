@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: partition table codec (common/fw_partition), both forms.
  * Byte 0 selects the form and options; the rest is a binary table or CSV
  * text. Invariants: whatever parses re-serialises to a table that parses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: Secure Boot V2 signature sector parser (common/fw_sbv2).
  * The input is a signature sector (short inputs are padded with erased
  * 0xFF bytes, as a truncated sector reads on flash); every block is

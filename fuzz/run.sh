@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal fuzz runner (make fuzz). Usage:
 #   fuzz/run.sh SECONDS [TARGET...]      fuzz each target SECONDS seconds
 #   FUZZ_RUNS=N fuzz/run.sh S [TARGET]   fuzz each target for N executions instead

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON writer (fwh_json.h). */
 #include "host/fwh_json.h"
 

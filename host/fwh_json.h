@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one JSON writer of both CLIs (every --json output goes through it).
  * Streaming, no allocation: commas, quoting and indentation are its job,
  * callers only say what comes next.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "host/fwh_nvs_csv.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS partition generator: Espressif's nvs_partition_gen.py CSV format in,
  * a format-V2 partition image out, laid out exactly like nvs_partition_gen
  * 0.2.0 (so a plain image is byte-identical to the reference tool's):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Partition table CSV (FORMATS §6.5), host side: the text form
  * gen_esp32part.py reads and writes. Host-only text parsing; the byte layout,
  * keywords and the table rules it applies (fw_pt_check) are common's

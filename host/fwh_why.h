@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host-side error reporting: library functions return a negative fw_err code
  * and, when the caller passes a buffer, one human-readable reason line that
  * the CLI prints after the file name. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host side of NVS (OpenSSL 3 EVP): the XTS entry cipher of FORMATS §5.10,
  * nvs_keys file loading and a read-only view of a partition image. */
 #ifndef FWH_NVS_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host keys for Secure Boot V2: load, generate, export, SBv2 fields, digest. */
 #include "keys/fwh_keys.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host key handling for Secure Boot V2 (OpenSSL 3 EVP): load PEM keys,
  * generate, export, and derive the SBv2 block key fields and eFuse digest
  * (FORMATS §2.3, §2.4, §2.6).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signing keys on a PKCS#11 token, through the standard C API (see fwh_p11.h). */
 #include "keys/fwh_p11.h"
 

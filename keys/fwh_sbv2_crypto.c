@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 block signing and signature verification (OpenSSL 3 EVP):
  * the block layout is common/fw_sbv2's, the signature math the scheme
  * table's (keys/fwh_sig.h). */

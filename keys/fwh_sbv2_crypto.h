@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 block signatures with OpenSSL 3 EVP (FORMATS §2.3, §2.4):
  * make a signed block from a private key and an image digest, and check the
  * signature of a block with the key embedded in it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The host's signature scheme table (see fwh_sig.h). */
 #include "keys/fwh_sig.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signature schemes on the host (OpenSSL 3 EVP), as a table:
  * one row per scheme, one file per scheme (keys/fwh_sig_<scheme>.c), keyed
  * by the one scheme enum of common/fw_sbv2.h. A row says which keys belong

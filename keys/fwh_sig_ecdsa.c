@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared ECDSA code of the host's scheme rows (see fwh_sig_ecdsa.h): keys by
  * OpenSSL group name, block numbers little-endian, signatures through DER. */
 #include "keys/fwh_sig_ecdsa.h"

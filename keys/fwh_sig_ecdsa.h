@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared ECDSA code of the host's Secure Boot V2 scheme rows (keys/fwh_sig.h):
  * a row file (keys/fwh_sig_ecdsa_p384.c, fwh_sig_ecdsa_p192.c) names its
  * curve, its digest and where its block keeps the point and signature

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-192 with SHA-256 on the host (FORMATS §2.4;
  * ESP32-C2, where espsecure accepts it): verification only, for parity with
  * espsecure. The P-256 block layout with 24-byte coordinates packed at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-256 with SHA-256 on the host (FORMATS §2.4): the
  * signature over the image digest, r and s stored as 32-byte little-endian
  * numbers, the public point as X, Y little-endian after the curve id. */

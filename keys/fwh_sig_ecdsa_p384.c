@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme ECDSA P-384 with SHA-384 on the host (FORMATS §2.4;
  * ESP32-C5/H4 with eFuse SECURE_BOOT_SHA384_EN): the signature over the
  * SHA-384 of the signed region, the 48-byte digest field moving curve id,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Signature scheme RSA-3072 PSS on the host (FORMATS §2.3): RSASSA-PSS,
  * SHA-256, MGF1-SHA-256, salt 32, over the image digest; n, e, rinv, m' and
  * the signature stored little-endian in the block. */

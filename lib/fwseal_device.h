@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal device library: the one header an application includes.
  *
  *   #include <fwseal/fwseal_device.h>

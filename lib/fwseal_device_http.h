@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal device library with the optional HTTP(S) OTA client:
  *
  *   #include <fwseal/fwseal_device_http.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "nvs/fw_nvs_store.h"
 
 #include <string.h>

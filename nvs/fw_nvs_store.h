@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The NVS key-value store engine (FORMATS §5): ESP-IDF compatible pages,
  * entries, namespaces, strings, multi-chunk V2 blobs, garbage collection,
  * the write ordering of §5.8 and the recovery rules of §5.9.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make demo: the whole fwseal story on a simulated device, in a temporary
 # work directory. Seven steps (issue 8); each one prints what it does and
 # checks that the device behaved as described. Exit 0 only if every step

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the Debian packages fwseal needs, only when one is missing.
 #   scripts/deps.sh        the full set: `make deps` (make test, bench, fuzz)
 #   scripts/deps.sh demo   only what `make demo` needs to build and run

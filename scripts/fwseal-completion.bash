@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bash completion for fwseal and fwseal-device (installed by `make install`
 # as share/bash-completion/completions/fwseal and .../fwseal-device).
 # Commands and options are read from the programs' own --help texts, so the

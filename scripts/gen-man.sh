@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Man pages from the --help texts, so they never drift from the binaries:
 #   fwseal(1), fwseal-CMD(1) for each `fwseal CMD --help`, and the same for
 #   fwseal-device. Usage: scripts/gen-man.sh BINDIR OUTDIR  (writes OUTDIR/man1)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Prints the facts of this machine and tree for a RESULTS file, as markdown
 # list items: date (UTC), CPU, cores, kernel, compiler, commit. Used by the
 # scripts that write tests/powercut/RESULTS.md and tests/tamper/RESULTS.md.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Cost of replacing an existing output (issue 17): `fwseal sign` of a 64 MiB
 # file into a directory on the file system under test, with the output absent
 # ("fresh") and already present ("replace"), interleaved run by run, for each

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # SPDX licence headers (issue 13 §3): every source and build file of the
 # repository carries "SPDX-License-Identifier: Apache-2.0" in its first lines.
 #

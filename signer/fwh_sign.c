@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signing: streamed digest and signature sector assembly. */
 #include "signer/fwh_sign.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Secure Boot V2 signing, streamed (FORMATS §2.1, §2.2; espsecure sign_data
  * --version 2 behaviour):
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal test runner: unit tests (cmocka), the same unit tests under
 # ASan+UBSan, then end-to-end scripts that drive the real binaries.
 # Closes with "N passed, N failed". Usage: tests/run.sh [NAME-FILTER]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verification report: named checks, text and JSON rendering. */
 #include "verify/fwh_report.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verification report: an ordered list of named checks, each pass / fail /
  * skip, required or not, with a one-line detail. The image is valid when no
  * required check failed. Printed as text or JSON (`fwseal verify --json`).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming Secure Boot V2 verifier: signed-region digest with a 4096-byte
  * lag (the last 4096 bytes fed are the signature sector), block checks, trust
  * and revocation, plus the app image checks of fwh_vimage.

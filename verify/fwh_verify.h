@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline verification of a Secure Boot V2 signed ESP app image (host,
  * OpenSSL 3). Streaming and incremental: bytes are fed in order, in any
  * chunking, and memory stays bounded (one 4096-byte tail buffer, two SHA-256

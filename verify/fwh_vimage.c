@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* App image checks of the verifier (FORMATS §1.9, §1.10, §2.1) on top of the
  * crypto-free streaming parser common/fw_image: header, segment walk,
  * checksum, appended SHA-256, app descriptor, sector position, chip and

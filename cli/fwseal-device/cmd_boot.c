@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device boot: power on the simulated device and run the Secure Boot V2
  * bootloader (boot/fwb_boot.c); the booted partition becomes the running app. */
 #include <stdio.h>

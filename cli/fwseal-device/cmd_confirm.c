@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device confirm / rollback: the running app marks itself valid
  * (fwd_ota_mark_app_valid: VALID, then the eFuse secure_version is raised;
  * a power cut in between is healed by the next boot or OTA)

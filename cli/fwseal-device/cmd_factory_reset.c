@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device factory-reset: erase the user NVS partition, keep factory data. */
 #include <stdio.h>
 #include <string.h>

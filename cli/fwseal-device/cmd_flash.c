@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device flash: write a file's plaintext into a partition, through
  * flash encryption when the partition is encrypted (factory programming). */
 #include <stdio.h>

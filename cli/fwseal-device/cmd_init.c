@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device init: create a simulated device (flash, eFuses, partition table).
  *
  * Options live in one table. Adding one = one table line + one function:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device nvs: the device's NVS store (set / get / erase / list / stats). */
 #include <inttypes.h>
 #include <stdio.h>

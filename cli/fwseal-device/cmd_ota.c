@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device ota: the running app installs a signed image (plaintext or
  * encrypted, from a file, stdin or an HTTPS URL) into the passive slot. Every
  * input goes through the one device OTA pipeline (cli/fwseal-device/ota_run.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device read: dump a partition, decrypted (default) or raw. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device revoke: the running app revokes a Secure Boot V2 key
  * (fwd_ota_revoke_key: the eFuse KEY_REVOKEn bit, one bit, power-safe), as
  * esp_ota_revoke_secure_boot_public_key does after an update signed by the

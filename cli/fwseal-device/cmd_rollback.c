@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device rollback: the running app rejects itself
  * (esp_ota_mark_app_invalid_rollback_and_reboot). Body in cmd_confirm.c. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device status: partitions, otadata, eFuse summary (never the
  * flash-encryption key), app descriptor of every app partition. */
 #include <stdio.h>

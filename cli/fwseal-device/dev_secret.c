@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device decryption secret: provisioning at init, loading at ota. */
 #include "cli/fwseal-device/dev_secret.h"
 

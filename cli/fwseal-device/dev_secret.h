@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The device's decryption secret for pre-encrypted OTA images, kept in the
  * device directory (mode 0600), provisioned by `fwseal-device init
  * --decrypt-key PRIV.pem | --decrypt-hmac-key HMAC.bin`:

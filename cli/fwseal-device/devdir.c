@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device directory: open/create/close for every fwseal-device command. */
 #include "cli/fwseal-device/devdir.h"
 

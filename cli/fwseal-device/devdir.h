@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulated device's directory, shared by every fwseal-device command.
  *
  *   DIR/flash.bin    raw NOR flash image (flash_size bytes, mapped MAP_SHARED)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* build/bin/fwseal-device — drives a simulated device kept in a directory. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS pieces of the fwseal-device CLI shared by `nvs`, `factory-reset` and
  * the `init --nvs-keys` option. Functions print their own one-line error and
  * return a CLI exit code. */

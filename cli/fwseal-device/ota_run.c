@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal-device ota: URL / file / stdin, plaintext or encrypted, all through
  * the one device OTA pipeline. */
 #include "cli/fwseal-device/ota_run.h"

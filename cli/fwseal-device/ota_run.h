@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every `fwseal-device ota` source, handled by the one OTA pipeline
  * (device/fwd_ota_pipeline.h): an HTTPS URL with a pinned CA and Range
  * resume (device/fwd_ota_http.h), or a file / stdin holding either the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata reports (see otadata_view.h). */
 #include "cli/fwseal-device/otadata_view.h"
 

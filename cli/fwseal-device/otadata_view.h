@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* How fwseal-device reports otadata: per-sector status words and, when no
  * entry selects a slot, the order in which the bootloader tries the apps
  * (the same plan as boot/fwb_decide, so the report cannot drift from it). */

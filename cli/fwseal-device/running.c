@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* DIR/running: the simulated device's running app (see running.h). */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulated device's "running application": which partition the last
  * successful `boot` started, kept in DIR/running (key=value lines: label,
  * version, project, secure_version, digest). Commands that act as the

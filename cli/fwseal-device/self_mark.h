@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared body of `confirm` and `rollback` (cmd_confirm.c). */
 #ifndef FWDEV_SELF_MARK_H
 #define FWDEV_SELF_MARK_H

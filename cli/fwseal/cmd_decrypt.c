@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal decrypt: ESP encrypted image container -> plaintext, tag checked
  * before OUT appears (FORMATS §3.7, §3.8). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal digest KEY.pem [-o DIGEST.bin]: Secure Boot V2 eFuse key digest. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal encrypt: ESP encrypted image container (FORMATS §3), streaming.
  * IN is read through a small tap (the encryptor's source) that keeps its first bytes (chip id) and
  * its last 4096 (a signature sector?), so the release checks below need no

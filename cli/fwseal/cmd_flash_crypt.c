@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal flash-encrypt / flash-decrypt: espsecure-compatible flash
  * encryption (FORMATS §4.3 XTS-AES, §4.5 legacy ESP32 scheme). */
 #include <stdio.h>

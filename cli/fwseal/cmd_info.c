@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal info: describe an ESP app image (FORMATS §1), its Secure Boot V2
  * signature sector (§2) when one sits at S, or an ESP encrypted image
  * container (§3, magic CF B6 88 07).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal keygen TYPE -o PRIV.pem [--pub PUB.pem]: new private key (0600).
  * A small dispatch table by key type: other modules add their types
  * (ecies-p256, flash-xts-128/256, nvs-keys) as one line each. */

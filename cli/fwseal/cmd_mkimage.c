@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal mkimage: a valid ESP app image (FORMATS §1) with a deterministic
  * synthetic payload, for tests, the demo and the device simulator.
  *

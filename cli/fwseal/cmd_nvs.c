@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal nvs generate|dump: NVS partition images on the host (FORMATS §5). */
 #include <errno.h>
 #include <stdio.h>

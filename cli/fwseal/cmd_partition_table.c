@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal partition-table: CSV -> binary (gen_esp32part-identical) and
  * binary -> CSV (FORMATS §6). The direction is chosen by content: a binary
  * table starts with AA 50 (or EB EB), anything else must be CSV text. */

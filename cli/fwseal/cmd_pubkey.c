@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal pubkey KEY.pem [-o PUB.pem]: public key of a signing key (PEM). */
 #include <stdio.h>
 #include <stdlib.h>

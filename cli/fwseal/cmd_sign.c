@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal sign --key K.pem [--key K2.pem] [--key K3.pem] [--append|--resign] IN -o OUT
  * Secure Boot V2 signing exactly as espsecure sign_data --version 2: the
  * input is streamed (hash + copy in 64 KiB chunks), padded with 0xFF to a 4096

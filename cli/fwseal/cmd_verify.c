@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal verify IMAGE [--trust PUB.pem]... [--trust-digest HEX]...
  *   [--revoked-digest HEX]... [--min-secure-version N] [--chip NAME] [--json]
  * Offline verification of a Secure Boot V2 signed app image (verify/). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Small helpers shared by the encryption commands (encrypt, decrypt,
  * flash-encrypt, flash-decrypt, container verify): option scanning and
  * reading fixed-size secret key files. */

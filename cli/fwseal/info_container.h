@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `fwseal info` for an ESP encrypted image container (FORMATS §3), on the
  * fw_enc_header codec: magic, scheme (guessed: the header does not say),
  * bin_size against the file length, IV, tag, reserved bytes. Called from

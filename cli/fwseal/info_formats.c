@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "cli/fwseal/info_formats.h"
 
 #include <stdio.h>

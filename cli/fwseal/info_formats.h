@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwseal info for the formats other than the app image and the encrypted
  * container: partition table, NVS partition, otadata, nvs_keys image, keys
  * (PEM or DER), data signed with Secure Boot V2. Each is told by content, in

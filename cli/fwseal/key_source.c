@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Where a signing key comes from: a key file (PEM/DER, maybe encrypted with
  * a passphrase), standard input, or a PKCS#11 token. Shared by every command
  * that takes a signing key (sign, encrypt --sign-key, digest, pubkey, verify).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `fwseal keygen` generators for the encryption key types, called from the
  * dispatch table in cmd_keygen.c (signature of struct keygen_type.gen).
  * Secret outputs are written atomically with mode 0600, never printed. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* build/bin/fwseal — host release tools: keys, images, signing, encryption, verification. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `fwseal verify` on an ESP encrypted image container (FORMATS §3):
  * with --decrypt-key / --decrypt-hmac-key the container is decrypted in a
  * stream straight into the signed-image verifier (bounded memory, no

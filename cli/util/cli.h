@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Helpers shared by the fwseal and fwseal-device command lines.
  * Exit codes are part of the CLI contract (see README). */
 #ifndef FW_CLI_H

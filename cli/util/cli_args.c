@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GNU argument forms and espsecure/esptool "did you mean" hints (cli_args.h). */
 #include "cli/util/cli_args.h"
 

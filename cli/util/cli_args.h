@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GNU command-line forms for both CLIs, and "did you mean" hints.
  *
  * cli_gnu_args() rewrites a command's argv once, before the command parses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Listing of an NVS store's items for both CLIs: text lines
  * "ns:key (type) = value" or a JSON array shaped like the vectors'
  * nvs.expected_kv.json (namespace, key, type, value; blobs base64 with

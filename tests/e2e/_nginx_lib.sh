@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Helpers for the OTA network tests: a throw-away CA, server certificates and
 # nginx instances on free high ports of 127.0.0.1, stopped by PID at exit.
 # Source after lib.sh:  . "$(dirname "$0")/_nginx_lib.sh"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Independent check of a Secure Boot V2 block against a PUBLIC key (for keys
 # whose private half is not in a file: PKCS#11 tokens, signing services).
 # Same method as sign_openssl.sh: the block is cut out of the last 4096 bytes,

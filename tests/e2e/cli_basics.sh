@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Both CLIs: help, version, usage errors and exit codes.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 13 §4 "a CLI without traps": each block below fails on the CLI before
 # that issue (signing a signed image appended a second sector, encrypt took
 # anything, no GNU forms, no stdin for sign, no --version in fwseal-device,

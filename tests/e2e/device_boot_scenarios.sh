@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 4 acceptance 2 through the real CLI: factory only; OTA alternating
 # ota_0/ota_1 with growing sequence numbers; unconfirmed image rolled back
 # (ABORTED, old app runs); confirmed image stays; bad signature, revoked key

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal-device init / flash / read / status: options, eFuse provisioning,
 # refusals and exit codes.
 . "$(dirname "$0")/lib.sh"

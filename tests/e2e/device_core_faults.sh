@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fault-injection contract of every fwseal-device command (issue 4):
 # FWSEAL_SIM_TRACE lines, FWSEAL_SIM_CUT_AT=N exits 99 with operation N undone,
 # FWSEAL_SIM_CUT_MODE=torn tears the operation with the NOR fault model of

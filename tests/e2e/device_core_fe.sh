@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Device core, acceptance 1: an app flashed through flash encryption reads back
 # raw as espsecure's ciphertext for the same key and address, and decrypted as
 # the plaintext. Both key sizes, CSV and binary partition tables, 0x10000 as an

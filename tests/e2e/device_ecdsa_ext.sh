@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 16, ECDSA P-384 and P-192 on the simulated device: espsecure's signed
 # esp32c3 images (vectors/secure_boot_v2_ecdsa_ext) flashed into a device
 # whose eFuse holds the key digest, booted by the Secure Boot V2 bootloader,

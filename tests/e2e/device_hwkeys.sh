@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Keys that never leave the hardware (issue 13 §2), end to end:
 #  1. a device initialised with --key-mode hardware keeps its flash-encryption
 #     key and decryption secret only in DIR/keystore.bin (the simulated

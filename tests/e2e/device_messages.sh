@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11 section 6, messages that tell the truth:
 #  - an OTA refused because the running app is still PENDING_VERIFY says so,
 #    names the running slot, and does not claim to have erased a slot it did

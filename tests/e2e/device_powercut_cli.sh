@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 4 acceptance 3 through the CLI and its environment contract
 # (FWSEAL_SIM_TRACE / FWSEAL_SIM_CUT_AT / FWSEAL_SIM_CUT_MODE=torn): a power
 # cut in an OTA and in each boot state change exits 99, and the next `boot`

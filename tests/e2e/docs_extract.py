@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Turn the ```sh blocks of a Markdown file into a bash script that runs every
 command in order and reports each one through tests/e2e/lib.sh's ok/fail.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # docs/guide.md: every command of its ```sh blocks runs, in order, in an empty
 # directory with fwseal and fwseal-device on PATH; "! CMD" must exit 1.
 . "$(dirname "$0")/lib.sh"

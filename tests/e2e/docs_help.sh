@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every subcommand of both CLIs answers --help on stdout (exit 0) with its
 # usage, its options and at least one example (issue 8: help is documentation).
 . "$(dirname "$0")/lib.sh"

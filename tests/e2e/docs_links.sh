@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # docs/*.md and README.md: every repository path they point at (`dir/file.c`,
 # `dir/`) exists, and every relative Markdown link resolves.
 . "$(dirname "$0")/lib.sh"

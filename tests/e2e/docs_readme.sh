@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # README.md: the four jobs' command blocks run, in order, as they stand, in an
 # EMPTY directory: the blocks create every file they use (issue 13 §5). The
 # make lines are the README's own two commands: `make test` is what runs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 17: the one-pass release (`fwseal encrypt --sign-key`) is the path the
 # docs lead with: `fwseal --help` shows it before the command list, `fwseal
 # encrypt --help` puts it in the first usage line and the first example, and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Key material of the encryption side: keygen outputs are 0600 and usable;
 # no key byte (raw, or hex in either case) ever appears on stdout/stderr of
 # any encryption command, on success or failure.

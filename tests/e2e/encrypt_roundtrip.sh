@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal encrypt -> fwseal decrypt round trips (RSA-3072 and ECIES-P256) for
 # edge sizes; a flipped bit in any header field or in the body makes decrypt
 # fail with no output (through the CLI for size 1 MiB + 3; the full

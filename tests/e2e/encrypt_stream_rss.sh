@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Streaming: encrypt, decrypt and flash-encrypt of a 256 MiB file keep the
 # peak RSS under 32 MiB (/usr/bin/time -f %M, in KiB).
 . "$(dirname "$0")/lib.sh"

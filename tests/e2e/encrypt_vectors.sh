@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every row of pre_encrypted/cases.tsv through `fwseal decrypt`: Espressif's
 # images decrypt to the exact plaintext; negatives are rejected (exit 1) with
 # a precise reason on stderr and no output file.

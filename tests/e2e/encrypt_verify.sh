@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal verify and fwseal info on ESP encrypted image containers: with a
 # key the container is decrypted in a stream into the verifier (tag AND every
 # inner check must pass); without a key only the header is checked and the

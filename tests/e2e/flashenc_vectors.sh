@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal flash-encrypt / flash-decrypt against espsecure: every row of
 # flash_encryption/cases.tsv byte-identical both ways, Appendix A.3 known
 # answers (incl. a start inside a 128-byte unit), misalignment and bad keys

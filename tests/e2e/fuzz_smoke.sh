@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Short fuzz pass for `make test`: builds every libFuzzer harness (clang,
 # ASan+UBSan), replays every regression input in fuzz/regressions/, then
 # fuzzes each target a few seconds. The long campaign is `make fuzz`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal mkimage + fwseal info: generated images, every app/ vector, signed
 # vectors' signature blocks, hostile input and the CLI contract.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make install into a temporary DESTDIR (issue 13 §3): the two binaries run
 # from there (--version), every man page renders (man -l, and man with
 # MANPATH: `man fwseal-sign`), the bash completion completes commands and

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every --json output of both CLIs is strict JSON in valid UTF-8, also when
 # the input carries non-ASCII text and bytes that are not UTF-8 (issue 13):
 # valid UTF-8 comes out as the same characters, invalid bytes as U+FFFD with

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 16, "Policy: k of n, and rotating keys": the key-rotation story of
 # docs/guide.md section 6 as a test, plus the k-of-n policy end to end.
 #   Devices trust keys A and B (two eFuse digest slots). Release N is signed

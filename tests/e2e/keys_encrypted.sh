@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Passphrase-protected key files (issue 16): keygen --encrypt writes PKCS#8
 # encrypted PEM (AES-256-CBC, mode 0600) that OpenSSL reads; encrypted keys
 # (ours and openssl's) sign with --pass env:VAR / file:PATH or a terminal

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Shared helpers for end-to-end scripts. Source it first:
 #   . "$(dirname "$0")/lib.sh"
 # Then use check / check_fails / expect_exit; the EXIT trap prints the summary

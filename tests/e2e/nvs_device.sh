@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal-device nvs / factory-reset / init --nvs-keys on a flash-encrypted
 # simulated device: encrypted NVS round trips, what the device writes
 # `fwseal nvs dump` reads and the other way round, bad keys partitions,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal nvs: generate is byte-identical to nvs_partition_gen 0.2.0 (plain and
 # encrypted), dump lists exactly nvs.expected_kv.json, negative keys vectors
 # are rejected, the corrupted-entry vector loses exactly one item.

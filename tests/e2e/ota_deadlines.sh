@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # No wait without a deadline (issue 11 section 3): a hostile local TLS server
 # that trickles its handshake, its response head or its body one byte every
 # 0.4 s (which would hold a client without deadlines for minutes) is cut off

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Encrypted OTA end to end against a real nginx: mkimage -> sign -> encrypt ->
 # serve over HTTPS -> fwseal-device ota URL -> boot (PENDING_VERIFY) ->
 # confirm (VALID); Espressif's own encrypted image; the tamper matrix (every

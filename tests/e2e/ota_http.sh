@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The device HTTPS client (device/fwd_http via build/tools/http_get) against a
 # real nginx with a test CA, a TCP proxy that cuts/stalls, and a lying server.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Power cut (FWSEAL_SIM_CUT_AT, clean and torn) at every flash write/erase of
 # an encrypted OTA from a file: the next boot always runs a valid signed image
 # (the old one, or the new one once set-boot completed).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The device HTTPS client's TLS policy against a real nginx (issue 11 sections
 # 3, 4 and 6): TLS 1.2 ECDHE + AEAD suites only; servers addressed by IP
 # (iPAddress SANs, IPv4 and IPv6, exact bytes, never the CN); expired and

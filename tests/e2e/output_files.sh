@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 11 section 5: nothing unauthenticated or secret is ever left on disk.
 # A SIGKILL in the middle of a 256 MiB `fwseal decrypt` (after megabytes of
 # not-yet-authenticated plaintext were written) leaves no new file at all in

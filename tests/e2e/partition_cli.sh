@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal partition-table: every partition_table/ vector both ways, content
 # detection, generator checks, hostile input, and the CLI contract.
 . "$(dirname "$0")/lib.sh"

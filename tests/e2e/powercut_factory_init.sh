@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Power cuts in `fwseal-device factory-reset` and `fwseal-device init` under
 # the NOR fault model (device/port/sim/fwd_sim_tear.h), through the CLI's
 # FWSEAL_SIM_* contract:

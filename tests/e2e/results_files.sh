@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The RESULTS files are written by the scripts that measure them (issue 11):
 # every count tests/powercut/RESULTS.md and tests/tamper/RESULTS.md name must
 # be what the current code produces. Cheap: the runners' --count modes derive

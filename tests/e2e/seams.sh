@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The seams of issue 12 §3/§4, checked on the source tree (no build needed).
 #
 # 1. Crypto seam. No file under device/ or boot/ includes a crypto library

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12 §4 (rest), §5, §6: grep-level seams, each detector self-tested on
 # a sample of what it must catch (so a detector that never fires fails here).
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 12 §1 and §2: one OTA path and a byte-stream seam.
 #
 # 1. A plaintext `ota --file` passes the same early checks as an encrypted

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Detached signing for a cloud KMS or signing service (issue 16): `sign
 # --digest-out` writes the digest the service signs and says how; `openssl
 # pkeyutl` stands in for the service; `sign --signature-in --pub` verifies the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Hostile input for keygen/pubkey/digest/sign/verify: truncated, oversized,
 # garbage, wrong key types, missing files, unwritable outputs. Every failure:
 # right exit code, one line on stderr naming the file, no output file left.

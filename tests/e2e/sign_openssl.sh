@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal sign, checked by an independent implementation: every block we write
 # is cut out with dd, its little-endian numbers are reversed (FORMATS 2.3/2.4),
 # the public key and signature are rebuilt as DER by a few lines of python

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 16: ECDSA P-384 signing round trip on the host. fwseal keygen
 # ecdsa-p384 -> fwseal sign -> fwseal verify (--trust, --trust-digest of
 # fwseal digest) -> an independent check: the block is cut out with dd by a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Signing through PKCS#11 (issue 16): a SoftHSM2 token made by this script in
 # its temporary directory (SOFTHSM2_CONF), RSA-3072 and P-256 key pairs
 # generated INSIDE the token (pkcs11-tool, sensitive, not extractable), used

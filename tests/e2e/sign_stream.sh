@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Streaming: sign and verify of a 256 MiB file keep peak RSS under 32 MiB
 # (GNU time %M, KiB). Also a ~240 MiB valid app image (16 segments), so the
 # app image checks stream too.

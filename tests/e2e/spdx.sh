@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # SPDX headers (issue 13 §3): scripts/spdx.sh --check passes on the
 # repository (every source/build file says Apache-2.0 in its first lines), and
 # the script itself does what it says on a scratch tree: --check lists exactly

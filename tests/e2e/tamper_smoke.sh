@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Fast subset of the tamper matrix (make tamper runs all of it): every 250th
 # trial of each matrix, each OTA'd into a fresh copy of a provisioned device
 # through the real pipeline: rejected, old image boots, passive slot erased.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fwseal verify / digest against espsecure's vectors (secure_boot_v2/cases.tsv,
 # keys.tsv): every case with --trust PUB.pem and with --trust-digest, wrong and
 # revoked keys, negative vectors with their reason, trust anchor rules,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Issue 16: espsecure's ECDSA P-384 and P-192 vectors (vectors/secure_boot_v2_ecdsa_ext,
 # README there) on the host, each with its documented result:
 #   fwseal verify --trust KEY_pub.pem and --trust-digest (the eFuse digest file)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A small program built against the INSTALLED device library only
  * (tests/e2e/install.sh: cc lib_probe.c $(pkg-config --cflags --libs
  * fwseal-device)), as an application would: it includes nothing but the

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Writes tests/powercut/RESULTS.md (to stdout) from the output of one
 # tests/powercut/run.sh run:
 #   results_md.sh RUNNER-OUTPUT SECONDS IMAGE-SIZE EXIT-CODE [FACTS-FILE]

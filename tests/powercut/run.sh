@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make powercut: builds the images with the real CLI (RSA-3072 signing key,
 # RSA-3072 device key, a 256 KiB app v1 -> v2), then runs the in-process
 # power-cut runner build/tools/powercut over every scenario and schedule.

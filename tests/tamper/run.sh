@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make tamper: builds an encrypted, signed image of at least 64 KiB with the
 # real CLI (RSA-3072 signing key, RSA-3072 device key), then runs the
 # in-process tamper matrix build/tools/tamper. Extra arguments go to the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test helper: derive a new UNSIGNED app image from an existing one by
  * patching esp_app_desc_t.secure_version / version (and optionally the chip
  * id), then fixing the XOR checksum and the appended SHA-256 -- so the e2e

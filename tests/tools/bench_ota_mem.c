@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Heap and stack of the device OTA pipeline, measured in-process (bench).
  *
  *   bench_ota_mem ENC_IMAGE RSA_PRIV.pem

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Raw mbedTLS cost of the primitives the OTA pipeline uses, one primitive
  * per run, so `valgrind --tool=callgrind` can count each one alone
  * (bench/30-ota.sh subtracts the "none" baseline).

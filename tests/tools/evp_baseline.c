@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Minimal raw-EVP baseline for bench/10-sign.sh: what the host crypto of a
  * release step costs with nothing around it (no formats, no output file).
  *

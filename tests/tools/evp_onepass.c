@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The least work a release and an encrypted-image check can do, in raw EVP
  * with no format code around it: the references of bench/20-encrypt.sh.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* bench helper: peak heap of the device paths, measured by interposing the
  * C allocator (every malloc/calloc/realloc/free of the process, mbedTLS's
  * included, goes through here and is sized with malloc_usable_size).

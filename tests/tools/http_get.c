@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Drive the device HTTPS client (device/fwd_http) from the shell.
  *
  *   http_get URL [--ca CA.pem] [--from N] [--expect-total N] [--timeout-ms N] [--connect-timeout-ms N]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A misbehaving HTTPS server (mbedTLS) for the OTA client tests: things nginx
  * will not do on purpose.
  *

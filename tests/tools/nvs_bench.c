@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nvs_bench: figures for bench/40-nvs.sh, printed as BENCH rows.
  * The device NVS library on a RAM NOR flash (24 KiB partition, 48 keys):
  * set (u32 and 64-byte strings, garbage collection included) and get

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nvs_devdump IMAGE [KEYS] : list an NVS partition image with the DEVICE
  * library (mbedTLS XTS, fwd_nvs) as JSON, for e2e comparison with
  * nvs.expected_kv.json and `fwseal nvs dump`. KEYS is a plaintext nvs_keys

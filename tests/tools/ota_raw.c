@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The reference of the HTTPS OTA row in bench/30-ota.sh: the same crypto as
  * `fwseal-device ota URL` in raw mbedTLS, with no format, flash or state
  * machine code around it:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared by the in-process proof runners (tests/tools/powercut.c and
  * tests/tools/tamper.c): a simulated device in RAM with a power-cut layer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* make powercut: exhaustive power-cut simulation of the real device code.
  *
  *   powercut OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin

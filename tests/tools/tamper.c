@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* make tamper: the tamper matrix, in process, against the real device code.
  *
  *   tamper OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin [--subset N] [--count]

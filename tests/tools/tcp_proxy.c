@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TCP fault-injection proxy for the OTA network tests.
  *
  *   tcp_proxy PORTFILE TARGET_PORT MODE N [FAULTY|MS]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Measures the two ways to compute espsecure's XTS flash encryption on the
  * host (FORMATS §4.3) on the same 16 MiB, in memory, and checks they agree:
  *   fast: encryptor/fwh_flashenc.c (what fwseal uses): the per-block rule in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fixture for the OTA / bootloader tests: an in-memory simulated device
  * (strict NOR, flash encryption XTS-AES-128 by default) with factory, two
  * OTA slots and otadata, plus a maker of freshly signed app images.

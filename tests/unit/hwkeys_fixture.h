@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hardware-key mode for the device fixtures (issue 13 §2): with
  * tu_hw_keys set, the flash-encryption key goes into the simulator's key
  * peripherals (device/port/sim/fwd_sim_keystore.h) instead of the eFuse, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test helpers for NVS unit tests: a RAM NOR flash with strict NOR checks
  * and power-cut injection, and a canonical listing of a store's items. */
 #ifndef NVS_TESTLIB_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared fixture for the otadata/partition unit tests: an in-memory simulated
  * device with a fixed partition list and optional flash encryption. */
 #ifndef OTADATA_FIXTURE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bootloader scenarios (boot/fwb_boot.c; issue 4 acceptance 2, FORMATS
  * §7.2-7.6, §9 item 10) on the strict in-memory simulator with XTS flash
  * encryption. Bad images are planted straight into a slot (an attacker or a

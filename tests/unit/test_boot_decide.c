@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The bootloader's pure decision table (boot/fwb_decide.c, FORMATS §7.2-7.7). */
 #include "testutil.h"
 

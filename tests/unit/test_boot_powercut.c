@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Power cut at EVERY flash write/erase of an OTA and of each boot state
  * change, in both cut modes (clean: the operation does not happen; torn:
  * the simulator's NOR fault model, device/port/sim/fwd_sim_tear.h — a prefix, a

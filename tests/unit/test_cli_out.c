@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cli_out (cli/util/cli.c): outputs have no name until committed (O_TMPFILE),
  * the fallback's named temporary is 0600-from-creation and swept when its
  * process is gone (dead pid, or a pid reused by a process started after the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte codecs and the two CRC-32 flavours (FORMATS §0, Appendix A.1, A.2). */
 #include "testutil.h"
 

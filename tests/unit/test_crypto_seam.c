@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The crypto seam (device/fwd_crypto.h) checked against an independent
  * implementation, OpenSSL 3: every primitive on the same inputs gives the same
  * bytes, the error contract holds (bad key / point / length), the RSA unwrap

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Streaming decryptor against Espressif's pre-encrypted vectors: every
  * positive decrypts to exactly the plaintext, every negative is rejected with
  * a precise reason, and the chunking never changes the result. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* eFuse helpers: thermometer code and SBv2 key digests equal to espsecure's
  * (the .digest.bin files of vectors/secure_boot_v2), from public and private PEM files. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ESP encrypted image header codec (FORMATS §3.2, §3.3, §3.8) on the vectors. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ESP encrypted image encrypt/decrypt (FORMATS §3): Espressif vectors,
  * round trips over edge sizes, one flipped bit anywhere makes decrypt fail,
  * wrong key types refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Interop: containers made by the host encryptor (OpenSSL) are decrypted by
  * the device decryptor (device/fwd_decrypt, mbedTLS) to the exact input, for
  * both schemes, edge sizes and the one-pass sign+encrypt; a flipped byte is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Key generation for encryption: ECIES HMAC keys, XTS keys, nvs_keys image
  * (FORMATS §3.4, §5.10, Appendix A.4). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash encryption against espsecure: every XTS vector of
  * vectors/flash_encryption/cases.tsv and the Appendix A.3 known answers. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* device/fwd_fe.c has two paths: whole 128-byte units (word-wise byte
  * reversal) and partial units (zero-padded unit, byte-wise reversal). XTS
  * blocks depend only on their position, so both must give the same bytes for

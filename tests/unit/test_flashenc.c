@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Flash encryption (FORMATS §4.3, §4.5, Appendix A.3) against espsecure's
  * known answers and vectors, partial units, and an independent per-block
  * reference (the alpha^m rule with AES-ECB). */

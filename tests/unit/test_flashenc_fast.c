@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The batched flash-encryption path (encryptor/fwh_flashenc.c: tweaks of
  * many units in one AES-ECB call, word-wise reversal) against straightforward
  * references written the obvious way, on pseudo-random data at many

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* HTTP response parser and body decoder fed hostile input. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OTA client's socket layer (device/fwd_sock) and retry back-off:
  * TCP_NODELAY and non-blocking sockets, a connect deadline on the HAL clock,
  * bounded and jittered back-off. */

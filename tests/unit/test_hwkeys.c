@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Keys that never leave the hardware (issue 13 §2): the same flows in raw-key
  * mode and in the simulator's hardware-key mode (device/port/sim/fwd_sim_keystore.h)
  * give byte-identical flash and plaintext; in hardware mode the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* App image codec and streaming parser (FORMATS §1) against the vectors in
  * app/ (cases.tsv, *.appdesc.json, *.image_info.txt) plus one synthetic test
  * per validation rule. Every vector is fed in several chunkings, which must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shared JSON writer (host/fwh_json.h): separators and layout, escapes,
  * strict UTF-8 (RFC 3629), invalid bytes as U+FFFD with a "<key>_hex" member. */
 #define _GNU_SOURCE /* open_memstream */

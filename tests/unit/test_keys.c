@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* keys/: PEM loading, refusal of other key types, SBv2 fields and digests
  * against espsecure (keys.tsv), signing and block verification. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS on the simulated device: nvs_keys provisioned through flash
  * encryption (raw bytes are ciphertext), encrypted NVS on a data/nvs
  * partition (entries ciphertext on flash, readable by the host-side reader

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS codecs and generator: Appendix A.4 known answers, byte identity with
  * nvs_partition_gen 0.2.0 (vectors/nvs/nvs.bin, nvs_encrypted.bin), CSV errors. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Power cut at every flash write/erase of a seeded random workload (set /
  * erase / erase-namespace / commit over integers, strings and multi-page
  * blobs), in both cut modes (op not done; torn: the NOR fault model of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NVS store engine + device binding: ESP-made vectors (plain, encrypted
  * with mbedTLS XTS, negative keys and entry CRC), read/write behaviour,
  * blobs across pages, version flip, errors that must lose nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OTA operations (device/fwd_ota.c, FORMATS §7.4, §7.6, §8) on the in-memory
  * simulator with strict NOR semantics and XTS flash encryption. */
 #include "testutil.h"

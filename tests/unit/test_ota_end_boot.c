@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* fwd_ota_end_and_set_boot (device/fwd_ota.c): end + boot selection in one
  * call with ONE verification pass. Same outcome as fwd_ota_end followed by
  * fwd_ota_set_boot_partition, on success and on every failure. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* otadata: entry codec and every validity rule (FORMATS §7.2, §7.7, A.2),
  * selection, slot mapping, next-seq; device read/write of both sectors with
  * and without flash encryption, ESP-written entries, the sealed record log. */

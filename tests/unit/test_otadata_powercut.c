@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Exhaustive power cuts of every otadata transition: for each write/erase the
  * transition performs, cut there (clean and torn, FE off and on), power back
  * up, reload: the selection must yield exactly the old or the new

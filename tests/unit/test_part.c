@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Partition access: §4.1 encryption rule, bounds and alignment, lookup, OTA
  * slot enumeration, and flash-encrypted writes byte-identical to espsecure
  * (vectors/flash_encryption, both key sizes, both addresses). */

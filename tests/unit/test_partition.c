@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Partition table codec (FORMATS §6) against partition_table/cases.tsv and
  * Appendix A.5, plus one test per device-validation and generator rule. */
 #include "testutil.h"

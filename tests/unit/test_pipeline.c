@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The OTA pipeline on the simulated device: encrypted signed image -> new
  * boot partition; every rejection erases what was written and keeps the old
  * boot partition; early checks refuse before any erase; events in order. */

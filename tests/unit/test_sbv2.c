@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* common/fw_sbv2: the crypto-free SBv2 codec against espsecure's vectors
  * (secure_boot_v2/signed.tsv, keys.tsv) and synthetic blocks. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signer/: streamed digest equals espsecure's image digests; sector assembly
  * (fresh, append, 3-block limit, mixed schemes, stale blocks). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* signer/ with ECDSA P-384 and P-192 (issue 16): the streamed SHA-384 of
  * espsecure's P-384 input equals the image_digest field of its signed image,
  * a P-384 sector signs that digest and verifies (host and device verifiers),

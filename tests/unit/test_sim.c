@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* NOR flash simulator: erase/program semantics, strict mode, counters,
  * in-process power cuts (clean and torn), eFuse burn-only semantics. */
 #include "testutil.h"

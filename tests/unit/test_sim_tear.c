@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The torn-operation fault model (device/port/sim/fwd_sim_tear.h) on its own and
  * through the simulator (FWD_SIM_CUT_TORN, FWSEAL_SIM_CUT_SEED/_KEEP):
  *   torn write: the prefix is programmed exactly, the word in flight only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* verify/: the incremental verifier gives the same report whatever the
  * chunking, names the right first failure, and survives hostile input. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device verifier with the ECDSA P-384 and P-192 schemes (device/fwd_sig_ecdsa_p384.c,
  * fwd_sig_ecdsa_p192.c): espsecure's signed esp32c3 images of
  * vectors/secure_boot_v2_ecdsa_ext verified with fwd_verify_image() against

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device image verifier (device/fwd_verify.c): the signed espsecure vectors
  * read through a partition-reader callback, and one rejection test per
  * validation rule of FORMATS §1.10 / §2.9 with the precise reason code. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device-side Secure Boot V2 crypto (fwd_verify_sig.c, mbedTLS) against the
  * espsecure vectors in ../shared/vectors/secure_boot_v2 (FORMATS §2). Blocks
  * are taken by offset from the signed files: the sector is the last 4096 bytes. */

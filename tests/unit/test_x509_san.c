@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* iPAddress subjectAltName matching on raw certificate DER (device/fwd_x509_san),
  * fed hand-built and malformed DER. */
 #include "testutil.h"

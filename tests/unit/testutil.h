@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Header-only helpers for cmocka unit tests (each test is one .c file). */
 #ifndef FW_TESTUTIL_H
 #define FW_TESTUTIL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host simulation HAL: one implementation of device/fwd_hal.h.
  *
  *  - NOR flash backed by a file mapped MAP_SHARED (or by anonymous memory for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated eFuse block kept in a 256-byte file (efuse.bin).
  *
  * Layout (all integers little-endian; unprogrammed bits are 0, burning sets bits):

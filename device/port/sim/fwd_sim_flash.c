@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* File-backed NOR flash simulator with power-cut injection (see fwd_sim.h). */
 #include "device/port/sim/fwd_sim.h"
 #include "device/port/sim/fwd_sim_tear.h"

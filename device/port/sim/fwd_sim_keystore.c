@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated key peripherals (see fwd_sim_keystore.h). */
 #include "device/port/sim/fwd_sim_keystore.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The simulator's key peripherals: a "hardware key" device keeps its
  * flash-encryption key, ECIES HMAC key and RSA device key here, never in
  * the eFuse state the library loads (fe_key reads back as zeros, as a

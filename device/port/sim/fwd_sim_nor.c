@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "device/port/sim/fwd_sim_nor.h"
 
 #include "fw_err.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A HAL flash view of the simulator with real-NOR re-programming inside
  * chosen address windows (the NVS partitions), strict elsewhere.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Simulated random source, clock and the platform bundle. */
 #include "device/port/sim/fwd_sim.h"
 

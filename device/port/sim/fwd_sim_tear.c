@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Torn NOR operations (see fwd_sim_tear.h). */
 #include "device/port/sim/fwd_sim_tear.h"
 

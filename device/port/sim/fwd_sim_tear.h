@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The fault model of a NOR operation interrupted by a power cut, shared by
  * the simulator (fwd_sim_flash.c, hence every fwseal-device command) and the
  * in-process power-cut layers of the tests (tests/tools/pc_dev.h,
