@@ -22,13 +22,13 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-extern const struct fwseal_cmd cmd_info, cmd_verify, cmd_partition_table, cmd_nvs;
+extern const struct cli_cmd cmd_info, cmd_verify, cmd_partition_table, cmd_nvs;
 
 #define DIGEST "0b6e48d7e26e1e0a2ab9bd1c4e5d9a1dfd1b27e1f7f07d8c7b0bff7ad6e1c2a3"
 
 static char in_path[64], out_path[64];
 
-static int call(const struct fwseal_cmd *c, int argc, const char **argv)
+static int call(const struct cli_cmd *c, int argc, const char **argv)
 {
     return c->run(argc, (char **)argv);
 }

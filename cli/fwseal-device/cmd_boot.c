@@ -171,4 +171,4 @@ static int run_boot(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_boot = {"boot", "power on: run the Secure Boot V2 bootloader", run_boot};
+const struct cli_cmd cmd_boot = {"boot", "power on: run the Secure Boot V2 bootloader", run_boot};

@@ -77,4 +77,4 @@ static int run_confirm(int argc, char **argv)
     return self_mark_run(argc, argv, 1);
 }
 
-const struct fwdev_cmd cmd_confirm = {"confirm", "running app marks itself valid (burns secure_version)", run_confirm};
+const struct cli_cmd cmd_confirm = {"confirm", "running app marks itself valid (burns secure_version)", run_confirm};

@@ -46,4 +46,4 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_factory_reset = { "factory-reset", "erase the user NVS partition, keep factory data", run };
+const struct cli_cmd cmd_factory_reset = { "factory-reset", "erase the user NVS partition, keep factory data", run };

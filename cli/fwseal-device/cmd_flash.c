@@ -63,4 +63,4 @@ static int run_flash(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_flash = {"flash", "write a file into a partition (through flash encryption)", run_flash};
+const struct cli_cmd cmd_flash = {"flash", "write a file into a partition (through flash encryption)", run_flash};

@@ -460,4 +460,4 @@ static int run_init(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_init = {"init", "create a simulated device (flash, eFuses, partition table)", run_init};
+const struct cli_cmd cmd_init = {"init", "create a simulated device (flash, eFuses, partition table)", run_init};

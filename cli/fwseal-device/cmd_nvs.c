@@ -191,4 +191,4 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_nvs = { "nvs", "NVS key-value store: set / get / erase / list / stats", run };
+const struct cli_cmd cmd_nvs = { "nvs", "NVS key-value store: set / get / erase / list / stats", run };

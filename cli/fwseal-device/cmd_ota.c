@@ -60,4 +60,4 @@ static int run_ota(int argc, char **argv)
     return ota_run_cmd(dir, &eo);
 }
 
-const struct fwdev_cmd cmd_ota = {"ota", "running app installs a signed image into the passive slot", run_ota};
+const struct cli_cmd cmd_ota = {"ota", "running app installs a signed image into the passive slot", run_ota};

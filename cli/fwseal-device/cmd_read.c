@@ -71,4 +71,4 @@ static int run_read(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_read = {"read", "dump a partition (decrypted, or --raw as stored)", run_read};
+const struct cli_cmd cmd_read = {"read", "dump a partition (decrypted, or --raw as stored)", run_read};

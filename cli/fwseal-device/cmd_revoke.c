@@ -153,4 +153,4 @@ static int run_revoke(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_revoke = {"revoke", "running app revokes a Secure Boot key (eFuse KEY_REVOKE)", run_revoke};
+const struct cli_cmd cmd_revoke = {"revoke", "running app revokes a Secure Boot key (eFuse KEY_REVOKE)", run_revoke};

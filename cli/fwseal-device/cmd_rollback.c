@@ -21,4 +21,4 @@ static int run_rollback(int argc, char **argv)
     return self_mark_run(argc, argv, 0);
 }
 
-const struct fwdev_cmd cmd_rollback = {"rollback", "running app marks itself invalid (next boot rolls back)", run_rollback};
+const struct cli_cmd cmd_rollback = {"rollback", "running app marks itself invalid (next boot rolls back)", run_rollback};

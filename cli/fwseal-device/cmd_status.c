@@ -283,4 +283,4 @@ static int run_status(int argc, char **argv)
     return rc;
 }
 
-const struct fwdev_cmd cmd_status = {"status", "partitions, otadata, eFuse summary, app descriptors", run_status};
+const struct cli_cmd cmd_status = {"status", "partitions, otadata, eFuse summary, app descriptors", run_status};

@@ -5,10 +5,6 @@
 #ifndef FWDEV_COMMANDS_H
 #define FWDEV_COMMANDS_H
 
-struct fwdev_cmd {
-    const char *name;
-    const char *summary;          /* one line for `fwseal --help` */
-    int (*run)(int argc, char **argv);
-};
+#include "cli/util/cli_main.h"  /* struct cli_cmd */
 
 #endif

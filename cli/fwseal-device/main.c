@@ -1,26 +1,23 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* build/bin/fwseal-device — drives a simulated device kept in a directory. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/util/cli.h"
-#include "cli/util/cli_args.h"
-#include "fw_version.h"
 
-extern const struct fwdev_cmd cmd_flash;
-extern const struct fwdev_cmd cmd_init;
-extern const struct fwdev_cmd cmd_read;
-extern const struct fwdev_cmd cmd_status;
-extern const struct fwdev_cmd cmd_boot;
-extern const struct fwdev_cmd cmd_confirm;
-extern const struct fwdev_cmd cmd_rollback;
-extern const struct fwdev_cmd cmd_revoke;
-extern const struct fwdev_cmd cmd_ota;
-extern const struct fwdev_cmd cmd_nvs, cmd_factory_reset;
+extern const struct cli_cmd cmd_flash;
+extern const struct cli_cmd cmd_init;
+extern const struct cli_cmd cmd_read;
+extern const struct cli_cmd cmd_status;
+extern const struct cli_cmd cmd_boot;
+extern const struct cli_cmd cmd_confirm;
+extern const struct cli_cmd cmd_rollback;
+extern const struct cli_cmd cmd_revoke;
+extern const struct cli_cmd cmd_ota;
+extern const struct cli_cmd cmd_nvs, cmd_factory_reset;
 
 /* One line per subcommand. */
-static const struct fwdev_cmd *const commands[] = {
+static const struct cli_cmd *const commands[] = {
     &cmd_init,
     &cmd_flash,
     &cmd_read,
@@ -56,33 +53,5 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    cli_prog = "fwseal-device";
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("fwseal-device %s\n", FWSEAL_VERSION_STRING);
-        return 0;
-    }
-    for (size_t i = 0; commands[i]; i++) {
-        if (strcmp(argv[1], commands[i]->name)) continue;
-        int cargc = argc - 1;
-        char **cargv = argv + 1;
-        int rc = cli_gnu_args(&cargc, &cargv);
-        if (!rc) rc = commands[i]->run(cargc, cargv);
-        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv, commands[i]->run);
-        return rc;
-    }
-    cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal-device --help)", argv[1]);
-    const char *names[sizeof commands / sizeof commands[0]];
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) names[i] = commands[i] ? commands[i]->name : NULL;
-    char buf[64];
-    const char *hint = cli_command_hint(argv[1], names, buf, sizeof buf);
-    if (hint) fprintf(stderr, "fwseal-device: did you mean: %s\n", hint);
-    return EXIT_USAGE;
+    return cli_main("fwseal-device", argc, argv, commands, usage);
 }

@@ -107,4 +107,4 @@ static int run(int argc, char **argv)
     return cli_out_commit(&o);
 }
 
-const struct fwseal_cmd cmd_decrypt = {"decrypt", "decrypt an ESP encrypted image (tag checked before output appears)", run};
+const struct cli_cmd cmd_decrypt = {"decrypt", "decrypt an ESP encrypted image (tag checked before output appears)", run};

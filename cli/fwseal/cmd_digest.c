@@ -50,4 +50,4 @@ static int run(int argc, char **argv)
     return 0;
 }
 
-const struct fwseal_cmd cmd_digest = {"digest", "Secure Boot V2 public-key digest (eFuse value)", run};
+const struct cli_cmd cmd_digest = {"digest", "Secure Boot V2 public-key digest (eFuse value)", run};

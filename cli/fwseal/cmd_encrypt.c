@@ -272,4 +272,4 @@ static int run(int argc, char **argv)
     return cli_out_commit(&o);
 }
 
-const struct fwseal_cmd cmd_encrypt = {"encrypt", "release: sign (--sign-key) and encrypt in one pass into an ESP encrypted image", run};
+const struct cli_cmd cmd_encrypt = {"encrypt", "release: sign (--sign-key) and encrypt in one pass into an ESP encrypted image", run};

@@ -100,5 +100,5 @@ static int run_common(int argc, char **argv, int encrypt)
 static int run_enc(int argc, char **argv) { return run_common(argc, argv, 1); }
 static int run_dec(int argc, char **argv) { return run_common(argc, argv, 0); }
 
-const struct fwseal_cmd cmd_flash_encrypt = {"flash-encrypt", "encrypt data for a flash address (XTS-AES / ESP32 flash encryption)", run_enc};
-const struct fwseal_cmd cmd_flash_decrypt = {"flash-decrypt", "decrypt flash-encrypted data read from a flash address", run_dec};
+const struct cli_cmd cmd_flash_encrypt = {"flash-encrypt", "encrypt data for a flash address (XTS-AES / ESP32 flash encryption)", run_enc};
+const struct cli_cmd cmd_flash_decrypt = {"flash-decrypt", "decrypt flash-encrypted data read from a flash address", run_dec};

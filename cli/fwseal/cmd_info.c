@@ -560,4 +560,4 @@ static int run_info(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_info = {"info", "say what a file is (app or encrypted image, partition table, NVS, otadata, key, ...)", run_info};
+const struct cli_cmd cmd_info = {"info", "say what a file is (app or encrypted image, partition table, NVS, otadata, key, ...)", run_info};

@@ -118,4 +118,4 @@ static int run(int argc, char **argv)
     return t->gen(t->name, out, pub);
 }
 
-const struct fwseal_cmd cmd_keygen = {"keygen", "generate a key (rsa3072, ecdsa-p256, ...)", run};
+const struct cli_cmd cmd_keygen = {"keygen", "generate a key (rsa3072, ecdsa-p256, ...)", run};

@@ -286,4 +286,4 @@ static int run_mkimage(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_mkimage = {"mkimage", "build a synthetic ESP app image (tests, demo)", run_mkimage};
+const struct cli_cmd cmd_mkimage = {"mkimage", "build a synthetic ESP app image (tests, demo)", run_mkimage};

@@ -217,4 +217,4 @@ static int run(int argc, char **argv)
     return cli_err(EXIT_USAGE, "nvs: unknown subcommand '%s' (generate or dump)", argv[1]);
 }
 
-const struct fwseal_cmd cmd_nvs = { "nvs", "NVS partitions: generate from CSV (plain/encrypted), dump", run };
+const struct cli_cmd cmd_nvs = { "nvs", "NVS partitions: generate from CSV (plain/encrypted), dump", run };

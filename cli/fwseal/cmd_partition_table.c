@@ -159,5 +159,5 @@ static int run_partition_table(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_partition_table = {"partition-table", "convert a partition table CSV <-> binary",
+const struct cli_cmd cmd_partition_table = {"partition-table", "convert a partition table CSV <-> binary",
                                                run_partition_table};

@@ -45,4 +45,4 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_pubkey = {"pubkey", "extract the public key of a signing key", run};
+const struct cli_cmd cmd_pubkey = {"pubkey", "extract the public key of a signing key", run};

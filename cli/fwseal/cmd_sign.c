@@ -482,4 +482,4 @@ static int run(int argc, char **argv)
     return rc;
 }
 
-const struct fwseal_cmd cmd_sign = {"sign", "Secure Boot V2 sign an image (up to 3 keys; --append, --resign)", run};
+const struct cli_cmd cmd_sign = {"sign", "Secure Boot V2 sign an image (up to 3 keys; --append, --resign)", run};

@@ -166,4 +166,4 @@ static int run(int argc, char **argv)
     return cli_err(ff->err == FW_ERR_CRYPTO ? EXIT_IO : EXIT_REJECT, "%s: %s: %s", a.image, ff->name, ff->detail);
 }
 
-const struct fwseal_cmd cmd_verify = {"verify", "verify a signed image offline (signatures, trust, structure)", run};
+const struct cli_cmd cmd_verify = {"verify", "verify a signed image offline (signatures, trust, structure)", run};

@@ -5,10 +5,6 @@
 #ifndef FWSEAL_COMMANDS_H
 #define FWSEAL_COMMANDS_H
 
-struct fwseal_cmd {
-    const char *name;
-    const char *summary;          /* one line for `fwseal --help` */
-    int (*run)(int argc, char **argv);
-};
+#include "cli/util/cli_main.h"  /* struct cli_cmd */
 
 #endif

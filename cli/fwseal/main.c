@@ -1,20 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* build/bin/fwseal — host release tools: keys, images, signing, encryption, verification. */
 #include <stdio.h>
-#include <string.h>
 
 #include "cli/fwseal/commands.h"
 #include "cli/util/cli.h"
-#include "cli/util/cli_args.h"
-#include "fw_version.h"
 
 /* One line per subcommand: declare it here and list it in the table below. */
-extern const struct fwseal_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_verify;
-extern const struct fwseal_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
-extern const struct fwseal_cmd cmd_mkimage, cmd_info, cmd_partition_table;
-extern const struct fwseal_cmd cmd_nvs;
+extern const struct cli_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_verify;
+extern const struct cli_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
+extern const struct cli_cmd cmd_mkimage, cmd_info, cmd_partition_table;
+extern const struct cli_cmd cmd_nvs;
 
-static const struct fwseal_cmd *const commands[] = {
+static const struct cli_cmd *const commands[] = {
     &cmd_keygen,
     &cmd_pubkey,
     &cmd_digest,
@@ -63,33 +60,5 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
-    cli_prog = "fwseal";
-    if (argc < 2) {
-        usage(stderr);
-        return EXIT_USAGE;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-        usage(stdout);
-        return 0;
-    }
-    if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
-        printf("fwseal %s\n", FWSEAL_VERSION_STRING);
-        return 0;
-    }
-    for (size_t i = 0; commands[i]; i++) {
-        if (strcmp(argv[1], commands[i]->name)) continue;
-        int cargc = argc - 1;
-        char **cargv = argv + 1;
-        int rc = cli_gnu_args(&cargc, &cargv);
-        if (!rc) rc = commands[i]->run(cargc, cargv);
-        if (rc == EXIT_USAGE) cli_suggest(cli_prog, argc, argv, commands[i]->run);
-        return rc;
-    }
-    cli_err(EXIT_USAGE, "unknown command '%s' (see fwseal --help)", argv[1]);
-    const char *names[sizeof commands / sizeof commands[0]];
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) names[i] = commands[i] ? commands[i]->name : NULL;
-    char buf[64];
-    const char *hint = cli_command_hint(argv[1], names, buf, sizeof buf);
-    if (hint) fprintf(stderr, "fwseal: did you mean: %s\n", hint);
-    return EXIT_USAGE;
+    return cli_main("fwseal", argc, argv, commands, usage);
 }
