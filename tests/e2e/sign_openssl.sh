@@ -16,8 +16,8 @@ blk() {
 }
 
 # Independent checks are queued (ov NAME EXPECT FILE SLOT KEY.pem) and run by
-# ov_run in one python process (python start-up is slow here), which for each
-# block: cuts it out of the last 4096 bytes, checks CRC32/zero padding and the
+# ov_run in one sbv2_check.py process (python start-up is slow here), which for
+# each block: cuts it out of the last 4096 bytes, checks CRC32/zero padding and the
 # image_digest field against sha256 of [0, S), reverses the little-endian
 # numbers, rebuilds the SPKI public key and the signature as DER, compares the
 # key with `openssl pkey -pubout` of KEY.pem and runs `openssl pkeyutl -verify`.
@@ -26,56 +26,7 @@ ov() { OVQ+=("$1"$'\t'"$2"$'\t'"$3"$'\t'"$4"$'\t'"$5"); }
 ov_run() {
   local line name rest
   printf '%s\n' "${OVQ[@]}" >"$T/ovq"
-  python3 - "$T/ovq" "$T" >"$T/ovres" 2>&1 <<'PY'
-import hashlib, os, subprocess, sys, zlib
-def ln(n): return bytes([n]) if n < 128 else (lambda s: bytes([0x80 | len(s)]) + s)(n.to_bytes((n.bit_length() + 7) // 8, "big"))
-def tlv(t, v): return bytes([t]) + ln(len(v)) + v
-def integer(be):
-    be = be.lstrip(b"\0") or b"\0"
-    return tlv(2, (b"\0" + be) if be[0] & 0x80 else be)
-def oid(s):
-    p = [int(x) for x in s.split(".")]; out = bytes([40 * p[0] + p[1]])
-    for v in p[2:]:
-        enc = [v & 0x7F]; v >>= 7
-        while v: enc.insert(0, 0x80 | (v & 0x7F)); v >>= 7
-        out += bytes(enc)
-    return tlv(6, out)
-le = lambda x: bytes(reversed(x))          # block numbers are little-endian
-def check(path, slot, key, tmp):
-    data = open(path, "rb").read()
-    if len(data) % 4096: return "file not 4096-aligned"
-    b = data[len(data) - 4096 + slot * 1216:][:1216]
-    digest = hashlib.sha256(data[:len(data) - 4096]).digest()
-    if b[0] != 0xE7: return "bad magic"
-    if zlib.crc32(b[:1196]).to_bytes(4, "little") != b[1196:1200]: return "CRC32 wrong"
-    if b[1200:] != bytes(16): return "padding not zero"
-    if b[4:36] != digest: return "image_digest field != sha256(signed region)"
-    if b[1] == 2:                          # RSA-3072: n @36, e @420, sig @812
-        n, e, sig = le(b[36:420]), int.from_bytes(b[420:424], "little"), le(b[812:1196])
-        alg = tlv(0x30, oid("1.2.840.113549.1.1.1") + b"\x05\x00")
-        spki = tlv(0x30, alg + tlv(3, b"\0" + tlv(0x30, integer(n) + integer(e.to_bytes(4, "big")))))
-        opts = ["-pkeyopt", "rsa_padding_mode:pss", "-pkeyopt", "rsa_pss_saltlen:32", "-pkeyopt", "digest:sha256"]
-    elif b[1] == 3 and b[36] == 2:         # ECDSA P-256: curve @36, X,Y @37, r,s @101
-        if b[165:1196] != bytes(1031): return "ECDSA reserved bytes not zero"
-        x, y, r, s = le(b[37:69]), le(b[69:101]), le(b[101:133]), le(b[133:165])
-        alg = tlv(0x30, oid("1.2.840.10045.2.1") + oid("1.2.840.10045.3.1.7"))
-        spki = tlv(0x30, alg + tlv(3, b"\0\x04" + x + y))
-        sig = tlv(0x30, integer(r) + integer(s))
-        opts = []
-    else: return "unknown block version"
-    f = lambda n, v: (open(os.path.join(tmp, n), "wb").write(v), os.path.join(tmp, n))[1]
-    pub, sg, dg = f("ov.pub.der", spki), f("ov.sig", sig), f("ov.dg", digest)
-    want = subprocess.run(["openssl", "pkey", "-in", key, "-pubout", "-outform", "DER"], capture_output=True).stdout
-    if want != spki: return "embedded key differs from " + key
-    rc = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey", pub,
-                         "-in", dg, "-sigfile", sg] + opts, capture_output=True).returncode
-    return None if rc == 0 else "openssl pkeyutl -verify failed"
-for line in open(sys.argv[1]):
-    name, expect, path, slot, key = line.rstrip("\n").split("\t")
-    why = check(path, int(slot), key, sys.argv[2])
-    good = (why is None) == (expect == "valid")
-    print(("OK\t" if good else "BAD\t") + name + "\t" + (why or "verified"))
-PY
+  python3 "$(dirname "$0")/sbv2_check.py" --queue "$T/ovq" "$T" >"$T/ovres" 2>&1
   while IFS=$'\t' read -r res name rest; do
     if [ "$res" = OK ]; then ok "$name"; else fail "$name" "$rest"; fi
   done <"$T/ovres"
