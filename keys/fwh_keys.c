@@ -72,7 +72,7 @@ static int classify(struct fwh_key *k, char *why, size_t whylen)
 {
     for (size_t i = 0; fwh_sig_scheme_at(i); i++) {
         const struct fwh_sig_scheme *s = fwh_sig_scheme_at(i);
-        int rc = s->classify(k->pkey, &k->has_private, why, whylen);
+        int rc = s->classify(s, k->pkey, &k->has_private, why, whylen);
         if (rc == FW_ERR_NOT_FOUND) continue;
         if (rc == FW_OK) k->type = s->id;
         return rc;
@@ -191,7 +191,7 @@ int fwh_key_generate(enum fw_sbv2_scheme t, struct fwh_key *k, char *why, size_t
     if (!s->generate)
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "fwseal verifies %s signatures but does not make %s keys",
                        s->display, s->display);
-    k->pkey = s->generate();
+    k->pkey = s->generate(s);
     if (!k->pkey) return fwh_why(FW_ERR_CRYPTO, why, whylen, "key generation failed");
     int rc = classify(k, why, whylen);
     if (rc) fwh_key_free(k);
@@ -263,7 +263,7 @@ enum fw_sbv2_scheme fwh_key_type_parse(const char *s)
 int fwh_key_sbv2_fields(const struct fwh_key *k, struct fw_sbv2_block *b)
 {
     const struct fwh_sig_scheme *s = fwh_sig_scheme_find(k->type);
-    return s ? s->key_fields(k->pkey, b) : FW_ERR_KEY;
+    return s ? s->key_fields(s, k->pkey, b) : FW_ERR_KEY;
 }
 
 int fwh_block_key_digest(const uint8_t blk[FW_SBV2_BLOCK_SIZE], uint8_t digest[FW_SBV2_KEY_DIGEST_LEN])

@@ -78,7 +78,7 @@ int fwh_sbv2_block_from_signature(const struct fwh_key *k, const uint8_t *digest
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu for %s", digest_len, s->display);
     struct fw_sbv2_block *b = calloc(1, sizeof *b);
     if (!b) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
-    int rc = s->key_fields(k->pkey, b), placed = 0;
+    int rc = s->key_fields(s, k->pkey, b), placed = 0;
     if (rc) rc = fwh_why(rc, why, whylen, "cannot lay out the public key (%s)", fw_strerror(rc));
     for (int f = 0; !rc && f < SIG_FORMS; f++) {
         if (!place_signature(b, (enum sig_form)f, sig, siglen)) continue;
@@ -128,8 +128,8 @@ int fwh_sbv2_sign_block(const struct fwh_key *k, const uint8_t *digest, size_t d
         return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu for %s", digest_len, s->display);
     struct fw_sbv2_block *b = calloc(1, sizeof *b);
     if (!b) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
-    int rc = s->key_fields(k->pkey, b);
-    if (!rc) rc = s->sign(k->pkey, digest, digest_len, b);
+    int rc = s->key_fields(s, k->pkey, b);
+    if (!rc) rc = s->sign(s, k->pkey, digest, digest_len, b);
     if (!rc) {
         memcpy(b->image_digest, digest, digest_len);
         b->digest_len = digest_len;
@@ -150,7 +150,7 @@ int fwh_sbv2_block_verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *
     const struct fwh_sig_scheme *s = fwh_sig_scheme_find(id);
     if (!s) return fwh_why(FW_ERR_UNSUPPORTED, why, whylen, "%s signatures are not supported", fw_sbv2_scheme_name(id));
     if (digest_len != s->digest_len) return fwh_why(FW_ERR_INVALID_ARG, why, whylen, "digest length %zu", digest_len);
-    int rc = s->verify(blk, digest, digest_len, why, whylen);
+    int rc = s->verify(s, blk, digest, digest_len, why, whylen);
     if (rc == FW_ERR_SIGNATURE)
         return fwh_why(rc, why, whylen, "%s signature does not verify with the block's key", fw_sbv2_scheme_name(id));
     if (rc == FW_ERR_KEY) return rc;   /* the scheme said why */

@@ -28,8 +28,9 @@ static int group_is(const struct fwh_ecdsa_params *p, const char *g)
     return 0;
 }
 
-int fwh_ecdsa_classify(const struct fwh_ecdsa_params *p, EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
+int fwh_ecdsa_classify(const struct fwh_sig_scheme *row, EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
 {
+    const struct fwh_ecdsa_params *p = row->params;
     char group[64] = "";
     size_t glen = 0;
     if (!EVP_PKEY_is_a(pk, "EC")) return FW_ERR_NOT_FOUND;
@@ -42,19 +43,21 @@ int fwh_ecdsa_classify(const struct fwh_ecdsa_params *p, EVP_PKEY *pk, int *has_
     return FW_OK;
 }
 
-EVP_PKEY *fwh_ecdsa_generate(const struct fwh_ecdsa_params *p)
+EVP_PKEY *fwh_ecdsa_generate(const struct fwh_sig_scheme *row)
 {
+    const struct fwh_ecdsa_params *p = row->params;
     return EVP_PKEY_Q_keygen(NULL, NULL, "EC", p->group);
 }
 
-int fwh_ecdsa_key_fields(const struct fwh_ecdsa_params *p, EVP_PKEY *pk, struct fw_sbv2_block *b)
+int fwh_ecdsa_key_fields(const struct fwh_sig_scheme *row, EVP_PKEY *pk, struct fw_sbv2_block *b)
 {
+    const struct fwh_ecdsa_params *p = row->params;
     BIGNUM *x = NULL, *y = NULL;
     int c = (int)p->coord, rc = FW_ERR_CRYPTO;
     if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_X, &x) == 1 &&
         EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_EC_PUB_Y, &y) == 1 && BN_bn2lebinpad(x, b->ec.x, c) == c &&
         BN_bn2lebinpad(y, b->ec.y, c) == c) {
-        b->scheme = p->id;
+        b->scheme = row->id;
         b->ec.curve_id = p->curve_id;
         b->ec.coord_len = p->coord;
         rc = FW_OK;
@@ -78,12 +81,13 @@ static int der_to_rs(const struct fwh_ecdsa_params *p, const uint8_t *der, size_
     return ok ? FW_OK : FW_ERR_CRYPTO;
 }
 
-int fwh_ecdsa_sign(const struct fwh_ecdsa_params *p, EVP_PKEY *pk, const uint8_t *digest, size_t digest_len,
+int fwh_ecdsa_sign(const struct fwh_sig_scheme *row, EVP_PKEY *pk, const uint8_t *digest, size_t digest_len,
                    struct fw_sbv2_block *b)
 {
+    const struct fwh_ecdsa_params *p = row->params;
     uint8_t der[160];
     size_t derlen = sizeof der;
-    if (digest_len != p->digest_len) return FW_ERR_INVALID_ARG;
+    if (digest_len != row->digest_len) return FW_ERR_INVALID_ARG;
     EVP_PKEY_CTX *c = EVP_PKEY_CTX_new_from_pkey(NULL, pk, NULL);
     int ok = c && EVP_PKEY_sign_init(c) > 0 && EVP_PKEY_CTX_set_signature_md(c, p->md()) > 0 &&
              EVP_PKEY_sign(c, der, &derlen, digest, digest_len) > 0;
@@ -142,10 +146,11 @@ static int rs_to_der(const struct fwh_ecdsa_params *p, const uint8_t *blk, uint8
     return *len > 0 ? FW_OK : FW_ERR_CRYPTO;
 }
 
-int fwh_ecdsa_verify(const struct fwh_ecdsa_params *p, const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest,
+int fwh_ecdsa_verify(const struct fwh_sig_scheme *row, const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest,
                      size_t digest_len, char *why, size_t whylen)
 {
-    if (digest_len != p->digest_len) return FW_ERR_INVALID_ARG;
+    const struct fwh_ecdsa_params *p = row->params;
+    if (digest_len != row->digest_len) return FW_ERR_INVALID_ARG;
     EVP_PKEY *pk = from_block(p, blk, why, whylen);
     if (!pk) return FW_ERR_KEY;
     uint8_t *der = NULL;

@@ -17,7 +17,6 @@
 static const char *const groups[] = { "P-192", "secp192r1", NULL };
 
 static const struct fwh_ecdsa_params P = {
-    .id = FW_SBV2_ECDSA_P192,
     .curve_id = FW_SBV2_CURVE_P192,
     .group = "prime192v1",
     .group_aliases = groups,
@@ -25,20 +24,8 @@ static const struct fwh_ecdsa_params P = {
     .coord = FW_SBV2_P192_COORD_LEN,
     .off_point = FW_SBV2_EC_OFF_POINT,
     .off_sig = FW_SBV2_EC_OFF_SIG,
-    .digest_len = FW_SBV2_DIGEST_SHA256_LEN,
     .md = EVP_sha256,
 };
-
-static int classify(EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
-{
-    return fwh_ecdsa_classify(&P, pk, has_private, why, whylen);
-}
-static int key_fields(EVP_PKEY *pk, struct fw_sbv2_block *b) { return fwh_ecdsa_key_fields(&P, pk, b); }
-static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len, char *why,
-                  size_t whylen)
-{
-    return fwh_ecdsa_verify(&P, blk, digest, digest_len, why, whylen);
-}
 
 static const char *const aliases[] = { "ecdsa192", "ecdsa-192", NULL };
 
@@ -48,9 +35,10 @@ const struct fwh_sig_scheme fwh_sig_ecdsa_p192 = {
     .aliases = aliases,
     .display = "ECDSA P-192",
     .digest_len = FW_SBV2_DIGEST_SHA256_LEN,
-    .classify = classify,
+    .classify = fwh_ecdsa_classify,
     .generate = NULL,            /* verify-only: see above */
-    .key_fields = key_fields,
+    .key_fields = fwh_ecdsa_key_fields,
     .sign = NULL,
-    .verify = verify,
+    .verify = fwh_ecdsa_verify,
+    .params = &P,
 };

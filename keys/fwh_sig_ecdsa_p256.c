@@ -9,7 +9,6 @@
 static const char *const groups[] = { "P-256", "secp256r1", NULL };
 
 static const struct fwh_ecdsa_params P = {
-    .id = FW_SBV2_ECDSA_P256,
     .curve_id = FW_SBV2_CURVE_P256,
     .group = "prime256v1",
     .group_aliases = groups,
@@ -17,25 +16,8 @@ static const struct fwh_ecdsa_params P = {
     .coord = FW_SBV2_P256_COORD_LEN,
     .off_point = FW_SBV2_EC_OFF_POINT,
     .off_sig = FW_SBV2_EC_OFF_SIG,
-    .digest_len = FW_SBV2_DIGEST_SHA256_LEN,
     .md = EVP_sha256,
 };
-
-static int classify(EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
-{
-    return fwh_ecdsa_classify(&P, pk, has_private, why, whylen);
-}
-static EVP_PKEY *generate(void) { return fwh_ecdsa_generate(&P); }
-static int key_fields(EVP_PKEY *pk, struct fw_sbv2_block *b) { return fwh_ecdsa_key_fields(&P, pk, b); }
-static int sign(EVP_PKEY *pk, const uint8_t *digest, size_t digest_len, struct fw_sbv2_block *b)
-{
-    return fwh_ecdsa_sign(&P, pk, digest, digest_len, b);
-}
-static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len, char *why,
-                  size_t whylen)
-{
-    return fwh_ecdsa_verify(&P, blk, digest, digest_len, why, whylen);
-}
 
 static const char *const aliases[] = { "ecdsa256", "ecdsa-256", NULL };
 
@@ -45,9 +27,10 @@ const struct fwh_sig_scheme fwh_sig_ecdsa_p256 = {
     .aliases = aliases,
     .display = "ECDSA P-256",
     .digest_len = FW_SBV2_DIGEST_SHA256_LEN,
-    .classify = classify,
-    .generate = generate,
-    .key_fields = key_fields,
-    .sign = sign,
-    .verify = verify,
+    .classify = fwh_ecdsa_classify,
+    .generate = fwh_ecdsa_generate,
+    .key_fields = fwh_ecdsa_key_fields,
+    .sign = fwh_ecdsa_sign,
+    .verify = fwh_ecdsa_verify,
+    .params = &P,
 };

@@ -33,8 +33,9 @@ static int has_bn_param(const EVP_PKEY *pk, const char *name)
     return ok;
 }
 
-static int classify(EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
+static int classify(const struct fwh_sig_scheme *row, EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
 {
+    (void)row;
     if (!EVP_PKEY_is_a(pk, "RSA")) return FW_ERR_NOT_FOUND;
     BIGNUM *e = NULL;
     if (EVP_PKEY_get_bn_param(pk, OSSL_PKEY_PARAM_RSA_E, &e) != 1)
@@ -47,8 +48,9 @@ static int classify(EVP_PKEY *pk, int *has_private, char *why, size_t whylen)
     return FW_OK;
 }
 
-static EVP_PKEY *generate(void)
+static EVP_PKEY *generate(const struct fwh_sig_scheme *row)
 {
+    (void)row;
     return EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)RSA_BITS);
 }
 
@@ -61,8 +63,9 @@ static uint32_t mont_mdash(uint32_t n0)
     return (uint32_t)(0u - x);
 }
 
-static int key_fields(EVP_PKEY *pk, struct fw_sbv2_block *b)
+static int key_fields(const struct fwh_sig_scheme *row, EVP_PKEY *pk, struct fw_sbv2_block *b)
 {
+    (void)row;
     BIGNUM *n = NULL, *e = NULL, *r = BN_new();
     BN_CTX *ctx = BN_CTX_new();
     int rc = FW_ERR_CRYPTO;
@@ -83,8 +86,10 @@ out:
     return rc;
 }
 
-static int sign(EVP_PKEY *pk, const uint8_t *digest, size_t digest_len, struct fw_sbv2_block *b)
+static int sign(const struct fwh_sig_scheme *row, EVP_PKEY *pk, const uint8_t *digest, size_t digest_len,
+                struct fw_sbv2_block *b)
 {
+    (void)row;
     uint8_t sig[FW_SBV2_RSA_LEN];
     size_t siglen = sizeof sig;
     if (digest_len != DIGEST_LEN) return FW_ERR_INVALID_ARG;
@@ -129,9 +134,10 @@ out:
     return pk;
 }
 
-static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len, char *why,
-                  size_t whylen)
+static int verify(const struct fwh_sig_scheme *row, const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest,
+                  size_t digest_len, char *why, size_t whylen)
 {
+    (void)row;
     if (digest_len != DIGEST_LEN) return FW_ERR_INVALID_ARG;
     EVP_PKEY *pk = from_block(blk, why, whylen);
     if (!pk) return FW_ERR_KEY;
@@ -159,4 +165,5 @@ const struct fwh_sig_scheme fwh_sig_rsa3072_pss = {
     .key_fields = key_fields,
     .sign = sign,
     .verify = verify,
+    .params = NULL,
 };
