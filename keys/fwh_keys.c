@@ -165,20 +165,27 @@ int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen)
     return fwh_key_load_pass(path, NULL, k, why, whylen);
 }
 
+int fwh_key_read(FILE *f, uint8_t **buf, size_t *n, char *why, size_t whylen)
+{
+    *n = 0;
+    *buf = malloc(FWH_KEY_FILE_MAX + 1);
+    if (!*buf) return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory");
+    *n = fread(*buf, 1, FWH_KEY_FILE_MAX + 1, f);
+    if (ferror(f)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
+    if (*n > FWH_KEY_FILE_MAX) return fwh_why(FW_ERR_KEY, why, whylen, "too large for a key file");
+    return FW_OK;
+}
+
 int fwh_key_load_pass(const char *path, const char *pass, struct fwh_key *k, char *why, size_t whylen)
 {
     memset(k, 0, sizeof *k);
     FILE *f = fopen(path, "rb");
     if (!f) return fwh_why(FW_ERR_IO, why, whylen, "%s", strerror(errno));
-    uint8_t *buf = malloc(FWH_KEY_FILE_MAX + 1);
-    if (!buf) { fclose(f); return fwh_why(FW_ERR_NOMEM, why, whylen, "out of memory"); }
-    size_t n = fread(buf, 1, FWH_KEY_FILE_MAX + 1, f);
-    int rerr = ferror(f);
+    uint8_t *buf;
+    size_t n;
+    int rc = fwh_key_read(f, &buf, &n, why, whylen);
     fclose(f);
-    int rc;
-    if (rerr) rc = fwh_why(FW_ERR_IO, why, whylen, "read failed");
-    else if (n > FWH_KEY_FILE_MAX) rc = fwh_why(FW_ERR_KEY, why, whylen, "too large for a key file");
-    else rc = fwh_key_from_pem_pass(buf, n, pass, k, why, whylen);
+    if (rc == FW_OK) rc = fwh_key_from_pem_pass(buf, n, pass, k, why, whylen);
     fwh_secure_free(buf, FWH_KEY_FILE_MAX + 1);
     return rc;
 }

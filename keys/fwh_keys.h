@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <openssl/evp.h>
 
@@ -65,6 +66,11 @@ int fwh_key_load(const char *path, struct fwh_key *k, char *why, size_t whylen);
 int fwh_key_from_pem_pass(const uint8_t *pem, size_t len, const char *pass, struct fwh_key *k, char *why,
                           size_t whylen);
 int fwh_key_load_pass(const char *path, const char *pass, struct fwh_key *k, char *why, size_t whylen);
+/* The bytes of a key file from an open stream, at most FWH_KEY_FILE_MAX:
+ * *buf is FWH_KEY_FILE_MAX + 1 bytes (key material: release it with
+ * fwh_secure_free(*buf, FWH_KEY_FILE_MAX + 1), also on error), *n the bytes read.
+ * FW_ERR_IO (read failed), FW_ERR_KEY (too large), FW_ERR_NOMEM. */
+int fwh_key_read(FILE *f, uint8_t **buf, size_t *n, char *why, size_t whylen);
 /* Does this key file content hold an encrypted private key? */
 int fwh_key_pem_is_encrypted(const uint8_t *pem, size_t len);
 /* Any DER key (device keys too: no type restriction), the whole buffer.

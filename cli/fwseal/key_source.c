@@ -168,19 +168,13 @@ int cmd_load_key_quiet(const char *path, struct fwh_key *k, char *why, size_t wh
     if (fwh_p11_is_uri(path)) return fwh_p11_key_open(path, opt_module, k, why, whylen);
     FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
     if (!f) return snprintf(why, whylen, "%s", strerror(errno)), FW_ERR_IO;
-    uint8_t *buf = malloc(FWH_KEY_FILE_MAX + 1);
-    if (!buf) {
-        if (f != stdin) fclose(f);
-        return snprintf(why, whylen, "out of memory"), FW_ERR_NOMEM;
-    }
-    size_t n = fread(buf, 1, FWH_KEY_FILE_MAX + 1, f);
-    int rerr = ferror(f);
+    uint8_t *buf;
+    size_t n;
+    int rc = fwh_key_read(f, &buf, &n, why, whylen);
     if (f != stdin) fclose(f);
-    int rc;
-    if (rerr) rc = (snprintf(why, whylen, "read failed"), FW_ERR_IO);
-    else if (n > FWH_KEY_FILE_MAX) rc = (snprintf(why, whylen, "too large for a key file"), FW_ERR_KEY);
-    else if (fwh_key_pem_is_encrypted(buf, n)) rc = load_encrypted(buf, n, k, why, whylen);
-    else rc = fwh_key_from_pem(buf, n, k, why, whylen);
+    if (rc == FW_OK)
+        rc = fwh_key_pem_is_encrypted(buf, n) ? load_encrypted(buf, n, k, why, whylen)
+                                              : fwh_key_from_pem(buf, n, k, why, whylen);
     fwh_secure_free(buf, FWH_KEY_FILE_MAX + 1);
     return rc;
 }
