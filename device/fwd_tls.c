@@ -144,8 +144,9 @@ static const char *verify_reason(const struct fwd_tls *t, uint32_t flags)
 
 static const char *handshake_reason(struct fwd_tls *t, int rc)
 {
-    if (rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE && fwd_mbed_ssl_received_alert(&t->ssl) >= 0) {
-        switch (fwd_mbed_ssl_received_alert(&t->ssl)) {
+    int alert = rc == MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE ? fwd_mbed_ssl_received_alert(&t->ssl) : -1;
+    if (alert >= 0) {
+        switch (alert) {
         case MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE:
         case MBEDTLS_SSL_ALERT_MSG_INSUFFICIENT_SECURITY:
             return "TLS handshake refused by the server: no common cipher suite (fwseal-device accepts only "

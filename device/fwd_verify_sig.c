@@ -92,14 +92,16 @@ static int check_block(const uint8_t *blk, const uint8_t *digest, size_t digest_
                        const struct fwd_efuse_state *ef, int *slot)
 {
     if (fwd_verify_block_valid(blk) != FW_OK) return FWD_VR_NO_SIGNATURE;
-    /* A block signing another digest length than the one computed cannot
+    /* A valid block has a scheme of the table (fwd_verify_block_valid). A
+     * block signing another digest length than the one computed cannot
      * match it (the verifier computes the digest the trusted schemes sign). */
-    if (fwd_sig_scheme_of_block(blk)->digest_len != digest_len) return FWD_VR_DIGEST;
+    const struct fwd_sig_scheme *s = fwd_sig_scheme_of_block(blk);
+    if (s->digest_len != digest_len) return FWD_VR_DIGEST;
     if (!fw_ct_equal(blk + FW_SBV2_OFF_DIGEST, digest, digest_len)) return FWD_VR_DIGEST;
     int t = fwd_verify_key_trusted(blk, ef, slot);
     if (t == FW_ERR_REVOKED) return FWD_VR_REVOKED;
     if (t != FW_OK) return FWD_VR_UNTRUSTED;
-    return fwd_verify_block_signature(blk, digest, digest_len) == FW_OK ? FWD_VR_OK : FWD_VR_SIGNATURE;
+    return s->verify(blk, digest, digest_len) == FW_OK ? FWD_VR_OK : FWD_VR_SIGNATURE;
 }
 
 /* The k-of-n rule: a block counts for the eFuse slot whose key it carries
