@@ -57,6 +57,15 @@ static inline int fw_ct_equal(const void *a, const void *b, size_t n)
     return d == 0;
 }
 
+/* Every byte zero, without an early exit (the bytes may be key material). */
+static inline int fw_all_zero(const void *p, size_t n)
+{
+    const uint8_t *x = (const uint8_t *)p;
+    uint8_t acc = 0;
+    for (size_t i = 0; i < n; i++) acc |= x[i];
+    return acc == 0;
+}
+
 /* Wipe memory in a way the optimiser cannot drop. */
 static inline void fw_wipe(void *p, size_t n)
 {

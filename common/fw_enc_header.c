@@ -94,23 +94,16 @@ int fw_enc_check_total_len(const struct fw_enc_header *h, uint64_t total_len)
     return FW_OK;
 }
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
-}
-
 int fw_enc_looks_like_ecies(const struct fw_enc_header *h)
 {
-    return all_zero(h->key_area + (FW_ENC_OFF_ECIES_ZERO - FW_ENC_OFF_KEY_AREA), FW_ENC_ECIES_ZERO_SIZE);
+    return fw_all_zero(h->key_area + (FW_ENC_OFF_ECIES_ZERO - FW_ENC_OFF_KEY_AREA), FW_ENC_ECIES_ZERO_SIZE);
 }
 
 int fw_enc_header_check_strict(const struct fw_enc_header *h, int scheme)
 {
     if (!h) return FW_ERR_INVALID_ARG;
     if (scheme != FW_ENC_SCHEME_RSA3072 && scheme != FW_ENC_SCHEME_ECIES_P256) return FW_ERR_INVALID_ARG;
-    if (!all_zero(h->reserved, FW_ENC_RESERVED_SIZE)) return FW_ERR_FORMAT;
+    if (!fw_all_zero(h->reserved, FW_ENC_RESERVED_SIZE)) return FW_ERR_FORMAT;
     if (scheme == FW_ENC_SCHEME_ECIES_P256 && !fw_enc_looks_like_ecies(h)) return FW_ERR_FORMAT;
     return FW_OK;
 }

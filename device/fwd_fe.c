@@ -43,13 +43,6 @@ int fwd_fe_init_efuse(struct fwd_fe *fe, int mode, const uint8_t key[64])
     }
 }
 
-static int all_zero(const uint8_t *p, size_t n)
-{
-    uint8_t acc = 0;
-    for (size_t i = 0; i < n; i++) acc |= p[i];
-    return acc == 0;
-}
-
 int fwd_fe_init_platform(struct fwd_fe *fe, const struct fwd_efuse_state *st, const struct fwd_flash *flash)
 {
     if (!fe || !st || !flash) return FW_ERR_INVALID_ARG;
@@ -62,7 +55,7 @@ int fwd_fe_init_platform(struct fwd_fe *fe, const struct fwd_efuse_state *st, co
         fe->transparent = 1;
         return FW_OK;
     }
-    if (all_zero(st->fe_key, mode == FWD_FE_XTS128 ? 32 : 64)) return FW_ERR_KEY;
+    if (fw_all_zero(st->fe_key, mode == FWD_FE_XTS128 ? 32 : 64)) return FW_ERR_KEY;
     return fwd_fe_init_efuse(fe, mode, st->fe_key);
 }
 
