@@ -20,6 +20,14 @@ static inline uint32_t fw_dec32be(const uint8_t *p)
 {
     return (uint32_t)p[3] | ((uint32_t)p[2] << 8) | ((uint32_t)p[1] << 16) | ((uint32_t)p[0] << 24);
 }
+/* Length of s, at most max: strnlen() is POSIX, not C11, and newlib (bare
+ * metal) hides it in strict C11 mode. */
+static inline size_t fw_strnlen(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n]) n++;
+    return n;
+}
 static inline void fw_enc16le(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
 static inline void fw_enc32le(uint8_t *p, uint32_t v)
 {

@@ -188,7 +188,7 @@ static void get_str(char *dst, const uint8_t *src, size_t field)
 
 static int put_str(uint8_t *dst, const char *src, size_t field)
 {
-    size_t n = strnlen(src, field);
+    size_t n = fw_strnlen(src, field);
     if (n >= field) return FW_ERR_RANGE; /* needs its NUL */
     memset(dst, 0, field);
     memcpy(dst, src, n);

@@ -65,7 +65,7 @@ void fw_pt_entry_encode(const struct fw_pt_entry *e, uint8_t rec[FW_PT_RECORD_LE
     fw_enc32le(rec + 4, e->offset);
     fw_enc32le(rec + 8, e->size);
     memset(rec + 12, 0, FW_PT_LABEL_LEN);
-    memcpy(rec + 12, e->label, strnlen(e->label, FW_PT_LABEL_LEN));
+    memcpy(rec + 12, e->label, fw_strnlen(e->label, FW_PT_LABEL_LEN));
     fw_enc32le(rec + 28, e->flags);
 }
 
@@ -75,7 +75,7 @@ void fw_pt_entry_decode(const uint8_t rec[FW_PT_RECORD_LEN], struct fw_pt_entry 
     e->subtype = rec[3];
     e->offset = fw_dec32le(rec + 4);
     e->size = fw_dec32le(rec + 8);
-    size_t n = strnlen((const char *)rec + 12, FW_PT_LABEL_LEN); /* 16 chars: no NUL */
+    size_t n = fw_strnlen((const char *)rec + 12, FW_PT_LABEL_LEN); /* 16 chars: no NUL */
     memcpy(e->label, rec + 12, n);
     e->label[n] = 0;
     e->flags = fw_dec32le(rec + 28);
@@ -206,16 +206,16 @@ int fw_pt_is_primary_boot_or_table(const struct fw_pt_entry *e)
 static int check_entry(const struct fw_pt_entry *e, struct fw_pt_diag *d)
 {
     uint32_t a = fw_pt_offset_align(e->type);
-    if (e->offset % a) return fw_pt_diag_set(d, 0, FW_ERR_ALIGN, "%s: offset 0x%x is not aligned to 0x%x", e->label, e->offset, a);
+    if (e->offset % a) return fw_pt_diag_set(d, 0, FW_ERR_ALIGN, "%s: offset 0x%x is not aligned to 0x%x", e->label, (unsigned)e->offset, (unsigned)a);
     if (e->type == FW_PT_TYPE_APP && e->size % 0x1000)
-        return fw_pt_diag_set(d, 0, FW_ERR_ALIGN, "%s: size 0x%x is not aligned to 0x1000", e->label, e->size);
+        return fw_pt_diag_set(d, 0, FW_ERR_ALIGN, "%s: size 0x%x is not aligned to 0x1000", e->label, (unsigned)e->size);
     if (e->type == FW_PT_TYPE_DATA && (e->subtype == FW_PT_SUB_DATA_OTA || e->subtype == FW_PT_SUB_DATA_COREDUMP) &&
         (e->flags & FW_PT_FLAG_READONLY))
         return fw_pt_diag_set(d, 0, FW_ERR_FORMAT, "%s: otadata/coredump partitions are always read-write", e->label);
     if (e->type == FW_PT_TYPE_DATA && e->subtype == FW_PT_SUB_DATA_NVS && e->size < FW_PT_NVS_RW_MIN &&
         !(e->flags & FW_PT_FLAG_READONLY))
         return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s: read/write NVS must be at least 0x%x bytes (size 0x%x)", e->label,
-                        FW_PT_NVS_RW_MIN, e->size);
+                        (unsigned)FW_PT_NVS_RW_MIN, (unsigned)e->size);
     return FW_OK;
 }
 
@@ -231,12 +231,12 @@ int fw_pt_check(const struct fw_pt *t, uint32_t table_offset, uint64_t flash_siz
             if (!strcmp(t->e[j].label, e->label))
                 return fw_pt_diag_set(d, 0, FW_ERR_FORMAT, "partition names must be unique ('%s')", e->label);
         if (!fw_pt_is_primary_boot_or_table(e) && e->offset < first_free)
-            return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s: offset 0x%x is below 0x%llx", e->label, e->offset,
+            return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s: offset 0x%x is below 0x%llx", e->label, (unsigned)e->offset,
                             (unsigned long long)first_free);
         for (unsigned j = 0; j < i; j++)
             if (fw_pt_entries_overlap(e, &t->e[j]))
-                return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s (0x%x-0x%llx) overlaps %s (0x%x-0x%llx)", e->label, e->offset,
-                                (unsigned long long)e->offset + e->size - 1, t->e[j].label, t->e[j].offset,
+                return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s (0x%x-0x%llx) overlaps %s (0x%x-0x%llx)", e->label, (unsigned)e->offset,
+                                (unsigned long long)e->offset + e->size - 1, t->e[j].label, (unsigned)t->e[j].offset,
                                 (unsigned long long)t->e[j].offset + t->e[j].size - 1);
         if (flash_size && (uint64_t)e->offset + e->size > flash_size)
             return fw_pt_diag_set(d, 0, FW_ERR_NO_SPACE, "%s ends at 0x%llx, beyond the 0x%llx-byte flash", e->label,
@@ -244,7 +244,7 @@ int fw_pt_check(const struct fw_pt *t, uint32_t table_offset, uint64_t flash_siz
         if (e->type == FW_PT_TYPE_DATA && e->subtype == FW_PT_SUB_DATA_OTA) {
             if (++n_otadata > 1) return fw_pt_diag_set(d, 0, FW_ERR_FORMAT, "found multiple otadata partitions");
             if (e->size != FW_PT_OTADATA_SIZE)
-                return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s: otadata partition must have size 0x2000 (is 0x%x)", e->label, e->size);
+                return fw_pt_diag_set(d, 0, FW_ERR_RANGE, "%s: otadata partition must have size 0x2000 (is 0x%x)", e->label, (unsigned)e->size);
         }
     }
     return FW_OK;

@@ -347,7 +347,7 @@ typedef int (*visit_fn)(struct fw_nvs_store *s, struct loc *l, void *arg);
 static int visit_key(struct fw_nvs_store *s, uint8_t ns, const char *key, visit_fn fn, void *arg)
 {
     uint8_t kb[16] = { 0 };
-    memcpy(kb, key, strnlen(key, 15));
+    memcpy(kb, key, fw_strnlen(key, 15));
     uint8_t h = key_hash(ns, kb);
     for (unsigned k = 0; k < s->norder; k++) {
         unsigned p = s->order[k];
@@ -831,7 +831,7 @@ int fw_nvs_mount(struct fw_nvs_store *s, const struct fw_nvs_io *io, const struc
 
 static int check_key(struct fw_nvs_store *s, const char *key)
 {
-    size_t n = key ? strnlen(key, 17) : 0;
+    size_t n = key ? fw_strnlen(key, 17) : 0;
     if (n == 0 || n > FW_NVS_KEY_MAX) {
         return fw_fail_set(&s->fail, FW_ERR_RANGE, n ? "key longer than 15 characters" : "empty key");
     }
@@ -986,7 +986,7 @@ int fw_nvs_set_str(struct fw_nvs_handle *h, const char *key, const char *str)
     int rc = check_handle(h, 1, key);
     if (rc) return rc;
     struct fw_nvs_store *s = h->s;
-    size_t n = strnlen(str, FW_NVS_STR_MAX) + 1;
+    size_t n = fw_strnlen(str, FW_NVS_STR_MAX) + 1;
     if (n > FW_NVS_STR_MAX) {
         return fw_fail_set(&s->fail, FW_ERR_RANGE, "string longer than 3999 bytes");
     }
