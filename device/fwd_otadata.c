@@ -32,6 +32,7 @@ static int load_sector(struct fwd_dev *d, const struct fwd_part *p, int sec, str
 {
     struct fw_otadata_entry rec, base;
     int rc, have = 0;
+    memset(&base, 0, sizeof base);  /* set with have; gcc -Os for Arm cannot tell */
     memset(out, 0, sizeof *out);
     memset(&out->e, 0xFF, sizeof out->e);
     out->e.seq = 0xFFFFFFFFu;
