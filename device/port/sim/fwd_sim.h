@@ -76,6 +76,7 @@
 #include <stdint.h>
 
 #include "device/fwd_hal.h"
+#include "device/port/sim/fwd_sim_efuse_blob.h"
 #include "device/port/sim/fwd_sim_tear.h"
 
 enum fwd_sim_cut_mode { FWD_SIM_CUT_CLEAN = 0, FWD_SIM_CUT_TORN = 1 };
@@ -151,7 +152,6 @@ int fwd_sim_flash_apply_env(struct fwd_sim_flash *s);
 
 /* ---- eFuse ---------------------------------------------------------- */
 
-#define FWD_SIM_EFUSE_FILE_SIZE 256
 
 struct fwd_sim_efuse {
     int fd;                                  /* -1: in memory only */
@@ -173,9 +173,8 @@ unsigned fwd_sim_efuse_missing_bits(const struct fwd_sim_efuse *e, const struct 
  * Bypasses the power domain (the caller models the cut). */
 int fwd_sim_efuse_burn_bits(struct fwd_sim_efuse *e, const struct fwd_efuse_state *req, unsigned nbits);
 
-/* Fixed binary layout of the eFuse file (FWD_SIM_EFUSE_FILE_SIZE bytes). */
-int fwd_sim_efuse_decode(const uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_efuse_state *st);
-void fwd_sim_efuse_encode(const struct fwd_efuse_state *st, uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE]);
+/* Fixed binary layout of the eFuse file: fwd_sim_efuse_encode/_decode in
+ * fwd_sim_efuse_blob.h (included above). */
 
 /* ---- random / time ---------------------------------------------------- */
 

@@ -17,6 +17,7 @@
  *   0xB4  1  signature policy: thermometer bits, required signatures =
  *            popcount (0 reads as 1; fwd_efuse_required_signatures)
  *   0xB5 75  reserved (0)
+ * (encode/decode: fwd_sim_efuse_blob.c, shared with the Cortex-M4 port)
  * Burning ORs the requested bits into the block (bits never clear); the file is
  * rewritten with one pwrite + fsync. Each burn is one operation of the
  * device's power domain (fwd_sim.h): numbered, traced ("efuse-burn ..."),
@@ -30,53 +31,7 @@
 #include <unistd.h>
 
 #include "fw_bytes.h"
-
-#define EF_MAGIC "FWEF"
-#define EF_VERSION 1
-#define OFF_DIGEST 0x08
-#define OFF_PRESENT 0x68
-#define OFF_REVOKED 0x69
-#define OFF_FE_MODE 0x6A
-#define OFF_SHA384 0x6B
-#define OFF_SIGREQ 0xB4
-#define OFF_SECVER 0x6C
-#define OFF_CHIP 0x70
-#define OFF_REV 0x72
-#define OFF_FE_KEY 0x74
-
-void fwd_sim_efuse_encode(const struct fwd_efuse_state *st, uint8_t b[FWD_SIM_EFUSE_FILE_SIZE])
-{
-    memset(b, 0, FWD_SIM_EFUSE_FILE_SIZE);
-    memcpy(b, EF_MAGIC, 4);
-    b[4] = EF_VERSION;
-    memcpy(b + OFF_DIGEST, st->digest, sizeof st->digest);
-    b[OFF_PRESENT] = st->digest_present;
-    b[OFF_REVOKED] = st->digest_revoked;
-    b[OFF_FE_MODE] = st->fe_mode;
-    b[OFF_SHA384] = st->sb_sha384;
-    b[OFF_SIGREQ] = st->sig_required_bits;
-    fw_enc32le(b + OFF_SECVER, st->secure_version_bits);
-    fw_enc16le(b + OFF_CHIP, st->chip_id);
-    fw_enc16le(b + OFF_REV, st->chip_rev);
-    memcpy(b + OFF_FE_KEY, st->fe_key, sizeof st->fe_key);
-}
-
-int fwd_sim_efuse_decode(const uint8_t b[FWD_SIM_EFUSE_FILE_SIZE], struct fwd_efuse_state *st)
-{
-    if (memcmp(b, EF_MAGIC, 4) || b[4] != EF_VERSION) return FW_ERR_MAGIC;
-    memset(st, 0, sizeof *st);
-    memcpy(st->digest, b + OFF_DIGEST, sizeof st->digest);
-    st->digest_present = b[OFF_PRESENT];
-    st->digest_revoked = b[OFF_REVOKED];
-    st->fe_mode = b[OFF_FE_MODE];
-    st->sb_sha384 = b[OFF_SHA384];
-    st->sig_required_bits = b[OFF_SIGREQ];
-    st->secure_version_bits = fw_dec32le(b + OFF_SECVER);
-    st->chip_id = fw_dec16le(b + OFF_CHIP);
-    st->chip_rev = fw_dec16le(b + OFF_REV);
-    memcpy(st->fe_key, b + OFF_FE_KEY, sizeof st->fe_key);
-    return FW_OK;
-}
+#include "device/port/sim/fwd_sim_efuse_blob.h"
 
 void fwd_sim_efuse_open_mem(struct fwd_sim_efuse *e)
 {
@@ -175,9 +130,9 @@ static void describe_burn(const struct fwd_sim_efuse *e, const struct fwd_efuse_
     int only_secver = k > 0;
     fwd_sim_efuse_encode(req, want);
     for (size_t i = 0; i < sizeof want; i++)
-        if ((want[i] & ~e->blob[i]) && (i < OFF_SECVER || i >= OFF_SECVER + 4)) only_secver = 0;
+        if ((want[i] & ~e->blob[i]) && (i < FWD_SIM_OFF_SECVER || i >= FWD_SIM_OFF_SECVER + 4)) only_secver = 0;
     fw_wipe(want, sizeof want);
-    uint32_t cur = fw_dec32le(e->blob + OFF_SECVER), next = cur | req->secure_version_bits;
+    uint32_t cur = fw_dec32le(e->blob + FWD_SIM_OFF_SECVER), next = cur | req->secure_version_bits;
     if (only_secver)
         snprintf(out, max, "efuse-burn secure_version %u->%u bits 0x%08x->0x%08x", popcount32(cur),
                  popcount32(next), (unsigned)cur, (unsigned)next);
