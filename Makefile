@@ -169,7 +169,7 @@ check-shared:
 # under ASan+UBSan, then the end-to-end scripts against the real binaries;
 # then the device unit tests and device e2e scripts again on mbedTLS 3.6.
 test: deps check-shared
-	@$(MAKE) --no-print-directory all unit asan mbed36
+	@$(MAKE) --no-print-directory all unit asan mbed36 target
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_BUILD36=$(abspath $(B36)) FWSEAL_SHARED=$(SHARED) tests/run.sh
 
 demo: demo-deps
@@ -251,7 +251,7 @@ uninstall:
 	rm -f $(foreach h,$(PUBLIC_HEADERS) $(UMBRELLA_HEADERS),$(DESTDIR)$(INCLUDEDIR)/fwseal/$(patsubst lib/%,%,$(patsubst common/%,%,$(h))))
 	-find $(DESTDIR)$(INCLUDEDIR)/fwseal -depth -type d -empty -delete 2>/dev/null
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f -not -path '$(MBED36)/src/*' 2>/dev/null)
 
 # ---------------------------------------------------------------------------
 # Proofs: fuzzing, power-cut simulation, tamper matrix (issue 7).
@@ -311,3 +311,68 @@ powercut: deps check-shared
 tamper: deps check-shared
 	@$(MAKE) --no-print-directory all
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/tamper/run.sh
+
+# ---------------------------------------------------------------------------
+# Cortex-M4 target (issue 14): the device library on the MPS2 AN386 board
+# (device/port/mps2-an386/) under qemu-system-arm, with mbedTLS 3.6
+# cross-compiled from the Debian source tree of $(MBED36) (scripts/mbedtls-target.sh,
+# configuration device/port/mps2-an386/mbedtls_target_config.h).
+#   make target          the test firmware build/target/fwtest.elf and the size
+#                        images (boot, OTA without / with TLS), with link maps
+#   make target-test     tests/e2e/target_qemu.sh: every scenario in QEMU, the
+#                        flash and eFuse files compared with fwseal-device's
+#   make install-target  libfwseal-device.a for arm-none-eabi + fwseal-device-target.pc
+# Flavours: notls (what the tests and the boot/OTA images link) and tls (the
+# same sources with the TLS client's configuration, for the OTA+TLS image).
+# ---------------------------------------------------------------------------
+TGT          := $(BUILD)/target
+TGT_CC       := arm-none-eabi-gcc
+TGT_ARCH     := -mcpu=cortex-m4 -mthumb
+TGT_PORT_SRC := $(wildcard device/port/mps2-an386/*.c) device/port/sim/fwd_sim_efuse_blob.c
+TGT_TLS_SRC  := device/fwd_tls.c device/fwd_x509_san.c
+TGT_FW_SRC   := tests/target/fwtest.c tests/target/fwtest_bench.c
+TGT_CFG      := device/port/mps2-an386/mbedtls_target_config.h
+TGT_LDFLAGS  := $(TGT_ARCH) -Os --specs=nano.specs -nostartfiles -T device/port/mps2-an386/an386.ld -Wl,--gc-sections
+TGT_CFLAGS    = $(TGT_ARCH) -Os -g -ffunction-sections -fdata-sections -std=c11 $(WARN) -Wno-format-nonliteral \
+                -I. -Icommon -I$(MBED36)/include '-DMBEDTLS_CONFIG_FILE="$(TGT_CFG)"' -MMD -MP
+
+# $(call tgt_flavour,NAME,EXTRA-CFLAGS)
+define tgt_flavour
+$(TGT)/$(1)/mbedtls/stamp: $(MBED36)/stamp $(TGT_CFG) scripts/mbedtls-target.sh
+	@scripts/mbedtls-target.sh $(MBED36) $(TGT)/$(1)/mbedtls $(1)
+$(TGT)/$(1)/obj/%.o: %.c $(TGT)/$(1)/mbedtls/stamp
+	@mkdir -p $$(dir $$@)
+	$$(TGT_CC) $$(TGT_CFLAGS) $(2) -c $$< -o $$@
+$(TGT)/$(1)/lib/libfwseal-device.a: $$(call obj,$(TGT)/$(1),$$(LIBDEV_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; arm-none-eabi-ar rcs $$@ $$^
+$(TGT)/$(1)/lib/libfwseal-an386.a: $$(call obj,$(TGT)/$(1),$$(TGT_PORT_SRC))
+	@mkdir -p $$(dir $$@); rm -f $$@; arm-none-eabi-ar rcs $$@ $$^
+endef
+$(eval $(call tgt_flavour,notls,))
+$(eval $(call tgt_flavour,tls,-DFWT_WITH_TLS=1))
+
+$(TGT)/tls/lib/libfwseal-tls.a: $(call obj,$(TGT)/tls,$(TGT_TLS_SRC))
+	@mkdir -p $(dir $@); rm -f $@; arm-none-eabi-ar rcs $@ $^
+
+TGT_LIBS_notls := $(TGT)/notls/lib/libfwseal-an386.a $(TGT)/notls/lib/libfwseal-device.a $(TGT)/notls/mbedtls/lib/libmbedcrypto.a
+TGT_LIBS_tls   := $(TGT)/tls/lib/libfwseal-tls.a $(TGT)/tls/lib/libfwseal-an386.a $(TGT)/tls/lib/libfwseal-device.a \
+                  $(TGT)/tls/mbedtls/lib/libmbedtls.a $(TGT)/tls/mbedtls/lib/libmbedx509.a $(TGT)/tls/mbedtls/lib/libmbedcrypto.a
+
+# ELF images: $(TGT)/NAME.elf from tests/target/NAME*.c (the fwtest firmware
+# also takes fwtest_bench.c), with NAME.map next to it.
+$(TGT)/fwtest.elf: $(call obj,$(TGT)/notls,$(TGT_FW_SRC)) $(TGT_LIBS_notls)
+	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $(call obj,$(TGT)/notls,$(TGT_FW_SRC)) \
+	  -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
+$(TGT)/size-boot.elf $(TGT)/size-ota.elf: $(TGT)/%.elf: $(TGT)/notls/obj/tests/target/%.o $(TGT_LIBS_notls)
+	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
+$(TGT)/size-ota-tls.elf: $(TGT)/tls/obj/tests/target/size-ota-tls.o $(TGT_LIBS_tls)
+	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_tls) -lc -lgcc -Wl,--end-group
+
+TGT_ELFS := $(TGT)/fwtest.elf $(TGT)/size-boot.elf $(TGT)/size-ota.elf $(TGT)/size-ota-tls.elf
+
+.PHONY: target target-test
+target: $(TGT_ELFS)
+
+target-test: deps check-shared
+	@$(MAKE) --no-print-directory all target
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/e2e/target_qemu.sh

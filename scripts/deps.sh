@@ -20,6 +20,7 @@ TEST_PKGS=(
   clang libclang-rt-14-dev    # libFuzzer harnesses
   valgrind                    # bench: callgrind instruction counts
   gcc-arm-none-eabi libnewlib-arm-none-eabi  # bench: device code size for Cortex-M4 (newlib: string.h, stdio.h)
+  qemu-system-arm             # make target-test: the Cortex-M4 firmware on the MPS2 AN386 board (semihosting)
   time                        # bench: peak RSS (/usr/bin/time -v)
   man-db groff-base           # install test: man -l on the generated pages
   dpkg-dev                    # mbedTLS 3.6 flavour: `apt-get source` unpacks with dpkg-source

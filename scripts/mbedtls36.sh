@@ -11,6 +11,9 @@
 # tests. Result:
 #   OUTDIR/include/{mbedtls,psa}/   OUTDIR/lib/libmbed{crypto,x509,tls}.a
 #   OUTDIR/stamp                    the Debian source version built
+#   OUTDIR/src/mbedtls-3.6.*/       the unpacked source, kept: the Cortex-M4
+#                                   build (scripts/mbedtls-target.sh) compiles
+#                                   its modules from it instead of fetching twice
 # A second run with the stamp present does nothing. The fetched source lives
 # in OUTDIR/src (under build/, which git ignores) and is never committed.
 set -euo pipefail
@@ -18,7 +21,8 @@ set -euo pipefail
 out=${1:?usage: scripts/mbedtls36.sh OUTDIR}
 stamp=$out/stamp
 if [ -f "$stamp" ] && [ -f "$out/lib/libmbedcrypto.a" ] && [ -f "$out/lib/libmbedx509.a" ] \
-   && [ -f "$out/lib/libmbedtls.a" ] && [ -f "$out/include/mbedtls/version.h" ]; then
+   && [ -f "$out/lib/libmbedtls.a" ] && [ -f "$out/include/mbedtls/version.h" ] \
+   && compgen -G "$out/src/mbedtls-3.6.*/library/version.c" >/dev/null; then
   exit 0
 fi
 
@@ -51,8 +55,8 @@ make -C "$tree/library" "${jobs[@]}" CC="${CC:-cc}" CFLAGS="-O2" GEN_FILES= \
 
 cp -R "$tree/include/mbedtls" "$tree/include/psa" "$out/include/"
 cp "$tree/library/libmbedcrypto.a" "$tree/library/libmbedx509.a" "$tree/library/libmbedtls.a" "$out/lib/"
-# Keep only what the build uses: the headers and the archives.
-rm -rf "$src"
+# The source tree stays (the target build reads it); its host objects go.
+find "$tree" -name '*.o' -delete
 echo "$ver" >"$stamp"
 touch "$out"/lib/*.a   # newer than the stamp: make relinks against them once, then is quiet
 echo "mbedtls36: mbedtls $ver ready in $out"

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Shared by the size images (size-boot.c, size-ota.c, size-ota-tls.c): the
+ * command line and a console line without printf, so the images carry only
+ * what a product's bootloader / OTA agent would (no stdio formatting). */
+#ifndef SIZE_COMMON_H
+#define SIZE_COMMON_H
+
+#include <string.h>
+
+#include "device/port/mps2-an386/an386_rt.h"
+#include "device/port/mps2-an386/an386_semihost.h"
+
+#define SIZE_MAX_ARGS 8
+
+static inline int size_args(char *line, size_t max, char **argv)
+{
+    int n = 0;
+    if (sh_cmdline(line, max)) return 0;
+    for (char *t = strtok(line, " "); t && n < SIZE_MAX_ARGS; t = strtok(NULL, " ")) argv[n++] = t;
+    return n;
+}
+
+/* "size: WHAT N\n" */
+static inline void size_report(const char *what, uint64_t n)
+{
+    char num[21];
+    sh_puts("size: ");
+    sh_puts(what);
+    sh_puts(" ");
+    sh_puts(an386_u64(n, num));
+    sh_puts("\n");
+}
+
+/* The run's RAM figures (an386_rt.h) and instructions since t0. */
+static inline void size_report_run(uint64_t t0)
+{
+    struct an386_mem m;
+    an386_mem(&m);
+    size_report("insns", (an386_ticks() - t0) * AN386_NS_PER_TICK);
+    size_report("static", m.static_ram);
+    size_report("heap_peak", m.heap_peak);
+    size_report("stack_peak", m.stack_peak);
+}
+
+#endif
