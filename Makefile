@@ -376,3 +376,38 @@ target: $(TGT_ELFS)
 target-test: deps check-shared
 	@$(MAKE) --no-print-directory all target
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/e2e/target_qemu.sh
+
+# Install for the target: make install-target [PREFIX=/usr/local] [DESTDIR=/staging]
+#   $(TGT_LIBDIR)  (default $(PREFIX)/arm-none-eabi/lib, GCC's cross layout)
+#        libfwseal-device.a, libmbedcrypto.a (mbedTLS 3.6, the port's configuration),
+#        libfwseal-an386.a + fwseal-an386.ld (the QEMU board port),
+#        pkgconfig/fwseal-device-target.pc, pkgconfig/fwseal-an386.pc
+#   $(TGT_INCDIR)  (default $(PREFIX)/arm-none-eabi/include)
+#        fwseal/: the public headers (lib/public-headers.list, same layout as
+#        `make install`), fwseal_device.h, the port's headers;
+#        mbedtls/, psa/: mbedTLS 3.6 headers, mbedtls/mbedtls_config.h being
+#        the port's configuration (so consumers need no -DMBEDTLS_CONFIG_FILE)
+TGT_LIBDIR ?= $(PREFIX)/arm-none-eabi/lib
+TGT_INCDIR ?= $(PREFIX)/arm-none-eabi/include
+TGT_PORT_HEADERS := $(filter-out $(TGT_CFG),$(wildcard device/port/mps2-an386/*.h)) device/port/sim/fwd_sim_efuse_blob.h
+TGT_INSTALL_LIBS := $(TGT)/notls/lib/libfwseal-device.a $(TGT)/notls/lib/libfwseal-an386.a $(TGT)/notls/mbedtls/lib/libmbedcrypto.a
+
+.PHONY: install-target uninstall-target
+install-target: $(TGT_INSTALL_LIBS)
+	install -d $(DESTDIR)$(TGT_LIBDIR)/pkgconfig $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
+	install -m 0644 $(TGT_INSTALL_LIBS) $(DESTDIR)$(TGT_LIBDIR)/
+	install -m 0644 device/port/mps2-an386/an386.ld $(DESTDIR)$(TGT_LIBDIR)/fwseal-an386.ld
+	for h in $(PUBLIC_HEADERS) $(TGT_PORT_HEADERS); do install -D -m 0644 "$$h" "$(DESTDIR)$(TGT_INCDIR)/fwseal/$${h#common/}" || exit 1; done
+	install -m 0644 lib/fwseal_device.h $(DESTDIR)$(TGT_INCDIR)/fwseal/
+	install -m 0644 $(MBED36)/include/mbedtls/*.h $(DESTDIR)$(TGT_INCDIR)/mbedtls/
+	install -m 0644 $(MBED36)/include/psa/*.h $(DESTDIR)$(TGT_INCDIR)/psa/
+	install -m 0644 $(TGT_CFG) $(DESTDIR)$(TGT_INCDIR)/mbedtls/mbedtls_config.h
+	for pc in fwseal-device-target fwseal-an386; do \
+	  sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@TGT_INCDIR@|$(TGT_INCDIR)|' -e 's|@TGT_LIBDIR@|$(TGT_LIBDIR)|' \
+	      -e 's|@VERSION@|$(VERSION)|g' "lib/$$pc.pc.in" >"$(DESTDIR)$(TGT_LIBDIR)/pkgconfig/$$pc.pc" || exit 1; \
+	  chmod 0644 "$(DESTDIR)$(TGT_LIBDIR)/pkgconfig/$$pc.pc"; done
+
+uninstall-target:
+	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/,$(notdir $(TGT_INSTALL_LIBS)) fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc)
+	rm -rf $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
+	-find $(DESTDIR)$(TGT_LIBDIR) $(DESTDIR)$(TGT_INCDIR) -depth -type d -empty -delete 2>/dev/null
