@@ -319,8 +319,9 @@ tamper: deps check-shared
 # configuration device/port/mps2-an386/mbedtls_target_config.h).
 #   make target          the test firmware build/target/fwtest.elf and the size
 #                        images (boot, OTA without / with TLS), with link maps
-#   make target-test     tests/e2e/target_qemu.sh: every scenario in QEMU, the
-#                        flash and eFuse files compared with fwseal-device's
+#   make target-test     tests/run.sh target: e2e/target_qemu (every scenario in
+#                        QEMU, the flash and eFuse files compared with
+#                        fwseal-device's) and e2e/install_target
 #   make install-target  libfwseal-device.a for arm-none-eabi + fwseal-device-target.pc
 # Flavours: notls (what the tests and the boot/OTA images link) and tls (the
 # same sources with the TLS client's configuration, for the OTA+TLS image).
@@ -332,14 +333,23 @@ TGT_PORT_SRC := $(wildcard device/port/mps2-an386/*.c) device/port/sim/fwd_sim_e
 TGT_TLS_SRC  := device/fwd_tls.c device/fwd_x509_san.c
 TGT_FW_SRC   := tests/target/fwtest.c tests/target/fwtest_bench.c
 TGT_CFG      := device/port/mps2-an386/mbedtls_target_config.h
+# Incoming TLS record buffer of the tls flavour (MBEDTLS_SSL_IN_CONTENT_LEN):
+# make target TGT_SSL_IN_CONTENT_LEN=4096 for 4 KiB records.
+TGT_SSL_IN_CONTENT_LEN ?= 16384
 TGT_LDFLAGS  := $(TGT_ARCH) -Os --specs=nano.specs -nostartfiles -T device/port/mps2-an386/an386.ld -Wl,--gc-sections
 TGT_CFLAGS    = $(TGT_ARCH) -Os -g -ffunction-sections -fdata-sections -std=c11 $(WARN) -Wno-format-nonliteral \
                 -I. -Icommon -I$(MBED36)/include '-DMBEDTLS_CONFIG_FILE="$(TGT_CFG)"' -MMD -MP
 
+# The mbedTLS stamp is re-checked on every run (the script compares source,
+# configuration and flags, e.g. TGT_SSL_IN_CONTENT_LEN, and only rewrites
+# the stamp, which rebuilds the flavour, when one of them changed).
+.PHONY: tgt-force
+tgt-force:
 # $(call tgt_flavour,NAME,EXTRA-CFLAGS)
 define tgt_flavour
-$(TGT)/$(1)/mbedtls/stamp: $(MBED36)/stamp $(TGT_CFG) scripts/mbedtls-target.sh
-	@scripts/mbedtls-target.sh $(MBED36) $(TGT)/$(1)/mbedtls $(1)
+$(TGT)/$(1)/mbedtls/stamp: $(MBED36)/stamp $(TGT_CFG) scripts/mbedtls-target.sh tgt-force
+	@FWT_SSL_IN_CONTENT_LEN=$(TGT_SSL_IN_CONTENT_LEN) scripts/mbedtls-target.sh $(MBED36) $(TGT)/$(1)/mbedtls $(1)
+$(TGT)/$(1)/mbedtls/lib/%.a: $(TGT)/$(1)/mbedtls/stamp ;
 $(TGT)/$(1)/obj/%.o: %.c $(TGT)/$(1)/mbedtls/stamp
 	@mkdir -p $$(dir $$@)
 	$$(TGT_CC) $$(TGT_CFLAGS) $(2) -c $$< -o $$@
@@ -349,7 +359,7 @@ $(TGT)/$(1)/lib/libfwseal-an386.a: $$(call obj,$(TGT)/$(1),$$(TGT_PORT_SRC))
 	@mkdir -p $$(dir $$@); rm -f $$@; arm-none-eabi-ar rcs $$@ $$^
 endef
 $(eval $(call tgt_flavour,notls,))
-$(eval $(call tgt_flavour,tls,-DFWT_WITH_TLS=1))
+$(eval $(call tgt_flavour,tls,-DFWT_WITH_TLS=1 -DFWT_SSL_IN_CONTENT_LEN=$(TGT_SSL_IN_CONTENT_LEN)))
 
 $(TGT)/tls/lib/libfwseal-tls.a: $(call obj,$(TGT)/tls,$(TGT_TLS_SRC))
 	@mkdir -p $(dir $@); rm -f $@; arm-none-eabi-ar rcs $@ $^
@@ -375,7 +385,7 @@ target: $(TGT_ELFS)
 
 target-test: deps check-shared
 	@$(MAKE) --no-print-directory all target
-	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/e2e/target_qemu.sh
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/run.sh target
 
 # Install for the target: make install-target [PREFIX=/usr/local] [DESTDIR=/staging]
 #   $(TGT_LIBDIR)  (default $(PREFIX)/arm-none-eabi/lib, GCC's cross layout)

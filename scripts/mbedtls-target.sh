@@ -36,7 +36,9 @@ case "$flavour" in
   *) die "flavour must be notls or tls" ;;
 esac
 
-want="$(basename "$tree") $(cat "$cfg" "$0" | sha256sum | cut -c1-16) ${CFLAGS[*]}"
+# what the build depends on, without paths (the same tree reached through
+# build/ or an absolute BUILD= is the same build)
+want="$(basename "$tree") $(cat "$cfg" "$0" | sha256sum | cut -c1-16) ${CFLAGS[*]//-I*/}"
 if [ -f "$out/stamp" ] && [ "$(cat "$out/stamp")" = "$want" ] && [ -f "$out/lib/libmbedcrypto.a" ]; then exit 0; fi
 rm -rf "$out"
 mkdir -p "$out/obj" "$out/lib"
