@@ -354,7 +354,8 @@ int main(void)
         return 2;
     }
     g_dir = argv[i++];
-    int rc = an386_open(&g_plat, g_dir, align, &ent);
+    int rc = an386_open(&g_plat, g_dir, align);
+    if (rc == FW_OK) rc = an386_attach_random(&g_plat, &ent);
     if (rc) {
         printf("fwtest: %s: cannot load flash.bin / efuse.bin: %s\n", g_dir, fw_strerror(rc));
         return 3;

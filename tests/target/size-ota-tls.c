@@ -82,7 +82,7 @@ int main(void)
     char *argv[SIZE_MAX_ARGS];
     if (size_args(line, sizeof line, argv) < 7) return 2;
     struct an386_entropy ent = { NULL };
-    if (an386_open(&plat, argv[1], 4, &ent)) return 3;
+    if (an386_open(&plat, argv[1], 4) || an386_attach_random(&plat, &ent)) return 3;
     uint64_t t0 = an386_ticks();
     int rc = fwd_ota_dev_open(&od, &plat.plat, 0, argv[2]);
     fwd_decrypt_key_init(&key);   /* a product loads its device secret here (size-ota.c) */

@@ -62,7 +62,7 @@ int main(void)
     char *argv[SIZE_MAX_ARGS];
     if (size_args(line, sizeof line, argv) < 4) return 2;
     struct an386_entropy ent = { NULL };
-    if (an386_open(&plat, argv[1], 4, &ent)) return 3;
+    if (an386_open(&plat, argv[1], 4) || an386_attach_random(&plat, &ent)) return 3;
     uint64_t t0 = an386_ticks();
     int rc = fwd_ota_dev_open(&od, &plat.plat, 0, argv[2]);
     int confirm = !strcmp(argv[3], "confirm");

@@ -16,7 +16,13 @@ static inline int size_args(char *line, size_t max, char **argv)
 {
     int n = 0;
     if (sh_cmdline(line, max)) return 0;
-    for (char *t = strtok(line, " "); t && n < SIZE_MAX_ARGS; t = strtok(NULL, " ")) argv[n++] = t;
+    /* split at spaces by hand: strtok pulls newlib's assert -> fprintf -> stdio */
+    for (char *c = line; *c && n < SIZE_MAX_ARGS;) {
+        while (*c == ' ') *c++ = 0;
+        if (!*c) break;
+        argv[n++] = c;
+        while (*c && *c != ' ') c++;
+    }
     return n;
 }
 

@@ -2,7 +2,6 @@
 /* HAL of the MPS2 AN386 port (an386_platform.h). */
 #include "device/port/mps2-an386/an386_platform.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "device/port/mps2-an386/an386_rt.h"
@@ -132,17 +131,32 @@ static uint64_t time_ms(void *ctx)
 
 /* ---- the platform ------------------------------------------------------------- */
 
-static void join(char *out, size_t max, const char *dir, const char *name)
+/* DIR/NAME into out (no printf: a bootloader image carries no formatter). */
+static int join(char *out, size_t max, const char *dir, const char *name)
 {
-    snprintf(out, max, "%s/%s", dir, name);
+    size_t d = strlen(dir), n = strlen(name);
+    if (d + 1 + n + 1 > max) return FW_ERR_INVALID_ARG;
+    memcpy(out, dir, d);
+    out[d] = '/';
+    memcpy(out + d + 1, name, n + 1);
+    return FW_OK;
 }
 
-int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align, const struct an386_entropy *ent)
+static int no_random(void *ctx, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return FW_ERR_CRYPTO;   /* an386_attach_random() not called: fail closed */
+}
+
+int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align)
 {
     memset(p, 0, sizeof *p);
     if (write_align == 0 || write_align > 256 || 4096 % write_align) return FW_ERR_INVALID_ARG;
-    join(p->flash_path, sizeof p->flash_path, dir, "flash.bin");
-    join(p->efuse.path, sizeof p->efuse.path, dir, "efuse.bin");
+    if (join(p->flash_path, sizeof p->flash_path, dir, "flash.bin") ||
+        join(p->efuse.path, sizeof p->efuse.path, dir, "efuse.bin"))
+        return FW_ERR_INVALID_ARG;
     size_t n;
     int rc = load_file(p->flash_path, nor_mem, sizeof nor_mem, &n);
     if (rc) return rc;
@@ -156,7 +170,7 @@ int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align, 
     fw_wipe(&st, sizeof st);
 
     an386_rng_count_mbedtls_heap();   /* heap figures count mbedTLS */
-    if ((rc = an386_rng_init(&p->rng, ent, &p->plat.random))) return rc;
+    p->plat.random = (struct fwd_random){ .fill = no_random, .ctx = NULL };
 
     p->plat.flash = (struct fwd_flash){ .size = p->flash.size, .sector_size = 4096, .write_align = write_align,
                                         .read = nor_read, .write = nor_write, .erase = nor_erase,
@@ -164,6 +178,13 @@ int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align, 
     p->plat.efuse = (struct fwd_efuse){ .load = ef_load, .burn = ef_burn, .ctx = &p->efuse };
     p->plat.time = (struct fwd_time){ .now_ms = time_ms, .ctx = NULL };
     return FW_OK;
+}
+
+int an386_attach_random(struct an386_platform *p, const struct an386_entropy *ent)
+{
+    int rc = an386_rng_init(&p->rng, ent, &p->plat.random);
+    if (rc == FW_OK) p->rng_ready = 1;
+    return rc;
 }
 
 int an386_save(struct an386_platform *p)
@@ -179,6 +200,7 @@ int an386_save(struct an386_platform *p)
 
 void an386_close(struct an386_platform *p)
 {
-    an386_rng_free(&p->rng);
+    if (p->rng_ready) an386_rng_free(&p->rng);
+    p->rng_ready = 0;
     fw_wipe(p->efuse.blob, sizeof p->efuse.blob);
 }

@@ -50,15 +50,21 @@ struct an386_platform {
     struct an386_flash flash;
     struct an386_efuse efuse;
     struct an386_rng rng;
+    int rng_ready;
     char flash_path[160];
     struct fwd_platform plat;
 };
 
-/* Load DIR/flash.bin (its size is the flash size) and DIR/efuse.bin, seed
- * the DRBG, fill p->plat. write_align as in device.conf (4 by default).
- * FW_ERR_IO when a file is missing or unreadable, FW_ERR_FORMAT when it is
- * not a flash image / eFuse file. */
-int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align, const struct an386_entropy *ent);
+/* Load DIR/flash.bin (its size is the flash size) and DIR/efuse.bin, fill
+ * p->plat. write_align as in device.conf (4 by default). No random source
+ * yet: random.fill fails with FW_ERR_CRYPTO until an386_attach_random()
+ * (a bootloader verifies signatures and needs none, so its image carries no
+ * DRBG). FW_ERR_IO when a file is missing or unreadable, FW_ERR_FORMAT when
+ * it is not a flash image / eFuse file. */
+int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align);
+/* Seed the CTR-DRBG from the declared entropy source and make it
+ * p->plat.random (an386_rng.h). FW_ERR_CRYPTO when the source fails. */
+int an386_attach_random(struct an386_platform *p, const struct an386_entropy *ent);
 /* Let write() re-program (clear more bits of) programmed bytes inside
  * [addr, addr+len): NOR behaviour the NVS partitions need. Declares
  * FWD_FLASH_CAP_NOR_REPROGRAM. FW_ERR_NO_SPACE when all windows are used. */
