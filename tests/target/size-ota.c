@@ -17,9 +17,11 @@ static struct fwd_ota_pipeline pipe;
 static struct fwd_decrypt_key key;
 static uint8_t chunk[4096];
 
+/* The PEM is read into the input buffer: the key is loaded before any image
+ * byte arrives, and the buffer is wiped right after. */
 static int load_key(const char *dir)
 {
-    static uint8_t pem[4096];
+    uint8_t *pem = chunk;
     static char path[192];
     size_t n = strlen(dir);
     if (n + 32 > sizeof path) return FW_ERR_INVALID_ARG;
@@ -28,12 +30,12 @@ static int load_key(const char *dir)
     fwd_decrypt_key_init(&key);
     int fd = sh_open(path, SH_MODE_RB);
     if (fd < 0) return FW_ERR_NOT_FOUND;
-    long len = sh_read(fd, pem, sizeof pem - 1);
+    long len = sh_read(fd, pem, sizeof chunk - 1);
     sh_close(fd);
     if (len <= 0) return FW_ERR_KEY;
     pem[len] = 0;
     int rc = fwd_decrypt_key_load_rsa(&key, pem, (size_t)len + 1);
-    memset(pem, 0, sizeof pem);
+    memset(pem, 0, sizeof chunk);
     return rc;
 }
 
