@@ -116,8 +116,11 @@ check "tampered image: nothing of it left in ota_0 (first 64 KiB erased)" slot_e
 power ota-untrusted 1 boot ota rogue.enc 55
 said '^fwtest: FAIL ota: .*(signature|key|trusted)' "image signed by an untrusted key: refused by the signature check"
 check "untrusted image: nothing of it left in ota_0" slot_erased tgt $OTA0 0x10000
+slot_sum() { python3 -c "import hashlib,sys; d=open(sys.argv[1],'rb').read(); o=int(sys.argv[2],0); print(hashlib.sha256(d[o:o+0x190000]).hexdigest())" "$1/flash.bin" "$2"; }
+before=$(slot_sum tgt $OTA0)
 power ota-downgrade 1 boot ota old.enc 66
 said '^fwtest: FAIL ota: .*secure_version' "downgrade (secure_version 1 < eFuse 3): refused"
+check "downgrade: refused before the erase, ota_0 untouched" test "$(slot_sum tgt $OTA0)" = "$before"
 power boot-after-refusals 0 boot
 said '^fwtest: booted ota_1: version 2\.0\.0, secure_version 3, ota state VALID' "after three refused OTAs v2 still boots VALID"
 
