@@ -10,7 +10,9 @@
 #   pre-encrypted signed image streamed in chunks of 1..4096 bytes,
 #   PENDING_VERIFY -> confirm, -> explicit rollback, -> rollback by a restart,
 #   OTA tampered / untrusted / downgrade refused (passive slot scrubbed or
-#   untouched), NVS set/get/erase across restarts, factory reset.
+#   untouched), NVS set/get/erase across restarts, factory reset; then an
+#   ECDSA P-256 device with XTS-AES-256 and a 16-byte program unit, and a
+#   device with encrypted NVS (nvs_keys).
 # `make target-test` runs this script; tests/run.sh runs it in `make test`.
 . "$(dirname "$0")/lib.sh"
 ELF=${FWSEAL_TARGET_ELF:-$FWSEAL_BUILD/target/fwtest.elf}
@@ -44,32 +46,36 @@ rm -rf tgt && cp -a host tgt
 # power NAME EXPECT_EXIT ACTION...: QEMU runs the actions on tgt/, fwseal-device
 # runs the same commands on host/ (nothing "runs" at power-on), then checks
 # the exit codes and that both left the same flash and eFuse.
+# The device pair is $H (simulator) and $G (target); ALIGN, when set, is the
+# device's write_align (device.conf) handed to the firmware.
+H=host G=tgt ALIGN=
 power() {
-  local name=$1 want=$2 qargs="" a; shift 2
+  local name=$1 want=$2 qargs="" opts=",arg=--seed,arg=seed.bin" a; shift 2
   for a in "$@"; do qargs="$qargs,arg=$a"; done
+  [ -n "$ALIGN" ] && opts="$opts,arg=--align,arg=$ALIGN"
   timeout 120 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
-    -semihosting-config "enable=on,target=native,arg=fwtest,arg=--seed,arg=seed.bin,arg=tgt$qargs" \
+    -semihosting-config "enable=on,target=native,arg=fwtest$opts,arg=$G$qargs" \
     -kernel "$ELF" >"$name.tgt.out" 2>&1
   local trc=$?
-  rm -f host/running
+  rm -f "$H/running"
   local hrc=0
   set -- "$@" END
   while [ "$1" != END ] && [ "$hrc" = 0 ]; do
     case $1 in
-      boot|confirm|rollback) $FWDEV "$1" host >>"$name.host.out" 2>&1; hrc=$?; shift ;;
-      factory-reset) $FWDEV factory-reset host >>"$name.host.out" 2>&1; hrc=$?; shift ;;
-      ota) $FWDEV ota host --file "$2" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
-      nvs-set) $FWDEV nvs host set "$2" "$3" "$4" "$5" >>"$name.host.out" 2>&1; hrc=$?; shift 5 ;;
-      nvs-get) $FWDEV nvs host get "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
-      nvs-erase) $FWDEV nvs host erase "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
+      boot|confirm|rollback) $FWDEV "$1" "$H" >>"$name.host.out" 2>&1; hrc=$?; shift ;;
+      factory-reset) $FWDEV factory-reset "$H" >>"$name.host.out" 2>&1; hrc=$?; shift ;;
+      ota) $FWDEV ota "$H" --file "$2" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
+      nvs-set) $FWDEV nvs "$H" set "$2" "$3" "$4" "$5" >>"$name.host.out" 2>&1; hrc=$?; shift 5 ;;
+      nvs-get) $FWDEV nvs "$H" get "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
+      nvs-erase) $FWDEV nvs "$H" erase "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
       *) echo "target_qemu.sh: unknown action $1" >&2; exit 3 ;;
     esac
   done
   cp "$name.tgt.out" .out
   if [ "$trc" = "$want" ] && [ "$hrc" = "$want" ]; then ok "$name: target and simulator exit $want"
   else fail "$name: exit target $trc, simulator $hrc, wanted $want" "$(grep -v '^fwtest: insns' "$name.tgt.out" | tail -3 | tr '\n' '|') / $(tail -2 "$name.host.out" | tr '\n' '|')"; fi
-  same_file tgt/flash.bin host/flash.bin "$name: flash.bin byte-identical to the simulator's"
-  same_file tgt/efuse.bin host/efuse.bin "$name: efuse.bin byte-identical to the simulator's"
+  same_file "$G/flash.bin" "$H/flash.bin" "$name: flash.bin byte-identical to the simulator's"
+  same_file "$G/efuse.bin" "$H/efuse.bin" "$name: efuse.bin byte-identical to the simulator's"
 }
 said() { # PATTERN NAME: the firmware's output of the last power-on
   if grep -Eq -- "$1" .out; then ok "$2"; else fail "$2" "firmware said: $(grep -v insns .out | tail -4 | tr '\n' '|')"; fi
@@ -138,6 +144,44 @@ power nvs-after-reset 1 nvs-get wifi ssid
 said '^fwtest: FAIL nvs' "factory reset: the user NVS is empty"
 power boot-after-reset 0 boot
 said '^fwtest: booted ota_1: version 2\.0\.0' "factory reset kept the app"
+
+# ---- a second device: ECDSA P-256 Secure Boot, XTS-AES-256, 16-byte program unit ----------
+$FWSEAL keygen ecdsa-p256 -o ec.pem --pub ec_pub.pem >/dev/null && $FWSEAL keygen flash-xts-256 -o fe256.bin >/dev/null ||
+  { fail "keygen (second device)"; exit 1; }
+mkec() { # VERSION NAME: ECDSA-signed (esp32c3's ROM verifies RSA only: --no-chip-check; the library verifies both)
+  $FWSEAL mkimage --chip esp32c3 --version "$1" --secure-version 1 --project target --size 64K -o "$2.bin" >/dev/null &&
+    $FWSEAL sign --no-chip-check --key ec.pem "$2.bin" -o "$2.s.bin" >/dev/null &&
+    $FWSEAL encrypt --pubkey "$PE/rsa_pub_key.pem" "$2.s.bin" -o "$2.enc" >/dev/null
+}
+mkec 1.0.0 e1 && mkec 2.0.0 e2 || { fail "ECDSA images"; exit 1; }
+$FWDEV init hostb --partitions "$V/partition_table/partitions_two_ota.csv" --flash-encryption xts-256 --flash-key fe256.bin \
+  --secure-boot-key ec_pub.pem --decrypt-key "$PE/rsa_priv_key.pem" --write-align 16 >/dev/null &&
+  $FWDEV flash hostb --partition ota_0 e1.s.bin >/dev/null || { fail "second device init"; exit 1; }
+rm -rf tgtb && cp -a hostb tgtb
+H=hostb G=tgtb ALIGN=16
+power ecdsa-boot 0 boot
+said '^fwtest: booted ota_0: version 1\.0\.0' "ECDSA P-256 device: boot verified v1 (XTS-AES-256, write_align 16)"
+power ecdsa-ota 0 ota e2.enc 77
+said '^fwtest: ota [0-9]+ bytes into ota_1, verified \(2\.0\.0' "ECDSA P-256 device: OTA of v2 verified"
+power ecdsa-confirm 0 boot confirm
+said '^fwtest: confirmed ota_1 \(VALID\)' "ECDSA P-256 device: v2 confirmed"
+
+# ---- a third device: encrypted NVS (nvs_keys partition) across restarts -------------------
+$FWSEAL keygen nvs-keys -o nvskeys.bin >/dev/null || { fail "nvs-keys"; exit 1; }
+$FWDEV init hostc --partitions "$V/partition_table/partitions_two_ota_encr_nvs.csv" --flash-encryption xts-128 \
+  --flash-key fe.bin --secure-boot-key sb_pub.pem --nvs-keys nvskeys.bin >/dev/null || { fail "third device init"; exit 1; }
+rm -rf tgtc && cp -a hostc tgtc
+H=hostc G=tgtc ALIGN=
+power enc-nvs-set 0 nvs-set cfg token string s3cr3t-value nvs-set cfg level u32 4000000000
+power enc-nvs-get 0 nvs-get cfg token nvs-get cfg level
+said '^fwtest: nvs cfg:token = s3cr3t-value$' "encrypted NVS: string read back after a restart"
+said '^fwtest: nvs cfg:level = 4000000000$' "encrypted NVS: u32 read back after a restart"
+check "encrypted NVS: the value is not in the flash image in clear" sh -c '! grep -q s3cr3t-value tgtc/flash.bin'
+power enc-factory-reset 0 factory-reset
+power enc-nvs-after-reset 1 nvs-get cfg token
+said '^fwtest: FAIL nvs' "encrypted NVS: empty after factory reset"
+power enc-nvs-reuse 0 nvs-set cfg token string again nvs-get cfg token
+said '^fwtest: nvs cfg:token = again$' "encrypted NVS: usable again after factory reset (keys kept)"
 
 # ---- the firmware's memory report (figures: bench/70-target.sh) ---------------------------
 said '^fwtest: mem static [0-9]+ heap_peak [0-9]+ heap_live_peak [0-9]+ stack_peak [0-9]+' "the firmware reports its static RAM, heap and painted stack peaks"
