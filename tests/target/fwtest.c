@@ -6,7 +6,7 @@
  * matching `fwseal-device` commands, so tests/e2e/target_qemu.sh can compare
  * the files the two leave behind byte for byte:
  *
- *   fwtest [--seed FILE] [--align N] DIR ACTION... 
+ *   fwtest [--seed FILE] [--align N] DIR ACTION...
  *     boot                      the Secure Boot V2 bootloader (fwseal-device boot)
  *     ota FILE SEED             the running app streams FILE (read through
  *                               semihosting in chunks of 1..4096 bytes drawn

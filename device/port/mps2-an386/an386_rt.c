@@ -60,6 +60,12 @@ char *an386_u64(uint64_t v, char buf[21])
     return buf;
 }
 
+/* DIV_0_TRP: an integer division by zero faults (reported, run ends)
+ * instead of quietly giving 0. UNALIGN_TRP stays off: newlib's memcpy for
+ * Armv7E-M uses the unaligned LDR/LDRH the Cortex-M4 allows. */
+#define SCB_CCR (*(volatile uint32_t *)0xE000ED14u)
+#define CCR_DIV_0_TRP (1u << 4)
+
 static void systick_start(void)
 {
     SYST_RVR = TICKS_PER_MS - 1u;
@@ -68,10 +74,34 @@ static void systick_start(void)
 }
 
 /* ---- faults ------------------------------------------------------------------- */
-static void fault(void)
+static void hex32(char *out, uint32_t v)
 {
-    sh_puts("an386: fault (HardFault/MemManage/BusFault/UsageFault)\n");
+    for (int i = 0; i < 8; i++) out[i] = "0123456789abcdef"[(v >> (28 - 4 * i)) & 0xFu];
+    out[8] = 0;
+}
+
+/* Called with the exception stack frame: names the faulting instruction
+ * (stacked PC) and the fault status (CFSR), then ends the run (status 70). */
+__attribute__((used)) static void fault_report(const uint32_t *frame)
+{
+    char pc[9], cfsr[9];
+    hex32(pc, frame[6]);
+    hex32(cfsr, *(volatile uint32_t *)0xE000ED28u);
+    sh_puts("an386: fault at pc 0x");
+    sh_puts(pc);
+    sh_puts(", CFSR 0x");
+    sh_puts(cfsr);
+    sh_puts("\n");
     sh_exit(70);
+}
+
+__attribute__((naked)) static void fault(void)
+{
+    __asm__ volatile("tst lr, #4\n"
+                     "ite eq\n"
+                     "mrseq r0, msp\n"
+                     "mrsne r0, psp\n"
+                     "b fault_report\n");
 }
 
 /* ---- reset -------------------------------------------------------------------- */
@@ -87,6 +117,7 @@ __attribute__((noreturn)) void an386_reset(void)
     memcpy(__data_start, __data_load, (size_t)((uint8_t *)__data_end - (uint8_t *)__data_start));
     memset(__bss_start, 0, (size_t)((uint8_t *)__bss_end - (uint8_t *)__bss_start));
     paint_stack();
+    SCB_CCR |= CCR_DIV_0_TRP;
     systick_start();
     __libc_init_array();
     sh_exit(main());

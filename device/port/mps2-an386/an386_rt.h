@@ -2,6 +2,10 @@
 /* Run time of the MPS2 AN386 port: reset, SysTick clock, the counting heap
  * and the stack high-water mark (the stack is painted at reset).
  *
+ * Faults (HardFault, MemManage, BusFault, UsageFault, and an integer
+ * division by zero: DIV_0_TRP is set at reset) print the faulting PC and
+ * CFSR and end the run with status 70.
+ *
  * Clock: SysTick runs from the 25 MHz system clock of the board model and
  * interrupts every millisecond. Under `qemu-system-arm -icount shift=0` the
  * emulator's virtual clock advances exactly 1 ns per executed instruction,
