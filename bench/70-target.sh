@@ -124,6 +124,9 @@ IMG=$(stat -c %s base.s.bin)
 cp -a rsa prims
 qemu "$TG/fwtest.elf" prims bench-prims >prims.out 2>&1 || { echo "70-target: bench-prims failed" >&2; cat prims.out >&2; exit 3; }
 prim() { sed -n "s/^fwtest: prim $1 insns \([0-9]*\) .*/\1/p" prims.out; }
+CAL=$(prim calibration-20000000)
+row target "instruction counter calibration: a 20000000-instruction loop" "$CAL" insn 20000000 \
+  "$(awk -v a="$CAL" 'BEGIN{printf "%.4fx", a/20000000}')" "qemu -icount shift=0 (1 ns per instruction) read through SysTick (25 MHz: 40 ns per tick)"
 SHA=$(prim sha256) GCM=$(prim aes256-gcm-decrypt) XE=$(prim xts128-encrypt) XD=$(prim xts128-decrypt)
 PSS=$(prim rsa3072-pss-verify) ECV=$(prim ecdsa-p256-verify)
 row target "raw: SHA-256" "$SHA" insn/MiB - - "mbedTLS on the Cortex-M4"
