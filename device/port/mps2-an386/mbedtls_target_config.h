@@ -36,8 +36,8 @@
 #define MBEDTLS_SHA224_C                 /* mbedTLS 3.6 builds SHA-256 with SHA-224 */
 #define MBEDTLS_SHA512_C                 /* SHA-384 for P-384 Secure Boot (ESP32-C5) */
 #define MBEDTLS_SHA384_C
-#define MBEDTLS_HKDF_C                   /* ECIES key derivation of pre-encrypted images */
-#define MBEDTLS_PKCS5_C                  /* PBKDF2-HMAC-SHA256 (NVS keys from an HMAC key) */
+#define MBEDTLS_HKDF_C                   /* ECIES images: the image key from the shared secret */
+#define MBEDTLS_PKCS5_C                  /* PBKDF2-HMAC-SHA256: the ECIES device key from the eFuse HMAC key */
 
 /* ---- symmetric ------------------------------------------------------------- */
 #define MBEDTLS_AES_C
@@ -51,7 +51,6 @@
 #define MBEDTLS_RSA_C
 #define MBEDTLS_PKCS1_V15                /* key unwrap of RSA pre-encrypted images */
 #define MBEDTLS_PKCS1_V21                /* RSA-3072-PSS Secure Boot V2 signatures */
-#define MBEDTLS_GENPRIME                 /* mbedtls_rsa_complete() on a CRT-less import */
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP192R1_ENABLED /* ECDSA Secure Boot V2 (ESP32-C2 allows P-192) */
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
@@ -59,7 +58,7 @@
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECDH_C                   /* ECIES pre-encrypted images */
 #define MBEDTLS_ASN1_PARSE_C
-#define MBEDTLS_ASN1_WRITE_C             /* ECDSA signature DER for mbedtls_ecdsa_read_signature */
+#define MBEDTLS_ASN1_WRITE_C             /* the PK layer's ECDSA entry links ecdsa_write_signature */
 #define MBEDTLS_OID_C
 #define MBEDTLS_PK_C
 #define MBEDTLS_PK_PARSE_C               /* public keys (PEM/DER) and the device's RSA key */
@@ -73,7 +72,6 @@
 #define MBEDTLS_SSL_PROTO_TLS1_2
 #define MBEDTLS_SSL_SERVER_NAME_INDICATION
 #define MBEDTLS_SSL_KEEP_PEER_CERTIFICATE
-#define MBEDTLS_SSL_ENCRYPT_THEN_MAC
 #define MBEDTLS_SSL_EXTENDED_MASTER_SECRET
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA_ENABLED
 #define MBEDTLS_KEY_EXCHANGE_ECDHE_RSA_ENABLED
