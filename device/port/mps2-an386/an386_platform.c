@@ -112,6 +112,7 @@ static int ef_burn(void *ctx, const struct fwd_efuse_state *req)
 {
     struct an386_efuse *e = ctx;
     uint8_t want[FWD_SIM_EFUSE_FILE_SIZE], next[FWD_SIM_EFUSE_FILE_SIZE];
+    if (e->flush_flash && e->flush_flash(e->flush_ctx)) return FW_ERR_IO;
     fwd_sim_efuse_encode(req, want);
     for (size_t i = 0; i < sizeof next; i++) next[i] = (uint8_t)(e->blob[i] | want[i]);
     int rc = save_file(e->path, next, sizeof next);
@@ -150,6 +151,11 @@ static int no_random(void *ctx, uint8_t *buf, size_t len)
     return FW_ERR_CRYPTO;   /* an386_attach_random() not called: fail closed */
 }
 
+static int flush_flash(void *ctx)
+{
+    return an386_save(ctx);
+}
+
 int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align)
 {
     memset(p, 0, sizeof *p);
@@ -176,6 +182,8 @@ int an386_open(struct an386_platform *p, const char *dir, uint32_t write_align)
                                         .read = nor_read, .write = nor_write, .erase = nor_erase,
                                         .ctx = &p->flash, .caps = 0 };
     p->plat.efuse = (struct fwd_efuse){ .load = ef_load, .burn = ef_burn, .ctx = &p->efuse };
+    p->efuse.flush_flash = flush_flash;
+    p->efuse.flush_ctx = p;
     p->plat.time = (struct fwd_time){ .now_ms = time_ms, .ctx = NULL };
     return FW_OK;
 }

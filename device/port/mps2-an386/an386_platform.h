@@ -13,7 +13,9 @@
  *           fwseal-device's (same image, same offsets).
  *   eFuse   the host's efuse.bin (the simulator's 256-byte layout,
  *           device/port/sim/fwd_sim_efuse_blob.h), burn = OR, never clears;
- *           written back to the host file at once on every burn.
+ *           written back to the host file at once on every burn, after the
+ *           flash written so far (the files never show a burn without the
+ *           flash writes that preceded it).
  *   random  mbedTLS CTR-DRBG seeded once from the entropy source the port
  *           declares (an386_rng.h): a semihosting read of the host's
  *           /dev/urandom, or a seed file for deterministic runs. A product
@@ -44,6 +46,10 @@ struct an386_flash {
 struct an386_efuse {
     uint8_t blob[FWD_SIM_EFUSE_FILE_SIZE];
     char path[160];
+    /* Before a burn: persist the flash written so far (a burn is permanent
+     * at once, so the flash.bin it is saved with must not lag behind it). */
+    int (*flush_flash)(void *ctx);
+    void *flush_ctx;
 };
 
 struct an386_platform {
