@@ -66,6 +66,8 @@ static int nor_erase(void *ctx, uint32_t addr, size_t len)
 int an386_flash_allow_reprogram(struct an386_platform *p, uint32_t addr, uint32_t len)
 {
     struct an386_flash *f = &p->flash;
+    for (unsigned i = 0; i < f->nwin; i++)
+        if (f->lo[i] == addr && f->hi[i] == addr + len) return FW_OK;   /* already open */
     if (f->nwin >= AN386_REPROGRAM_WINDOWS) return FW_ERR_NO_SPACE;
     f->lo[f->nwin] = addr;
     f->hi[f->nwin] = addr + len;
