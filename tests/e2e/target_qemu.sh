@@ -87,6 +87,18 @@ slot_erased() { # DIR OFFSET LEN
 }
 OTA0=0x10000 OTA1=0x1a0000
 
+# ---- the port's HAL keeps the simulator's NOR and eFuse rules (on a scratch copy) ---------
+rm -rf scratch && cp -a host scratch
+timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+  -semihosting-config enable=on,target=native,arg=fwtest,arg=scratch,arg=hal-rules -kernel "$ELF" >hal.out 2>&1
+check "hal-rules: the firmware's own checks pass" test $? -eq 0
+cp hal.out .out
+for r in "erased bytes read 0xFF" "re-program outside a window refused" "unaligned program refused" \
+         "unaligned erase refused" "program beyond the end refused" "re-program clearing bits allowed" \
+         "read back the AND of both" "re-program setting bits refused" "an eFuse burn never clears a bit"; do
+  said "^fwtest: hal $r: ok" "port flash/eFuse rule: $r"
+done
+
 # ---- boot ----------------------------------------------------------------------------------
 power boot 0 boot
 said '^fwtest: booted ota_0: version 1\.0\.0, secure_version 2, ota state none' "boot: Secure Boot V2 verified v1 in ota_0 (RSA-3072 PSS, flash decryption)"

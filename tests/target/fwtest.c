@@ -17,6 +17,7 @@
  *     nvs-erase NS KEY          (nvs erase NS KEY)
  *     factory-reset             erase the "nvs" partition (factory-reset)
  *     bench-prims               raw mbedTLS primitives (bench/70-target.sh)
+ *     hal-rules                 the port's flash and eFuse rules (scratch device only)
  *   app actions (ota, confirm, rollback) boot first when nothing runs yet.
  *
  * Output, one line each: "fwtest: ..." results, "fwtest: FAIL ..." for a
@@ -297,6 +298,55 @@ static int act_factory_reset(void)
     return rc;
 }
 
+/* ---- the port's HAL rules (the simulator's: device/port/sim/fwd_sim.h) ---------------- */
+
+/* In the last sector of the flash: erase -> 0xFF; program clears bits; a
+ * second program of a programmed byte is refused outside a re-program
+ * window (strict) and allowed inside one only when it clears bits; write
+ * and erase alignment; an eFuse burn only adds bits. The driver callbacks
+ * are called directly: these are the port's own rules, not the library's
+ * checked wrappers (device/fwd_flash.c) in front of them. */
+static int check(const char *what, int got, int want)
+{
+    printf("fwtest: hal %s: %s (%s)\n", what, got == want ? "ok" : "WRONG", fw_strerror(got));
+    return got == want ? 0 : 1;
+}
+
+static int act_hal_rules(void)
+{
+    const struct fwd_flash *f = &g_plat.plat.flash;
+    uint32_t sec = f->size - f->sector_size;
+    uint8_t b[8], r[8];
+    int bad = check("erase of the last sector", f->erase(f->ctx, sec, f->sector_size), FW_OK);
+    bad |= check("erased bytes read 0xFF", f->read(f->ctx, sec, r, 8) || r[0] != 0xFF || r[7] != 0xFF, 0);
+    memset(b, 0xA5, sizeof b);
+    bad |= check("program erased bytes", f->write(f->ctx, sec, b, 8), FW_OK);
+    bad |= check("read back", f->read(f->ctx, sec, r, 8) || memcmp(r, b, 8), 0);
+    memset(b, 0x21, sizeof b);   /* clears more bits of 0xA5 */
+    bad |= check("re-program outside a window refused", f->write(f->ctx, sec, b, 8), FW_ERR_NOT_ERASED);
+    bad |= check("unaligned program refused", f->write(f->ctx, sec + 9, b, 4), FW_ERR_ALIGN);
+    bad |= check("unaligned erase refused", f->erase(f->ctx, sec - 512, f->sector_size), FW_ERR_ALIGN);
+    bad |= check("program beyond the end refused", f->write(f->ctx, f->size - 4, b, 8), FW_ERR_INVALID_ARG);
+    bad |= check("open a re-program window", an386_flash_allow_reprogram(&g_plat, sec, f->sector_size), FW_OK);
+    bad |= check("re-program clearing bits allowed", f->write(f->ctx, sec, b, 8), FW_OK);
+    bad |= check("read back the AND of both", f->read(f->ctx, sec, r, 8) || r[0] != (0xA5 & 0x21), 0);
+    memset(b, 0xFF, sizeof b);
+    bad |= check("re-program setting bits refused", f->write(f->ctx, sec, b, 8), FW_ERR_NOT_ERASED);
+    bad |= check("erase of the last sector again", f->erase(f->ctx, sec, f->sector_size), FW_OK);
+
+    struct fwd_efuse_state st, req;
+    int rc = g_plat.plat.efuse.load(g_plat.plat.efuse.ctx, &st);
+    req = st;
+    req.secure_version_bits = 0;          /* asks for fewer bits: nothing is cleared */
+    if (!rc) rc = g_plat.plat.efuse.burn(g_plat.plat.efuse.ctx, &req);
+    struct fwd_efuse_state after;
+    if (!rc) rc = g_plat.plat.efuse.load(g_plat.plat.efuse.ctx, &after);
+    bad |= check("an eFuse burn never clears a bit", rc || after.secure_version_bits != st.secure_version_bits, 0);
+    memset(&st, 0, sizeof st);
+    memset(&req, 0, sizeof req);
+    return bad ? FW_ERR_STATE : FW_OK;
+}
+
 /* ---- command line ------------------------------------------------------------------- */
 
 static int split(char *line, char **argv, int max)
@@ -322,6 +372,7 @@ static int run_actions(char **argv, int argc, int i)
         else if (!strcmp(a, "nvs-erase") && left >= 2) { rc = act_nvs_erase(argv[i], argv[i + 1]); i += 2; }
         else if (!strcmp(a, "factory-reset")) rc = act_factory_reset();
         else if (!strcmp(a, "bench-prims")) rc = fwtest_bench_prims(&g_plat.plat);
+        else if (!strcmp(a, "hal-rules")) rc = act_hal_rules();
         else {
             printf("fwtest: usage: unknown action or missing arguments: %s\n", a);
             return FW_ERR_INVALID_ARG;
