@@ -18,6 +18,7 @@
  *     factory-reset             erase the "nvs" partition (factory-reset)
  *     bench-prims               raw mbedTLS primitives (bench/70-target.sh)
  *     hal-rules                 the port's flash and eFuse rules (scratch device only)
+ *     verify LABEL              one fwd_ota_verify_partition of LABEL (before any boot)
  *   app actions (ota, confirm, rollback) boot first when nothing runs yet.
  *
  * Output, one line each: "fwtest: ..." results, "fwtest: FAIL ..." for a
@@ -177,6 +178,24 @@ static int act_ota(const char *file, uint32_t seed)
            an386_u64(p.written, num), p.part->label, p.app.desc.version, (unsigned)p.app.desc.secure_version,
            p.part->label);
     return FW_OK;
+}
+
+/* ---- one verification (bench/70-target.sh) ---------------------------------------- */
+
+/* fwd_ota_verify_partition once on LABEL: the library's full image check
+ * (structure, SHA-256 through flash decryption, Secure Boot V2 signature). */
+static int act_verify(const char *label)
+{
+    int rc = fwd_ota_dev_open(&g_od, &g_plat.plat, 0, NULL);
+    if (rc) return rc;
+    const struct fwd_part *part = fwd_ota_find(&g_od, label);
+    uint64_t t0 = an386_ticks();
+    rc = part ? fwd_ota_verify_partition(&g_od, part, NULL) : FW_ERR_NOT_FOUND;
+    char num[21];
+    printf("fwtest: verify %s: %s, insns %s\n", label, fw_strerror(rc),
+           an386_u64((an386_ticks() - t0) * AN386_NS_PER_TICK, num));
+    fwd_ota_dev_close(&g_od);
+    return rc;
 }
 
 /* ---- confirm / rollback ----------------------------------------------------------- */
@@ -373,6 +392,7 @@ static int run_actions(char **argv, int argc, int i)
         else if (!strcmp(a, "factory-reset")) rc = act_factory_reset();
         else if (!strcmp(a, "bench-prims")) rc = fwtest_bench_prims(&g_plat.plat);
         else if (!strcmp(a, "hal-rules")) rc = act_hal_rules();
+        else if (!strcmp(a, "verify") && left >= 1 && !g_booted) rc = act_verify(argv[i++]);
         else {
             printf("fwtest: usage: unknown action or missing arguments: %s\n", a);
             return FW_ERR_INVALID_ARG;
