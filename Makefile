@@ -321,7 +321,8 @@ tamper: deps check-shared
 #                        images (boot, OTA without / with TLS), with link maps
 #   make target-test     tests/run.sh target: e2e/target_qemu (every scenario in
 #                        QEMU, the flash and eFuse files compared with
-#                        fwseal-device's) and e2e/install_target
+#                        fwseal-device's), e2e/target_tls (TLS OTA over the
+#                        board's UART) and e2e/install_target
 #   make install-target  libfwseal-device.a for arm-none-eabi + fwseal-device-target.pc
 # Flavours: notls (what the tests and the boot/OTA images link) and tls (the
 # same sources with the TLS client's configuration, for the OTA+TLS image).

@@ -17,28 +17,6 @@ static struct fwd_ota_pipeline pipe;
 static struct fwd_decrypt_key key;
 static uint8_t chunk[4096];
 
-/* The PEM is read into the input buffer: the key is loaded before any image
- * byte arrives, and the buffer is wiped right after. */
-static int load_key(const char *dir)
-{
-    uint8_t *pem = chunk;
-    static char path[192];
-    size_t n = strlen(dir);
-    if (n + 32 > sizeof path) return FW_ERR_INVALID_ARG;
-    memcpy(path, dir, n);
-    memcpy(path + n, "/secret_decrypt_rsa.pem", 24);
-    fwd_decrypt_key_init(&key);
-    int fd = sh_open(path, SH_MODE_RB);
-    if (fd < 0) return FW_ERR_NOT_FOUND;
-    long len = sh_read(fd, pem, sizeof chunk - 1);
-    sh_close(fd);
-    if (len <= 0) return FW_ERR_KEY;
-    pem[len] = 0;
-    int rc = fwd_decrypt_key_load_rsa(&key, pem, (size_t)len + 1);
-    memset(pem, 0, sizeof chunk);
-    return rc;
-}
-
 static int install(const char *file)
 {
     int fd = sh_open(file, SH_MODE_RB);
@@ -68,7 +46,7 @@ int main(void)
     uint64_t t0 = an386_ticks();
     int rc = fwd_ota_dev_open(&od, &plat.plat, 0, argv[2]);
     int confirm = !strcmp(argv[3], "confirm");
-    if (rc == FW_OK && !confirm) rc = load_key(argv[1]);
+    if (rc == FW_OK && !confirm) rc = size_load_key(argv[1], &key, chunk, sizeof chunk);
     if (rc == FW_OK) rc = confirm ? fwd_ota_mark_app_valid(&od) : install(argv[3]);
     fwd_decrypt_key_free(&key);
     sh_puts(rc == FW_OK ? "size: ota ok\n" : "size: ota refused: ");

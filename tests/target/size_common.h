@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "device/fwd_decrypt.h"
 #include "device/port/mps2-an386/an386_rt.h"
 #include "device/port/mps2-an386/an386_semihost.h"
 
@@ -46,6 +47,29 @@ static inline void size_report_run(uint64_t t0)
     size_report("static", m.static_ram);
     size_report("heap_peak", m.heap_peak);
     size_report("stack_peak", m.stack_peak);
+}
+
+/* The device secret DIR/secret_decrypt_rsa.pem (fwseal-device's layout; a
+ * product keeps it in a key peripheral or protected storage) into *key. The
+ * PEM is read into buf (the caller's input buffer: the key is loaded before
+ * any image byte arrives) and wiped right after. */
+static inline int size_load_key(const char *dir, struct fwd_decrypt_key *key, uint8_t *buf, size_t max)
+{
+    static char path[192];
+    size_t n = strlen(dir);
+    fwd_decrypt_key_init(key);
+    if (n + 32 > sizeof path) return FW_ERR_INVALID_ARG;
+    memcpy(path, dir, n);
+    memcpy(path + n, "/secret_decrypt_rsa.pem", 24);
+    int fd = sh_open(path, SH_MODE_RB);
+    if (fd < 0) return FW_ERR_NOT_FOUND;
+    long len = sh_read(fd, buf, max - 1);
+    sh_close(fd);
+    if (len <= 0) return FW_ERR_KEY;
+    buf[len] = 0;
+    int rc = fwd_decrypt_key_load_rsa(key, buf, (size_t)len + 1);
+    memset(buf, 0, max);
+    return rc;
 }
 
 #endif
