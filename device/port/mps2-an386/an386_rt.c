@@ -31,20 +31,38 @@ void an386_systick(void)
     g_ms++;
 }
 
+#define SCB_ICSR (*(volatile uint32_t *)0xE000ED04u)
+#define ICSR_PENDSTSET (1u << 26)
+
+/* g_ms is 64-bit: two loads on this CPU, so read until the interrupt did
+ * not run in between. */
+static uint64_t ms_now(void)
+{
+    uint64_t ms;
+    do ms = g_ms;
+    while (ms != g_ms);
+    return ms;
+}
+
+/* The counter may have wrapped with its interrupt still pending (taken at
+ * the next instruction boundary the emulator checks): then the count just
+ * restarted from the top and the millisecond is not in g_ms yet. */
 uint64_t an386_ticks(void)
 {
     uint64_t ms;
-    uint32_t v;
-    do { /* the millisecond interrupt did not run in between */
-        ms = g_ms;
+    uint32_t v, pending;
+    do {
+        ms = ms_now();
         v = SYST_CVR;
-    } while (ms != g_ms);
+        pending = SCB_ICSR & ICSR_PENDSTSET;
+    } while (ms != ms_now());
+    if (pending && v > TICKS_PER_MS / 2u) ms++;
     return ms * TICKS_PER_MS + (TICKS_PER_MS - 1u - v);
 }
 
 uint64_t an386_now_ms(void)
 {
-    return g_ms;
+    return ms_now();
 }
 
 char *an386_u64(uint64_t v, char buf[21])
