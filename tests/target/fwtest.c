@@ -445,5 +445,5 @@ int main(void)
         printf("fwtest: saving flash.bin failed\n");
         return 3;
     }
-    return rc == FW_OK ? 0 : rc == FW_ERR_INVALID_ARG ? 2 : 1;
+    return rc == FW_OK ? 0 : rc == FW_ERR_INVALID_ARG ? 2 : rc == FW_ERR_IO ? 3 : 1;
 }
