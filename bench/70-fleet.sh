@@ -80,7 +80,8 @@ bytes=$(find rsa2 -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')
 hdrs=$(find rsa2 -name '*.hdr' | wc -l)
 body=$(stat -c %s rsa2/1/body.bin) mf=$(stat -c %s rsa2/manifest.fwm)
 naive=$(awk -v n="$N" -v i="$img" 'BEGIN { printf "%.0f", n * (512 + i) }')
-row "fleet release" "repository bytes, $N devices ($hdrs headers)" "$bytes" "B" "$naive" "$(x_ratio "$bytes" "$naive")" \
+row "fleet release" "repository bytes, $N devices ($hdrs headers)" "$bytes" "B" "$naive" \
+  "$(awk -v a="$bytes" -v b="$naive" 'BEGIN { printf "%.5fx", a / b }')" \
   "body $body + 512 x $N + manifest $mf; baseline = one $((img + 512))-byte container per device"
 row "fleet release" "repository bytes per device beyond the body" \
   "$(awk -v b="$bytes" -v body="$body" -v m="$mf" -v n="$N" 'BEGIN { printf "%.1f", (b - body - m) / n }')" "B" - - "the 512-byte header"
