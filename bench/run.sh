@@ -48,8 +48,8 @@ if os.environ.get("BENCH_MERGE") == "1" and os.environ.get("BENCH_PARTS") and os
     # keep the other sections' rows of the last full run, replace the re-measured ones
     old = open(sys.argv[3]).read().split("\n")
     done = {r[0] for r in rows}
-    kept = [[c.strip().replace("\\|", "|") for c in l.strip()[1:-1].split(" | ")] for l in old
-            if l.startswith("| ") and not l.startswith("| section |")]
+    kept = [[c.replace("\\|", "|") for c in l[2:-2].split(" | ")] for l in old
+            if l.startswith("| ") and l.endswith(" |") and not l.startswith("| section |")]
     kept = [r for r in kept if len(r) == 7 and r[0] not in done]
     first = next((l for l in old if l.startswith("Written by bench/run.sh")), "")
     prev = first[len("Written by bench/run.sh; do not edit by hand. "):].rstrip(".")
