@@ -90,6 +90,9 @@ expect_exit 1 "a tampered chunk hash fails the manifest signature" "$FWSEAL" ver
 expect_exit 1 "an out-of-range field is refused by the decoder" "$FWSEAL" verify mf_range.fwm --trust sign_pub.pem
 expect_stderr "manifest.format" "  ... as manifest.format"
 expect_exit 1 "manifest show refuses it too" "$FWSEAL" manifest show mf_range.fwm
+expect_exit 1 "fwseal info too" "$FWSEAL" info mf_range.fwm
+expect_exit 0 "fwseal info recognises a manifest" "$FWSEAL" info www/manifest.fwm
+expect_stdout "fleet manifest FWMF v1" "  ... and says so"
 [ "$(mf_json www/manifest.fwm "['seq']")" = 1 ] && ok "manifest seq 1" || fail "seq"
 [ "$(mf_json www/manifest.fwm "['rollout_bp']")" = 1000 ] && ok "--rollout 10 is 1000 basis points" || fail "rollout_bp"
 [ "$(mf_json www/manifest.fwm "['groups']")" = "['canary']" ] && ok "--group listed" || fail "groups"
