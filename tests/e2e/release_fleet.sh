@@ -235,6 +235,12 @@ check "  ... nothing left" test ! -e wbig/manifest.fwm -a ! -e wbig/1
 expect_exit 0 "default chunk size for the 3 MiB image" "$FWSEAL" release --image big.s.bin --devices rsa.csv --sign-key sign.pem --out wbig
 [ "$(mf_json wbig/manifest.fwm "['chunk_size']")" = 4096 ] && ok "  ... 4096 (fits 2032 chunks)" || fail "big default chunk"
 
+expect_exit 0 "an already expired manifest can be made (for tests), with a warning" "$FWSEAL" release --image app.s.bin \
+  --devices rsa.csv --sign-key sign.pem --out wexp --issued 2020-01-01T00:00:00Z --expires 2020-02-01T00:00:00Z
+expect_stderr "in the past" "  ... warned"
+expect_exit 1 "  ... and fwseal verify refuses it as expired" "$FWSEAL" verify wexp/manifest.fwm --trust sign_pub.pem
+expect_stderr "manifest.expires" "  ... manifest.expires"
+
 # ---- registry details ----------------------------------------------------------------
 mkdir -p reg
 printf 'id,pubkey\r\n# a comment\r\n\r\nrsa-1,../keys/r1_pub.pem\r\nrsa-2,%s\r\n' "$T/keys/r2_pub.pem" >reg/fleet.csv
