@@ -9,6 +9,7 @@
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/running.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
 #include "host/fwh_json.h"
 #include "device/fwd_efuse.h"
@@ -164,9 +165,11 @@ static int run_boot(int argc, char **argv)
     }
     if (!dir) return cli_err(EXIT_USAGE, "boot: usage: fwseal-device boot DIR [--json]");
     struct devdir *dd;
-    int rc = devdir_open(dir, 0, &dd);
+    /* The ROM and a pending copy (maybe of the table itself) come before the table is read. */
+    int rc = devdir_open(dir, DEVDIR_NO_TABLE, &dd);
     if (rc) return rc;
-    rc = do_boot(dd, json);
+    if ((rc = stage_boot_prelude(dd, json ? NULL : stdout)) == 0 && (rc = devdir_load_table(dd)) == 0)
+        rc = do_boot(dd, json);
     devdir_close(dd);
     return rc;
 }
