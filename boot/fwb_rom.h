@@ -5,11 +5,11 @@
  * structure, SHA-256, bootloader descriptor and chip as fwd_verify_image with
  * kind FW_IMAGE_KIND_BOOTLOADER checks them).
  *
- * Newer chips (ESP32-C5, ESP32-C61) can fall back to a RECOVERY bootloader
- * at a second flash address burned in eFuse (RECOVERY_BOOTLOADER_FLASH_SECTOR)
- * when the primary one does not load; older chips (ESP32, S2, S3, C3, C6...)
- * have no such fallback: a primary bootloader that does not verify bricks
- * them. fwb_rom_cfg.has_recovery says which ROM is simulated.
+ * The ROM of newer chips can fall back to a RECOVERY bootloader at a second
+ * flash address burned in eFuse (ESP-IDF's recovery-bootloader feature) when
+ * the primary one does not load; the ROM of the older chips (ESP32, S2, S3,
+ * C3...) has no such fallback: a primary bootloader that does not verify
+ * bricks them. fwb_rom_cfg.has_recovery says which ROM is simulated.
  *
  * Memory: the caller's work area; no heap. */
 #ifndef FWB_ROM_H

@@ -205,7 +205,7 @@ static const struct init_opt opts[] = {
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
     {"--nvs-keys", "NVSKEYS.bin", "write this nvs_keys image into the nvs_keys partition (flash-encrypted)", NULL, prov_nvs_keys},
     {"--bootloader", "BL.bin", "write this bootloader image at the chip's offset; the ROM then verifies it at every boot", NULL, prov_bootloader},
-    {"--recovery-bootloader", "BL.bin", "write it into the bootloader/recovery partition: a ROM that falls back to it (ESP32-C5/C61)", NULL, prov_recovery},
+    {"--recovery-bootloader", "BL.bin", "write it into the bootloader/recovery partition: a ROM that falls back to it (the recovery-bootloader option of newer chips)", NULL, prov_recovery},
     {"--copy-journal", "LABEL", "this data partition holds the copy journal of staged updates (ota --target)", NULL, prov_journal},
     {"--key-mode", "MODE", "raw (keys readable, default) or hardware (keys only in simulated peripherals)", opt_key_mode, NULL},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},

@@ -9,7 +9,7 @@
  *                             verifies the bootloader in flash (Secure Boot V2)
  *                             before the second stage runs (boot/fwb_rom.h)
  *   rom_recovery_offset=ADDR  the ROM falls back to the recovery bootloader at
- *                             ADDR (ESP32-C5/C61 eFuse RECOVERY_BOOTLOADER_FLASH_SECTOR);
+ *                             ADDR (the recovery-bootloader eFuse of newer chips);
  *                             absent: no fallback (ESP32, S3, C3, C6 ...)
  *   journal_offset=ADDR       the copy journal's sector, a constant of the
  *                             bootloader like the table offset: found without
