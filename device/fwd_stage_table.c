@@ -56,6 +56,8 @@ int fwd_stage_check_table(struct fwd_ota_dev *dev, const uint8_t *bin, size_t le
     int rc = fw_pt_parse(&t, full, sizeof full, flash, md5_cb, NULL, FW_PT_REQUIRE_MD5);
     if (rc == FW_ERR_DIGEST) return say(why, why_len, rc, "partition table MD5 mismatch");
     if (rc == FW_ERR_NOT_FOUND) return say(why, why_len, rc, "partition table without an MD5 record");
+    if (rc == FW_ERR_RANGE)
+        return say(why, why_len, rc, "partition table: a partition lies beyond the 0x%x-byte flash (FORMATS 6.4)", (unsigned)flash);
     if (rc) return say(why, why_len, rc, "not a valid partition table (FORMATS 6.4): %s", fw_strerror(rc));
     if ((rc = fw_pt_check(&t, dev->d.pt_offset ? dev->d.pt_offset : FW_PT_OFFSET_DEFAULT, flash, &diag)))
         return say(why, why_len, rc, "partition table rule: %s", diag.msg);

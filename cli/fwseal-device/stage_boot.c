@@ -212,6 +212,15 @@ void stage_status_text(FILE *f, struct devdir *dd)
                     (unsigned)st.done);
         else
             fprintf(f, "journal     0x%06x: no copy pending\n", (unsigned)joff);
+        for (size_t i = 0; i < dd->dev.nparts; i++) {   /* signed data partitions */
+            const struct fwd_part *p = &dd->dev.parts[i];
+            if (p->type != FW_PT_TYPE_DATA || p->subtype == FW_PT_SUB_DATA_OTA || p->offset == joff) continue;
+            void *ctx[2] = {&dd->dev, (void *)p};
+            int rc = fwd_verify_find_signed_data(read_abs_data, ctx, p->size, &ef, &w, &vr);
+            if (rc == FW_ERR_NOT_FOUND) continue;
+            fprintf(f, "data %-11s signed data image of %u bytes: %s\n", p->label, (unsigned)vr.total_len,
+                    rc == FW_OK && vr.reason == FWD_VR_OK ? "signature verifies" : fwd_verify_reason_str(vr.reason));
+        }
     }
     fw_wipe(&ef, sizeof ef);
 }
