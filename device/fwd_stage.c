@@ -196,6 +196,32 @@ static int writer_write(void *ctx, const uint8_t *p, size_t n)
     return FW_OK;
 }
 
+struct abs_reader {
+    struct fwd_dev *d;
+    uint32_t base;
+};
+
+static int read_abs(void *ctx, uint32_t off, void *buf, size_t len)
+{
+    struct abs_reader *a = ctx;
+    return fwd_dev_read_abs(a->d, a->base + off, buf, len, 1);   /* bootloader region: encrypted under FE */
+}
+
+/* No downgrade: the installed bootloader, when it verifies, sets the floor. */
+static int bootloader_not_older(struct fwd_stage *s)
+{
+    struct fwd_ota_dev *dev = s->cfg.dev;
+    struct abs_reader a = {&dev->d, s->dst_off};
+    struct fwd_verify_policy pol = {.efuse = &dev->efuse, .part_offset = s->dst_off, .kind = FW_IMAGE_KIND_BOOTLOADER};
+    int rc = fwd_verify_image(read_abs, &a, s->dst_max, &pol, &dev->work, &s->vr_cur);
+    if (rc == FW_ERR_POWER_LOSS) return failf(s, rc, "power loss");
+    if (rc != FW_OK || s->vr_cur.reason != FWD_VR_OK) return FW_OK;   /* nothing verifiable installed: no floor */
+    if (s->vr.boot.secure_version < s->vr_cur.boot.secure_version)
+        return failf(s, FW_ERR_ROLLBACK, "bootloader rejected: secure_version %u below the installed bootloader's %u (downgrade)",
+                     (unsigned)s->vr.boot.secure_version, (unsigned)s->vr_cur.boot.secure_version);
+    return FW_OK;
+}
+
 static int read_staging(void *ctx, uint32_t off, void *buf, size_t len)
 {
     struct fwd_stage *s = ctx;
@@ -212,7 +238,10 @@ static int verify_staged(struct fwd_stage *s, uint32_t *len)
         struct fwd_verify_policy pol = {.efuse = &dev->efuse, .part_offset = s->dst_off, .kind = FW_IMAGE_KIND_BOOTLOADER};
         uint32_t lim = s->flushed < s->dst_max ? s->flushed : s->dst_max;
         rc = fwd_verify_image(read_staging, s, lim, &pol, &dev->work, &s->vr);
+        if (rc == FW_ERR_NO_SPACE && s->vr.image_len && s->vr.image_len <= s->written)
+            return failf(s, rc, "bootloader rejected: no Secure Boot V2 signature sector after the image (unsigned?)");
         if (rc) return failf(s, rc, "bootloader rejected: %s", fwd_verify_reason_str(s->vr.reason));
+        if ((rc = bootloader_not_older(s))) return rc;
         *len = s->vr.total_len;
         return FW_OK;
     }

@@ -19,7 +19,9 @@
  *                      descriptor (magic 0x50), chip id and minimum revision,
  *                      its own Secure Boot V2 signature by the eFuse keys
  *                      (fwd_verify_image with kind FW_IMAGE_KIND_BOOTLOADER);
- *                      fits below the partition table;
+ *                      fits below the partition table; its descriptor's
+ *                      secure_version is not below the installed (verifying)
+ *                      bootloader's (no downgrade);
  *     partition table  MD5 record present and matching, FORMATS 6.4 (records,
  *                      bounds, terminator) and 6.5 (alignment, overlaps,
  *                      unique labels, one otadata of 0x2000, nothing below the
@@ -84,6 +86,7 @@ struct fwd_stage {
     struct fwd_sink writer, head;
     struct fwd_decrypt dec;
     struct fwd_verify_result vr;     /* bootloader / data verification */
+    struct fwd_verify_result vr_cur; /* the installed bootloader (downgrade check) */
     struct fwd_copy_report pending;  /* what fwd_stage_start finished first */
     struct fwd_copy_report copy;     /* the copy of this update */
 };

@@ -19,8 +19,8 @@ W=$T/w
 mkdir -p "$W"
 
 # ---- images
-mkbl() { # NAME VERSION [KEY|-] [CHIP]
-  "$FWSEAL" mkimage --bootloader --chip "${4:-esp32c3}" --version "$2" --secure-version 0 --project bl --size 20K \
+mkbl() { # NAME VERSION [KEY|-] [CHIP] [SECURE_VERSION]
+  "$FWSEAL" mkimage --bootloader --chip "${4:-esp32c3}" --version "$2" --secure-version "${5:-0}" --project bl --size 20K \
     -o "$W/$1.u" >/dev/null || exit 1
   if [ "${3:-$K1}" = - ]; then cp "$W/$1.u" "$W/$1.bin"; else "$FWSEAL" sign --key "${3:-$K1}" "$W/$1.u" -o "$W/$1.bin" >/dev/null || exit 1; fi
 }
@@ -29,6 +29,7 @@ mkbl bl2 2
 mkbl bls3 3 "$K1" esp32s3
 mkbl blnosig 4 -
 mkbl blk2 5 "$K2"
+mkbl blsv1 6 "$K1" esp32c3 1
 "$FWSEAL" mkimage --chip esp32c3 --version 1.0.0 --secure-version 1 --project app --size 64K -o "$W/a1.u" >/dev/null &&
   "$FWSEAL" sign --key "$K1" "$W/a1.u" -o "$W/a1.bin" >/dev/null || exit 1
 
@@ -124,6 +125,12 @@ expect_stdout '^booted ota_0' "and boots the app"
 "$FWDEV" status "$D" --json >"$T/s.json"
 [ "$(jq_ "$T/s.json" 'd["bootloader"]["version"], d["bootloader"]["verified"], d["copy_journal"]["pending"]')" = "(2, True, False)" ] &&
   ok "status: bootloader 2 verified, no copy pending" || fail "status after the bootloader update" "$(cat "$T/s.json")"
+
+# no bootloader downgrade: the installed bootloader's secure_version is the floor
+new_dev "$T/dg"
+check "bootloader with secure_version 1" "$FWDEV" ota "$T/dg" --target bootloader --file "$W/blsv1.bin"
+expect_exit 1 "then one with secure_version 0 is refused" "$FWDEV" ota "$T/dg" --target bootloader --file "$W/bl2.bin"
+expect_stderr 'secure_version 0 below the installed bootloader.s 1 \(downgrade\)' "the downgrade refusal says why"
 
 # partition table: refusals, then the update that grows ota_1
 pt_of() { "$FWDEV" status "$D" --json >"$T/s.json" && jq_ "$T/s.json" '[(p["label"],p["offset"],p["size"]) for p in d["partitions"]]'; }
