@@ -111,6 +111,7 @@ static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv
         fw_json_end(&j);
     }
     fw_json_end(&j);
+    stage_boot_json(&j);   /* ROM and copy journal (stage_boot.c) */
     fw_json_end(&j);
 }
 

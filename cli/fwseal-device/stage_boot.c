@@ -12,6 +12,13 @@
 #include "fw_bytes.h"
 
 static int prelude_done;
+/* What the last power-on's prelude did, for boot --json. */
+static struct {
+    int rom_ran, journal_ran;
+    struct fwb_rom_cfg rom;
+    struct fwb_rom_result rr;
+    struct fwd_copy_report rep;
+} last;
 
 static int rom_cfg(const struct devdir *dd, struct fwb_rom_cfg *c)
 {
@@ -47,6 +54,7 @@ static int prelude(struct devdir *dd, FILE *log, const char **what)
         if ((rc = load_efuse(dd, &ef))) return rc;
         rc = fwb_rom_run(&dd->dev, &ef, &rc_cfg, &w, &rr);
         fw_wipe(&ef, sizeof ef);
+        last.rom_ran = rc == FW_OK, last.rom = rc_cfg, last.rr = rr;
         if (rc == FW_ERR_NOT_FOUND) {
             if (rc_cfg.has_recovery)
                 cli_err(EXIT_REJECT, "%s: ROM: the bootloader at 0x%x does not verify (%s), nor the recovery bootloader at 0x%x (%s): the chip does not boot",
@@ -71,6 +79,7 @@ static int prelude(struct devdir *dd, FILE *log, const char **what)
         struct fwd_copy_report rep;
         *what = "copy journal";
         rc = fwd_stage_copy_resume(&dd->dev, joff, &w, &rep);
+        last.journal_ran = rc == FW_OK, last.rep = rep;
         if (rc == FW_ERR_DIGEST)
             cli_err(EXIT_REJECT, "%s: copy journal: the staging copy at 0x%x no longer matches the journal: the %s copy cannot be finished",
                     dd->dir, (unsigned)rep.h.src, fw_cj_kind_name(rep.h.kind));
@@ -101,6 +110,31 @@ int stage_boot_prelude_fw(struct devdir *dd)
 {
     const char *what = "boot";
     return prelude(dd, NULL, &what);
+}
+
+void stage_boot_json(struct fw_json *j)
+{
+    if (last.rom_ran) {
+        fw_json_key(j, "rom");
+        fw_json_obj(j);
+        fw_json_ku64(j, "bootloader_offset", last.rr.booted_offset);
+        fw_json_kbool(j, "recovery_bootloader", last.rr.used_recovery);
+        fw_json_kstr(j, "primary", fwd_verify_reason_str(last.rr.primary_reason));
+        fw_json_ku64(j, "bootloader_version", last.rr.desc.version);
+        fw_json_ku64(j, "bootloader_secure_version", last.rr.desc.secure_version);
+        fw_json_end(j);
+    }
+    if (last.journal_ran) {
+        fw_json_key(j, "copy_finished");
+        if (last.rep.pending) {
+            fw_json_obj(j);
+            fw_json_kstr(j, "kind", fw_cj_kind_name(last.rep.h.kind));
+            fw_json_ku64(j, "destination", last.rep.h.dst);
+            fw_json_ku64(j, "length", last.rep.h.len);
+            fw_json_ku64(j, "resumed_at_sector", last.rep.resumed_at);
+            fw_json_end(j);
+        } else fw_json_null(j);
+    }
 }
 
 /* ---- status ---------------------------------------------------------------- */

@@ -38,6 +38,10 @@ int stage_boot_prelude(struct devdir *dd, FILE *log);
  * verifies, FW_ERR_DIGEST when a pending copy cannot be finished). */
 int stage_boot_prelude_fw(struct devdir *dd);
 
+/* boot --json: "rom" (which bootloader the ROM ran) and "copy_finished" (the
+ * copy this power-on finished, null if none), when configured. */
+void stage_boot_json(struct fw_json *j);
+
 /* `ota DIR --target T (--file F | URL) [--staging LABEL]`. */
 int stage_run_cmd(const char *dir, struct ota_run_opts *o, const char *target, const char *staging);
 extern const char stage_run_help[];

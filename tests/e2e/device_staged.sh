@@ -228,6 +228,11 @@ FWSEAL_SIM_CUT_AT=$win "$FWDEV" ota "$T/c" --target bootloader --file "$W/bl2.bi
 check "boot after a cut in the bootloader erase (recovery ROM)" "$FWDEV" boot "$T/c"
 expect_stdout 'running the recovery bootloader at 0x300000' "the ROM ran the recovery bootloader"
 expect_stdout 'copy journal: finished the interrupted bootloader copy' "which finished the copy"
+rm -rf "$T/c2" && cp -a "$R" "$T/c2"
+FWSEAL_SIM_CUT_AT=$win "$FWDEV" ota "$T/c2" --target bootloader --file "$W/bl2.bin" >/dev/null 2>&1
+"$FWDEV" boot "$T/c2" --json >"$T/bj.json" 2>"$T/.err"
+[ "$(jq_ "$T/bj.json" 'd["rom"]["recovery_bootloader"], d["copy_finished"]["kind"], d["booted"]')" = "(True, 'bootloader', 'ota_0')" ] &&
+  ok "boot --json: the recovery bootloader ran and finished the bootloader copy" || fail "boot --json after the cut" "$(cat "$T/bj.json")"
 check "the boot after that" "$FWDEV" boot "$T/c"
 expect_stdout '^ROM: bootloader at 0x0 verified \(version 2' "primary bootloader 2 verified again"
 
