@@ -39,6 +39,7 @@ otadata,  data, ota,        0xd000,  0x2000,
 journal,  data, undefined,  0xf000,  0x1000,
 ota_0,    app,  ota_0,      0x10000, 0x100000,
 ota_1,    app,  ota_1,      0x110000,0x100000,
+stage,    data, undefined,  0x2f0000,0x10000,
 recovery, bootloader, recovery, 0x300000, 0x8000,
 CSV
 sed 's/^ota_1, .*/ota_1,    app,  ota_1,      0x110000,0x180000,/' "$W/p1.csv" >"$W/p2.csv"
@@ -48,8 +49,13 @@ sed 's/^ota_1, .*/ota_1,    app,  ota_1,      0x110000,0x1c0000,/' "$W/p1.csv" >
   "$FWSEAL" partition-table "$W/p2.csv" -o "$W/p2.bin" >/dev/null &&
   "$FWSEAL" partition-table "$W/p3.csv" -o "$W/p3.bin" >/dev/null &&
   "$FWSEAL" partition-table "$W/p4.csv" -o "$W/p4.bin" >/dev/null || exit 1
-cp "$W/p2.bin" "$W/p2_badmd5.bin"
-printf '\x00' | dd of="$W/p2_badmd5.bin" bs=1 seek=$((6 * 32 + 20)) conv=notrunc 2>/dev/null
+python3 - "$W/p2.bin" "$W/p2_badmd5.bin" <<'PY' || exit 1
+import sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+i = next(i for i in range(0, 0xC00, 32) if b[i:i+2] == b'\xeb\xeb')
+b[i + 20] ^= 0x01                           # one bit of the MD5 digest
+open(sys.argv[2], 'wb').write(b)
+PY
 # an overlapping table with a valid MD5 (fwseal partition-table refuses to write one)
 python3 - "$W/p2.bin" "$W/p2_overlap.bin" <<'PY' || exit 1
 import hashlib, struct, sys
@@ -102,7 +108,7 @@ jq_() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(
 "$FWDEV" status "$D" --json >"$T/st0.json"
 check "boot: the ROM verifies the bootloader" "$FWDEV" boot "$D"
 expect_stdout '^ROM: bootloader at 0x0 verified \(version 1' "ROM line names the bootloader version"
-[ "$(jq_ "$T/st0.json" 'len(d["partitions"])')" = 6 ] &&
+[ "$(jq_ "$T/st0.json" 'len(d["partitions"])')" = 7 ] &&
   [ "$(jq_ "$T/st0.json" '[(p["label"],p["offset"],p["size"]) for p in d["partitions"] if p["label"]=="ota_1"][0]')" = "('ota_1', 1114112, 1048576)" ] &&
   ok "status --json lists every partition with label, offset, size" || fail "status partitions" "$(cat "$T/st0.json")"
 
@@ -165,6 +171,13 @@ expect_stdout '^blue$' "the NVS partition holds the new data"
 "$FWDEV" status "$D" --json >"$T/s.json"
 [ "$(jq_ "$T/s.json" '[(s["partition"],s["verified"]) for s in d["signed_data"]]')" = "[('nvs', True)]" ] &&
   ok "status: the NVS partition's signature verifies" || fail "status signed_data" "$(cat "$T/s.json")"
+# --staging: another partition than the passive slot; never NVS, never the running app
+expect_exit 2 "--staging nvs refused (a wrong argument: exit 2)" "$FWDEV" ota "$D" --target nvs --staging nvs --file "$W/n.signed"
+expect_stderr 'cannot be a staging slot' "--staging nvs: says why"
+expect_exit 1 "--staging on the running app refused" "$FWDEV" ota "$D" --target nvs --staging ota_1 --file "$W/n.signed"
+expect_stderr 'is the running app' "--staging ota_1: says why"
+check "ota --target nvs --staging stage" "$FWDEV" ota "$D" --target nvs --staging stage --file "$W/n.signed" --json
+expect_stdout '"staging":"stage"' "staged in the named partition"
 printf 'key,type,encoding,value\nstg,namespace,,\ncolor,data,string,green\n' >"$W/n2.csv"
 "$FWSEAL" nvs generate "$W/n2.csv" 0x3000 -o "$W/n2.bin" >/dev/null &&
   "$FWSEAL" sign --data --key "$K1" "$W/n2.bin" -o "$W/n2.signed" >/dev/null &&
