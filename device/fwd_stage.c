@@ -33,7 +33,7 @@ static int failf(struct fwd_stage *s, int err, const char *fmt, ...)
     if (err == FW_ERR_POWER_LOSS) return err;
     if (s->payload == PAYLOAD_ENCRYPTED) fwd_decrypt_abort(&s->dec);
     if (s->touched && s->staging) {
-        uint32_t n = (uint32_t)fw_align_up(s->flushed + (s->sec_fill ? 1 : 0), 4096);
+        uint32_t n = s->flushed;   /* the sectors programmed (a pending partial one never reached flash) */
         if (n > s->staging->size) n = s->staging->size;
         if (n) (void)fwd_part_erase(&s->cfg.dev->d, s->staging, 0, n);
     }
