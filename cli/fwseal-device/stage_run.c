@@ -75,6 +75,9 @@ static void report(const struct fwd_stage *s, const struct ota_run_opts *o, int 
     if (!o->json) {
         if (s->pending.completed)
             printf("copy journal: finished the interrupted %s copy first\n", fw_cj_kind_name(s->pending.h.kind));
+        if (rc == FW_OK && s->cfg.target == FWD_STAGE_BOOTLOADER)   /* esp_https_ota_get_bootloader_img_desc() */
+            printf("new bootloader: version %u, secure_version %u, idf_ver %s\n", (unsigned)s->vr.boot.version,
+                   (unsigned)s->vr.boot.secure_version, s->vr.boot.idf_ver);
         if (rc == FW_OK)
             printf("ota: %s: %u bytes staged in %s, verified, copied to 0x%x%s under the copy journal; journal cleared\n",
                    fwd_stage_target_name(s->cfg.target), (unsigned)s->copy.h.len, s->staging->label, (unsigned)s->copy.h.dst,
@@ -91,6 +94,10 @@ static void report(const struct fwd_stage *s, const struct ota_run_opts *o, int 
         fw_json_ku64(&j, "destination", s->copy.h.dst);
         fw_json_ku64(&j, "length", s->copy.h.len);
         fw_json_khex(&j, "digest", s->copy.h.digest, 32);
+        if (s->cfg.target == FWD_STAGE_BOOTLOADER) {
+            fw_json_ku64(&j, "bootloader_version", s->vr.boot.version);
+            fw_json_ku64(&j, "bootloader_secure_version", s->vr.boot.secure_version);
+        }
     } else {
         fw_json_kstr(&j, "error", fw_strerror(rc));
         fw_json_kstr(&j, "reason", fwd_stage_reason(s));

@@ -125,6 +125,7 @@ done
 # the bootloader update
 check "ota --target bootloader" "$FWDEV" ota "$D" --target bootloader --file "$W/bl2.bin"
 expect_stdout 'copied to 0x0 through flash encryption' "bootloader copied through flash encryption"
+expect_stdout '^new bootloader: version 2, secure_version 0' "the new bootloader's descriptor is reported"
 check "next boot" "$FWDEV" boot "$D"
 expect_stdout '^ROM: bootloader at 0x0 verified \(version 2' "the next boot's ROM runs bootloader 2"
 expect_stdout '^booted ota_0' "and boots the app"
