@@ -164,7 +164,9 @@ expect_exit 1 "unsigned data image refused" "$FWDEV" ota "$D" --target nvs --fil
 expect_stderr 'no valid signature block' "unsigned data: says why"
 expect_exit 1 "untrusted-signed data image refused" "$FWDEV" ota "$D" --target nvs --file "$W/n.k2"
 expect_stderr 'not signed by a trusted key' "untrusted data: says why"
-"$FWDEV" nvs "$D" get stg color >"$T/c0" 2>&1
+"$FWDEV" status "$D" --json >"$T/s.json"
+[ "$(jq_ "$T/s.json" 'd["signed_data"], d["copy_journal"]["pending"]')" = "([], False)" ] &&
+  ok "refused data images: the NVS partition untouched, no copy started" || fail "after the data refusals" "$(cat "$T/s.json")"
 check "ota --target nvs" "$FWDEV" ota "$D" --target nvs --file "$W/n.signed"
 check "boot after the NVS update" "$FWDEV" boot "$D"
 check "nvs get (new data)" "$FWDEV" nvs "$D" get stg color
