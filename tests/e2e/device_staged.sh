@@ -155,6 +155,9 @@ expect_stdout '^booted ota_0' "the app still boots"
 [ "$(jq_ "$T/s.json" '[p["size"] for p in d["partitions"] if p["label"]=="ota_1"][0]')" = $((0x180000)) ] &&
   ok "status: ota_1 is 0x180000 now" || fail "ota_1 did not grow" "$(cat "$T/s.json")"
 check "an app OTA into the grown ota_1" "$FWDEV" ota "$D" --file "$W/a1.bin" --allow-same-version
+expect_exit 1 "a staged update never overwrites the app selected for the next boot" \
+  "$FWDEV" ota "$D" --target nvs --file "$W/n.signed"
+expect_stderr 'holds the app selected for the next boot' "says so"
 check "boot ota_1" "$FWDEV" boot "$D"
 expect_stdout '^booted ota_1' "the grown ota_1 boots"
 check "confirm ota_1" "$FWDEV" confirm "$D"
@@ -273,6 +276,18 @@ cut_sweep() { # NAME CHECK-EXPR ARGS...
   [ "$t" -gt 4 ] && [ "$s" -eq "$t" ] && [ "$news" -gt 0 ] &&
     ok "$name: $s/$t cuts boot with the old or the new content ($news new)" || fail "$name cuts" "$s/$t, $news new"
 }
+# the next run of the device library finishes a pending copy too (here: no boot in
+# between, the app record put back as if the application had kept running)
+trace_ops "$D" --target nvs --file "$W/n.signed"
+mid=$(ops_in 0x9000 0xd000 | sed -n 3p)
+rm -rf "$T/lib" && cp -a "$D" "$T/lib"
+FWSEAL_SIM_CUT_AT=$mid "$FWDEV" ota "$T/lib" --target nvs --file "$W/n.signed" >/dev/null 2>&1
+cp "$D/running" "$T/lib/running"
+"$FWDEV" status "$T/lib" --json >"$T/s.json"
+[ "$(jq_ "$T/s.json" 'd["copy_journal"]["pending"]')" = True ] && ok "a cut in the NVS copy leaves the journal pending" || fail "journal after the cut" "$(cat "$T/s.json")"
+check "the next staged update, without a boot in between" "$FWDEV" ota "$T/lib" --target nvs --file "$W/n2.signed"
+expect_stdout '^copy journal: finished the interrupted data copy first' "finishes the pending copy first (fwd_stage_start)"
+
 # the device has table p2 (ota_1 0x180000, running): p4 grows it to 0x1c0000
 check "table p4 is accepted (a trial on a copy)" test "$(trace_ops "$D" --target partition-table --file "$W/p4.bin"; grep -c ' 0x00008000 ' "$T/trace")" -ge 2
 cut_sweep "table copy" '({0x180000: "old", 0x1c0000: "new"}.get([p["size"] for p in d["partitions"] if p["label"]=="ota_1"][0], "?")) if not d["copy_journal"]["pending"] else "pending"' \
