@@ -102,8 +102,17 @@ static int choose_staging(struct fwd_stage *s)
         return failf(s, FW_ERR_RANGE, "the staging slot %s is the running app", st->label);
     if (st->type == FW_PT_TYPE_APP && st == fwd_ota_get_boot_partition(dev) && st != fwd_ota_get_running_partition(dev))
         return failf(s, FW_ERR_RANGE, "the staging slot %s holds the app selected for the next boot", st->label);
-    if (st->type == FW_PT_TYPE_DATA && (st->subtype == FW_PT_SUB_DATA_OTA || st->subtype == FW_PT_SUB_DATA_NVS))
-        return failf(s, FW_ERR_INVALID_ARG, "%s cannot be a staging slot (otadata / NVS)", st->label);
+    /* Never a partition whose content is itself a fallback or device state:
+     * bootloaders (the recovery one), the table, factory/test apps, otadata,
+     * NVS, NVS keys, TEE otadata, eFuse emulation. */
+    int app_slot = st->type == FW_PT_TYPE_APP && st->subtype >= FW_PT_SUB_APP_OTA_MIN && st->subtype <= FW_PT_SUB_APP_OTA_MAX;
+    int data_ok = st->type == FW_PT_TYPE_DATA && st->subtype != FW_PT_SUB_DATA_OTA && st->subtype != FW_PT_SUB_DATA_NVS &&
+                  st->subtype != FW_PT_SUB_DATA_NVS_KEYS && st->subtype != FW_PT_SUB_DATA_TEE_OTA &&
+                  st->subtype != FW_PT_SUB_DATA_EFUSE;
+    if (!app_slot && !data_ok)
+        return failf(s, FW_ERR_INVALID_ARG,
+                     "%s cannot be a staging slot (an OTA app slot or a data partition other than otadata, NVS, NVS keys, eFuse)",
+                     st->label);
     if (st == s->dest || overlaps(st->offset, st->size, s->dst_off, s->dst_max) ||
         overlaps(st->offset, st->size, s->cfg.journal_offset, FW_CJ_SECTOR))
         return failf(s, FW_ERR_RANGE, "the staging slot %s overlaps the destination or the copy journal", st->label);

@@ -8,8 +8,10 @@
  *
  *   fwd_stage_start()   finish a copy a power cut left pending (the device
  *                       library's own recovery), then choose and check the
- *                       staging slot and the destination; nothing is written
- *                       yet
+ *                       staging slot (an OTA app slot that neither runs nor
+ *                       boots next, or a data partition that is not otadata,
+ *                       NVS, NVS keys, TEE otadata or eFuse) and the
+ *                       destination; nothing is written yet
  *   fwd_stage_feed()    the image (plaintext, or the ESP encrypted container
  *                       CF B6 88 07: decrypted on the fly; any chunking) into
  *                       the staging slot through flash encryption

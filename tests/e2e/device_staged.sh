@@ -180,6 +180,8 @@ expect_stdout '^blue$' "the NVS partition holds the new data"
 # --staging: another partition than the passive slot; never NVS, never the running app
 expect_exit 2 "--staging nvs refused (a wrong argument: exit 2)" "$FWDEV" ota "$D" --target nvs --staging nvs --file "$W/n.signed"
 expect_stderr 'cannot be a staging slot' "--staging nvs: says why"
+expect_exit 2 "--staging recovery (the recovery bootloader) refused" "$FWDEV" ota "$D" --target nvs --staging recovery --file "$W/n.signed"
+expect_stderr 'recovery cannot be a staging slot' "--staging recovery: says why"
 expect_exit 1 "--staging on the running app refused" "$FWDEV" ota "$D" --target nvs --staging ota_1 --file "$W/n.signed"
 expect_stderr 'is the running app' "--staging ota_1: says why"
 check "ota --target nvs --staging stage" "$FWDEV" ota "$D" --target nvs --staging stage --file "$W/n.signed" --json
