@@ -235,7 +235,9 @@ void stage_status_text(FILE *f, struct devdir *dd)
             else
                 fprintf(f, "does not verify (%s)\n", fwd_verify_reason_str(vr.reason));
         }
-        if (!c.has_recovery) fprintf(f, "            ROM without a recovery bootloader\n");
+        if (!c.has_recovery)
+            fprintf(f, "            ROM without a recovery bootloader: a power cut while the bootloader is being\n"
+                       "            rewritten (ota --target bootloader) leaves the chip unbootable\n");
     }
     uint32_t joff;
     struct fw_cj_state st;
