@@ -208,7 +208,7 @@ PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
 # that brings its own transport links no socket and no TLS code;
 # libfwseal-device-http.a is that client. Both are built from the release
 # objects of $(BUILD) (the archives above stay the ones the CLIs and tests use).
-HTTP_SRC     := $(filter device/fwd_http% device/fwd_sock% device/fwd_tls% device/fwd_ota_http% device/fwd_x509%,$(DEVICE_SRC))
+HTTP_SRC     := $(filter device/fwd_http% device/fwd_sock% device/fwd_tls% device/fwd_ota_http% device/fwd_stage_http% device/fwd_x509%,$(DEVICE_SRC))
 LIBDEV_SRC   := $(COMMON_SRC) $(NVS_SRC) $(filter-out $(HTTP_SRC),$(DEVICE_SRC))
 INSTALL_LIBS := $(BUILD)/lib/libfwseal-device.a $(BUILD)/lib/libfwseal-device-http.a
 PUBLIC_HEADERS := $(shell sed -e 's/\#.*//' -e 's/[[:space:]]//g' -e '/^$$/d' lib/public-headers.list)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* ESP app image codec and streaming parser (FORMATS §1). See fw_image.h. */
 #include "fw_image.h"
+#include "fw_boot_desc.h"
 
 #include <string.h>
 
@@ -285,6 +286,18 @@ void fw_image_parser_init(struct fw_image_parser *p, uint64_t limit)
     p->state_end = FW_IMAGE_HEADER_LEN;
 }
 
+void fw_image_parser_init_kind(struct fw_image_parser *p, uint64_t limit, enum fw_image_kind kind)
+{
+    fw_image_parser_init(p, limit);
+    p->kind = kind;
+}
+
+/* Descriptor at image offset 0x20 of each kind: length and magic. */
+static uint32_t desc_len(const struct fw_image_parser *p)
+{
+    return p->kind == FW_IMAGE_KIND_BOOTLOADER ? FW_BOOT_DESC_LEN : FW_APP_DESC_LEN;
+}
+
 static void set_state(struct fw_image_parser *p, enum fw_image_state s, uint64_t len)
 {
     p->state = s;
@@ -323,7 +336,7 @@ static int on_seg_hdr(struct fw_image_parser *p)
     s->data_off = p->pos;
     if (s->data_len % 4) return FW_ERR_ALIGN;
     if (s->data_len >= FW_IMAGE_SEG_MAX_LEN) return FW_ERR_RANGE;
-    if (p->seg_seen == 0 && s->data_len < FW_APP_DESC_LEN) return FW_ERR_FORMAT;
+    if (p->seg_seen == 0 && s->data_len < desc_len(p)) return FW_ERR_FORMAT;
     uint64_t end = s->data_off + s->data_len; /* < 17 * 2^24 + 2^32: no overflow */
     if (p->limit != FW_IMAGE_NO_LIMIT && end > p->limit) return FW_ERR_NO_SPACE;
     p->seg_seen++;
@@ -345,12 +358,18 @@ static int on_seg_data_end(struct fw_image_parser *p)
 /* Capture descriptor bytes from segment-0 data [0x20, 0x120). */
 static int capture_desc(struct fw_image_parser *p, const uint8_t *d, size_t n)
 {
-    if (p->seg_seen != 1 || p->pos >= FW_APP_DESC_END) return FW_OK;
+    uint32_t dlen = desc_len(p);
+    if (p->seg_seen != 1 || p->pos >= FW_APP_DESC_OFFSET + dlen) return FW_OK;
     uint64_t off = p->pos - FW_APP_DESC_OFFSET;
     size_t take = n;
-    if (take > FW_APP_DESC_LEN - off) take = (size_t)(FW_APP_DESC_LEN - off);
+    if (take > dlen - off) take = (size_t)(dlen - off);
     memcpy(p->desc_raw + off, d, take);
     uint64_t got = off + take;
+    if (p->kind == FW_IMAGE_KIND_BOOTLOADER) {
+        if (off == 0 && got >= 1 && p->desc_raw[0] != FW_BOOT_DESC_MAGIC) return FW_ERR_MAGIC;
+        if (got == dlen) p->have_desc = 1;
+        return FW_OK;
+    }
     /* reject a wrong magic as soon as its 4 bytes are in */
     if (off < 4 && got >= 4 && fw_dec32le(p->desc_raw) != FW_APP_DESC_MAGIC) return FW_ERR_MAGIC;
     if (got == FW_APP_DESC_LEN) {
@@ -444,7 +463,12 @@ const struct fw_image_header *fw_image_parser_header(const struct fw_image_parse
 
 const struct fw_app_desc *fw_image_parser_app_desc(const struct fw_image_parser *p)
 {
-    return p->have_desc ? &p->desc : NULL;
+    return p->have_desc && p->kind == FW_IMAGE_KIND_APP ? &p->desc : NULL;
+}
+
+const uint8_t *fw_image_parser_raw_desc(const struct fw_image_parser *p)
+{
+    return p->have_desc ? p->desc_raw : NULL;
 }
 
 const uint8_t *fw_image_parser_stored_hash(const struct fw_image_parser *p)

@@ -195,9 +195,18 @@ struct fw_image_parser {
     uint64_t hash_end;           /* C + 1 */
     uint64_t image_len;          /* E */
     uint64_t sig_off;            /* S */
+    int kind;                    /* enum fw_image_kind (fw_image_parser_init_kind) */
 };
 
 void fw_image_parser_init(struct fw_image_parser *p, uint64_t limit);
+/* What segment 0 must start with: an app (esp_app_desc_t, 256 bytes, magic
+ * 0xABCD5432; fw_image_parser_init) or a second-stage bootloader
+ * (esp_bootloader_desc_t, 80 bytes, magic byte 0x50, FORMATS 1.8: read it
+ * with fw_image_parser_raw_desc and common/fw_boot_desc.h). */
+enum fw_image_kind { FW_IMAGE_KIND_APP = 0, FW_IMAGE_KIND_BOOTLOADER = 1 };
+void fw_image_parser_init_kind(struct fw_image_parser *p, uint64_t limit, enum fw_image_kind kind);
+/* The raw descriptor bytes (app: 256, bootloader: 80) once captured, else NULL. */
+const uint8_t *fw_image_parser_raw_desc(const struct fw_image_parser *p);
 /* Consume len bytes. Returns FW_OK or a negative fw_err (sticky: every later
  * call returns the same error). A checksum mismatch is NOT a feed error; see
  * fw_image_parser_finish(). Bytes beyond `limit` are FW_ERR_NO_SPACE. */

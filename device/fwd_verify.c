@@ -46,7 +46,7 @@ static int parser_reason(const struct fw_image_parser *p, int err)
     if (err == FW_ERR_NO_SPACE || err == FW_ERR_TRUNCATED) return FWD_VR_TOO_BIG;
     if (!p->have_header || fw_image_header_check(&p->header) != FW_OK) return FWD_VR_HEADER;
     if (p->seg_seen == 0 && err == FW_ERR_FORMAT) return FWD_VR_APP_DESC;   /* segment 0 < 256 bytes */
-    if (p->seg_seen == 1 && !p->have_desc && err == FW_ERR_MAGIC) return FWD_VR_APP_DESC;
+    if (p->seg_seen == 1 && !p->have_desc && err == FW_ERR_MAGIC) return FWD_VR_APP_DESC; /* or bootloader descriptor */
     return FWD_VR_SEGMENT;
 }
 
@@ -106,10 +106,15 @@ static int check_structure(struct stream *st, const struct fwd_verify_policy *po
     int rc = fw_image_parser_finish(p);
     if (rc == FW_ERR_CHECKSUM) return set_reason(res, FWD_VR_CHECKSUM, rc);
     if (rc) return set_reason(res, parser_reason(p, rc), rc);
-    if (!h || !d) return set_reason(res, FWD_VR_APP_DESC, FW_ERR_FORMAT);
-    if (fw_image_check_chip(h, pol->efuse->chip_id, pol->efuse->chip_rev))
+    int boot = pol->kind == FW_IMAGE_KIND_BOOTLOADER;
+    if (!h || (!boot && !d) || (boot && !fw_image_parser_raw_desc(p))) return set_reason(res, FWD_VR_APP_DESC, FW_ERR_FORMAT);
+    if (boot) {
+        fw_boot_desc_decode(fw_image_parser_raw_desc(p), &res->boot);
+        if (h->chip_id != pol->efuse->chip_id || !fw_image_chip_rev_ok(h->min_chip_rev_full, 0, pol->efuse->chip_rev))
+            return set_reason(res, FWD_VR_CHIP, FW_ERR_CHIP);
+    } else if (fw_image_check_chip(h, pol->efuse->chip_id, pol->efuse->chip_rev))
         return set_reason(res, FWD_VR_CHIP, FW_ERR_CHIP);
-    if (fw_image_check_mapping(h->chip_id, p->seg, p->seg_seen, pol->part_offset, fw_app_desc_mmu_page(d)))
+    if (fw_image_check_mapping(h->chip_id, p->seg, p->seg_seen, pol->part_offset, boot ? 0x10000u : fw_app_desc_mmu_page(d)))
         return set_reason(res, FWD_VR_SEGMENT, FW_ERR_ALIGN);
     /* This project always requires the appended SHA-256 (§1.10 rule 7). */
     const uint8_t *stored = fw_image_parser_stored_hash(p);
@@ -122,6 +127,7 @@ static int check_structure(struct stream *st, const struct fwd_verify_policy *po
 
 static int check_anti_rollback(const struct fwd_verify_policy *pol, struct fwd_verify_result *res)
 {
+    if (pol->kind == FW_IMAGE_KIND_BOOTLOADER) return FW_OK; /* its own eFuse field: see fwd_verify_policy.kind */
     if (res->app.desc.secure_version < fwd_efuse_secure_version(pol->efuse))
         return set_reason(res, FWD_VR_ROLLBACK, FW_ERR_ROLLBACK);
     return FW_OK;
@@ -162,7 +168,8 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
     set_reason(res, FWD_VR_IO, FW_ERR_INVALID_ARG);
     if (!rd || !pol || !pol->efuse || !w) return res->fail.code;
 
-    fw_image_parser_init(&st.p, part_size);
+    if (pol->kind != FW_IMAGE_KIND_APP && pol->kind != FW_IMAGE_KIND_BOOTLOADER) return res->fail.code;
+    fw_image_parser_init_kind(&st.p, part_size, (enum fw_image_kind)pol->kind);
     st.have_simple = 0;
     /* The appended image hash is SHA-256 (a format rule, common/fw_image),
      * and so is the digest RSA-3072, P-256 and P-192 sign: one pass serves

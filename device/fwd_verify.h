@@ -42,6 +42,7 @@
 
 #include "device/fwd_crypto.h"
 #include "device/fwd_hal.h"
+#include "fw_boot_desc.h"
 #include "fw_image.h"
 #include "fw_sbv2.h"
 
@@ -105,6 +106,7 @@ struct fwd_verify_result {
     unsigned required_keys;        /* the eFuse policy (fwd_efuse_required_signatures) */
     int block_status[FWD_SBV2_BLOCKS]; /* per block: FWD_VR_* (0 = slot empty/invalid) */
     struct fwd_app_info app;
+    struct fw_boot_desc boot;      /* policy kind FW_IMAGE_KIND_BOOTLOADER: its descriptor */
 };
 
 /* Reads `len` bytes at image offset `off` (relative to the partition start),
@@ -123,6 +125,14 @@ struct fwd_verify_work {
 struct fwd_verify_policy {
     const struct fwd_efuse_state *efuse;  /* chip id/rev, digests, revokes, secure_version */
     uint32_t part_offset;          /* absolute flash offset of the partition (MMU page rule) */
+    /* What the image must be (enum fw_image_kind). Zero is an app, with every
+     * app rule; FW_IMAGE_KIND_BOOTLOADER swaps the app descriptor for the
+     * bootloader descriptor (magic 0x50, FORMATS 1.8), checks only the minimum
+     * chip revision (1.2: the maximum is not checked for bootloaders) and
+     * leaves out the app anti-rollback (the bootloader's own secure_version is
+     * another eFuse field, not simulated). Structure, SHA-256 and the Secure
+     * Boot V2 signature are checked the same way. */
+    int kind;
 };
 
 /* Full verification of the image at the start of a partition of part_size
@@ -131,6 +141,20 @@ struct fwd_verify_policy {
 int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
                      const struct fwd_verify_policy *pol, struct fwd_verify_work *w,
                      struct fwd_verify_result *res);
+
+/* A Secure Boot V2 signed data partition image of `len` bytes: data
+ * [0, len - 4096) (a multiple of 4096) and the signature sector after it
+ * (espsecure sign_data --version 2 on a data file). The digest of the data
+ * (SHA-384 on an eFuse SHA384_EN device) against the sector, by the rules of
+ * fwd_verify_sig_sector. res->total_len = len. FW_ERR_FORMAT for a length
+ * that is not a whole number of sectors or below two. */
+int fwd_verify_signed_data(fwd_verify_read_fn rd, void *ctx, uint32_t len, const struct fwd_efuse_state *ef,
+                           struct fwd_verify_work *w, struct fwd_verify_result *res);
+/* The same for a partition holding such an image followed by anything: the
+ * signature sector is the first sector after the first whose block 0 is a
+ * well-formed signature block. FW_ERR_NOT_FOUND when there is none. */
+int fwd_verify_find_signed_data(fwd_verify_read_fn rd, void *ctx, uint32_t part_size, const struct fwd_efuse_state *ef,
+                                struct fwd_verify_work *w, struct fwd_verify_result *res);
 
 /* Read only the header + app descriptor (no hash, no signature): for status
  * displays and early checks. FW_OK or a negative fw_err. */

@@ -141,8 +141,6 @@ static int parse_row(char *line, unsigned lineno, struct fw_pt_entry *e, int *ha
     if (parse_int(f[1], fw_pt_type_keywords(), &v) || v > 0xFE)
         return fw_pt_diag_set(d, lineno, FW_ERR_FORMAT, "invalid type '%s'", f[1]);
     e->type = (uint8_t)v;
-    if (e->type == FW_PT_TYPE_BOOTLOADER)
-        return fw_pt_diag_set(d, lineno, FW_ERR_UNSUPPORTED, "bootloader partitions need a primary bootloader offset (unsupported)");
     if (!*f[2]) {
         if (e->type == FW_PT_TYPE_APP) return fw_pt_diag_set(d, lineno, FW_ERR_FORMAT, "app partition cannot have an empty subtype");
         v = FW_PT_SUB_DATA_UNDEFINED;
@@ -157,6 +155,11 @@ static int parse_row(char *line, unsigned lineno, struct fw_pt_entry *e, int *ha
         e->offset = (uint32_t)v;
         *has_offset = 1;
     }
+    /* bootloader/ota and bootloader/recovery (a recovery bootloader for ROMs that fall
+     * back to it) with an explicit offset and size; the primary one sits at the chip's
+     * bootloader offset, which this parser does not know */
+    if (e->type == FW_PT_TYPE_BOOTLOADER && (e->subtype == 0 || !*has_offset))
+        return fw_pt_diag_set(d, lineno, FW_ERR_UNSUPPORTED, "bootloader partitions need a primary bootloader offset (unsupported)");
     if (e->type == FW_PT_TYPE_PARTITION_TABLE) {
         e->size = FW_PT_SECTOR_LEN; /* implied */
     } else {

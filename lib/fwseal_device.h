@@ -33,6 +33,9 @@ extern "C" { /* C++ applications: include this umbrella, not the headers one by 
 #include "device/fwd_nvs_part.h"
 #include "boot/fwb_decide.h"
 #include "boot/fwb_boot.h"
+#include "device/fwd_stage.h"
+#include "device/fwd_stage_copy.h"
+#include "boot/fwb_rom.h"
 
 #ifdef __cplusplus
 }

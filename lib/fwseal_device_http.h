@@ -22,6 +22,7 @@ extern "C" { /* C++ applications: include this umbrella, not the headers one by 
 #include "device/fwd_http_parse.h"
 #include "device/fwd_http.h"
 #include "device/fwd_ota_http.h"
+#include "device/fwd_stage_http.h"
 
 #ifdef __cplusplus
 }

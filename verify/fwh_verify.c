@@ -57,7 +57,7 @@ int fwh_verify_new(struct fwh_verify **out, const struct fwh_verify_opts *o)
     int want384 = o->digests != FWH_VERIFY_DIGESTS_SHA256_ONLY;
     v->md384 = want384 ? EVP_MD_CTX_new() : NULL;
     v->md384_done = !want384;
-    if (!o->raw) v->img = fwh_vimage_new();
+    if (!o->raw) v->img = fwh_vimage_new_kind(o->bootloader);
     if (!v->md || !v->snap || (want384 && !v->md384) || (!o->raw && !v->img) ||
         EVP_DigestInit_ex(v->md, EVP_sha256(), NULL) != 1 ||
         (want384 && EVP_DigestInit_ex(v->md384, EVP_sha384(), NULL) != 1)) {

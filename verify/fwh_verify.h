@@ -30,6 +30,7 @@
  *   image.checksum       required  XOR checksum byte matches
  *   image.sha256         required  appended SHA-256 present and matches
  *   image.app_desc       required  esp_app_desc_t magic 0xABCD5432 at 0x20
+ *   image.boot_desc      required  (bootloader) esp_bootloader_desc_t magic 0x50 at 0x20
  *   image.sector_offset  required  the sector sits at ALIGN_UP(E, 4096) = length - 4096
  *   image.chip           required  chip id == --chip                           [only with --chip]
  *   image.secure_version required  secure_version >= --min-secure-version        [only with min]
@@ -81,6 +82,8 @@ struct fwh_verify_opts {
     uint16_t chip_id;
     unsigned require_signatures; /* k of n, as the device's eFuse policy: 0 and 1 mean one */
     enum fwh_verify_digests digests;
+    int bootloader;             /* a second-stage bootloader image: esp_bootloader_desc_t (magic 0x50,
+                                   FORMATS 1.8) at 0x20 instead of esp_app_desc_t (image.boot_desc) */
 };
 
 struct fwh_verify;
@@ -105,6 +108,7 @@ int fwh_chip_sbv2_accepts(uint16_t chip_id, unsigned i, enum fw_sbv2_scheme s, c
 /* ---- internal: app image checks (verify/fwh_vimage.c) ---- */
 struct fwh_vimage;
 struct fwh_vimage *fwh_vimage_new(void);
+struct fwh_vimage *fwh_vimage_new_kind(int bootloader);
 /* Feed image bytes in order (parsing only: the verifier hashes the file once,
  * and hands over the simple hash with fwh_vimage_set_digest). Content
  * problems are kept for finish(). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "fw_bytes.h"
+#include "fw_boot_desc.h"
 #include "fw_err.h"
 #include "fw_image.h"
 
@@ -19,13 +20,15 @@ struct fwh_vimage {
     int feed_err;
 };
 
-struct fwh_vimage *fwh_vimage_new(void)
+struct fwh_vimage *fwh_vimage_new_kind(int bootloader)
 {
     struct fwh_vimage *m = calloc(1, sizeof *m);
     if (!m) return NULL;
-    fw_image_parser_init(&m->p, FW_IMAGE_NO_LIMIT);
+    fw_image_parser_init_kind(&m->p, FW_IMAGE_NO_LIMIT, bootloader ? FW_IMAGE_KIND_BOOTLOADER : FW_IMAGE_KIND_APP);
     return m;
 }
+
+struct fwh_vimage *fwh_vimage_new(void) { return fwh_vimage_new_kind(0); }
 
 void fwh_vimage_free(struct fwh_vimage *m)
 {
@@ -75,7 +78,8 @@ static void structure_check(struct fwh_vimage *m, int fin, struct fwh_report *r)
     const struct fw_image_parser *p = &m->p;
     if (m->feed_err == FW_ERR_MAGIC && p->seg_seen > 0)
         fwh_report_add(r, "image.structure", FWH_FAIL, 1, m->feed_err,
-                       "app descriptor magic is not 0xABCD5432 at offset 0x20");
+                       p->kind == FW_IMAGE_KIND_BOOTLOADER ? "bootloader descriptor magic is not 0x50 at offset 0x20"
+                                                           : "app descriptor magic is not 0xABCD5432 at offset 0x20");
     else if (m->feed_err)
         fwh_report_add(r, "image.structure", FWH_FAIL, 1, m->feed_err, "segment walk failed near offset %llu: %s",
                        (unsigned long long)p->pos, fw_strerror(m->feed_err));
@@ -118,7 +122,16 @@ static void layout_checks(const struct fw_image_parser *p, uint64_t total, const
 {
     const struct fw_app_desc *d = fw_image_parser_app_desc(p);
     const struct fw_image_header *h = fw_image_parser_header(p);
-    if (d && d->magic_word == FW_APP_DESC_MAGIC)
+    struct fw_boot_desc bd;
+    int boot = p->kind == FW_IMAGE_KIND_BOOTLOADER;
+    memset(&bd, 0, sizeof bd);
+    if (boot && fw_image_parser_raw_desc(p)) fw_boot_desc_decode(fw_image_parser_raw_desc(p), &bd);
+    if (boot && bd.magic_byte == FW_BOOT_DESC_MAGIC)
+        fwh_report_add(r, "image.boot_desc", FWH_PASS, 1, 0, "bootloader version %u secure_version %u idf_ver '%s'",
+                       (unsigned)bd.version, (unsigned)bd.secure_version, bd.idf_ver);
+    else if (boot)
+        fwh_report_add(r, "image.boot_desc", FWH_FAIL, 1, FW_ERR_MAGIC, "no esp_bootloader_desc_t (magic 0x50) at 0x20");
+    else if (d && d->magic_word == FW_APP_DESC_MAGIC)
         fwh_report_add(r, "image.app_desc", FWH_PASS, 1, 0, "project '%s' version '%s' secure_version %u",
                        d->project_name, d->version, d->secure_version);
     else
@@ -142,7 +155,15 @@ static void layout_checks(const struct fw_image_parser *p, uint64_t total, const
                            h && fw_chip_name(h->chip_id) ? fw_chip_name(h->chip_id) : "unknown", h ? h->chip_id : 0xFFFF,
                            fw_chip_name(o->chip_id) ? fw_chip_name(o->chip_id) : "?");
     }
-    if (o->have_min_secure_version) {
+    if (o->have_min_secure_version && boot) {
+        if (bd.magic_byte == FW_BOOT_DESC_MAGIC && bd.secure_version >= o->min_secure_version)
+            fwh_report_add(r, "image.secure_version", FWH_PASS, 1, 0, "bootloader secure_version %u >= %u",
+                           (unsigned)bd.secure_version, o->min_secure_version);
+        else
+            fwh_report_add(r, "image.secure_version", FWH_FAIL, 1, FW_ERR_ROLLBACK,
+                           "bootloader secure_version %u below the anti-rollback floor %u", (unsigned)bd.secure_version,
+                           o->min_secure_version);
+    } else if (o->have_min_secure_version) {
         if (d && d->magic_word == FW_APP_DESC_MAGIC && d->secure_version >= o->min_secure_version)
             fwh_report_add(r, "image.secure_version", FWH_PASS, 1, 0, "secure_version %u >= %u", d->secure_version,
                            o->min_secure_version);

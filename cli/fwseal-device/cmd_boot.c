@@ -9,6 +9,7 @@
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/running.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
 #include "host/fwh_json.h"
 #include "device/fwd_efuse.h"
@@ -29,6 +30,10 @@ static void usage(FILE *f)
                "says what it found and that it boots by the default order, and says so\n"
                "when it writes a fresh record for the slot it booted.\n"
                "Exit 1 with \"no bootable image\" when nothing verifies.\n\n"
+               "Before all that, on a device created with `init --bootloader`, the simulated ROM\n"
+               "verifies the bootloader in flash (Secure Boot V2; with `--recovery-bootloader` it\n"
+               "falls back to that one), and a copy a power cut left pending (`ota --target`,\n"
+               "copy journal) is finished before the partition table is read.\n\n"
                "Anti-rollback heal: booting an image whose otadata entry is VALID raises the\n"
                "eFuse secure_version to the image's when it is lower (a confirm cut short by\n"
                "a power loss); never for a NEW or PENDING_VERIFY image.\n\n"
@@ -110,6 +115,7 @@ static void print_json(const struct fwb_result *r, int booted, unsigned efuse_sv
         fw_json_end(&j);
     }
     fw_json_end(&j);
+    stage_boot_json(&j);   /* ROM and copy journal (stage_boot.c) */
     fw_json_end(&j);
 }
 
@@ -164,9 +170,11 @@ static int run_boot(int argc, char **argv)
     }
     if (!dir) return cli_err(EXIT_USAGE, "boot: usage: fwseal-device boot DIR [--json]");
     struct devdir *dd;
-    int rc = devdir_open(dir, 0, &dd);
+    /* The ROM and a pending copy (maybe of the table itself) come before the table is read. */
+    int rc = devdir_open(dir, DEVDIR_NO_TABLE, &dd);
     if (rc) return rc;
-    rc = do_boot(dd, json);
+    if ((rc = stage_boot_prelude(dd, json ? NULL : stdout)) == 0 && (rc = devdir_load_table(dd)) == 0)
+        rc = do_boot(dd, json);
     devdir_close(dd);
     return rc;
 }

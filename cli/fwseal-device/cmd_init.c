@@ -17,6 +17,7 @@
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/dev_secret.h"
 #include "cli/fwseal-device/nvs_cli.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/util/cli.h"
 #include "device/fwd_crypto.h"
@@ -183,6 +184,9 @@ static int prov_secret(struct init_ctx *c, const char *rsa, const char *hmac)
 static int prov_decrypt_key(struct init_ctx *c, const char *a) { return prov_secret(c, a, NULL); }
 static int prov_decrypt_hmac(struct init_ctx *c, const char *a) { return prov_secret(c, NULL, a); }
 static int prov_nvs_keys(struct init_ctx *c, const char *a) { return nvscli_provision_keys(c->dd, a); }
+static int prov_bootloader(struct init_ctx *c, const char *a) { return stage_init_bootloader(c->dd, a); }
+static int prov_recovery(struct init_ctx *c, const char *a) { return stage_init_recovery(c->dd, a); }
+static int prov_journal(struct init_ctx *c, const char *a) { return stage_init_journal(c->dd, a); }
 
 static const struct init_opt opts[] = {
     {"--partitions", "CSV|BIN", "partition table (gen_esp32part CSV or binary) [required]", opt_partitions, NULL},
@@ -200,6 +204,9 @@ static const struct init_opt opts[] = {
     {"--decrypt-key", "PRIV.pem", "device RSA-3072 key for pre-encrypted OTA images (stored 0600)", NULL, prov_decrypt_key},
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
     {"--nvs-keys", "NVSKEYS.bin", "write this nvs_keys image into the nvs_keys partition (flash-encrypted)", NULL, prov_nvs_keys},
+    {"--bootloader", "BL.bin", "write this bootloader image at the chip's offset; the ROM then verifies it at every boot", NULL, prov_bootloader},
+    {"--recovery-bootloader", "BL.bin", "write it into the bootloader/recovery partition: a ROM that falls back to it (the recovery-bootloader option of newer chips)", NULL, prov_recovery},
+    {"--copy-journal", "LABEL", "this data partition holds the copy journal of staged updates (ota --target)", NULL, prov_journal},
     {"--key-mode", "MODE", "raw (keys readable, default) or hardware (keys only in simulated peripherals)", opt_key_mode, NULL},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},
 };

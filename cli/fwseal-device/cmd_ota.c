@@ -8,6 +8,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/ota_run.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
 
 static void usage(FILE *f)
@@ -33,6 +34,7 @@ static void usage(FILE *f)
                "examples:\n  fwseal-device ota dev --file app-signed.bin && fwseal-device boot dev\n"
                "  fwseal-device ota dev https://updates.example:8443/app.enc --ca ca.pem --json\n",
             ota_run_help);
+    fputs(stage_run_help, f);
 }
 
 static int run_ota(int argc, char **argv)
@@ -41,7 +43,7 @@ static int run_ota(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    const char *dir = NULL;
+    const char *dir = NULL, *target = NULL, *staging = NULL;   /* --target / --staging: stage_run.c */
     struct ota_run_opts eo; /* URL / file options and the pipeline run (ota_run.c) */
     ota_run_defaults(&eo);
     for (int i = 1; i < argc; i++) {
@@ -49,6 +51,8 @@ static int run_ota(int argc, char **argv)
         if (r < 0) return EXIT_USAGE;
         if (r > 0) continue;
         if (cli_opt(argv[i], "--file") && i + 1 < argc) eo.file = argv[++i];
+        else if (cli_opt(argv[i], "--target") && i + 1 < argc) target = argv[++i];
+        else if (cli_opt(argv[i], "--staging") && i + 1 < argc) staging = argv[++i];
         else if (dir && !eo.url && (!strncmp(argv[i], "https://", 8) || !strncmp(argv[i], "http://", 7))) eo.url = argv[i];
         else if (cli_is_option(argv[i])) return cli_err(EXIT_USAGE, "ota: unknown option '%s' (see --help)", argv[i]);
         else if (!dir) dir = argv[i];
@@ -57,7 +61,8 @@ static int run_ota(int argc, char **argv)
     if (dir && eo.url && eo.file) return cli_err(EXIT_USAGE, "ota: give either a URL or --file, not both");
     if (!dir || (!eo.url && !eo.file))
         return cli_err(EXIT_USAGE, "ota: usage: fwseal-device ota DIR (URL --ca CA.pem | --file IMAGE|-)");
-    return ota_run_cmd(dir, &eo);
+    if (staging && !target) return cli_err(EXIT_USAGE, "ota: --staging goes with --target");
+    return target ? stage_run_cmd(dir, &eo, target, staging) : ota_run_cmd(dir, &eo);
 }
 
 const struct cli_cmd cmd_ota = {"ota", "running app installs a signed image into the passive slot", run_ota};

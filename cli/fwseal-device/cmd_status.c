@@ -8,6 +8,7 @@
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/otadata_view.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
 #include "host/fwh_json.h"
 #include "device/fwd_efuse.h"
@@ -191,6 +192,7 @@ static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
     json_parts(&j, &dd->dev);
     json_otadata(&j, &dd->dev, &od, orc);
     int rc = json_apps(&j, dd);
+    stage_status_json(&j, dd);   /* bootloader, copy journal, signed data (stage_boot.c) */
     fw_json_end(&j);
     return rc ? devdir_fail(dd, "app partitions", rc) : 0;
 }
@@ -253,6 +255,7 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
         fprintf(f, ", secure_version %u, chip %s\n", (unsigned)a.d.secure_version,
                 fw_chip_name(a.h.chip_id) ? fw_chip_name(a.h.chip_id) : "unknown");
     }
+    stage_status_text(f, dd);
     return 0;
 }
 

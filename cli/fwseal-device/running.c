@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/fwseal-device/running.h"
+#include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
 
 #define RUNNING_FILE "running"
@@ -69,7 +70,9 @@ int running_resume(const struct devdir *dd, const struct running_saved *s)
 int running_boot(struct devdir *dd, struct fwd_ota_dev *od, struct fwb_result *res)
 {
     if (running_clear(dd)) return FW_ERR_IO;
-    int rc = fwd_ota_dev_open(od, &dd->sim.plat, dd->dev.pt_offset, NULL);
+    int rc = stage_boot_prelude_fw(dd);   /* ROM check, pending copy (stage_boot.c) */
+    if (rc) return rc;
+    rc = fwd_ota_dev_open(od, &dd->sim.plat, dd->dev.pt_offset, NULL);
     if (rc) return rc;
     rc = fwb_boot(od, res);
     if (rc == FW_OK && running_set(dd, res)) rc = FW_ERR_IO;

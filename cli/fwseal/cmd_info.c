@@ -20,6 +20,7 @@
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
+#include "fw_boot_desc.h"
 #include "fw_image.h"
 #include "fw_nvs.h"
 #include "host/fwh_json.h"
@@ -40,6 +41,7 @@ struct info {
     uint8_t sector[FW_IMAGE_SIG_SECTOR_LEN];
     uint64_t sector_got;
     int magic_ok;   /* first byte 0xE9: an app image at least by its magic */
+    int boot;       /* and byte 0x20 is 0x50: a second-stage bootloader (esp_bootloader_desc_t) */
 };
 
 static void usage(FILE *f)
@@ -53,6 +55,8 @@ static void usage(FILE *f)
             "                      descriptor (version, project, secure_version, ...), and\n"
             "                      each Secure Boot V2 signature block at S = ALIGN_UP(image\n"
             "                      length, 4096) (scheme, CRC, key digest, digest match)\n"
+            "  bootloader image    the same, with its esp_bootloader_desc_t (magic 0x50 at\n"
+            "                      0x20: version, secure_version, idf_ver, date_time)\n"
             "  encrypted image     ESP encrypted image header (magic CF B6 88 07)\n"
             "  partition table     binary table: entries, MD5 record\n"
             "  otadata             both records: seq, state, CRC; the selected one\n"
@@ -240,7 +244,7 @@ static int stream_image(struct info *in, FILE *f, const uint8_t *first, size_t f
         rc = cli_err(EXIT_IO, "%s: out of memory", in->path);
         goto out;
     }
-    fw_image_parser_init(&in->p, FW_IMAGE_NO_LIMIT);
+    fw_image_parser_init_kind(&in->p, FW_IMAGE_NO_LIMIT, in->boot ? FW_IMAGE_KIND_BOOTLOADER : FW_IMAGE_KIND_APP);
     memcpy(buf, first, first_len);
     size_t n = first_len;
     for (;;) {
@@ -308,7 +312,8 @@ static const char *invalid_reason(const struct info *in)
     if (in->feed_rc) {
         snprintf(why, sizeof why, "malformed image at offset 0x%llx: %s", (unsigned long long)p->pos, fw_strerror(in->feed_rc));
         if (in->feed_rc == FW_ERR_MAGIC && p->header.magic != FW_IMAGE_MAGIC) snprintf(why, sizeof why, "not an ESP app image (bad magic)");
-        else if (in->feed_rc == FW_ERR_MAGIC) snprintf(why, sizeof why, "app descriptor magic is not 0xABCD5432");
+        else if (in->feed_rc == FW_ERR_MAGIC)
+            snprintf(why, sizeof why, in->boot ? "bootloader descriptor magic is not 0x50" : "app descriptor magic is not 0xABCD5432");
         return why;
     }
     if (in->finish_rc == FW_ERR_TRUNCATED) {
@@ -333,7 +338,8 @@ static void print_text(const struct info *in)
     const struct fw_app_desc *d = fw_image_parser_app_desc(p);
     char sb[160];
     printf("File: %s (%llu bytes)\nFormat: %s\n", in->path, (unsigned long long)in->file_size,
-           in->magic_ok ? "ESP app image" : "unknown (none of the formats fwseal knows; read as an app image)");
+           in->boot ? "ESP bootloader image" : in->magic_ok ? "ESP app image"
+                    : "unknown (none of the formats fwseal knows; read as an app image)");
     if (h) {
         const char *cn = fw_chip_name(h->chip_id);
         printf("Header:\n  magic:          0x%02x\n  segments:       %u\n", h->magic, h->segment_count);
@@ -377,6 +383,15 @@ static void print_text(const struct info *in)
         printf("\n  efuse_blk_rev:  min %u, max %u\n  mmu_page_size:  %u KB\n", d->min_efuse_blk_rev_full,
                d->max_efuse_blk_rev_full, fw_app_desc_mmu_page(d) / 1024);
     }
+    const uint8_t *bd_raw = in->boot ? fw_image_parser_raw_desc(p) : NULL;
+    if (bd_raw) {
+        struct fw_boot_desc bd;
+        fw_boot_desc_decode(bd_raw, &bd);
+        printf("Bootloader descriptor:\n  magic_byte:     0x%02x\n  version:        %u\n  secure_version: %u\n", bd.magic_byte,
+               (unsigned)bd.version, bd.secure_version);
+        printf("  idf_ver:        %s\n", safe(bd.idf_ver, sb, sizeof sb));
+        printf("  date_time:      %s\n", safe(bd.date_time, sb, sizeof sb));
+    }
     print_sig_text(in);
     const char *why = invalid_reason(in);
     printf("Result: %s%s\n", why ? "INVALID: " : "valid", why ? why : "");
@@ -399,7 +414,7 @@ static void print_json(const struct info *in)
     fw_json_obj(j);
     fw_json_kstr(j, "file", in->path);
     fw_json_ku64(j, "file_size", in->file_size);
-    fw_json_kstr(j, "format", in->magic_ok ? "esp_app_image" : "unknown");
+    fw_json_kstr(j, "format", in->boot ? "esp_bootloader_image" : in->magic_ok ? "esp_app_image" : "unknown");
     fw_json_kbool(j, "valid", !why);
     fw_json_kstr(j, "error", why);
     fw_json_key(j, "header");
@@ -479,6 +494,19 @@ static void print_json(const struct info *in)
         fw_json_ku64(j, "spi_flash_mode", d->spi_flash_mode);
         fw_json_end(j);
     } else fw_json_null(j);
+    const uint8_t *bd_raw = in->boot ? fw_image_parser_raw_desc(p) : NULL;
+    if (in->boot) fw_json_key(j, "bootloader_desc");
+    if (bd_raw) {
+        struct fw_boot_desc bd;
+        fw_boot_desc_decode(bd_raw, &bd);
+        fw_json_obj(j);
+        fw_json_ku64(j, "magic_byte", bd.magic_byte);
+        fw_json_ku64(j, "version", bd.version);
+        fw_json_ku64(j, "secure_version", bd.secure_version);
+        kfield(j, "idf_ver", bd.idf_ver, 32);
+        kfield(j, "date_time", bd.date_time, 24);
+        fw_json_end(j);
+    } else if (in->boot) fw_json_null(j);
     print_sig_json(in, j);
     fw_json_end(j);
 }
@@ -559,6 +587,7 @@ static int run_info(int argc, char **argv)
     size_t got = fread(head, 1, sizeof head, f);
     int rc = -1;
     in.magic_ok = got > 0 && head[0] == FW_IMAGE_MAGIC;
+    in.boot = in.magic_ok && got > FW_APP_DESC_OFFSET && head[FW_APP_DESC_OFFSET] == FW_BOOT_DESC_MAGIC;
     if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
     } else if (got >= FW_MF_MAGIC_LEN && !memcmp(head, FW_MF_MAGIC, FW_MF_MAGIC_LEN) && strcmp(in.path, "-")) {

@@ -8,6 +8,7 @@
  * alignment gaps before IROM exactly like esptool, zero padding segments
  * where no RAM data is left, then the remaining RAM data. */
 #include <openssl/evp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_err.h"
+#include "fw_boot_desc.h"
 #include "fw_image.h"
 
 #define MMU_PAGE      0x10000u
@@ -63,6 +65,10 @@ static void usage(FILE *f)
             "  --secure-pad          Secure Boot V2 secure padding: the image plus its SHA-256\n"
             "                        ends on a 64 KiB boundary (esptool --secure-pad-v2)\n"
             "  -o FILE               output (written atomically)\n"
+            "  --bootloader          a second-stage bootloader image instead: RAM segments only\n"
+            "                        (DRAM then IRAM, BYTES split in half), esp_bootloader_desc_t\n"
+            "                        (magic 0x50, FORMATS 1.8) at offset 0x20 with version = the\n"
+            "                        number --version N, secure_version = --secure-version (0..255)\n"
             "\n"
             "Payload rule: seed = SHA-256(\"fwseal-mkimage\" 0x00 PROJECT 0x00 VERSION); the synthetic\n"
             "stream is SHA-256(seed || LE32 i) for i = 0, 1, 2, ... concatenated. Segment split of the\n"
@@ -150,7 +156,7 @@ static void layout(struct mk *m, struct seg *flash, unsigned nflash, struct seg 
 struct mk_args {
     const char *chip, *version, *project, *idf_ver, *out;
     uint64_t secure_version, size;
-    int have_sv, have_size, secure_pad;
+    int have_sv, have_size, secure_pad, bootloader;
 };
 
 static int parse_args(int argc, char **argv, struct mk_args *a)
@@ -160,6 +166,7 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
     for (int i = 1; i < argc; i++) {
         const char *o = argv[i];
         if (cli_opt(o, "--secure-pad")) { a->secure_pad = 1; continue; }
+        if (cli_opt(o, "--bootloader")) { a->bootloader = 1; continue; }
         if (i + 1 >= argc) return cli_err(EXIT_USAGE, "mkimage: %s needs a value (see --help)", o);
         const char *v = argv[++i];
         if (cli_opt(o, "--chip")) a->chip = v;
@@ -183,6 +190,12 @@ static int parse_args(int argc, char **argv, struct mk_args *a)
     if (strlen(a->version) > 31 || strlen(a->project) > 31 || strlen(a->idf_ver) > 31)
         return cli_err(EXIT_USAGE, "mkimage: --version, --project and --idf-ver are limited to 31 characters");
     if (!*a->version || !*a->project) return cli_err(EXIT_USAGE, "mkimage: --version and --project must not be empty");
+    uint64_t bv;
+    if (a->bootloader && (cli_parse_u64(a->version, &bv) || bv > UINT32_MAX))
+        return cli_err(EXIT_USAGE, "mkimage: --bootloader: --version must be a number (the descriptor's LE32 version)");
+    if (a->bootloader && a->secure_version > 255)
+        return cli_err(EXIT_USAGE, "mkimage: --bootloader: --secure-version is one byte (0..255)");
+    if (a->bootloader && a->secure_pad) return cli_err(EXIT_USAGE, "mkimage: --secure-pad is for app images");
     return 0;
 }
 
@@ -263,6 +276,52 @@ static int build_image(const struct mk_args *a, const struct chip_profile *cp, s
     return 0;
 }
 
+/* A bootloader: DRAM (descriptor first, FORMATS 1.3: .dram0.bootdesc is
+ * forced first) and IRAM segments, nothing flash-mapped. */
+static int build_bootloader(const struct mk_args *a, const struct chip_profile *cp, struct mk *m)
+{
+    uint32_t P = (uint32_t)a->size & ~7u;
+    uint32_t dram = P / 2 & ~3u, iram = P - dram;
+    uint8_t elf[32];
+    uint8_t *buf = calloc(1, P);
+    m->cap = (size_t)P + 256;
+    m->out = calloc(1, m->cap);
+    if (!buf || !m->out) { free(buf); return cli_err(EXIT_IO, "mkimage: out of memory"); }
+    struct fw_boot_desc d;
+    memset(&d, 0, sizeof d);
+    d.magic_byte = FW_BOOT_DESC_MAGIC;
+    d.secure_version = (uint8_t)a->secure_version;
+    uint64_t v = 0;
+    (void)cli_parse_u64(a->version, &v);
+    d.version = (uint32_t)v;
+    snprintf(d.idf_ver, sizeof d.idf_ver, "%s", a->idf_ver);
+    snprintf(d.date_time, sizeof d.date_time, "Jan  1 2026 00:00:00");
+    if (fill_stream(buf + FW_BOOT_DESC_LEN, P - FW_BOOT_DESC_LEN, a->project, a->version, elf) ||
+        fw_boot_desc_encode(&d, buf) != FW_OK) {
+        free(buf);
+        return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
+    }
+    struct fw_image_header h = {.magic = FW_IMAGE_MAGIC, .spi_mode = 2, .spi_speed_size = 0x2F,
+                                .entry_addr = cp->iram + 0x80, .wp_pin = 0xEE, .chip_id = cp->chip_id,
+                                .min_chip_rev_full = cp->min_rev_full, .max_chip_rev_full = cp->max_rev_full,
+                                .hash_appended = 1};
+    m->len = FW_IMAGE_HEADER_LEN;
+    m->checksum = FW_IMAGE_CHECKSUM_SEED;
+    put_segment(m, cp->dram, buf, dram);
+    put_segment(m, cp->iram, buf + dram, iram);
+    free(buf);
+    h.segment_count = (uint8_t)m->nseg;
+    fw_image_header_encode(&h, m->out);
+    uint64_t c = fw_image_checksum_off(m->len);
+    memset(m->out + m->len, 0, c - m->len);
+    m->out[c] = m->checksum;
+    m->len = c + 1;
+    unsigned ml;
+    if (!EVP_Digest(m->out, m->len, m->out + m->len, &ml, EVP_sha256(), NULL)) return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
+    m->len += 32;
+    return 0;
+}
+
 static int run_mkimage(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -272,11 +331,14 @@ static int run_mkimage(int argc, char **argv)
     const struct chip_profile *cp = find_profile(a.chip);
     if (!cp) return cli_err(EXIT_USAGE, "mkimage: unsupported --chip '%s' (esp32c3, esp32s3)", a.chip);
     struct mk m = {0};
-    rc = build_image(&a, cp, &m);
+    rc = a.bootloader ? build_bootloader(&a, cp, &m) : build_image(&a, cp, &m);
     if (rc) { free(m.out); return rc; }
     /* self-check: our own parser must accept what we wrote */
     struct fw_image_parser p;
-    if (fw_image_parse_buffer(&p, m.out, m.len, FW_IMAGE_NO_LIMIT) != FW_OK ||
+    fw_image_parser_init_kind(&p, FW_IMAGE_NO_LIMIT, a.bootloader ? FW_IMAGE_KIND_BOOTLOADER : FW_IMAGE_KIND_APP);
+    int prc = fw_image_parser_feed(&p, m.out, m.len);
+    if (prc == FW_OK) prc = fw_image_parser_finish(&p);
+    if (prc != FW_OK ||
         fw_image_check_mapping(cp->chip_id, p.seg, p.seg_seen, 0, MMU_PAGE) != FW_OK) {
         free(m.out);
         return cli_err(EXIT_IO, "mkimage: internal error: generated image does not validate");

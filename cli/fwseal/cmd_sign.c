@@ -59,6 +59,10 @@ static void help(FILE *f)
                "                block signs a different image digest: the image was changed)\n"
                "  --resign      IN is already signed: drop its signature sector(s) and sign\n"
                "                the image anew with the given keys only\n"
+               "  --data        IN is a data partition image (NVS, certificates...), signed as\n"
+               "                ESP-IDF signs data partitions (espsecure sign_data --version 2 on\n"
+               "                the file): padded with 0xFF to 4 KiB, then the 4 KiB signature\n"
+               "                sector; `fwseal-device ota --target LABEL` verifies it on the device\n"
                "  --no-chip-check  sign with a scheme the image's chip does not verify (for\n"
                "                another verifier: the chip's ROM will not boot the result)\n"
                "  -o OUT        output file (- for stdout)\n");
@@ -87,7 +91,7 @@ static void help(FILE *f)
 struct sign_args {
     const char *keys[MAX_KEYS];
     size_t nkeys;
-    int append, resign, no_chip_check, json;
+    int append, resign, no_chip_check, json, data;
     const char *in, *out;
     const char *digest_out, *sig_in, *pub; /* detached signing */
 };
@@ -112,6 +116,8 @@ static int parse(int argc, char **argv, struct sign_args *a)
             a->append = 1;
         } else if (cli_opt(argv[i], "--resign")) {
             a->resign = 1;
+        } else if (cli_opt(argv[i], "--data")) {
+            a->data = 1;
         } else if (cli_opt(argv[i], "--no-chip-check")) {
             a->no_chip_check = 1;
         } else if (cli_opt(argv[i], "-o") && i + 1 < argc) {
@@ -263,6 +269,7 @@ static int open_input(const struct sign_args *a, const struct fwh_key *const *ke
     uint8_t head[16];
     size_t got = len < sizeof head ? (size_t)len : sizeof head;
     if (read_full(*fd, head, got, 0)) return cli_err(EXIT_IO, "%s: read failed", a->in);
+    if (a->data) return (*data_len = len, 0);   /* a data partition: no image header, no chip */
     if (head[0] != 0xE9)
         cli_warn("%s: not an ESP app image (first byte 0x%02x, expected 0xE9); signing it anyway", a->in, head[0]);
     int rc = check_chip(a, head, got, keys, kept, kept ? scan.scheme[0] : FW_SBV2_SCHEME_NONE);

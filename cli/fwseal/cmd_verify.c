@@ -43,6 +43,10 @@ static void help(FILE *f)
             "  --allow-untrusted      accept without a trust anchor (signature checked against\n"
             "                         the key embedded in the image only; informational)\n"
             "  --raw                  IMAGE is any signed file, not an ESP app image\n"
+            "  --data                 IMAGE is a signed data partition (`fwseal sign --data`): as --raw\n"
+            "  --bootloader           IMAGE is a second-stage bootloader (esp_bootloader_desc_t, magic\n"
+            "                         0x50 at 0x20, instead of esp_app_desc_t); detected by itself\n"
+            "                         for a file whose byte 0x20 is 0x50\n"
             "                         (skips the image.* checks)\n"
             "\nWithout --trust/--trust-digest the signature is checked against the embedded\n"
             "key, but that key is not trusted: exit 1 (unless --allow-untrusted).\n"
@@ -105,7 +109,8 @@ static int parse(int argc, char **argv, struct verify_args *a)
         int rc = 0;
         if (cli_opt(opt, "--json")) a->json = 1;
         else if (cli_opt(opt, "--allow-untrusted")) a->o.allow_untrusted = 1;
-        else if (cli_opt(opt, "--raw")) a->o.raw = 1;
+        else if (cli_opt(opt, "--raw") || cli_opt(opt, "--data")) a->o.raw = 1;
+        else if (cli_opt(opt, "--bootloader")) a->o.bootloader = 1;
         else if (cli_opt(opt, "--header-only")) a->header_only = 1;
         else if (!val && cli_is_option(opt)) return cli_err(EXIT_USAGE, "verify: unknown or incomplete option '%s'", opt);
         else if (cli_opt(opt, "--decrypt-key")) { a->decrypt_key = val; i++; }
@@ -138,6 +143,7 @@ static int parse(int argc, char **argv, struct verify_args *a)
         if (rc) return rc;
     }
     if (!a->image) { help(stderr); return EXIT_USAGE; }
+    if (a->o.raw && a->o.bootloader) return cli_err(EXIT_USAGE, "verify: --bootloader is an image, --raw/--data any file");
     if (a->o.raw && (a->o.have_chip || a->o.have_min_secure_version))
         return cli_err(EXIT_USAGE, "verify: --chip and --min-secure-version need an app image (not --raw)");
     a->o.trusted = (const uint8_t(*)[32])a->trusted;
@@ -159,6 +165,12 @@ static int run(int argc, char **argv)
         return verify_container(&a.o, a.image, a.decrypt_key, a.decrypt_hmac, a.header_only, a.json);
     if (!a.o.raw && verify_is_manifest(a.image)) return verify_manifest(&a.o, a.image, a.json);
     char why[256] = "";
+    if (!a.o.raw && !a.o.bootloader && strcmp(a.image, "-")) { /* a bootloader says so at 0x20 */
+        FILE *f = fopen(a.image, "rb");
+        uint8_t head[0x21];
+        if (f && fread(head, 1, sizeof head, f) == sizeof head && head[0] == 0xE9 && head[0x20] == 0x50) a.o.bootloader = 1;
+        if (f) fclose(f);
+    }
     int e = fwh_verify_file(a.image, &a.o, &rep, why, sizeof why);
     if (rep.n == 0) return cli_err(cli_exit_for(e) == EXIT_REJECT ? EXIT_IO : cli_exit_for(e), "%s: %s", a.image,
                                    why[0] ? why : fw_strerror(e));

@@ -277,7 +277,8 @@ static int signed_data(struct out *o, const char *path, const uint8_t *b, size_t
         }
     }
     if (o->json) fw_json_end(&o->j);
-    if (!o->json) printf("  (signatures are checked by `fwseal verify %s --raw --trust KEY`)\n", path);
+    if (!o->json) printf("  (a signed data partition: `fwseal sign --data`; signatures are checked by\n"
+                         "   `fwseal verify %s --data --trust KEY`)\n", path);
     return finish(o, 1, NULL);
 }
 
@@ -285,7 +286,7 @@ int info_other_format(const char *path, const uint8_t *buf, size_t len, int json
 {
     struct out o = {.json = json};
     int (*const probes[])(struct out *, const char *, const uint8_t *, size_t) = {
-        partition_table, otadata, nvs_keys, nvs_partition, key_file, signed_data,
+        partition_table, otadata, nvs_keys, signed_data, nvs_partition, key_file,   /* a signed NVS image is signed data */
     };
     for (size_t i = 0; i < sizeof probes / sizeof probes[0]; i++) {
         int rc = probes[i](&o, path, buf, len);

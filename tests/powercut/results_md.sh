@@ -23,6 +23,10 @@ what() {
     heal-ota) echo "that state, NEW running, tries an OTA of OLD: the OTA precondition heals (burns), then refuses OLD" ;;
     revoke) echo "the confirmed app revokes a second key (one KEY_REVOKE bit) after a refused revoke of its own key" ;;
     nvs) echo "400 seeded set/erase + commit on encrypted NVS" ;;
+    stage-bootloader) echo "staged bootloader update BL1 -> BL2 (download into ota_1, verify, journalled copy to 0x0); ROM with a recovery bootloader" ;;
+    stage-bootloader-norecovery) echo "the same on a ROM without a recovery bootloader: cuts in the unprotectable window (listed below) do not boot" ;;
+    stage-table) echo "staged partition-table update (ota_1 grows), journalled copy to 0x8000, finished at power-on before the table is read" ;;
+    stage-nvs) echo "staged update of the NVS partition with a Secure Boot V2 signed data image, journalled copy" ;;
     *) echo "see tests/tools/powercut.c" ;;
   esac
 }
@@ -60,14 +64,23 @@ while read -r line; do
   esac
   verdict=${line##* }
   [ "$verdict" = counted ] && counted=1
-  [ "$verdict" = survived ] || all=0
+  [ "$verdict" = survived ] || [ "$verdict" = window ] || all=0
   echo "| $name | $(what "$name") | $(kv ops "$line") | $(kv linear "$line") | $(kv torn "$line") | $(kv double "$line") ($pairs) | $(kv total "$line") |"
 done < <(grep '^result ' "$out")
 echo
+if grep -q '^window ' "$out"; then
+  echo "Unprotectable windows, as the proof run found them (first-cut operation numbers of the scenario;"
+  echo "every cut there leaves no bootloader that verifies, and the journal then names the pending"
+  echo "bootloader copy: only a ROM that falls back to a recovery bootloader, the stage-bootloader row, boots):"
+  echo
+  grep '^window ' "$out" | sed -e 's/^window /- /'
+  echo
+fi
 if [ "$counted" = 1 ]; then
   echo "Counted only (\`--count\`): nothing was cut in this run."
 elif [ "$all" = 1 ] && [ "$rc" = 0 ]; then
-  echo "Every cut point survived."
+  if grep -q '^window ' "$out"; then echo "Every cut point survived, except those of the unprotectable windows listed above."
+  else echo "Every cut point survived."; fi
 else
   echo "**NOT every cut point survived** — the FAIL lines of this run:"
   echo

@@ -32,10 +32,29 @@ set -e
 "$FWSEAL" sign --key "$W/sign.pem" "$W/v1.bin" -o "$W/v1.signed.bin" >/dev/null 2>&1
 "$FWSEAL" sign --key "$W/sign.pem" "$W/v2.bin" -o "$W/v2.signed.bin" >/dev/null 2>&1
 "$FWSEAL" encrypt --pubkey "$W/enc_pub.pem" "$W/v2.signed.bin" -o "$W/v2.enc.bin" >/dev/null
+# staged updates (issue 18, tests/tools/pc_stage.h): two bootloaders, two tables
+# of the runner's layout (ota_1 grows), a signed NVS data image
+S=$W/stage
+mkdir -p "$S"
+for v in 1 2; do
+  "$FWSEAL" mkimage --bootloader --chip esp32c3 --version $v --secure-version 0 --project powercut --size $((16 + 4 * v))K \
+    -o "$S/bl$v.u" >/dev/null
+  "$FWSEAL" sign --key "$W/sign.pem" "$S/bl$v.u" -o "$S/bl$v.bin" >/dev/null
+done
+pt() { # OTA_1_SIZE OUT
+  printf '%s\n' "otadata,data,ota,0xd000,0x2000," "journal,data,undefined,0xf000,0x1000," "nvs,data,nvs,0x10000,0x8000," \
+    "ota_0,app,ota_0,0x20000,0x60000," "ota_1,app,ota_1,0x80000,$1," "recovery,bootloader,recovery,0xf0000,0x8000," >"$S/pt.csv"
+  "$FWSEAL" partition-table "$S/pt.csv" -o "$2" >/dev/null
+}
+pt 0x60000 "$S/pt_old.bin"
+pt 0x70000 "$S/pt_new.bin"
+printf 'key,type,encoding,value\npc,namespace,,\nstaged,data,string,new\nlevel,data,u32,18\n' >"$S/nvs.csv"
+"$FWSEAL" nvs generate "$S/nvs.csv" 0x7000 -o "$S/nvs.bin" >/dev/null
+"$FWSEAL" sign --data --key "$W/sign.pem" "$S/nvs.bin" -o "$S/nvs.signed" >/dev/null
 set +e
 bash "$root/scripts/machine_facts.sh" >"$W/facts"   # the tree as it is when the run starts
 start=$SECONDS
-"$build/tools/powercut" "$W/v1.signed.bin" "$W/v2.signed.bin" "$W/v2.enc.bin" "$W/enc.pem" "$W/digest.bin" "$@" |
+"$build/tools/powercut" "$W/v1.signed.bin" "$W/v2.signed.bin" "$W/v2.enc.bin" "$W/enc.pem" "$W/digest.bin" --stage "$S" "$@" |
   tee "$W/out"
 rc=${PIPESTATUS[0]}
 secs=$((SECONDS - start))

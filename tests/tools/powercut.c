@@ -3,7 +3,7 @@
  *
  *   powercut OLD.signed NEW.signed NEW.enc ENC_PRIV.pem DIGEST.bin
  *            [--scenario NAME] [--schedule linear|torn|double] [--seeds N]
- *            [--step BYTES] [--cut-seed S] [--count]
+ *            [--step BYTES] [--cut-seed S] [--count] [--stage DIR]
  *            [--replay SCHEDULE:CUT:KEEP[:CUT2:KEEP2][@S]]
  *
  * Fault model: the simulator's (device/port/sim/fwd_sim_tear.h). A clean cut
@@ -35,6 +35,9 @@
  *              never revoked, slot 1 revoked or not, and a second revoke
  *              completes it with the device still booting
  *   nvs        a seeded workload of set/erase/commit on encrypted NVS
+ *   stage-*    staged updates of the bootloader (with and without a
+ *              recovery-bootloader ROM), the partition table and the NVS
+ *              partition (--stage DIR, tests/tools/pc_stage.h)
  * eFuse burns are operations like writes and erases (tests/tools/pc_dev.h):
  * numbered, cut clean (nothing burned) or torn (a bit-order prefix of the new
  * bits, every prefix tried; KEEP of a burn counts bits, and no seed is
@@ -198,12 +201,17 @@ static const char *nvs_check(void)
     return NULL;
 }
 
+static void die(const char *what, int rc);
+#include "tests/tools/pc_stage.h"
+
 /* ---- scenarios -------------------------------------------------------- */
 struct scenario {
     const char *name;
     int from;                               /* snapshot */
     int (*run)(void);                       /* the action, cut somewhere inside */
     int nvs;                                /* invariants of the NVS kind */
+    const char *(*check)(void);             /* own invariants and recovery (pc_stage.h), else the OTA ones */
+    int (*recover)(void);
 };
 
 static int run_ota(void) { return pc_ota(&P, "ota_0", enc_img, enc_len, 4096); }
@@ -253,15 +261,19 @@ static int run_revoke(void)
 }
 
 static const struct scenario scenarios[] = {
-    {"ota", S_BASE, run_ota, 0},
-    {"first-boot", S_NEW, run_boot, 0},
-    {"unconfirmed", S_PV, run_boot, 0},
-    {"confirm", S_PV, run_confirm, 0},
-    {"rollback", S_PV, run_rollback, 0},
-    {"heal-boot", S_HEAL, run_boot, 0},
-    {"heal-ota", S_HEAL, run_heal_ota, 0},
-    {"revoke", S_REVOKE, run_revoke, 0},
-    {"nvs", S_NVS, run_nvs, 1},
+    {"ota", S_BASE, run_ota, 0, NULL, NULL},
+    {"first-boot", S_NEW, run_boot, 0, NULL, NULL},
+    {"unconfirmed", S_PV, run_boot, 0, NULL, NULL},
+    {"confirm", S_PV, run_confirm, 0, NULL, NULL},
+    {"rollback", S_PV, run_rollback, 0, NULL, NULL},
+    {"heal-boot", S_HEAL, run_boot, 0, NULL, NULL},
+    {"heal-ota", S_HEAL, run_heal_ota, 0, NULL, NULL},
+    {"revoke", S_REVOKE, run_revoke, 0, NULL, NULL},
+    {"nvs", S_NVS, run_nvs, 1, NULL, NULL},
+    {"stage-bootloader", S_STAGE, pcs_run_bl, 0, pcs_check, pcs_recover},
+    {"stage-bootloader-norecovery", S_STAGE, pcs_run_bl_norec, 0, pcs_check, pcs_recover},
+    {"stage-table", S_STAGE, pcs_run_table, 0, pcs_check, pcs_recover},
+    {"stage-nvs", S_STAGE, pcs_run_nvs, 0, pcs_check, pcs_recover},
 };
 
 /* secure_version of the image the active otadata entry selects when that
@@ -355,6 +367,7 @@ static const char *revoke_check(void)
 static const char *check(const struct scenario *sc)
 {
     if (P.nor_violations) return "programmed unerased flash";
+    if (sc->check) return sc->check();
     if (sc->nvs) return nvs_check();
     const char *why = check_device();
     return why || sc->run != run_revoke ? why : revoke_check();
@@ -363,6 +376,7 @@ static const char *check(const struct scenario *sc)
 /* Recovery after a first cut: a reboot (or an NVS mount). */
 static int recover(const struct scenario *sc)
 {
+    if (sc->recover) return sc->recover();
     if (sc->nvs) return nvs_mount();
     struct fwb_result r;
     return pc_boot(&P, &r);
@@ -391,7 +405,7 @@ static const char *keep_str(uint32_t keep)
     return o;
 }
 
-struct tally { unsigned long tried, survived; };
+struct tally { unsigned long tried, survived, window; };
 
 static int one(const struct scenario *sc, const char *sched, uint64_t cut, uint32_t keep, uint64_t cut2,
                uint32_t keep2, struct tally *t)
@@ -411,9 +425,15 @@ static int one(const struct scenario *sc, const char *sched, uint64_t cut, uint3
         (void)recover(sc);
         pc_revive(&P);
     }
+    PS.cut1 = cut;
     const char *why = check(sc);
     t->tried++;
     if (!why) { t->survived++; return 0; }
+    if (!*why) { /* the unprotectable window (pc_stage.h): listed, neither survived nor failed */
+        t->window++, PS.window_cuts++;
+        if (cut < sizeof PS.window) PS.window[cut] = 1;
+        return 0;
+    }
     failures++;
     printf("FAIL %s/%s: %s (cut at op %llu keeping %s", sc->name, sched, why, (unsigned long long)cut, keep_str(keep));
     if (cut2) printf(", then at recovery op %llu keeping %s", (unsigned long long)cut2, keep_str(keep2));
@@ -438,7 +458,7 @@ static size_t count_ops(const struct scenario *sc, int recovery)
 
 static void run_scenario(const struct scenario *sc, const char *only_sched)
 {
-    struct tally lin = {0, 0}, torn = {0, 0}, dbl = {0, 0};
+    struct tally lin = {0, 0, 0}, torn = {0, 0, 0}, dbl = {0, 0, 0};
     pc_restore(&P, sc->from);
     size_t n = count_ops(sc, 0);
     static uint8_t  kind[8192];
@@ -519,7 +539,8 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
     }
     cur_seed = 0;
     unsigned long tot = lin.tried + torn.tried + dbl.tried, ok = lin.survived + torn.survived + dbl.survived;
-    const char *verdict = dry ? "counted" : ok == tot ? "survived" : "FAILED";
+    unsigned long win = lin.window + torn.window + dbl.window;
+    const char *verdict = dry ? "counted" : ok == tot ? "survived" : ok + win == tot ? "window" : "FAILED";
     printf("%-12s %6zu ops | linear %5lu/%-5lu | torn %5lu/%-5lu | double %5lu/%-5lu | total %6lu/%-6lu %s\n",
            sc->name, n, lin.survived, lin.tried, torn.survived, torn.tried, dbl.survived, dbl.tried, ok, tot, verdict);
     char how[32];
@@ -528,6 +549,7 @@ static void run_scenario(const struct scenario *sc, const char *only_sched)
     printf("result scenario=%s ops=%zu linear=%lu/%lu torn=%lu/%lu double=%lu/%lu double_pairs=%s total=%lu/%lu %s\n",
            sc->name, n, lin.survived, lin.tried, torn.survived, torn.tried, dbl.survived, dbl.tried, how, ok, tot,
            verdict);
+    pcs_report(sc->name);
     fflush(stdout);
 }
 
@@ -573,6 +595,7 @@ static void setup(void)
         (rc = P.sim.plat.efuse.burn(P.sim.plat.efuse.ctx, &add)))
         die("confirmed NEW with a second key", rc);
     pc_snapshot(&P, S_REVOKE);
+    pcs_setup();
     pc_restore(&P, S_PV);
 }
 
@@ -642,6 +665,7 @@ int main(int argc, char **argv)
     }
     for (int i = 6; i < argc; i++) {
         if (!strcmp(argv[i], "--count")) { dry = 1; continue; }
+        if (!strcmp(argv[i], "--stage") && i + 1 < argc) { pcs_load(argv[++i]); continue; }
         if (i + 1 >= argc) { fprintf(stderr, "powercut: %s needs a value\n", argv[i]); return usage(); }
         const char *v = argv[++i];
         uint64_t x;
@@ -681,9 +705,10 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         const struct scenario *sc = &scenarios[i];
         if (only && strcmp(only, sc->name)) continue;
+        if (sc->from == S_STAGE && !PS.on) continue;   /* no --stage DIR: no staged-update images */
         matched++;
         if (replay) {
-            struct tally t = {0, 0};
+            struct tally t = {0, 0, 0};
             one(sc, rp.sched, rp.c1, rp.k1, rp.c2, rp.k2, &t);
             printf("replay %s/%s cut %llu keep %s", sc->name, rp.sched, (unsigned long long)rp.c1, keep_str(rp.k1));
             if (rp.c2) printf(" then %llu keep %s", (unsigned long long)rp.c2, keep_str(rp.k2));
