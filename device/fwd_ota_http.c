@@ -159,17 +159,6 @@ static int try_resume(struct run *r, uint64_t done, const char **why)
     return rc == FW_OK ? 1 : rc;
 }
 
-/* A resume refused by the source: say so on the pipeline's event stream. */
-static void starting_over(struct run *r, const char *why)
-{
-    struct fwd_ota_pipeline *p = r->p;
-    if (!p->cfg.event) return;
-    struct fwd_ota_event ev = { .type = FWD_OTA_EV_RESUMED, .slot = p->part ? p->part->label : "",
-                                .source = r->h->host };
-    fw_fail_set(&ev.fail, FW_ERR_STATE, why);
-    p->cfg.event(p->cfg.event_ctx, &ev);
-}
-
 static int start(struct run *r)
 {
     struct fwd_ota_resume *rs = r->o->resume;
@@ -181,7 +170,7 @@ static int start(struct run *r)
         int got = try_resume(r, done, &why);
         if (got == 1) return FW_OK;
         if (got < 0) return got;
-        starting_over(r, why ? why : "the interrupted download cannot be continued");
+        fwd_ota_pipeline_resume_refused(r->p, why);
         r->pinned = 0;
         r->total = FWD_HTTP_NO_LENGTH;
         r->etag[0] = r->last_modified[0] = 0;

@@ -362,6 +362,14 @@ int fwd_ota_pipeline_resume(struct fwd_ota_pipeline *p, const uint8_t *head, siz
     return FW_OK;
 }
 
+void fwd_ota_pipeline_resume_refused(struct fwd_ota_pipeline *p, const char *why)
+{
+    if (!p || !p->part) return;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_RESUMED);
+    fw_fail_set(&ev.fail, FW_ERR_STATE, why ? why : "the interrupted download cannot be continued");
+    emit(p, &ev);
+}
+
 int fwd_ota_pipeline_erase_slot(struct fwd_ota_pipeline *p)
 {
     if (!p) return FW_ERR_INVALID_ARG;

@@ -185,6 +185,10 @@ int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reas
  * erased (ABORTED, fate ERASED). Event RESUMED. */
 int fwd_ota_pipeline_resume(struct fwd_ota_pipeline *p, const uint8_t *head, size_t head_len, uint64_t done,
                             uint64_t total);
+/* A transport will not continue an interrupted download (other file, size,
+ * validator, header; a server that ignores Range): RESUMED event with
+ * ev.fail.why set and ev.done 0, before it starts afresh. */
+void fwd_ota_pipeline_resume_refused(struct fwd_ota_pipeline *p, const char *why);
 /* Erase the whole passive slot now (after start, before any input): a
  * transport drops an interrupted download it will not continue, so its
  * bytes do not linger. The update goes on (it erases again at begin). */

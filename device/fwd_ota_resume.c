@@ -149,9 +149,9 @@ int fwd_ota_resume_match(struct fwd_ota_resume *r, const uint8_t *head, size_t h
     uint8_t h[FW_OTA_PROGRESS_DIGEST];
     *why = "no progress record";
     if (!r || !r->have_record) return FW_ERR_STATE;
-    *why = "the server's resource has another size than the interrupted download";
+    *why = "the source has another size than the interrupted download";
     if (total != r->rec.total) return FW_ERR_STATE;
-    *why = "the server's validator (ETag / Last-Modified) changed since the interrupted download";
+    *why = "the source changed since the interrupted download (ETag, Last-Modified or file time differs)";
     if (kind != r->rec.validator_kind || validator_hash(kind, validator, h) != FW_OK ||
         !fw_ct_equal(h, r->rec.validator_hash, sizeof h))
         return FW_ERR_STATE;

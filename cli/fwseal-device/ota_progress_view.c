@@ -68,6 +68,6 @@ void ota_progress_text(FILE *f, struct devdir *dd)
     fprintf(f, "interrupted OTA into %s: %llu/%llu bytes (%u%%) of ", v.slot, (unsigned long long)v.done,
             (unsigned long long)total, total ? (unsigned)(v.done * 100 / total) : 0);
     for (const char *s = v.rec.source; *s; s++) fputc(*s, f); /* the codec checked: printable ASCII */
-    fprintf(f, "\n            (%s; `fwseal-device ota` of the same URL resumes, --restart starts over)\n",
+    fprintf(f, "\n            (%s; `fwseal-device ota` of the same URL or file resumes, --restart starts over)\n",
             v.rec.payload == FW_OTA_PROGRESS_ENCRYPTED ? "encrypted" : "plaintext");
 }

@@ -13,6 +13,7 @@
 
 #include "cli/fwseal-device/dev_secret.h"
 #include "cli/fwseal-device/nvs_cli.h"
+#include "cli/fwseal-device/ota_file_resume.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_ota_http.h"
@@ -35,9 +36,11 @@ const char ota_run_help[] =
     "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
     "  --checkpoint-kib N       record the progress in NVS every N KiB written (default 64,\n"
     "                           a multiple of 4): after a reboot or power cut the next\n"
-    "                           `ota` of the same URL resumes from the last checkpoint\n"
+    "                           `ota` of the same URL (or --file) resumes from the last\n"
+    "                           checkpoint\n"
     "  --restart                drop an interrupted download's progress, start at byte 0\n"
-    "  --no-resume              keep no progress record (erase + start over every time)\n"
+    "  --no-resume              keep no progress record (and drop an older one): the\n"
+    "                           update starts at byte 0 and cannot resume (stdin: always)\n"
     "  --max-request-size N     partial download: Range requests of at most N bytes over\n"
     "                           one kept-alive TLS connection (default: one request)\n"
     "TLS: 1.2 with ECDHE and AES-GCM, AES-CCM or ChaCha20-Poly1305 only.\n";
@@ -298,11 +301,11 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
 static struct fwd_nvs_dev progress_nvs;
 static struct fwd_ota_resume_nvs progress_bind;
 
-static int progress_open(struct fwd_ota_dev *dev, const struct ota_run_opts *o, struct fwd_ota_resume *rs)
+static int progress_open(struct fwd_ota_dev *dev, const struct ota_run_opts *o, struct fwd_ota_resume *rs, int warn)
 {
     int rc = fwd_nvs_dev_open(&progress_nvs, &dev->d, "nvs", 0);
     if (rc != FW_OK) {
-        if (rc != FW_ERR_POWER_LOSS)
+        if (rc != FW_ERR_POWER_LOSS && warn)
             cli_warn("%s: no usable NVS partition (%s): this download cannot resume after a reboot", o->dir,
                      progress_nvs.nvs.store.fail.why ? progress_nvs.nvs.store.fail.why : fw_strerror(rc));
         return rc;
@@ -334,18 +337,25 @@ static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
     if (o->file && strcmp(o->file, "-") && stat(o->file, &st) == 0 && S_ISREG(st.st_mode)) pc.size_hint = (uint64_t)st.st_size;
     static struct fwd_ota_resume rs;
     int resumable = 0;
-    if (o->url && !o->no_resume) {
-        int e = progress_open(dev, o, &rs);
+    int seekable = o->file && strcmp(o->file, "-") && pc.size_hint; /* a regular file resumes like a URL */
+    int want = (o->url || seekable) && !o->no_resume;
+    int e = progress_open(dev, o, &rs, want);
+    if (e == FW_ERR_POWER_LOSS) return cli_err(EXIT_POWER_LOSS, "power loss");
+    if (e == FW_OK && !want) {
+        /* this update keeps no record, and erases the slot: an older record goes */
+        e = fwd_ota_resume_forget(&rs);
+        fwd_nvs_dev_close(&progress_nvs);
         if (e == FW_ERR_POWER_LOSS) return cli_err(EXIT_POWER_LOSS, "power loss");
-        if (e == FW_OK) {
-            resumable = 1;
-            pc.checkpoint = fwd_ota_resume_checkpoint;
-            pc.checkpoint_ctx = &rs;
-            pc.checkpoint_every = rs.interval;
-        }
+    } else if (e == FW_OK) {
+        resumable = 1;
+        pc.checkpoint = fwd_ota_resume_checkpoint;
+        pc.checkpoint_ctx = &rs;
+        pc.checkpoint_every = rs.interval;
     }
     int rc = fwd_ota_pipeline_start(&p, &pc);
-    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o, resumable ? &rs : NULL) : run_file(&p, o->in);
+    if (rc == FW_OK && o->url) rc = run_url(&p, dev, o, resumable ? &rs : NULL);
+    else if (rc == FW_OK && resumable) rc = ota_file_run(&p, o->in, o->file, &rs, o->restart);
+    else if (rc == FW_OK) rc = run_file(&p, o->in);
     if (resumable) fwd_nvs_dev_close(&progress_nvs);
     fwd_decrypt_key_free(&key);
     if (rc == FW_OK) {
@@ -372,7 +382,7 @@ int ota_run_cmd(const char *dir, struct ota_run_opts *o)
     if (o->file && !o->in) return cli_err(EXIT_IO, "%s: %s", o->file, strerror(errno));
     int rc = devdir_open(dir, 0, &dd);
     static struct fwd_sim_nor nor_view; /* NVS (the progress record) re-programs bits like real NOR */
-    if (rc == 0 && o->url) nvscli_nor_view(dd, &nor_view);
+    if (rc == 0) nvscli_nor_view(dd, &nor_view);
     if (rc == 0 && (rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) devdir_close(dd);
     if (rc == 0) {
         if ((rc = running_suspend(dd, &saved)) == 0) {

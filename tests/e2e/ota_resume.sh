@@ -170,7 +170,7 @@ rm -f flags/other
 newdev d && cut d "$U/img.enc"
 cp alt/img.enc www/img.enc.new && mv www/img.enc.new www/img.enc && touch -d '+1 min' www/img.enc
 expect_exit 0 "file replaced (ETag changed): start over" ota d "$U/img.enc"
-expect_stdout "cannot resume .*validator.*starting over" "validator change reported"
+expect_stdout "cannot resume .*changed.*ETag.*starting over" "validator change reported"
 check "replaced file: boots" test "$(booted d)" = 2.0.0
 
 # ---- plaintext images, ECIES devices ------------------------------------------------------------
@@ -204,3 +204,28 @@ check "lost link: progress recorded ($pdone bytes)" test "$pdone" -gt 0
 expect_exit 0 "the next run resumes through the same URL" ota d "https://localhost:$PC/img.enc"
 expect_stdout "resuming the interrupted download: $pdone bytes" "lost link: resumed"
 check "lost link: boots" test "$(booted d)" = 2.0.0
+
+# ---- a file is a resumable source too (staged downloads, UART/BLE transfers) --------------------
+cp www/copy.enc staged.enc
+fota() { $FWDEV ota d --file staged.enc --checkpoint-kib $KIB "$@"; }
+newdev d
+FWSEAL_SIM_TRACE=f.tr fota >/dev/null 2>&1
+MIDF=$(mid_op f.tr)
+newdev d
+FWSEAL_SIM_CUT_AT=$MIDF fota >/dev/null 2>&1
+check "file: cut in the middle (exit 99)" test $? -eq 99
+read -r pslot pdone ptotal purl <<<"$(progress d)"
+check "file: status names the file and the checkpoint ($pdone)" test "$purl" = "file:$T/staged.enc" -a "$pdone" -gt 0
+expect_exit 0 "file: the same ota resumes" fota
+expect_stdout "resuming the interrupted download: $pdone bytes" "file: resumed from the checkpoint"
+check "file: boots" test "$(booted d)" = 2.0.0
+newdev d
+FWSEAL_SIM_CUT_AT=$MIDF fota >/dev/null 2>&1
+touch -d '+2 min' staged.enc
+expect_exit 0 "file: modified since: start over" fota
+expect_stdout "cannot resume .*changed.*starting over" "file: change reported"
+newdev d
+FWSEAL_SIM_CUT_AT=$MIDF fota >/dev/null 2>&1
+expect_exit 0 "file: --no-resume starts over and keeps no record" fota --no-resume
+check "file: --no-resume: no resume message" bash -c "! grep -q resuming '$T/.out'"
+check "file: --no-resume dropped the older record" test "$(progress d)" = none
