@@ -402,6 +402,11 @@ static int check_response(struct fwd_http *h, const struct fwd_http_req *rq, str
         if (hd->status != 200) return FW_ERR_PROTOCOL;
         res->total = hd->content_length;
     } else {
+        if (hd->status == 206 && hd->has_range && hd->range_total != FWD_HTTP_NO_LENGTH &&
+            expect_total != FWD_HTTP_NO_LENGTH && hd->range_total != expect_total) {
+            res->fail.why = "resource size changed between requests";
+            return FW_ERR_PROTOCOL;
+        }
         res->fail.why = "server did not honour the Range request";
         uint64_t want_last = rq->last;
         if (hd->range_total != FWD_HTTP_NO_LENGTH && (want_last == FWD_HTTP_NO_LENGTH || want_last >= hd->range_total))
