@@ -345,7 +345,7 @@ int fwd_ota_pipeline_resume(struct fwd_ota_pipeline *p, const uint8_t *head, siz
         if (rc) return fail(p, rc, decrypt_reason(rc));
         announce_header(p);
     } else {
-        if (total <= done) return fail(p, FW_ERR_RANGE, "resume point beyond the image");
+        if (total < done) return fail(p, FW_ERR_RANGE, "resume point beyond the image");
         p->total = total;
     }
     /* The app descriptor as it is on flash, through the same early checks. */

@@ -6,6 +6,7 @@
 
 #include "device/fwd_nvs_part.h"
 #include "device/fwd_ota_resume.h"
+#include "device/fwd_otadata.h"
 #include "fw_err.h"
 
 struct view {
@@ -16,13 +17,26 @@ struct view {
 
 static struct fwd_nvs_dev nv;
 
-/* 1 with v filled when a record is there. */
+/* The slot otadata selects, NULL if none. */
+static const struct fwd_part *selected(struct devdir *dd)
+{
+    struct fwd_otadata od;
+    uint32_t slot;
+    if (fwd_otadata_load(&dd->dev, &od) != FW_OK || fwd_otadata_active_slot(&dd->dev, &od, &slot) != FW_OK) return NULL;
+    return fwd_part_ota_slot(&dd->dev, slot);
+}
+
+/* 1 with v filled when an interrupted OTA is there. A record whose slot is
+ * already selected for boot is a finished update whose record a cut kept
+ * (the next ota drops it): not shown as interrupted. */
 static int load(struct devdir *dd, struct view *v)
 {
     if (fwd_nvs_dev_open(&nv, &dd->dev, "nvs", 1) != FW_OK) return 0;
     int rc = fwd_ota_resume_peek(&nv.nvs.store, &v->rec, &v->done);
     fwd_nvs_dev_close(&nv);
     if (rc != FW_OK) return 0;
+    const struct fwd_part *boot = selected(dd);
+    if (boot && boot->offset == v->rec.slot_offset) return 0;
     v->slot = "?";
     for (size_t i = 0; i < dd->dev.nparts; i++)
         if (dd->dev.parts[i].offset == v->rec.slot_offset) v->slot = dd->dev.parts[i].label;

@@ -177,6 +177,7 @@ check "replaced file: boots" test "$(booted d)" = 2.0.0
 for kind in plain ecies; do
   if [ $kind = plain ]; then url=$U/plain.bin dk=rsa; else url=$U/ecc.enc dk=ecies; fi
   newdev d $dk
+  rm -f k.tr
   FWSEAL_SIM_TRACE=k.tr ota d "$url" >/dev/null 2>&1
   MIDK=$(mid_op k.tr)
   newdev d $dk
@@ -229,3 +230,31 @@ FWSEAL_SIM_CUT_AT=$MIDF fota >/dev/null 2>&1
 expect_exit 0 "file: --no-resume starts over and keeps no record" fota --no-resume
 check "file: --no-resume: no resume message" bash -c "! grep -q resuming '$T/.out'"
 check "file: --no-resume dropped the older record" test "$(progress d)" = none
+
+# ---- cut after the last byte was written and checkpointed, before the boot switch ----------------
+# (a signed image is a multiple of 4 KiB: with 4 KiB checkpoints the last one is the whole image)
+for kind in plain enc; do
+  if [ $kind = plain ]; then url=$U/plain.bin; else url=$U/img.enc; fi
+  newdev d
+  rm -f e.tr
+  FWSEAL_SIM_TRACE=e.tr $FWDEV ota d "$url" --ca ca.crt --checkpoint-kib 4 >/dev/null 2>&1
+  KE=$(grep -nE '^erase 0x0000d000|^erase 0x0000e000' e.tr | head -1 | sed 's/.*#\([0-9]*\).*/\1/')
+  newdev d
+  FWSEAL_SIM_CUT_AT=$KE $FWDEV ota d "$url" --ca ca.crt --checkpoint-kib 4 >/dev/null 2>&1
+  check "$kind: cut at the otadata write (#$KE), after the whole image" test $? -eq 99
+  read -r pslot pdone ptotal purl <<<"$(progress d)"
+  check "$kind: the last checkpoint is the whole image ($pdone = $ptotal)" test "$pdone" -eq "$ptotal"
+  expect_exit 0 "$kind: resumed with nothing left to fetch: verified and selected" $FWDEV ota d "$url" --ca ca.crt --checkpoint-kib 4
+  check "$kind: boots" test "$(booted d)" = 2.0.0
+done
+
+# ---- cut after the boot switch, while the record is dropped: not shown as interrupted -------------
+newdev d
+rm -f s.tr
+FWSEAL_SIM_TRACE=s.tr ota d "$U/img.enc" >/dev/null 2>&1
+KS=$(grep -nE '^write 0x0000[de]000' s.tr | tail -1 | sed 's/.*#\([0-9]*\).*/\1/')
+newdev d
+FWSEAL_SIM_CUT_AT=$((KS + 1)) ota d "$U/img.enc" >/dev/null 2>&1
+check "cut right after the otadata write (#$((KS + 1)), the record's removal)" test $? -eq 99
+check "status: a finished update is not shown as interrupted" test "$(progress d)" = none
+check "the new image boots" test "$(booted d)" = 2.0.0
