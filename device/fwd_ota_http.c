@@ -26,7 +26,6 @@ static int to_pipeline(void *ctx, const uint8_t *d, size_t n)
     return fwd_ota_pipeline_feed(r->p, d, n);
 }
 
-
 static enum fw_ota_progress_validator validator_of(const char *etag, const char *lm, const char **value)
 {
     *value = etag[0] ? etag : lm[0] ? lm : NULL;
@@ -92,8 +91,7 @@ static int download(struct run *r)
         if (r->total != FWD_HTTP_NO_LENGTH && at >= r->total && (at > 0 || r->total == 0)) return FW_OK;
         struct fwd_http_req rq = request_at(r, at);
         struct fwd_http_result res;
-        int rc = fwd_http_request(r->h, r->url, &rq, to_pipeline, r, &res);
-        pin(r, &res);
+        int rc = fwd_http_request(r->h, r->url, &rq, to_pipeline, r, &res); /* on_response pins the first */
         int refused = fwd_ota_pipeline_error(r->p);
         if (refused != FW_OK) return refused; /* the pipeline itself refused the data */
         if (rc == FW_OK) {
