@@ -33,7 +33,7 @@
  *     reads, e.g. erasing flash, is not held against the server);
  *   - retries (fwd_ota_http_run, fwd_ota_http.h) back off: fwd_http_backoff_pick().
  *
- * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
+ * Memory: the caller owns struct fwd_http (about 11 KiB on x86-64: 4 KiB head
  * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, struct fwd_tls with the mbedTLS
  * contexts). mbedTLS allocates the parsed CA chain at init and its
  * TLS record buffers (2 x ~16.6 KiB) per connection; nothing else.

@@ -41,7 +41,7 @@
  *     propagated at once (the device is dead; the next boot never selects
  *     the half-written slot because it is not in otadata).
  *
- * Memory: caller-provided struct fwd_ota_pipeline (4216 bytes on x86-64:
+ * Memory: caller-provided struct fwd_ota_pipeline (about 4.3 KiB on x86-64:
  * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info +
  * 96-byte reason text + two stage sinks); the
  * device context (struct fwd_ota_dev, ~13 KiB with its verification work
