@@ -35,6 +35,7 @@ const char ota_run_help[] =
     "                           first byte of a connection to the last\n"
     "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
     "  --checkpoint-kib N       record the progress in NVS every N KiB written (default 64,\n"
+    "                           i.e. 16 checkpoints per MiB, each one 32-byte NVS entry;\n"
     "                           a multiple of 4): after a reboot or power cut the next\n"
     "                           `ota` of the same URL (or --file) resumes from the last\n"
     "                           checkpoint\n"
