@@ -137,7 +137,24 @@ $(B36)/bin/fwseal: $(BUILD)/bin/fwseal
 $(filter $(B36)/tools/%,$(LINKS36)): $(B36)/tools/%: $(BUILD)/tools/%
 	@mkdir -p $(dir $@); ln -sf ../../tools/$* $@
 
-.PHONY: mbed36 asan36
+# Small-record flavour (issue 15, make bench only): the same mbedTLS 3.6 built
+# with a 4 KiB TLS input buffer, as a small device would configure it, so the
+# heap of an HTTPS OTA can be measured where the configuration is ours (the
+# host's Debian mbedTLS keeps 16 KiB records). The client then asks servers
+# for 4 KiB records (max_fragment_length, device/fwd_tls.c).
+#   make mbed36-small  -> build/mbed36-small/bin/fwseal-device
+MBED36S       := $(BUILD)/mbedtls-3.6-small
+B36S          := $(BUILD)/mbed36-small
+MBED36S_DEFS  := -DMBEDTLS_SSL_IN_CONTENT_LEN=4096
+MBED36S_LIBS  := $(MBED36S)/lib/libmbedtls.a $(MBED36S)/lib/libmbedx509.a $(MBED36S)/lib/libmbedcrypto.a
+$(MBED36S)/stamp:
+	+@scripts/mbedtls36.sh $(MBED36S) "$(MBED36S_DEFS)"
+$(MBED36S_LIBS): $(MBED36S)/stamp
+$(B36S)/bin/fwseal-device: $(MBED36S_LIBS)
+$(eval $(call flavour,$(B36S),-I$(MBED36S)/include -DMBEDTLS_DEPRECATED_WARNING $(MBED36S_DEFS),$(MBED36S_LIBS),$(MBED36S)/stamp,device-only))
+mbed36-small: $(B36S)/bin/fwseal-device
+
+.PHONY: mbed36 asan36 mbed36-small
 mbed36: $(B36)/bin/fwseal-device $(UNIT36_BINS) $(TOOL36_BINS) $(LINKS36)
 asan36: $(patsubst $(B36)/%,$(B36)/asan/%,$(UNIT36_BINS))
 
@@ -177,7 +194,7 @@ demo: demo-deps
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) scripts/demo.sh
 
 bench: deps check-shared
-	@$(MAKE) --no-print-directory all OPT="-O2 -g"
+	@$(MAKE) --no-print-directory all mbed36 mbed36-small OPT="-O2 -g"
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) bench/run.sh
 
 clean:

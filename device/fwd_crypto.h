@@ -108,6 +108,12 @@ struct fwd_gcm_ctx {
 /* Key of key_len bytes (16/24/32), IV of any non-zero length, no AAD. */
 int fwd_gcm_decrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *iv,
                           size_t iv_len);
+/* The same key and IV in the encrypting direction: update(plaintext) gives
+ * the ciphertext, i.e. the GCM counter-mode keystream from the IV. A resumed
+ * OTA uses it to regenerate the ciphertext of plaintext already on flash and
+ * feed it to a fresh decrypt context (no cipher state is ever stored). */
+int fwd_gcm_encrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *iv,
+                          size_t iv_len);
 /* n bytes in -> n bytes out. Every call but the last must pass a multiple
  * of 16 bytes (the mbedTLS 2.28 rule; a backend may be laxer). */
 int fwd_gcm_update(struct fwd_gcm_ctx *c, const uint8_t *in, uint8_t *out, size_t n);

@@ -186,16 +186,28 @@ int fwd_hkdf_sha256(const uint8_t *salt, size_t salt_len, const uint8_t *ikm, si
 
 /* ---- AES-GCM ------------------------------------------------------------------- */
 
-int fwd_gcm_decrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *iv,
-                          size_t iv_len)
+static int gcm_start(struct fwd_gcm_ctx *c, int mode, const uint8_t *key, size_t key_len, const uint8_t *iv,
+                     size_t iv_len)
 {
     if (!c || !key || !iv || (key_len != 16 && key_len != 24 && key_len != 32)) return FW_ERR_INVALID_ARG;
     mbedtls_gcm_init(GCM_OF(c));
     c->live = 1;
     if (mbedtls_gcm_setkey(GCM_OF(c), MBEDTLS_CIPHER_ID_AES, key, (unsigned)key_len * 8) != 0 ||
-        fwd_mbed_gcm_starts(GCM_OF(c), MBEDTLS_GCM_DECRYPT, iv, iv_len) != 0)
+        fwd_mbed_gcm_starts(GCM_OF(c), mode, iv, iv_len) != 0)
         return FW_ERR_CRYPTO;
     return FW_OK;
+}
+
+int fwd_gcm_decrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *iv,
+                          size_t iv_len)
+{
+    return gcm_start(c, MBEDTLS_GCM_DECRYPT, key, key_len, iv, iv_len);
+}
+
+int fwd_gcm_encrypt_start(struct fwd_gcm_ctx *c, const uint8_t *key, size_t key_len, const uint8_t *iv,
+                          size_t iv_len)
+{
+    return gcm_start(c, MBEDTLS_GCM_ENCRYPT, key, key_len, iv, iv_len);
 }
 
 int fwd_gcm_update(struct fwd_gcm_ctx *c, const uint8_t *in, uint8_t *out, size_t n)

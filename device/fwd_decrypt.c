@@ -178,7 +178,7 @@ static int key_check(const uint8_t key[FW_ENC_AES_KEY_SIZE], uint8_t out[FW_MF_H
     return rc;
 }
 
-static int process_header(struct fwd_decrypt *d)
+static int process_header(struct fwd_decrypt *d, struct fwd_gcm_ctx *regen)
 {
     struct fw_enc_header h;
     uint8_t key[FW_ENC_AES_KEY_SIZE];
@@ -199,6 +199,9 @@ static int process_header(struct fwd_decrypt *d)
     }
     if (rc == FW_OK) rc = key_check(key, d->key_check);
     if (rc == FW_OK && fwd_gcm_decrypt_start(&d->gcm, key, sizeof key, h.iv, sizeof h.iv) != FW_OK)
+        rc = FW_ERR_CRYPTO;
+    /* resume: the same key and IV in the encrypting direction (keystream) */
+    if (rc == FW_OK && regen && fwd_gcm_encrypt_start(regen, key, sizeof key, h.iv, sizeof h.iv) != FW_OK)
         rc = FW_ERR_CRYPTO;
     fw_wipe(key, sizeof key);
     /* The wrapped key / server point are no longer needed. */
@@ -287,12 +290,46 @@ int fwd_decrypt_feed(struct fwd_decrypt *d, const uint8_t *p, size_t n)
         p += take;
         n -= take;
         if (d->hdr_len < FWD_DECRYPT_HEADER_SIZE) return FW_OK;
-        int rc = process_header(d);
+        int rc = process_header(d, NULL);
         if (rc != FW_OK) return fail(d, rc);
         d->state = FWD_DEC_DATA;
     }
     int rc = feed_body(d, p, n);
     return rc == FW_OK ? FW_OK : fail(d, rc);
+}
+
+/* Accept the header as feed does, then replay the ciphertext of the
+ * plaintext already on flash through the decrypt context. */
+int fwd_decrypt_resume(struct fwd_decrypt *d, const uint8_t *hdr, size_t hdr_len, uint64_t done,
+                       fwd_decrypt_read_fn read, void *rctx)
+{
+    if (!d) return FW_ERR_INVALID_ARG;
+    if (d->state != FWD_DEC_HEADER || d->hdr_len) return d->state == FWD_DEC_FAILED ? d->err : FW_ERR_STATE;
+    if (!hdr || hdr_len != FWD_DECRYPT_HEADER_SIZE || !read || done % 16) return fail(d, FW_ERR_INVALID_ARG);
+    if (fw_enc_check_magic(hdr, hdr_len) == FW_ERR_MAGIC) return fail(d, FW_ERR_MAGIC);
+    memcpy(d->hdr, hdr, hdr_len);
+    d->hdr_len = (uint32_t)hdr_len;
+    struct fwd_gcm_ctx regen;
+    memset(&regen, 0, sizeof regen);
+    int rc = process_header(d, &regen);
+    if (rc == FW_OK && done > d->bin_size) rc = FW_ERR_RANGE;
+    /* GHASH runs over the ciphertext: regenerate it from the plaintext on
+     * flash (encrypting context = the counter-mode keystream of this IV)
+     * and pass it through the decrypt context, output discarded. A byte
+     * changed on flash changes the ciphertext, hence the tag at finish. */
+    while (rc == FW_OK && d->pos < done) {
+        size_t n = done - d->pos > sizeof d->out ? sizeof d->out : (size_t)(done - d->pos);
+        if ((rc = read(rctx, d->pos, d->out, n)) != FW_OK) break;
+        if (fwd_gcm_update(&regen, d->out, d->out, n) != FW_OK || fwd_gcm_update(&d->gcm, d->out, d->out, n) != FW_OK)
+            rc = FW_ERR_CRYPTO;
+        else
+            d->pos += n;
+    }
+    fwd_gcm_free(&regen);
+    fw_wipe(d->out, sizeof d->out);
+    if (rc != FW_OK) return fail(d, rc);
+    d->state = FWD_DEC_DATA;
+    return FW_OK;
 }
 
 int fwd_decrypt_header_done(const struct fwd_decrypt *d)

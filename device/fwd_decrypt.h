@@ -113,6 +113,21 @@ int fwd_decrypt_start(struct fwd_decrypt *d, const struct fwd_decrypt_cfg *cfg);
  * (reserved bytes with strict, or bytes beyond bin_size), FW_ERR_KEY (bad
  * ECIES server point), FW_ERR_CRYPTO, or the sink's own error. */
 int fwd_decrypt_feed(struct fwd_decrypt *d, const uint8_t *p, size_t n);
+/* Resume (after a reboot or power cut) a stream whose header and first
+ * `done` body bytes were accepted before: hdr = the 512-byte header fetched
+ * again; read(rctx, off, buf, n) returns plaintext [off, off+n) of the body
+ * as written to flash (read back through flash decryption). The header is
+ * checked and the key established exactly as feed does; then the GCM state
+ * is rebuilt by regenerating the ciphertext of that plaintext (the
+ * encrypting context of the crypto seam: the same keystream) and running it
+ * through the decrypt context, output discarded: no cipher state is ever
+ * stored, and the tag at finish covers the bytes on flash, so a change
+ * made to them meanwhile fails the tag. done: a multiple of 16, <= bin_size.
+ * Nothing reaches cfg.out. Feeding then continues at container byte
+ * 512 + done. Errors as feed, FW_ERR_RANGE for done > bin_size, or read's. */
+typedef int (*fwd_decrypt_read_fn)(void *ctx, uint64_t off, uint8_t *buf, size_t n);
+int fwd_decrypt_resume(struct fwd_decrypt *d, const uint8_t *hdr, size_t hdr_len, uint64_t done,
+                       fwd_decrypt_read_fn read, void *rctx);
 /* 1 once the whole 512-byte header was accepted. */
 int fwd_decrypt_header_done(const struct fwd_decrypt *d);
 /* bin_size from the header (valid once header_done). */

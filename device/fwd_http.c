@@ -131,6 +131,12 @@ static void disconnect(struct fwd_http *h)
     if (h->connected) h->carrier.close(h->carrier.ctx);
     h->connected = 0;
     h->tls_live = 0;
+    h->conn_key[0] = 0;
+}
+
+void fwd_http_close(struct fwd_http *h)
+{
+    if (h && h->conf_ready) disconnect(h);
 }
 
 void fwd_http_free(struct fwd_http *h)
@@ -274,6 +280,7 @@ static int connect_to(struct fwd_http *h, int tls, struct fwd_http_result *res)
         return rc == FW_ERR_TIMEOUT ? FW_ERR_TIMEOUT : FW_ERR_NET;
     }
     h->connected = 1;
+    h->connects++;
     h->wd_on = 0;
     return tls ? tls_handshake(h, res) : FW_OK;
 }
@@ -314,16 +321,22 @@ static int recv_some(struct fwd_http *h, uint8_t *buf, size_t n)
 /* ---- one request -------------------------------------------------------------- */
 
 /* The request is formatted in the (not yet used) head buffer: no stack copy. */
-static int send_request(struct fwd_http *h, uint64_t from)
+static int is_range(const struct fwd_http_req *rq) { return rq->from > 0 || rq->last != FWD_HTTP_NO_LENGTH; }
+
+static int send_request(struct fwd_http *h, const struct fwd_http_req *rq)
 {
     char *req = h->head.buf;
     size_t cap = sizeof h->head.buf;
     int n = snprintf(req, cap,
                      "GET %s HTTP/1.1\r\nHost: %s%s%s:%s\r\nUser-Agent: fwseal-device\r\n"
-                     "Accept-Encoding: identity\r\nConnection: close\r\n",
-                     h->path, V6_OPEN(h), h->host, V6_CLOSE(h), h->port);
-    if (n < 0 || (size_t)n >= cap - 64) return FW_ERR_INVALID_ARG;
-    if (from > 0) n += snprintf(req + n, cap - (size_t)n, "Range: bytes=%llu-\r\n", (unsigned long long)from);
+                     "Accept-Encoding: identity\r\nConnection: %s\r\n",
+                     h->path, V6_OPEN(h), h->host, V6_CLOSE(h), h->port, rq->keep_alive ? "keep-alive" : "close");
+    if (n < 0 || (size_t)n >= cap - 80) return FW_ERR_INVALID_ARG;
+    if (is_range(rq) && rq->last != FWD_HTTP_NO_LENGTH)
+        n += snprintf(req + n, cap - (size_t)n, "Range: bytes=%llu-%llu\r\n", (unsigned long long)rq->from,
+                      (unsigned long long)rq->last);
+    else if (is_range(rq))
+        n += snprintf(req + n, cap - (size_t)n, "Range: bytes=%llu-\r\n", (unsigned long long)rq->from);
     n += snprintf(req + n, cap - (size_t)n, "\r\n");
     return send_all(h, (const uint8_t *)req, (size_t)n);
 }
@@ -360,22 +373,53 @@ static int read_head(struct fwd_http *h, size_t *off, size_t *len, struct fwd_ht
 }
 
 /* Check the status/range against the request; sets res->total. */
-static int check_response(struct fwd_http *h, uint64_t from, uint64_t expect_total, struct fwd_http_result *res)
+/* The resource must be the one the caller expects (never mix two images). */
+static int check_validator(const struct fwd_http_head *hd, const struct fwd_http_req *rq, struct fwd_http_result *res)
+{
+    if (rq->expect_etag && rq->expect_etag[0]) {
+        res->fail.why = "resource changed between requests (ETag differs)";
+        return strcmp(hd->etag, rq->expect_etag) ? FW_ERR_PROTOCOL : FW_OK;
+    }
+    if (rq->expect_last_modified && rq->expect_last_modified[0]) {
+        res->fail.why = "resource changed between requests (Last-Modified differs)";
+        return strcmp(hd->last_modified, rq->expect_last_modified) ? FW_ERR_PROTOCOL : FW_OK;
+    }
+    return FW_OK;
+}
+
+static int check_response(struct fwd_http *h, const struct fwd_http_req *rq, struct fwd_http_result *res)
 {
     const struct fwd_http_head *hd = &h->hd;
+    uint64_t from = rq->from, expect_total = rq->expect_total;
+    memcpy(res->etag, hd->etag, sizeof res->etag);
+    memcpy(res->last_modified, hd->last_modified, sizeof res->last_modified);
     res->fail.why = "unexpected HTTP status";
-    if (from == 0) {
+    if (hd->status == 416) {
+        res->fail.why = "server answered 416 (range not satisfiable)";
+        return FW_ERR_PROTOCOL;
+    }
+    if (!is_range(rq)) {
         if (hd->status != 200) return FW_ERR_PROTOCOL;
         res->total = hd->content_length;
     } else {
+        if (hd->status == 206 && hd->has_range && hd->range_total != FWD_HTTP_NO_LENGTH &&
+            expect_total != FWD_HTTP_NO_LENGTH && hd->range_total != expect_total) {
+            res->fail.why = "resource size changed between requests";
+            return FW_ERR_PROTOCOL;
+        }
         res->fail.why = "server did not honour the Range request";
+        uint64_t want_last = rq->last;
+        if (hd->range_total != FWD_HTTP_NO_LENGTH && (want_last == FWD_HTTP_NO_LENGTH || want_last >= hd->range_total))
+            want_last = hd->range_total - 1;
         if (hd->status != 206 || !hd->has_range || hd->range_first != from ||
-            hd->range_total == FWD_HTTP_NO_LENGTH || hd->range_last + 1 != hd->range_total)
+            hd->range_total == FWD_HTTP_NO_LENGTH || hd->range_last != want_last)
             return FW_ERR_PROTOCOL;
         if (hd->content_length != FWD_HTTP_NO_LENGTH && hd->content_length != hd->range_last - hd->range_first + 1)
             return FW_ERR_PROTOCOL;
         res->total = hd->range_total;
     }
+    int vrc = check_validator(hd, rq, res);
+    if (vrc != FW_OK) return vrc;
     if (expect_total != FWD_HTTP_NO_LENGTH && res->total != FWD_HTTP_NO_LENGTH && res->total != expect_total) {
         res->fail.why = "resource size changed between requests";
         return FW_ERR_PROTOCOL;
@@ -400,7 +444,7 @@ static int counted_sink(void *ctx, const uint8_t *p, size_t n)
     return rc;
 }
 
-static int read_body(struct fwd_http *h, uint64_t from, size_t off, size_t len, struct counted *cs,
+static int read_body(struct fwd_http *h, uint64_t from, int keep, size_t off, size_t len, struct counted *cs,
                      struct fwd_http_result *res)
 {
     struct fwd_http_body b;
@@ -421,9 +465,11 @@ static int read_body(struct fwd_http *h, uint64_t from, size_t off, size_t len, 
         }
         rc = fwd_http_body_feed(&b, h->io, (size_t)got, counted_sink, cs);
     }
-    if (rc == FW_OK) {
+    if (rc == FW_OK && !keep) {
         /* Body complete: the server must not send anything more (we asked
-         * for Connection: close). A short drain catches an over-send. */
+         * for Connection: close). A short drain catches an over-send. (A
+         * kept connection's next bytes are the next response: an over-send
+         * shows up there as a malformed head.) */
         int got = recv_some(h, h->io, sizeof h->io);
         if (got > 0) rc = FW_ERR_PROTOCOL;
     }
@@ -451,14 +497,48 @@ static int redirect(struct fwd_http *h, int tls, struct fwd_http_result *res)
     return FW_OK;
 }
 
-static int http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
-                    fwd_http_sink sink, void *ctx, struct fwd_http_result *res)
+/* Request + response head on the open connection. */
+static int exchange(struct fwd_http *h, const struct fwd_http_req *rq, size_t *off, size_t *len,
+                    struct fwd_http_result *res)
+{
+    /* The request and the whole head: one read timeout each, in total. */
+    set_phase(h, FWD_PHASE_REQUEST, h->cfg.read_timeout_ms);
+    /* The watchdog runs from the request to the last byte of the body
+     * (the handshake has its own, shorter, total deadline). */
+    h->wd_on = 1;
+    h->win_start = now_ms(h);
+    h->win_bytes = 0;
+    h->idle_since = 0;
+    int rc = send_request(h, rq);
+    if (rc != FW_OK) {
+        res->fail.why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";
+        return rc;
+    }
+    set_phase(h, FWD_PHASE_HEAD, h->cfg.read_timeout_ms);
+    return read_head(h, off, len, res);
+}
+
+/* A connection for this request: the kept-alive one if it goes to the same
+ * place, else a new one. */
+static int open_for(struct fwd_http *h, int tls, const char *key, int *reused, struct fwd_http_result *res)
+{
+    *reused = h->connected && h->conn_key[0] && !strcmp(h->conn_key, key);
+    if (*reused) return FW_OK;
+    disconnect(h);
+    int rc = connect_to(h, tls, res);
+    if (rc == FW_OK && h->cfg.on_connected) h->cfg.on_connected(h->cfg.ev_ctx, h->host, tls);
+    return rc;
+}
+
+static int http_get(struct fwd_http *h, const char *url, const struct fwd_http_req *rq, fwd_http_sink sink,
+                    void *ctx, struct fwd_http_result *res)
 {
     if (!res) return FW_ERR_INVALID_ARG;
     memset(res, 0, sizeof *res);
     res->total = FWD_HTTP_NO_LENGTH;
     res->fail.why = "invalid argument";
-    if (!h || !h->conf_ready || !url || !sink || strlen(url) >= sizeof h->url) return FW_ERR_INVALID_ARG;
+    if (!h || !h->conf_ready || !url || !rq || !sink || strlen(url) >= sizeof h->url) return FW_ERR_INVALID_ARG;
+    if (rq->last != FWD_HTTP_NO_LENGTH && rq->last < rq->from) return FW_ERR_INVALID_ARG;
     strcpy(h->url, url);
     struct counted cs = { sink, ctx, res };
     int first_tls = -1;
@@ -466,31 +546,31 @@ static int http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t
         int tls;
         int rc = fwd_http_parse_url(h->url, &tls, h->host, sizeof h->host, h->port, h->path, sizeof h->path);
         if (rc) {
+            disconnect(h);
             res->fail.why = "unsupported URL";
             return rc;
         }
         if (first_tls < 0) first_tls = tls;
         if (!tls && !h->cfg.allow_http) {
+            disconnect(h);
             res->fail.why = first_tls ? "redirect from https to http refused" : "plain http refused (use https)";
             return FW_ERR_UNSUPPORTED;
         }
-        rc = connect_to(h, tls, res);
-        if (rc == FW_OK && h->cfg.on_connected) h->cfg.on_connected(h->cfg.ev_ctx, h->host, tls);
-        /* The request and the whole head: one read timeout each, in total. */
-        if (rc == FW_OK) {
-            set_phase(h, FWD_PHASE_REQUEST, h->cfg.read_timeout_ms);
-            /* The watchdog runs from the request to the last byte of the body
-             * (the handshake has its own, shorter, total deadline). */
-            h->wd_on = 1;
-            h->win_start = now_ms(h);
-            h->win_bytes = 0;
-            h->idle_since = 0;
-        }
-        if (rc == FW_OK && (rc = send_request(h, from)) != FW_OK)
-            res->fail.why = rc == FW_ERR_TIMEOUT ? timeout_reason(h) : "cannot send the request";
+        char key[sizeof h->conn_key];
+        snprintf(key, sizeof key, "%d %s %s", tls, h->host, h->port);
         size_t off = 0, len = 0;
-        if (rc == FW_OK) set_phase(h, FWD_PHASE_HEAD, h->cfg.read_timeout_ms);
-        if (rc == FW_OK) rc = read_head(h, &off, &len, res);
+        int reused = 0;
+        for (int pass = 0;; pass++) {
+            rc = open_for(h, tls, key, &reused, res);
+            if (rc == FW_OK) rc = exchange(h, rq, &off, &len, res);
+            /* A kept connection the server closed while idle: once more on a new one. */
+            if (rc == FW_ERR_NET && reused && pass == 0) {
+                disconnect(h);
+                continue;
+            }
+            break;
+        }
+        res->reused = reused;
         if (rc == FW_OK) set_phase(h, FWD_PHASE_BODY, 0); /* per-read timeout + watchdog */
         if (rc == FW_OK && h->hd.status >= 300 && h->hd.status < 400 && h->hd.status != 304) {
             disconnect(h);
@@ -502,18 +582,29 @@ static int http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t
             if ((rc = redirect(h, tls, res)) != FW_OK) return rc;
             continue;
         }
-        if (rc == FW_OK) rc = check_response(h, from, expect_total, res);
-        if (rc == FW_OK) rc = read_body(h, from, off, len, &cs, res);
-        disconnect(h);
+        int keep = rq->keep_alive && !h->hd.conn_close &&
+                   (h->hd.chunked || h->hd.content_length != FWD_HTTP_NO_LENGTH);
+        if (rc == FW_OK) rc = check_response(h, rq, res);
+        if (rc == FW_OK && h->cfg.on_response) h->cfg.on_response(h->cfg.ev_ctx, res);
+        if (rc == FW_OK) rc = read_body(h, rq->from, keep, off, len, &cs, res);
+        if (rc == FW_OK && keep) strcpy(h->conn_key, key);
+        else disconnect(h);
         if (rc == FW_OK) res->fail.why = "ok";
         return rc;
     }
 }
 
+int fwd_http_request(struct fwd_http *h, const char *url, const struct fwd_http_req *rq, fwd_http_sink sink,
+                     void *ctx, struct fwd_http_result *res)
+{
+    int rc = http_get(h, url, rq, sink, ctx, res);
+    if (res) res->fail.code = (enum fw_err)rc; /* the reason travels with its code */
+    return rc;
+}
+
 int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
                  fwd_http_sink sink, void *ctx, struct fwd_http_result *res)
 {
-    int rc = http_get(h, url, from, expect_total, sink, ctx, res);
-    if (res) res->fail.code = (enum fw_err)rc; /* the reason travels with its code */
-    return rc;
+    struct fwd_http_req rq = { .from = from, .last = FWD_HTTP_NO_LENGTH, .expect_total = expect_total };
+    return fwd_http_request(h, url, &rq, sink, ctx, res);
 }

@@ -33,7 +33,7 @@
  *     reads, e.g. erasing flash, is not held against the server);
  *   - retries (fwd_ota_http_run, fwd_ota_http.h) back off: fwd_http_backoff_pick().
  *
- * Memory: the caller owns struct fwd_http (about 10 KiB on x86-64: 4 KiB head
+ * Memory: the caller owns struct fwd_http (about 11 KiB on x86-64: 4 KiB head
  * buffer, 2 x 1 KiB URL/path, 1 KiB I/O buffer, struct fwd_tls with the mbedTLS
  * contexts). mbedTLS allocates the parsed CA chain at init and its
  * TLS record buffers (2 x ~16.6 KiB) per connection; nothing else.
@@ -50,6 +50,8 @@
 #include "device/fwd_sock.h"
 #include "device/fwd_stream.h"
 #include "device/fwd_tls.h"
+
+struct fwd_http_result;
 
 struct fwd_http_cfg {
     const uint8_t *ca_pem;        /* pinned CA certificate(s), PEM incl. its NUL; required for https */
@@ -69,11 +71,17 @@ struct fwd_http_cfg {
     const struct fwd_carrier *carrier;
     /* Optional: called once the connection (and TLS handshake) is up. */
     void (*on_connected)(void *ctx, const char *host, int tls);
+    /* Optional: called once a response head passed every check, before its
+     * body (res: status, total, validators). */
+    void (*on_response)(void *ctx, const struct fwd_http_result *res);
     void *ev_ctx;
 };
 
 struct fwd_http_result {
     int status;              /* last HTTP status seen (0 if none) */
+    int reused;              /* the request went over a kept-alive connection */
+    char etag[FWD_HTTP_VALIDATOR_MAX];          /* validators of the response ("" if none) */
+    char last_modified[FWD_HTTP_VALIDATOR_MAX];
     uint64_t total;          /* full resource size if known, else FWD_HTTP_NO_LENGTH */
     uint64_t received;       /* body bytes handed to the sink by this call */
     unsigned redirects;
@@ -107,7 +115,19 @@ struct fwd_http {
     char url[FWD_HTTP_URL_MAX];
     struct fwd_http_headacc head;
     struct fwd_http_head hd;
+    char conn_key[280];            /* "tls host port" of a kept-alive connection, "" if none */
+    unsigned connects;             /* connections opened (TCP + TLS handshakes) since init */
     uint8_t io[1024];
+};
+
+/* One request: a byte range of url and what the response must match. */
+struct fwd_http_req {
+    uint64_t from;                 /* first byte */
+    uint64_t last;                 /* last byte (inclusive), FWD_HTTP_NO_LENGTH: to the end */
+    uint64_t expect_total;         /* FWD_HTTP_NO_LENGTH: not known yet */
+    const char *expect_etag;       /* NULL or "": not checked */
+    const char *expect_last_modified; /* checked only when no ETag is expected */
+    int keep_alive;                /* keep the connection for the next request to the same host */
 };
 
 /* Parse the CA and prepare the TLS configuration. FW_ERR_KEY if the CA PEM
@@ -124,6 +144,22 @@ void fwd_http_free(struct fwd_http *h);
  * how much of the body reached the sink in every case. */
 int fwd_http_get(struct fwd_http *h, const char *url, uint64_t from, uint64_t expect_total,
                  fwd_http_sink sink, void *ctx, struct fwd_http_result *res);
+
+/* The general form: from = 0 and last = FWD_HTTP_NO_LENGTH asks for the
+ * whole resource (200 required); anything else sends "Range: bytes=FROM-"
+ * or "bytes=FROM-LAST" and requires a 206 whose Content-Range starts at
+ * FROM and ends at LAST (or at the end when the resource is shorter), with
+ * a known total equal to expect_total. A response whose ETag (else
+ * Last-Modified) differs from the expected one is refused before any body
+ * byte reaches the sink ("resource changed"). keep_alive: the request does
+ * not ask to close; after a complete Content-Length / chunked body the
+ * connection is kept and reused by the next request for the same scheme,
+ * host and port (reconnecting once, transparently, when the server closed
+ * it meanwhile); res->etag / last_modified report the response's validators. */
+int fwd_http_request(struct fwd_http *h, const char *url, const struct fwd_http_req *rq, fwd_http_sink sink,
+                     void *ctx, struct fwd_http_result *res);
+/* Close a kept-alive connection (fwd_http_free does it too). */
+void fwd_http_close(struct fwd_http *h);
 
 /* 1 for errors a retry with a Range request may cure (NET, TIMEOUT, TRUNCATED). */
 int fwd_http_retryable(int err);

@@ -83,6 +83,29 @@ static int parse_content_range(const char *v, size_t n, struct fwd_http_head *h)
     return 0;
 }
 
+/* A validator: once, non-empty, bounded. */
+static int copy_value(char *dst, size_t cap, const char *v, size_t vlen)
+{
+    if (dst[0] || vlen == 0 || vlen >= cap) return FW_ERR_PROTOCOL;
+    memcpy(dst, v, vlen);
+    dst[vlen] = 0;
+    return 0;
+}
+
+/* Comma-separated token list contains `tok` (case-insensitive). */
+static int has_token(const char *v, size_t n, const char *tok)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && (v[i] == ' ' || v[i] == '\t' || v[i] == ',')) i++;
+        size_t j = i;
+        while (j < n && v[j] != ',' && v[j] != ' ' && v[j] != '\t') j++;
+        if (j > i && name_is(v + i, j - i, tok)) return 1;
+        i = j;
+    }
+    return 0;
+}
+
 static int parse_header(const char *line, size_t n, struct fwd_http_head *h)
 {
     const char *colon = memchr(line, ':', n);
@@ -99,6 +122,12 @@ static int parse_header(const char *line, size_t n, struct fwd_http_head *h)
     if (name_is(line, nlen, "transfer-encoding")) {
         if (!name_is(v, vlen, "chunked")) return FW_ERR_UNSUPPORTED;
         h->chunked = 1;
+        return 0;
+    }
+    if (name_is(line, nlen, "etag")) return copy_value(h->etag, sizeof h->etag, v, vlen);
+    if (name_is(line, nlen, "last-modified")) return copy_value(h->last_modified, sizeof h->last_modified, v, vlen);
+    if (name_is(line, nlen, "connection")) {
+        if (has_token(v, vlen, "close")) h->conn_close = 1;
         return 0;
     }
     if (name_is(line, nlen, "location")) {
@@ -122,6 +151,7 @@ static int parse_status(const char *line, size_t n, struct fwd_http_head *h)
     if (n > 12 && line[12] != ' ') return FW_ERR_PROTOCOL;
     if (st < 100 || st > 599) return FW_ERR_PROTOCOL;
     h->status = st;
+    h->conn_close = line[7] == '0'; /* HTTP/1.0: no keep-alive assumed */
     return 0;
 }
 

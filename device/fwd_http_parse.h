@@ -17,6 +17,7 @@
 #define FWD_HTTP_HEAD_MAX   4096u  /* status line + headers + blank line */
 #define FWD_HTTP_URL_MAX    1024u  /* Location value, request path */
 #define FWD_HTTP_NO_LENGTH  UINT64_MAX
+#define FWD_HTTP_VALIDATOR_MAX 128u /* ETag / Last-Modified value incl. NUL */
 
 /* Accumulates the response head until the empty line. */
 struct fwd_http_headacc {
@@ -37,6 +38,9 @@ struct fwd_http_head {
     uint64_t range_first, range_last;
     uint64_t range_total;          /* FWD_HTTP_NO_LENGTH for an unknown total ("*") */
     char location[FWD_HTTP_URL_MAX]; /* "" if absent */
+    char etag[FWD_HTTP_VALIDATOR_MAX];          /* "" if absent (weak W/"..." kept as sent) */
+    char last_modified[FWD_HTTP_VALIDATOR_MAX]; /* "" if absent */
+    int conn_close;                /* "Connection: close" (or an HTTP/1.0 response) */
 };
 
 /* Parse a complete head (as accumulated). Rejects with FW_ERR_PROTOCOL:
@@ -44,7 +48,8 @@ struct fwd_http_head {
  * obs-fold continuation lines, control bytes, duplicate conflicting
  * Content-Length, Content-Length with Transfer-Encoding, a non-chunked
  * Transfer-Encoding (FW_ERR_UNSUPPORTED), malformed numbers or ranges,
- * numbers beyond 2^53, Location longer than FWD_HTTP_URL_MAX-1. */
+ * numbers beyond 2^53, Location longer than FWD_HTTP_URL_MAX-1, a duplicate
+ * or over-long (>= FWD_HTTP_VALIDATOR_MAX) ETag / Last-Modified. */
 int fwd_http_parse_head(const char *buf, size_t len, struct fwd_http_head *h);
 
 typedef int (*fwd_http_sink)(void *ctx, const uint8_t *p, size_t n);

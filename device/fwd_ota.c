@@ -240,13 +240,20 @@ static int running_is_pending(struct fwd_ota_dev *dev)
 int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size,
                   struct fwd_ota_handle *h)
 {
-    if (!dev || !part || !h) return FW_ERR_INVALID_ARG;
+    return fwd_ota_begin_at(dev, part, image_size, 0, h);
+}
+
+int fwd_ota_begin_at(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size, uint32_t done,
+                     struct fwd_ota_handle *h)
+{
+    if (!dev || !part || !h || done % SECTOR) return FW_ERR_INVALID_ARG;
     int slot = ota_slot_of(dev, part);
     if (slot < 0) return FW_ERR_INVALID_ARG;
     if (dev->busy || part == dev->running || running_is_pending(dev)) return FW_ERR_STATE;
     uint64_t want = (image_size == 0 || image_size == FWD_OTA_SIZE_UNKNOWN) ? part->size
                                                                             : fw_align_up(image_size, SECTOR);
     if (want > part->size) return FW_ERR_NO_SPACE;
+    if (done > want) return FW_ERR_INVALID_ARG;
 
     /* Anti-rollback floor first: nothing is accepted below a VALID app's
      * secure_version, even if a power cut kept confirm from burning it. */
@@ -254,16 +261,22 @@ int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t
     if (rc) return rc;
     rc = invalidate_entries_for(dev, slot);
     if (rc) return rc;
-    rc = fwd_part_erase(&dev->d, part, 0, (size_t)want);
+    /* A resumed write keeps [0, done) and erases the rest: whatever a cut
+     * left after the checkpoint is gone before anything is programmed. */
+    rc = want > done ? fwd_part_erase(&dev->d, part, done, (size_t)(want - done)) : FW_OK;
     if (rc) return rc;
     memset(h, 0, sizeof *h);
     h->magic = HANDLE_MAGIC;
     h->dev = dev;
     h->part = part;
     h->erased = (uint32_t)want;
+    h->wrote = h->received = done;
+    h->early_done = done > 0; /* the caller checked the resumed image's descriptor */
     dev->busy = 1;
     return FW_OK;
 }
+
+uint32_t fwd_ota_programmed(const struct fwd_ota_handle *h) { return handle_ok(h) ? h->wrote : 0; }
 
 void fwd_ota_set_early_check(struct fwd_ota_handle *h, fwd_ota_early_check_fn fn, void *arg)
 {
@@ -388,6 +401,13 @@ int fwd_ota_end_and_set_boot(struct fwd_ota_handle *h, int *verified)
         int e = rc == FW_ERR_POWER_LOSS || slot < 0 ? FW_OK : invalidate_entries_for(dev, slot);
         return fail(h, e == FW_ERR_POWER_LOSS ? e : rc);
     }
+    handle_close(h);
+    return FW_OK;
+}
+
+int fwd_ota_suspend(struct fwd_ota_handle *h)
+{
+    if (!handle_ok(h)) return FW_ERR_INVALID_ARG;
     handle_close(h);
     return FW_OK;
 }

@@ -144,6 +144,19 @@ int fwd_ota_verify_partition(struct fwd_ota_dev *dev, const struct fwd_part *par
 int fwd_ota_begin(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size,
                   struct fwd_ota_handle *h);
 
+/* fwd_ota_begin for a write that resumes at `done` (a multiple of 4096, at
+ * most the erased size): the same refusals, heal and otadata invalidation,
+ * but only [done, ALIGN_UP(image_size)) is erased; [0, done) is kept as it
+ * is on flash and the next fwd_ota_write continues at byte done. The caller
+ * has checked the kept bytes' app descriptor (read back) itself, and
+ * fwd_ota_end verifies the whole image as always. done 0 = fwd_ota_begin.
+ * A failure later erases the whole slot. */
+int fwd_ota_begin_at(struct fwd_ota_dev *dev, const struct fwd_part *part, uint32_t image_size, uint32_t done,
+                     struct fwd_ota_handle *h);
+/* Bytes of the image programmed to flash so far (whole 16-byte blocks; the
+ * rest waits in the handle): what a progress checkpoint may claim. */
+uint32_t fwd_ota_programmed(const struct fwd_ota_handle *h);
+
 /* Install the early-check hook (before the first write). */
 void fwd_ota_set_early_check(struct fwd_ota_handle *h, fwd_ota_early_check_fn fn, void *arg);
 
@@ -173,6 +186,11 @@ int fwd_ota_end(struct fwd_ota_handle *h);
  * 1 when the verification passed (so a failure came from the selection), 0
  * otherwise. */
 int fwd_ota_end_and_set_boot(struct fwd_ota_handle *h, int *verified);
+
+/* Stop without erasing, to resume later with fwd_ota_begin_at: close the
+ * handle, keep what was programmed (bytes still waiting in the handle are
+ * dropped). The slot is not selectable: begin invalidated its entries. */
+int fwd_ota_suspend(struct fwd_ota_handle *h);
 
 /* Give up: erase what was written, close the handle. */
 int fwd_ota_abort(struct fwd_ota_handle *h);

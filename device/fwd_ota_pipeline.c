@@ -42,6 +42,11 @@ static int fail(struct fwd_ota_pipeline *p, int err, const char *reason)
     if (p->began) {
         fwd_ota_abort(&p->ota); /* erases the written part; harmless if the handle already closed */
         p->began = 0;
+    } else if (p->resumed_at) {
+        /* refused while resuming, before the handle opened: the kept part
+         * of an image that is not accepted goes too */
+        int e = fwd_part_erase(&p->cfg.dev->d, p->part, 0, p->part->size);
+        p->fate = e == FW_OK ? FWD_OTA_SLOT_ERASED : FWD_OTA_SLOT_UNKNOWN;
     }
     struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_ABORTED);
     fw_fail_set(&ev.fail, err, reason);
@@ -88,7 +93,7 @@ static int same_version_as(struct fwd_ota_pipeline *p, const struct fwd_part *pa
     return !strcmp(other.desc.version, p->app.desc.version);
 }
 
-static int early_checks(struct fwd_ota_pipeline *p)
+static int early_checks(struct fwd_ota_pipeline *p, uint64_t done)
 {
     struct fwd_ota_dev *dev = p->cfg.dev;
     if (p->early[0] != FW_IMAGE_MAGIC) return fail(p, FW_ERR_MAGIC, "plaintext is not an app image (magic 0xE9)");
@@ -118,7 +123,7 @@ static int early_checks(struct fwd_ota_pipeline *p)
     emit(p, &ev);
     /* Only now erase: ALIGN_UP(size) when known, else the whole slot. */
     uint32_t size = p->total ? (uint32_t)p->total : FWD_OTA_SIZE_UNKNOWN;
-    int rc = fwd_ota_begin(dev, p->part, size, &p->ota);
+    int rc = fwd_ota_begin_at(dev, p->part, size, (uint32_t)done, &p->ota);
     /* fwd_ota_begin refuses STATE / NO_SPACE / INVALID_ARG before touching flash */
     p->fate = rc == FW_OK ? FWD_OTA_SLOT_ERASED
               : (rc == FW_ERR_STATE || rc == FW_ERR_NO_SPACE || rc == FW_ERR_INVALID_ARG) ? FWD_OTA_SLOT_UNTOUCHED
@@ -139,14 +144,34 @@ static void progress(struct fwd_ota_pipeline *p)
     emit_simple(p, FWD_OTA_EV_WRITING);
 }
 
+/* A checkpoint once the bytes up to a boundary are programmed. */
+static int checkpoint(struct fwd_ota_pipeline *p)
+{
+    uint32_t every = p->cfg.checkpoint_every;
+    if (!p->cfg.checkpoint || !every || p->written % every || fwd_ota_programmed(&p->ota) != p->written) return FW_OK;
+    int rc = p->cfg.checkpoint(p->cfg.checkpoint_ctx, p->written);
+    if (rc == FW_ERR_POWER_LOSS) return fail(p, rc, "power loss");
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_CHECKPOINT);
+    if (rc == FW_OK) emit(p, &ev);
+    return FW_OK;
+}
+
 static int ota_write(struct fwd_ota_pipeline *p, const uint8_t *d, size_t n)
 {
-    int rc = fwd_ota_write(&p->ota, d, n);
-    if (rc != FW_OK) {
-        p->began = 0; /* fwd_ota_write erased and closed on error */
-        return fail(p, rc, rc == FW_ERR_NO_SPACE ? "image larger than the OTA slot" : "writing the OTA slot failed");
+    while (n) {
+        size_t take = n;
+        uint32_t every = p->cfg.checkpoint ? p->cfg.checkpoint_every : 0;
+        if (every && take > every - p->written % every) take = every - p->written % every; /* stop at the boundary */
+        int rc = fwd_ota_write(&p->ota, d, take);
+        if (rc != FW_OK) {
+            p->began = 0; /* fwd_ota_write erased and closed on error */
+            return fail(p, rc, rc == FW_ERR_NO_SPACE ? "image larger than the OTA slot" : "writing the OTA slot failed");
+        }
+        p->written += take;
+        d += take;
+        n -= take;
+        if ((rc = checkpoint(p)) != FW_OK) return rc;
     }
-    p->written += n;
     progress(p);
     return FW_OK;
 }
@@ -176,7 +201,7 @@ static int writer_write(void *ctx, const uint8_t *d, size_t n)
         d += take;
         n -= take;
         if (p->early_len < sizeof p->early) return FW_OK;
-        int rc = early_checks(p);
+        int rc = early_checks(p, 0);
         if (rc == FW_OK) rc = ota_write(p, p->early, sizeof p->early);
         if (rc != FW_OK) return rc;
     }
@@ -293,6 +318,82 @@ struct fwd_sink fwd_ota_pipeline_input(struct fwd_ota_pipeline *p)
 {
     struct fwd_sink s = { input_write, input_finish, p };
     return s;
+}
+
+/* ---- resume ------------------------------------------------------------------ */
+
+static int read_slot(void *ctx, uint64_t off, uint8_t *buf, size_t n)
+{
+    struct fwd_ota_pipeline *p = ctx;
+    return fwd_part_read(&p->cfg.dev->d, p->part, (uint32_t)off, buf, n);
+}
+
+int fwd_ota_pipeline_resume(struct fwd_ota_pipeline *p, const uint8_t *head, size_t head_len, uint64_t done,
+                            uint64_t total)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state != FWD_OTA_RUNNING) return p->state == FWD_OTA_FAILED ? p->fail.code : FW_ERR_STATE;
+    if (p->payload != FWD_OTA_PAYLOAD_UNDECIDED || p->in_bytes) return FW_ERR_STATE;
+    if (!head || head_len != FWD_DECRYPT_HEADER_SIZE || !done || done % 4096 || done > p->part->size)
+        return fail(p, FW_ERR_INVALID_ARG, "bad resume point");
+    p->resumed_at = done; /* from here on a refusal erases the kept part */
+    int rc = choose_payload(p, head[0]);
+    if (rc) return rc;
+    if (p->payload == FWD_OTA_PAYLOAD_ENCRYPTED) {
+        rc = fwd_decrypt_resume(&p->dec, head, head_len, done, read_slot, p);
+        if (rc == FW_ERR_RANGE) return fail(p, rc, "resume point beyond the encrypted image");
+        if (rc) return fail(p, rc, decrypt_reason(rc));
+        announce_header(p);
+    } else {
+        if (total < done) return fail(p, FW_ERR_RANGE, "resume point beyond the image");
+        p->total = total;
+    }
+    /* The app descriptor as it is on flash, through the same early checks. */
+    if ((rc = read_slot(p, 0, p->early, sizeof p->early)) != FW_OK) return fail(p, rc, "cannot read the slot back");
+    p->early_len = sizeof p->early;
+    if ((rc = early_checks(p, done)) != FW_OK) return rc;
+    p->began = 1;
+    p->written = done;
+    p->in_bytes = (p->payload == FWD_OTA_PAYLOAD_ENCRYPTED ? FWD_DECRYPT_HEADER_SIZE : 0) + done;
+    p->next_progress = done;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_RESUMED);
+    ev.offset = p->in_bytes;
+    emit(p, &ev);
+    return FW_OK;
+}
+
+void fwd_ota_pipeline_resume_refused(struct fwd_ota_pipeline *p, const char *why)
+{
+    if (!p || !p->part) return;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_RESUMED);
+    fw_fail_set(&ev.fail, FW_ERR_STATE, why ? why : "the interrupted download cannot be continued");
+    emit(p, &ev);
+}
+
+int fwd_ota_pipeline_erase_slot(struct fwd_ota_pipeline *p)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state != FWD_OTA_RUNNING || p->began || p->in_bytes) return FW_ERR_STATE;
+    int rc = fwd_part_erase(&p->cfg.dev->d, p->part, 0, p->part->size);
+    if (rc != FW_OK) return fail(p, rc, rc == FW_ERR_POWER_LOSS ? "power loss" : "cannot erase the OTA slot");
+    return FW_OK;
+}
+
+int fwd_ota_pipeline_suspend(struct fwd_ota_pipeline *p, int err, const char *reason)
+{
+    if (!p) return FW_ERR_INVALID_ARG;
+    if (p->state != FWD_OTA_RUNNING) return fwd_ota_pipeline_abort(p, err, reason);
+    p->state = FWD_OTA_FAILED;
+    fw_fail_set(&p->fail, err, reason ? reason : "suspended");
+    if (p->payload == FWD_OTA_PAYLOAD_ENCRYPTED) fwd_decrypt_abort(&p->dec);
+    if (p->began) fwd_ota_suspend(&p->ota);
+    p->fate = p->began ? FWD_OTA_SLOT_KEPT : FWD_OTA_SLOT_UNTOUCHED;
+    p->began = 0;
+    struct fwd_ota_event ev = event_of(p, FWD_OTA_EV_ABORTED);
+    fw_fail_set(&ev.fail, err, p->fail.why);
+    ev.slot_fate = p->fate;
+    emit(p, &ev);
+    return err;
 }
 
 int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason)

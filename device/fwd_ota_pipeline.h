@@ -41,7 +41,7 @@
  *     propagated at once (the device is dead; the next boot never selects
  *     the half-written slot because it is not in otadata).
  *
- * Memory: caller-provided struct fwd_ota_pipeline (4216 bytes on x86-64:
+ * Memory: caller-provided struct fwd_ota_pipeline (about 4.3 KiB on x86-64:
  * decryptor 3 KiB + OTA handle 368 B + 288-byte early buffer + app info +
  * 96-byte reason text + two stage sinks); the
  * device context (struct fwd_ota_dev, ~13 KiB with its verification work
@@ -84,6 +84,9 @@ enum fwd_ota_ev_type {
     FWD_OTA_EV_BOOT_UPDATED,     /* otadata now selects the new slot (state NEW) */
     FWD_OTA_EV_FINISHED,
     FWD_OTA_EV_ABORTED,          /* ev.fail, ev.slot_fate */
+    FWD_OTA_EV_RESUMED,          /* continues an interrupted download: ev.done plaintext bytes kept
+                                    on flash (rebuilt state), input resumes at ev.offset */
+    FWD_OTA_EV_CHECKPOINT,       /* progress record written: ev.done bytes survive a reboot */
 };
 
 /* What an aborted update did to the passive slot (ABORTED events). */
@@ -91,6 +94,8 @@ enum fwd_ota_slot_fate {
     FWD_OTA_SLOT_UNTOUCHED = 0,  /* refused before anything was erased or written */
     FWD_OTA_SLOT_ERASED,         /* erased (what had been written is gone) */
     FWD_OTA_SLOT_UNKNOWN,        /* a flash error while preparing it: maybe partly erased */
+    FWD_OTA_SLOT_KEPT,           /* suspended (fwd_ota_pipeline_suspend): written part kept for a
+                                    resume; never selected for boot */
 };
 
 struct fwd_ota_event {
@@ -120,6 +125,14 @@ struct fwd_ota_pipeline_cfg {
     uint64_t size_hint;                     /* plaintext: expected size if known (erase less), else 0 */
     fwd_ota_event_fn event;                 /* optional */
     void *event_ctx;
+    /* Optional progress checkpoints (fwd_ota_resume.h): every checkpoint_every
+     * plaintext bytes (a multiple of 4096) the writes stop exactly at the
+     * boundary, and checkpoint(ctx, done) is called once those bytes are
+     * programmed. Its FW_ERR_POWER_LOSS stops the update; other errors are
+     * its own business (resume is an optimisation, never a check). */
+    uint32_t checkpoint_every;
+    int (*checkpoint)(void *ctx, uint64_t done);
+    void *checkpoint_ctx;
 };
 
 struct fwd_ota_pipeline {
@@ -142,6 +155,7 @@ struct fwd_ota_pipeline {
     uint8_t early[FWD_APP_EARLY_BYTES];
     struct fwd_app_info app;
     struct fwd_ota_handle ota;
+    uint64_t resumed_at;     /* plaintext bytes kept from an interrupted download (0: fresh) */
     struct fwd_decrypt dec;
 };
 
@@ -156,6 +170,35 @@ int fwd_ota_pipeline_finish(struct fwd_ota_pipeline *p);
 struct fwd_sink fwd_ota_pipeline_input(struct fwd_ota_pipeline *p);
 /* Give up from outside (transport failure): erase, event ABORTED. Returns err. */
 int fwd_ota_pipeline_abort(struct fwd_ota_pipeline *p, int err, const char *reason);
+/* Resume an interrupted download instead of starting at byte 0 (after
+ * start, before any feed): head = the first 512 input bytes fetched again
+ * (the container header, or the first bytes of a plaintext image), done =
+ * plaintext bytes of the slot kept from before (a multiple of 4096, as a
+ * checkpoint said), total = the input size the source announces. Nothing
+ * is taken on trust: the header is checked and the key unwrapped again,
+ * the GCM state rebuilt from the plaintext read back through flash
+ * decryption (fwd_decrypt_resume), the early checks run again on the app
+ * descriptor read back, and only then [done, end) of the slot is erased
+ * (fwd_ota_begin_at). The tag and fwd_ota_end cover every byte at finish.
+ * Then the source continues at fwd_ota_pipeline_offset() (512 + done for a
+ * container, done for a plaintext image). On any refusal the slot is
+ * erased (ABORTED, fate ERASED). Event RESUMED. */
+int fwd_ota_pipeline_resume(struct fwd_ota_pipeline *p, const uint8_t *head, size_t head_len, uint64_t done,
+                            uint64_t total);
+/* A transport will not continue an interrupted download (other file, size,
+ * validator, header; a server that ignores Range): RESUMED event with
+ * ev.fail.why set and ev.done 0, before it starts afresh. */
+void fwd_ota_pipeline_resume_refused(struct fwd_ota_pipeline *p, const char *why);
+/* Erase the whole passive slot now (after start, before any input): a
+ * transport drops an interrupted download it will not continue, so its
+ * bytes do not linger. The update goes on (it erases again at begin). */
+int fwd_ota_pipeline_erase_slot(struct fwd_ota_pipeline *p);
+/* Stop WITHOUT erasing (a transport gave up, e.g. the link is gone; before
+ * anything was written it is an abort that touched nothing): the
+ * written part of the slot stays for a later resume, the slot is not
+ * selected (fwd_ota_begin invalidated its otadata entries), key material
+ * is wiped. ABORTED event with fate KEPT. Returns err. */
+int fwd_ota_pipeline_suspend(struct fwd_ota_pipeline *p, int err, const char *reason);
 /* Short reason of the failure ("" while running / after success). */
 const char *fwd_ota_pipeline_reason(const struct fwd_ota_pipeline *p);
 

@@ -53,6 +53,24 @@ static int verify_cb(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
     return 0;
 }
 
+/* A build whose TLS input buffer is smaller than a full 16 KiB record (a
+ * small device's MBEDTLS_SSL_IN_CONTENT_LEN) asks the server for records
+ * that fit (RFC 6066 max_fragment_length); without that extension compiled
+ * in, such a build can only talk to servers that send small records anyway. */
+static int conf_small_records(mbedtls_ssl_config *conf)
+{
+#if defined(MBEDTLS_SSL_MAX_FRAGMENT_LENGTH) && MBEDTLS_SSL_IN_CONTENT_LEN < 16384
+    unsigned char code = MBEDTLS_SSL_IN_CONTENT_LEN >= 4096   ? MBEDTLS_SSL_MAX_FRAG_LEN_4096
+                         : MBEDTLS_SSL_IN_CONTENT_LEN >= 2048 ? MBEDTLS_SSL_MAX_FRAG_LEN_2048
+                         : MBEDTLS_SSL_IN_CONTENT_LEN >= 1024 ? MBEDTLS_SSL_MAX_FRAG_LEN_1024
+                                                              : MBEDTLS_SSL_MAX_FRAG_LEN_512;
+    if (mbedtls_ssl_conf_max_frag_len(conf, code) != 0) return FW_ERR_CRYPTO;
+#else
+    (void)conf;
+#endif
+    return FW_OK;
+}
+
 int fwd_tls_init(struct fwd_tls *t, const struct fwd_tls_cfg *cfg)
 {
     if (!t || !cfg || !cfg->rng) return FW_ERR_INVALID_ARG;
@@ -79,7 +97,7 @@ int fwd_tls_init(struct fwd_tls *t, const struct fwd_tls_cfg *cfg)
     mbedtls_ssl_conf_read_timeout(&t->conf, cfg->read_timeout_ms);
     mbedtls_ssl_conf_ciphersuites(&t->conf, aead_fs_suites);
     mbedtls_ssl_conf_verify(&t->conf, verify_cb, t);
-    return FW_OK;
+    return conf_small_records(&t->conf);
 }
 
 void fwd_tls_close(struct fwd_tls *t)

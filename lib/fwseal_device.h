@@ -29,6 +29,7 @@ extern "C" { /* C++ applications: include this umbrella, not the headers one by 
 #include "device/fwd_decrypt.h"
 #include "device/fwd_ota.h"
 #include "device/fwd_ota_pipeline.h"
+#include "device/fwd_ota_resume.h"
 #include "device/fwd_nvs.h"
 #include "device/fwd_nvs_part.h"
 #include "boot/fwb_decide.h"

@@ -2,6 +2,10 @@
 # SPDX-License-Identifier: Apache-2.0
 # Builds mbedTLS 3.6 LTS for the device library's second flavour, once.
 #   scripts/mbedtls36.sh OUTDIR        (the Makefile passes build/mbedtls-3.6)
+#   scripts/mbedtls36.sh OUTDIR "-DNAME=VALUE ..."
+#                                      the same with configuration macros added
+#                                      to the compile (build/mbedtls-3.6-small:
+#                                      a 4 KiB TLS input buffer, for make bench)
 #
 # The source is Debian 13 "trixie"'s mbedtls source package, fetched with
 # `apt-get source mbedtls/trixie` (scripts/deps.sh adds the deb-src entry;
@@ -18,7 +22,8 @@
 # in OUTDIR/src (under build/, which git ignores) and is never committed.
 set -euo pipefail
 
-out=${1:?usage: scripts/mbedtls36.sh OUTDIR}
+out=${1:?usage: scripts/mbedtls36.sh OUTDIR [EXTRA-CFLAGS]}
+extra=${2:-}
 stamp=$out/stamp
 if [ -f "$stamp" ] && [ -f "$out/lib/libmbedcrypto.a" ] && [ -f "$out/lib/libmbedx509.a" ] \
    && [ -f "$out/lib/libmbedtls.a" ] && [ -f "$out/include/mbedtls/version.h" ] \
@@ -49,7 +54,7 @@ echo "mbedtls36: building libmbedcrypto.a libmbedx509.a libmbedtls.a (-O2, defau
 # CFLAGS replaces mbedTLS's own default (-O2); its Makefile adds the include
 # paths and warnings itself. GEN_FILES stays empty: the release's generated
 # sources are used as shipped.
-make -C "$tree/library" "${jobs[@]}" CC="${CC:-cc}" CFLAGS="-O2" GEN_FILES= \
+make -C "$tree/library" "${jobs[@]}" CC="${CC:-cc}" CFLAGS="-O2${extra:+ $extra}" GEN_FILES= \
   libmbedcrypto.a libmbedx509.a libmbedtls.a >"$out/build.log" 2>&1 \
   || { tail -30 "$out/build.log" >&2; die "library build failed (log: $out/build.log)"; }
 
@@ -57,6 +62,6 @@ cp -R "$tree/include/mbedtls" "$tree/include/psa" "$out/include/"
 cp "$tree/library/libmbedcrypto.a" "$tree/library/libmbedx509.a" "$tree/library/libmbedtls.a" "$out/lib/"
 # The source tree stays (the target build reads it); its host objects go.
 find "$tree" -name '*.o' -delete
-echo "$ver" >"$stamp"
+echo "$ver${extra:+ $extra}" >"$stamp"
 touch "$out"/lib/*.a   # newer than the stamp: make relinks against them once, then is quiet
 echo "mbedtls36: mbedtls $ver ready in $out"

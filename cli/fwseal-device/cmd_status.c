@@ -7,6 +7,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/devdir.h"
+#include "cli/fwseal-device/ota_progress_view.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
@@ -23,7 +24,8 @@ static void usage(FILE *f)
                "Show the device: chip, eFuse summary (secure boot digests and revocations,\n"
                "secure_version, flash-encryption mode; never the key), partitions, both\n"
                "otadata entries with validity and state, and the app descriptor found in\n"
-               "every app partition (read through flash decryption, not verified).\n\n"
+               "every app partition (read through flash decryption, not verified), and an\n"
+               "interrupted OTA kept for a resume (slot, bytes done / total, URL).\n\n"
                "example:\n  fwseal-device status dev --json\n");
 }
 
@@ -191,6 +193,7 @@ static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
     json_efuse(&j, st);
     json_parts(&j, &dd->dev);
     json_otadata(&j, &dd->dev, &od, orc);
+    ota_progress_json(&j, dd);
     int rc = json_apps(&j, dd);
     stage_status_json(&j, dd);   /* bootloader, copy journal, signed data (stage_boot.c) */
     fw_json_end(&j);
@@ -241,6 +244,7 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
             fprintf(f, "boot        no valid otadata record: default order, first that verifies: %s\n", order);
         }
     }
+    ota_progress_text(f, dd);
     for (size_t i = 0; i < dd->dev.nparts; i++) {
         const struct fwd_part *p = &dd->dev.parts[i];
         if (p->type != FWD_PT_APP) continue;

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "cli/fwseal-device/dev_secret.h"
+#include "cli/fwseal-device/nvs_cli.h"
+#include "cli/fwseal-device/ota_file_resume.h"
 #include "cli/fwseal-device/running.h"
 #include "cli/util/cli.h"
 #include "device/fwd_ota_http.h"
@@ -32,6 +34,16 @@ const char ota_run_help[] =
     "                           the throughput watchdog requires 1 KiB per timeout from the\n"
     "                           first byte of a connection to the last\n"
     "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
+    "  --checkpoint-kib N       record the progress in NVS every N KiB written (default 64,\n"
+    "                           i.e. 16 checkpoints per MiB, each one 32-byte NVS entry;\n"
+    "                           a multiple of 4): after a reboot or power cut the next\n"
+    "                           `ota` of the same URL (or --file) resumes from the last\n"
+    "                           checkpoint\n"
+    "  --restart                drop an interrupted download's progress, start at byte 0\n"
+    "  --no-resume              keep no progress record (and drop an older one): the\n"
+    "                           update starts at byte 0 and cannot resume (stdin: always)\n"
+    "  --max-request-size N     partial download: Range requests of at most N bytes over\n"
+    "                           one kept-alive TLS connection (default: one request)\n"
     "TLS: 1.2 with ECDHE and AES-GCM, AES-CCM or ChaCha20-Poly1305 only.\n";
 
 void ota_run_defaults(struct ota_run_opts *o)
@@ -39,6 +51,26 @@ void ota_run_defaults(struct ota_run_opts *o)
     memset(o, 0, sizeof *o);
     o->retries = 3;
     o->timeout_ms = 10000;
+    o->checkpoint_kib = FWD_OTA_RESUME_INTERVAL_DEFAULT / 1024;
+}
+
+/* --checkpoint-kib and --max-request-size. 1 done, 0 not ours, -1 error. */
+static int parse_resume_opt(const char *a, const char *v, struct ota_run_opts *o)
+{
+    uint64_t n;
+    if (strcmp(a, "--checkpoint-kib") && strcmp(a, "--max-request-size")) return 0;
+    if (cli_parse_u64(v, &n)) return cli_err(EXIT_USAGE, "%s: bad value '%s'", a, v), -1;
+    if (!strcmp(a, "--checkpoint-kib")) {
+        if (n < 4 || n % 4 || n * 1024 > FWD_OTA_RESUME_INTERVAL_MAX)
+            return cli_err(EXIT_USAGE, "%s: %s KiB is not a multiple of 4 KiB between 4 and %u", a, v,
+                           FWD_OTA_RESUME_INTERVAL_MAX / 1024), -1;
+        o->checkpoint_kib = (uint32_t)n;
+    } else {
+        if (n < 512 || n > (1u << 30))
+            return cli_err(EXIT_USAGE, "%s: %s bytes: give 512 .. 1073741824", a, v), -1;
+        o->max_request = n;
+    }
+    return 1;
 }
 
 int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o)
@@ -46,8 +78,11 @@ int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o)
     const char *a = argv[*i];
     if (!strcmp(a, "--allow-same-version")) { o->allow_same_version = 1; return 1; }
     if (!strcmp(a, "--json")) { o->json = 1; return 1; }
+    if (!strcmp(a, "--restart")) { o->restart = 1; return 1; }
+    if (!strcmp(a, "--no-resume")) { o->no_resume = 1; return 1; }
     int takes = !strcmp(a, "--ca") || !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms") ||
-                !strcmp(a, "--connect-timeout-ms");
+                !strcmp(a, "--connect-timeout-ms") || !strcmp(a, "--checkpoint-kib") ||
+                !strcmp(a, "--max-request-size");
     if (!takes) return 0;
     if (*i + 1 >= argc) {
         cli_err(EXIT_USAGE, "%s needs a value", a);
@@ -55,6 +90,8 @@ int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o)
     }
     const char *v = argv[++*i];
     uint64_t n;
+    int r = parse_resume_opt(a, v, o);
+    if (r) return r;
     if (!strcmp(a, "--ca")) o->ca = v;
     else if (cli_parse_u64(v, &n) || n > (!strcmp(a, "--retries") ? 100u : 3600000u) ||
              (strcmp(a, "--retries") && n == 0)) {
@@ -77,8 +114,8 @@ struct view {
 static const char *ev_name(enum fwd_ota_ev_type t)
 {
     static const char *names[] = { "?", "start", "connected", "header_verified", "app_desc", "writing", "retry",
-                                   "verifying", "boot_updated", "finished", "aborted" };
-    return t > 0 && t <= FWD_OTA_EV_ABORTED ? names[t] : "?";
+                                   "verifying", "boot_updated", "finished", "aborted", "resumed", "checkpoint" };
+    return t > 0 && t <= FWD_OTA_EV_CHECKPOINT ? names[t] : "?";
 }
 
 /* Only what happened: a refusal before the erase touched nothing. */
@@ -87,13 +124,16 @@ static const char *fate_text(enum fwd_ota_slot_fate f)
     switch (f) {
     case FWD_OTA_SLOT_UNTOUCHED: return "not touched";
     case FWD_OTA_SLOT_ERASED: return "erased";
+    case FWD_OTA_SLOT_KEPT: return "kept: run the same command again to resume";
     default: return "may be partly erased (flash error)";
     }
 }
 
 static const char *fate_name(enum fwd_ota_slot_fate f)
 {
-    return f == FWD_OTA_SLOT_UNTOUCHED ? "untouched" : f == FWD_OTA_SLOT_ERASED ? "erased" : "unknown";
+    return f == FWD_OTA_SLOT_UNTOUCHED ? "untouched" : f == FWD_OTA_SLOT_ERASED ? "erased"
+           : f == FWD_OTA_SLOT_KEPT    ? "kept"
+                                       : "unknown";
 }
 
 static const char *or_empty(const char *s) { return s ? s : ""; }
@@ -110,6 +150,18 @@ static void render_json(const struct fwd_ota_event *ev)
         fw_json_kstr(&j, "host", or_empty(ev->source));
         fw_json_kbool(&j, "tls", ev->secure);
         break;
+    case FWD_OTA_EV_RESUMED:
+        if (ev->fail.why) {
+            fw_json_kbool(&j, "resumed", 0);
+            fw_json_kstr(&j, "reason", ev->fail.why);
+            break;
+        }
+        fw_json_kbool(&j, "resumed", 1);
+        fw_json_ku64(&j, "resume_at", ev->offset);
+        fw_json_ku64(&j, "done", ev->done);
+        fw_json_ku64(&j, "total", ev->total);
+        break;
+    case FWD_OTA_EV_CHECKPOINT:
     case FWD_OTA_EV_HEADER_VERIFIED:
     case FWD_OTA_EV_WRITING:
     case FWD_OTA_EV_VERIFYING:
@@ -181,6 +233,13 @@ static void render_text(struct view *v, const struct fwd_ota_event *ev)
     case FWD_OTA_EV_VERIFYING: printf("verifying the written image (signature read back through flash decryption)\n"); break;
     case FWD_OTA_EV_BOOT_UPDATED: printf("boot partition set to %s (state NEW: boots as PENDING_VERIFY)\n", ev->slot); break;
     case FWD_OTA_EV_FINISHED: printf("update finished\n"); break;
+    case FWD_OTA_EV_RESUMED:
+        if (ev->fail.why) printf("cannot resume the interrupted download (%s): starting over\n", ev->fail.why);
+        else
+            printf("resuming the interrupted download: %llu bytes kept in %s (state rebuilt from flash), continuing at byte %llu\n",
+                   (unsigned long long)ev->done, ev->slot, (unsigned long long)ev->offset);
+        break;
+    case FWD_OTA_EV_CHECKPOINT: break; /* progress lines say enough */
     case FWD_OTA_EV_ABORTED: printf("update aborted: %s; slot %s %s\n", ev->fail.why, ev->slot, fate_text(ev->slot_fate)); break;
     default: break;
     }
@@ -209,7 +268,8 @@ static int run_file(struct fwd_ota_pipeline *p, FILE *f)
     }
 }
 
-static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_run_opts *o)
+static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const struct ota_run_opts *o,
+                   struct fwd_ota_resume *rs)
 {
     uint8_t *ca = NULL;
     size_t calen = 0;
@@ -230,8 +290,31 @@ static int run_url(struct fwd_ota_pipeline *p, struct fwd_ota_dev *dev, const st
     int rc = fwd_http_init(&h, &hc);
     free(ca);
     if (rc != FW_OK) return fwd_ota_pipeline_abort(p, rc, "the CA file holds no valid certificate");
-    rc = fwd_ota_http_run(p, &h, o->url, o->retries);
+    struct fwd_ota_http_opts ho = { .retries = o->retries, .max_request = o->max_request, .resume = rs,
+                                    .restart = o->restart };
+    rc = fwd_ota_http_run_opts(p, &h, o->url, &ho);
     fwd_http_free(&h);
+    return rc;
+}
+
+/* The progress record lives in the device's NVS ("nvs" partition). No NVS:
+ * the download still works, it just cannot resume after a reboot. */
+static struct fwd_nvs_dev progress_nvs;
+static struct fwd_ota_resume_nvs progress_bind;
+
+static int progress_open(struct fwd_ota_dev *dev, const struct ota_run_opts *o, struct fwd_ota_resume *rs, int warn)
+{
+    int rc = fwd_nvs_dev_open(&progress_nvs, &dev->d, "nvs", 0);
+    if (rc != FW_OK) {
+        if (rc != FW_ERR_POWER_LOSS && warn)
+            cli_warn("%s: no usable NVS partition (%s): this download cannot resume after a reboot", o->dir,
+                     progress_nvs.nvs.store.fail.why ? progress_nvs.nvs.store.fail.why : fw_strerror(rc));
+        return rc;
+    }
+    struct fwd_ota_resume_store st;
+    fwd_ota_resume_nvs_store(&progress_bind, &progress_nvs.nvs.store, &st);
+    rc = fwd_ota_resume_init(rs, &st, o->checkpoint_kib * 1024u);
+    if (rc != FW_OK) fwd_nvs_dev_close(&progress_nvs);
     return rc;
 }
 
@@ -253,8 +336,28 @@ static int ota_run_device(struct fwd_ota_dev *dev, const struct ota_run_opts *o)
     };
     struct stat st;
     if (o->file && strcmp(o->file, "-") && stat(o->file, &st) == 0 && S_ISREG(st.st_mode)) pc.size_hint = (uint64_t)st.st_size;
+    static struct fwd_ota_resume rs;
+    int resumable = 0;
+    int seekable = o->file && strcmp(o->file, "-") && pc.size_hint; /* a regular file resumes like a URL */
+    int want = (o->url || seekable) && !o->no_resume;
+    int e = progress_open(dev, o, &rs, want);
+    if (e == FW_ERR_POWER_LOSS) return cli_err(EXIT_POWER_LOSS, "power loss");
+    if (e == FW_OK && !want) {
+        /* this update keeps no record, and erases the slot: an older record goes */
+        e = fwd_ota_resume_forget(&rs);
+        fwd_nvs_dev_close(&progress_nvs);
+        if (e == FW_ERR_POWER_LOSS) return cli_err(EXIT_POWER_LOSS, "power loss");
+    } else if (e == FW_OK) {
+        resumable = 1;
+        pc.checkpoint = fwd_ota_resume_checkpoint;
+        pc.checkpoint_ctx = &rs;
+        pc.checkpoint_every = rs.interval;
+    }
     int rc = fwd_ota_pipeline_start(&p, &pc);
-    if (rc == FW_OK) rc = o->url ? run_url(&p, dev, o) : run_file(&p, o->in);
+    if (rc == FW_OK && o->url) rc = run_url(&p, dev, o, resumable ? &rs : NULL);
+    else if (rc == FW_OK && resumable) rc = ota_file_run(&p, o->in, o->file, &rs, o->restart);
+    else if (rc == FW_OK) rc = run_file(&p, o->in);
+    if (resumable) fwd_nvs_dev_close(&progress_nvs);
     fwd_decrypt_key_free(&key);
     if (rc == FW_OK) {
         if (!o->json)
@@ -279,6 +382,8 @@ int ota_run_cmd(const char *dir, struct ota_run_opts *o)
     o->in = o->file ? (strcmp(o->file, "-") ? fopen(o->file, "rb") : stdin) : NULL;
     if (o->file && !o->in) return cli_err(EXIT_IO, "%s: %s", o->file, strerror(errno));
     int rc = devdir_open(dir, 0, &dd);
+    static struct fwd_sim_nor nor_view; /* NVS (the progress record) re-programs bits like real NOR */
+    if (rc == 0) nvscli_nor_view(dd, &nor_view);
     if (rc == 0 && (rc = running_attach(dd, &od, o->json ? NULL : stdout)) != 0) devdir_close(dd);
     if (rc == 0) {
         if ((rc = running_suspend(dd, &saved)) == 0) {

@@ -25,11 +25,16 @@ struct ota_run_opts {
     unsigned retries;        /* default 3 */
     uint32_t timeout_ms;     /* per read, handshake, head; default 10000 */
     uint32_t connect_timeout_ms; /* 0: timeout_ms */
+    int restart;             /* --restart: drop the progress record, start at byte 0 */
+    uint32_t checkpoint_kib; /* --checkpoint-kib: progress record every N KiB (default 64) */
+    uint64_t max_request;    /* --max-request-size: Range pieces of at most N bytes (0: off) */
+    int no_resume;           /* --no-resume: keep no progress record */
 };
 
 void ota_run_defaults(struct ota_run_opts *o);
 /* Options owned by this module: --ca --allow-same-version --json --retries
- * --timeout-ms --connect-timeout-ms (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
+ * --timeout-ms --connect-timeout-ms --restart --no-resume --checkpoint-kib
+ * --max-request-size (the caller keeps --file and the URL argument). Returns 1 if argv[*i] was one (value consumed), 0 if
  * not ours, -1 after printing a usage error. */
 int ota_run_parse_opt(int argc, char **argv, int *i, struct ota_run_opts *o);
 extern const char ota_run_help[];

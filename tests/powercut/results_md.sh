@@ -88,3 +88,26 @@ else
   grep -E '^(FAIL|  replay:)' "$out" | head -40
   echo '```'
 fi
+if grep -q '^resume-result ' "$out"; then
+  echo
+  echo "## Encrypted HTTPS OTA from nginx, cut and resumed"
+  echo
+  echo "\`tests/e2e/ota_resume_powercut.sh\` with \`FWSEAL_RESUME_CUT_FULL=1\` (a sample of it runs in \`make test\`):"
+  echo "enc = encrypted for an RSA-3072 device key, ecies = for an ECIES-P256 device, plain = the signed plaintext image;"
+  echo "a cut at every flash write/erase of the download (enc; every 4th for ecies and plain; the NVS writes of"
+  echo "the checkpoints included; a torn cut keeps a seeded prefix of the operation, one per point),"
+  echo "then a reboot and, unless the new image already runs, the same \`fwseal-device ota\` again, which"
+  echo "resumes from the last checkpoint; \"double\" cuts that resumed run again. The op count varies by a"
+  echo "few between runs (TLS read sizes shape the flash writes). Bytes re-downloaded = what was on flash"
+  echo "at the cut minus the checkpoint resumed from; the resumed request is checked against nginx's log."
+  echo
+  while read -r line; do
+    echo "- $(kv kind "$line"), $(kv schedule "$line"): $(kv survived "$line")/$(kv points "$line") cut points ended with the new image"\
+      "verified, selected and booting ($(kv ops "$line") ops; most re-downloaded $(kv max_redownload "$line") bytes,"\
+      "checkpoint interval $(kv interval "$line"); cut seed $(kv seed "$line"))"
+  done < <(grep '^resume-result ' "$out")
+  if grep -q '^resume-result .* bad=[1-9]' "$out"; then
+    echo
+    echo "**NOT every resumed cut point survived** — see the run's output."
+  fi
+fi

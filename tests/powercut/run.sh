@@ -57,6 +57,14 @@ start=$SECONDS
 "$build/tools/powercut" "$W/v1.signed.bin" "$W/v2.signed.bin" "$W/v2.enc.bin" "$W/enc.pem" "$W/digest.bin" --stage "$S" "$@" |
   tee "$W/out"
 rc=${PIPESTATUS[0]}
+# make powercut (no arguments): also every cut point of an encrypted HTTPS OTA
+# from nginx, resumed after the reboot (issue 15; the sample runs in make test)
+if [ $# -eq 0 ]; then
+  FWSEAL_RESUME_CUT_FULL=1 FWSEAL_BUILD=$build bash "$root/tests/e2e/ota_resume_powercut.sh" >"$W/resume" 2>&1
+  rrc=$?
+  grep -E '^(resume-result|not ok|cut )' "$W/resume" | tee -a "$W/out"
+  [ $rrc -eq 0 ] || [ "$rc" -ne 0 ] || rc=1
+fi
 secs=$((SECONDS - start))
 echo "powercut: $secs s"
 if [ -n "$results" ] && { [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && grep -q '^result ' "$W/out"; then

@@ -180,6 +180,21 @@ static void gcm_matches_openssl(void **state)
     assert_memory_equal(got_tag, tag, sizeof tag);
     assert_int_equal(fwd_gcm_decrypt_start(&g, key, 20, iv, sizeof iv), FW_ERR_INVALID_ARG);
     assert_int_equal(fwd_gcm_update(&g, ct, out, 16), FW_ERR_STATE);
+    /* the encrypting direction (a resume regenerates ciphertext with it):
+     * OpenSSL's ciphertext and tag, in place */
+    memcpy(out, pt, sizeof pt);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(fwd_gcm_encrypt_start(&g, key, sizeof key, iv, sizeof iv), FW_OK);
+    for (off = 0; off < sizeof out; off += 48) {
+        size_t step = sizeof out - off >= 48 ? 48 : sizeof out - off;
+        assert_int_equal(fwd_gcm_update(&g, out + off, out + off, step), FW_OK);
+    }
+    assert_int_equal(fwd_gcm_finish(&g, got_tag, sizeof got_tag), FW_OK);
+    fwd_gcm_free(&g);
+    assert_memory_equal(out, ct, sizeof ct);
+    assert_memory_equal(got_tag, tag, sizeof tag);
+    assert_int_equal(fwd_gcm_encrypt_start(&g, key, 20, iv, sizeof iv), FW_ERR_INVALID_ARG);
+    fwd_gcm_free(&g);
 }
 
 static void xts_matches_openssl(void **state)

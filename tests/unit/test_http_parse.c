@@ -198,6 +198,34 @@ static void bodies(void **state)
     assert_int_equal(body("HTTP/1.1 200 OK\r\n\r\n", S("anything"), 7, NULL), FW_ERR_NO_SPACE);
 }
 
+/* Validators and keep-alive (issue 15): taken as sent, bounded, once. */
+static void validators_and_connection(void **state)
+{
+    (void)state;
+    struct fwd_http_head h;
+    assert_int_equal(head("HTTP/1.1 206 Partial\r\nETag: \"5f-1a2b\"\r\nLast-Modified: Fri, 04 Dec 2026 16:00:00 GMT\r\n\r\n", &h), 0);
+    assert_string_equal(h.etag, "\"5f-1a2b\"");
+    assert_string_equal(h.last_modified, "Fri, 04 Dec 2026 16:00:00 GMT");
+    assert_false(h.conn_close);
+    assert_int_equal(head("HTTP/1.1 200 OK\r\netag: W/\"x\"\r\n\r\n", &h), 0);
+    assert_string_equal(h.etag, "W/\"x\"");
+    assert_int_equal(h.last_modified[0], 0);
+    assert_int_equal(head("HTTP/1.1 200 OK\r\nConnection: keep-alive, Close\r\n\r\n", &h), 0);
+    assert_true(h.conn_close);
+    assert_int_equal(head("HTTP/1.1 200 OK\r\nConnection: closed\r\n\r\n", &h), 0);
+    assert_false(h.conn_close);
+    assert_int_equal(head("HTTP/1.0 200 OK\r\n\r\n", &h), 0);
+    assert_true(h.conn_close); /* HTTP/1.0: no keep-alive assumed */
+    /* two ETags (a proxy and the origin disagreeing), an empty one, one too long */
+    assert_int_equal(head("HTTP/1.1 200 OK\r\nETag: \"a\"\r\nETag: \"a\"\r\n\r\n", &h), FW_ERR_PROTOCOL);
+    assert_int_equal(head("HTTP/1.1 200 OK\r\nETag:\r\n\r\n", &h), FW_ERR_PROTOCOL);
+    assert_int_equal(head("HTTP/1.1 200 OK\r\nLast-Modified: a\r\nLast-Modified: b\r\n\r\n", &h), FW_ERR_PROTOCOL);
+    char big[400];
+    int n = snprintf(big, sizeof big, "HTTP/1.1 200 OK\r\nETag: \"%0*d\"\r\n\r\n", (int)FWD_HTTP_VALIDATOR_MAX, 0);
+    assert_true(n > 0 && (size_t)n < sizeof big);
+    assert_int_equal(head(big, &h), FW_ERR_PROTOCOL);
+}
+
 static void urls(void **state)
 {
     (void)state;
@@ -259,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(status_lines), cmocka_unit_test(lengths), cmocka_unit_test(ranges),
         cmocka_unit_test(location_and_size), cmocka_unit_test(bodies), cmocka_unit_test(urls),
+        cmocka_unit_test(validators_and_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
