@@ -16,6 +16,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/dev_secret.h"
+#include "cli/fwseal-device/fleet_cli.h"
 #include "cli/fwseal-device/nvs_cli.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/util/cli.h"
@@ -45,6 +46,7 @@ struct init_ctx {
     long secure_version;          /* -1: not given */
     unsigned require_sigs;        /* k of n signature policy (default 1) */
     int hw_keys;                  /* --key-mode hardware */
+    const char *device_id;        /* --id: fleet device id */
     struct fwd_sim_keys keys;     /* hardware: what goes into DIR/keystore.bin */
     uint8_t *hw_secret;           /* hardware: validated RSA PEM (NUL counted) or HMAC key */
     size_t hw_secret_len;
@@ -162,6 +164,15 @@ static int opt_require_sigs(struct init_ctx *c, const char *a)
     return 0;
 }
 
+static int opt_id(struct init_ctx *c, const char *a)
+{
+    if (!fleet_id_valid(a))
+        return cli_err(EXIT_USAGE, "--id: '%s': 1 to %d letters, digits, '.', '_' or '-', not starting with '.' or '-'",
+                       a, FLEET_ID_MAX);
+    c->device_id = a;
+    return 0;
+}
+
 static int opt_key_mode(struct init_ctx *c, const char *a)
 {
     if (!strcmp(a, "hardware")) c->hw_keys = 1;
@@ -201,6 +212,7 @@ static const struct init_opt opts[] = {
     {"--decrypt-hmac-key", "HMAC.bin", "device ECIES HMAC key (32 bytes) for pre-encrypted OTA images", NULL, prov_decrypt_hmac},
     {"--nvs-keys", "NVSKEYS.bin", "write this nvs_keys image into the nvs_keys partition (flash-encrypted)", NULL, prov_nvs_keys},
     {"--key-mode", "MODE", "raw (keys readable, default) or hardware (keys only in simulated peripherals)", opt_key_mode, NULL},
+    {"--id", "ID", "fleet device id (device.conf; `update` fetches the release header of this id)", opt_id, NULL},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -440,7 +452,7 @@ static int run_init(int argc, char **argv)
     if ((rc = load_table(&c, table))) return rc;
     if ((rc = efuse_state(&c, &st))) { fw_wipe(&st, sizeof st); return rc; }
     struct devdir_new nd = {(uint32_t)c.flash_size, c.chip, st.chip_id, st.chip_rev, (uint32_t)c.write_align,
-                            FW_PT_OFFSET_DEFAULT, c.hw_keys};
+                            FW_PT_OFFSET_DEFAULT, c.hw_keys, c.device_id};
     rc = devdir_create(c.dir, &nd, c.force, &c.dd);
     if (rc == 0 && c.hw_keys) rc = hw_attach(&c, &st);
     if (rc == 0) rc = build_device(&c, &st, table);
@@ -455,6 +467,7 @@ static int run_init(int argc, char **argv)
                c.fe_mode == FWD_FE_XTS128 ? "xts-128" : c.fe_mode == FWD_FE_XTS256 ? "xts-256" : "off",
                c.dd->dev.nparts, c.ndigest, c.require_sigs, c.secure_version > 0 ? c.secure_version : 0,
                c.hw_keys ? ", keys in hardware" : "");
+    if (rc == 0 && c.device_id) printf("fleet device id %s\n", c.device_id);
     devdir_close(c.dd);
     if (rc && rc != EXIT_POWER_LOSS && c.dd) remove_device_files(c.dir);
     return rc;
