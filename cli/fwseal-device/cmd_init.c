@@ -167,7 +167,7 @@ static int opt_require_sigs(struct init_ctx *c, const char *a)
 static int opt_id(struct init_ctx *c, const char *a)
 {
     if (!fleet_id_valid(a))
-        return cli_err(EXIT_USAGE, "--id: '%s': 1 to %d letters, digits, '.', '_' or '-', not starting with '.' or '-'",
+        return cli_err(EXIT_USAGE, "--id: '%s': 1 to %d letters, digits, '.', '_' or '-', not starting with '.'",
                        a, FLEET_ID_MAX);
     c->device_id = a;
     return 0;

@@ -4,19 +4,9 @@
 #include <string.h>
 
 #include "device/fwd_nvs_part.h"
+#include "fw_manifest.h"
 
-int fleet_id_valid(const char *id)
-{
-    size_t n = id ? strlen(id) : 0;
-    if (n == 0 || n > FLEET_ID_MAX || id[0] == '.' || id[0] == '-') return 0;
-    for (size_t i = 0; i < n; i++) {
-        char ch = id[i];
-        int ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '.' ||
-                 ch == '_' || ch == '-';
-        if (!ok) return 0;
-    }
-    return 1;
-}
+int fleet_id_valid(const char *id) { return fw_mf_check_device_id(id) == FW_OK; }
 
 const char *fleet_id_get(const struct devdir *dd) { return devdir_conf_get(dd, "device_id"); }
 

@@ -8,10 +8,11 @@
 #include "cli/fwseal-device/devdir.h"
 #include "device/fwd_fleet_state.h"
 
-#define FLEET_ID_MAX 64
+#define FLEET_ID_MAX 32 /* FW_MF_DEVICE_ID_MAX */
 
-/* 1 if id is 1..FLEET_ID_MAX of [A-Za-z0-9._-], not starting with '.' or
- * '-' (it becomes part of a file name and a URL path). */
+/* 1 if id is a valid fleet device id (common/fw_manifest.h
+ * fw_mf_check_device_id: 1..32 of [A-Za-z0-9._-], not starting with '.';
+ * it becomes part of a file name and a URL path). */
 int fleet_id_valid(const char *id);
 
 /* The device id recorded by `init --id`, or NULL. */
