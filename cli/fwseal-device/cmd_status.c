@@ -189,8 +189,11 @@ static void json_fleet(struct fw_json *j, struct devdir *dd)
     const char *id = fleet_id_get(dd);
     fw_json_key(j, "fleet");
     fw_json_obj(j);
+    const char *group = devdir_conf_get(dd, "device_group");
     if (id) fw_json_kstr(j, "id", id);
     else fw_json_knull(j, "id");
+    if (group) fw_json_kstr(j, "group", group);
+    else fw_json_knull(j, "group");
     if (rc == FW_OK) {
         fw_json_ku64(j, "manifest_seq", fs.seq);
         fw_json_ku64(j, "manifest_time", fs.time);
@@ -206,7 +209,8 @@ static void text_fleet(FILE *f, struct devdir *dd)
     int rc = fleet_state_read(dd, &fs);
     const char *id = fleet_id_get(dd);
     if (!id && (rc || (!fs.seq && !fs.time))) return; /* not a fleet device */
-    fprintf(f, "fleet       id %s, ", id ? id : "(none: init --id)");
+    const char *group = devdir_conf_get(dd, "device_group");
+    fprintf(f, "fleet       id %s%s%s, ", id ? id : "(none: init --id)", group ? ", group " : "", group ? group : "");
     if (rc) {
         fprintf(f, "manifest memory unreadable (%s)\n", fw_strerror(rc));
         return;

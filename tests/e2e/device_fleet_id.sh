@@ -29,4 +29,9 @@ for bad in ../evil "a/b" "" .hidden "sp ace" "x{id}" "$(printf 'x%.0s' $(seq 1 3
   expect_exit 2 "init --id '${bad:0:12}' refused" $FWDEV init "bad" --partitions "$PT" --id "$bad"
   check "nothing created for '${bad:0:12}'" test ! -e bad/device.conf
 done
+expect_exit 0 "init --id --group" $FWDEV init grp --partitions "$PT" --id dev-7 --group canary
+check "group recorded in device.conf" grep -qx 'device_group=canary' grp/device.conf
+expect_exit 0 "status with a group" $FWDEV status grp
+expect_stdout "^fleet +id dev-7, group canary," "status shows the group"
+expect_exit 2 "bad group refused" $FWDEV init grp2 --partitions "$PT" --id dev-8 --group "a/b"
 expect_exit 0 "32-character id accepted" $FWDEV init long --partitions "$PT" --id "$(printf 'x%.0s' $(seq 1 32))"
