@@ -48,7 +48,7 @@ static void usage(FILE *f)
             "options:\n"
             "  --server URL             https:// base URL of the release directory [required]\n"
             "  --ca CA.pem              pin this CA for the server certificate [required]\n"
-            "  --manifest NAME          the manifest's file name in the release (default manifest.bin)\n"
+            "  --manifest NAME          the manifest's file name in the release (default manifest.fwm)\n"
             "  --json                   one JSON object per step on stdout, then a result object\n"
             "  --no-clock               the device has no trusted clock: expiry is checked against\n"
             "                           the newest manifest time seen only\n"
@@ -80,7 +80,7 @@ struct update_opts {
 static int parse(int argc, char **argv, struct update_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->manifest = "manifest.bin";
+    o->manifest = "manifest.fwm";
     o->retries = 3;
     o->timeout_ms = 10000;
     for (int i = 1; i < argc; i++) {
@@ -148,6 +148,8 @@ static void on_step(void *ctx, enum fwd_fleet_step s, const struct fwd_fleet *f)
             fw_json_ku64(&j, "secure_version", f->m.secure_version);
             fw_json_kstr(&j, "issued", is);
             fw_json_kstr(&j, "expires", ex);
+            fw_json_ku64(&j, "image_size", f->m.image_size);
+            fw_json_ku64(&j, "chunk_size", f->m.chunk_size);
             fw_json_ki64(&j, "key_slot", f->sig.key_slot);
             break;
         case FWD_FLEET_STEP_DECIDED:
