@@ -11,6 +11,7 @@
 #include <openssl/kdf.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 
 #include "fw_enc_header.h"
 #include "fw_err.h"
@@ -168,5 +169,17 @@ int fwh_ecies_derive(EVP_PKEY *own_priv, EVP_PKEY *peer_pub, const uint8_t salt[
     EVP_PKEY_CTX_free(ctx);
     OPENSSL_cleanse(z, sizeof z);
     ERR_clear_error();
+    return rc;
+}
+
+/* Ephemeral server key, ECDH with the device key, HKDF -> key. */
+int fwh_ecies_wrap(EVP_PKEY *dev_pub, uint8_t key[32], uint8_t server_xy[64], uint8_t salt[32])
+{
+    EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    int rc = eph ? FW_OK : FW_ERR_CRYPTO;
+    if (rc == FW_OK && RAND_bytes(salt, 32) != 1) rc = FW_ERR_CRYPTO;
+    if (rc == FW_OK) rc = fwh_ecies_pkey_to_point(eph, server_xy);
+    if (rc == FW_OK) rc = fwh_ecies_derive(eph, dev_pub, salt, key);
+    EVP_PKEY_free(eph); /* frees and clears the ephemeral scalar */
     return rc;
 }

@@ -30,6 +30,11 @@ int fwh_ecies_device_key(const uint8_t hmac_key[FWH_ECIES_HMAC_KEY_SIZE], EVP_PK
  * FW_ERR_KEY if the peer key is unusable. */
 int fwh_ecies_derive(EVP_PKEY *own_priv, EVP_PKEY *peer_pub, const uint8_t salt[32], uint8_t key[32]);
 
+/* The server side of one container: a fresh ephemeral key, ECDH with the
+ * device's public key dev_pub, HKDF with a fresh salt -> key; the header's
+ * server point and salt into server_xy and salt. */
+int fwh_ecies_wrap(EVP_PKEY *dev_pub, uint8_t key[32], uint8_t server_xy[64], uint8_t salt[32]);
+
 /* Public P-256 key from a 64-byte X||Y big-endian point (header form).
  * FW_ERR_KEY if it is not a valid point on the curve (incl. identity). */
 int fwh_ecies_point_to_pkey(const uint8_t xy[64], EVP_PKEY **out);

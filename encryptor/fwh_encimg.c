@@ -11,8 +11,10 @@
 #include <openssl/rsa.h>
 
 #include "encryptor/fwh_ecies.h"
+#include "encryptor/fwh_fleet.h"
 #include "signer/fwh_sign.h"
 #include "fw_bytes.h"
+#include "fw_enc_ext.h"
 #include "fw_err.h"
 #include "host/fwh_why.h"
 
@@ -72,18 +74,6 @@ static int rsa_wrap(EVP_PKEY *pub, const uint8_t key[32], uint8_t wrapped[384])
     return ok ? FW_OK : FW_ERR_CRYPTO;
 }
 
-/* Ephemeral server key, ECDH with the device key, HKDF -> key. */
-static int ecies_wrap(EVP_PKEY *dev_pub, uint8_t key[32], uint8_t server_xy[64], uint8_t salt[32])
-{
-    EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    int rc = eph ? FW_OK : FW_ERR_CRYPTO;
-    if (rc == FW_OK && RAND_bytes(salt, 32) != 1) rc = FW_ERR_CRYPTO;
-    if (rc == FW_OK) rc = fwh_ecies_pkey_to_point(eph, server_xy);
-    if (rc == FW_OK) rc = fwh_ecies_derive(eph, dev_pub, salt, key);
-    EVP_PKEY_free(eph); /* frees and clears the ephemeral scalar */
-    return rc;
-}
-
 int fwh_encimg_enc_begin(struct fwh_encimg_enc *e, EVP_PKEY *pub)
 {
     uint8_t key[32], iv[16], area[384];
@@ -96,7 +86,7 @@ int fwh_encimg_enc_begin(struct fwh_encimg_enc *e, EVP_PKEY *pub)
         rc = RAND_priv_bytes(key, sizeof key) == 1 ? rsa_wrap(pub, key, area) : FW_ERR_CRYPTO;
         if (rc == FW_OK) fw_enc_header_init_rsa(&e->hdr, area, iv, 0);
     } else {
-        rc = ecies_wrap(pub, key, area, area + 64);
+        rc = fwh_ecies_wrap(pub, key, area, area + 64);
         if (rc == FW_OK) fw_enc_header_init_ecies(&e->hdr, area, area + 64, iv, 0);
     }
     if (rc == FW_OK && !(e->gcm = gcm_new(key, iv, 1))) rc = FW_ERR_CRYPTO;
@@ -283,6 +273,15 @@ static int ecies_unwrap(const uint8_t hmac_key[32], const struct fw_enc_header *
     if (rc == FW_OK) rc = fwh_ecies_derive(dev, srv, fw_enc_kdf_salt(h), key);
     EVP_PKEY_free(dev);
     EVP_PKEY_free(srv);
+    /* Shared-body header (docs/formats.md §9): the derived key only wraps the
+     * content key; a wrong key or an altered header fails the wrap tag here. */
+    struct fw_enc_ext x;
+    if (rc == FW_OK && fw_enc_ext_decode(h, &x) == FW_OK) {
+        uint8_t kek[32];
+        memcpy(kek, key, sizeof kek);
+        rc = fwh_fleet_ext_unwrap(kek, &x, key);
+        OPENSSL_cleanse(kek, sizeof kek);
+    }
     return rc;
 }
 
@@ -350,6 +349,15 @@ static int check_header(const struct fwh_encimg_key *k, const struct fw_enc_head
     /* 288 zero bytes inside an RSA-3072 ciphertext do not happen by chance. */
     if (k->scheme == FW_ENC_SCHEME_RSA3072 && fw_enc_looks_like_ecies(h))
         return fwh_why(FW_ERR_KEY, why, whylen, "this is an ECIES-P256 container (bytes 100..387 zero): use --hmac-key");
+    struct fw_enc_ext x;
+    int ext = fw_enc_ext_decode(h, &x);
+    if (ext != FW_ERR_NOT_FOUND) {   /* an FWSX shared-body header (docs/formats.md §9) */
+        if (k->scheme != FW_ENC_SCHEME_ECIES_P256)
+            return fwh_why(FW_ERR_KEY, why, whylen, "this is a shared-body ECIES-P256 header (fwseal extension FWSX): use --hmac-key");
+        if (ext == FW_ERR_UNSUPPORTED) return fwh_why(FW_ERR_FORMAT, why, whylen, "FWSX header extension of an unknown version");
+        if (ext != FW_OK) return fwh_why(FW_ERR_FORMAT, why, whylen, "FWSX header extension: bytes that must be zero are not");
+        return FW_OK;
+    }
     if (fw_enc_header_check_strict(h, k->scheme) != FW_OK) {
         if (k->scheme == FW_ENC_SCHEME_ECIES_P256 && !fw_enc_looks_like_ecies(h))
             return fwh_why(FW_ERR_FORMAT, why, whylen,
@@ -366,6 +374,8 @@ static int key_error(const struct fwh_encimg_key *k, int rc, char *why, size_t w
     if (rc == FW_ERR_KEY && k->scheme == FW_ENC_SCHEME_ECIES_P256)
         return fwh_why(rc, why, whylen, "the HMAC key derives an out-of-range device scalar (not a usable device key)");
     if (rc == FW_ERR_KEY) return fwh_why(rc, why, whylen, "RSA key unwrap failed");
+    if (rc == FW_ERR_AUTH)
+        return fwh_why(rc, why, whylen, "FWSX wrapped content key: tag mismatch (wrong key or tampered header)");
     return fwh_why(rc, why, whylen, "key setup failed (OpenSSL)");
 }
 
@@ -439,8 +449,12 @@ int fwh_encimg_inspect(FILE *in, struct fwh_encimg_info *ci, char *why, size_t w
     if (rc == FW_ERR_MAGIC) return fwh_why(rc, why, whylen, "bad magic: not an ESP encrypted image (want CF B6 88 07)");
     if (rc != FW_OK) return fwh_why(rc, why, whylen, "truncated header: %zu of %u bytes", n, FW_ENC_HEADER_SIZE);
     ci->header_ok = 1;
-    ci->scheme_guess = fw_enc_looks_like_ecies(&ci->h) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072;
-    ci->reserved_ok = fw_enc_header_check_strict(&ci->h, ci->scheme_guess) == FW_OK;
+    struct fw_enc_ext x;
+    int ext = fw_enc_ext_decode(&ci->h, &x);
+    ci->scheme_guess = fw_enc_looks_like_ecies(&ci->h) || ext != FW_ERR_NOT_FOUND ? FW_ENC_SCHEME_ECIES_P256
+                                                                                    : FW_ENC_SCHEME_RSA3072;
+    ci->shared_ext = ext != FW_ERR_NOT_FOUND;
+    ci->reserved_ok = ci->shared_ext ? ext == FW_OK : fw_enc_header_check_strict(&ci->h, ci->scheme_guess) == FW_OK;
     while ((n = fread(buf, 1, sizeof buf, in)) > 0) ci->total += n;
     if (ferror(in)) return fwh_why(FW_ERR_IO, why, whylen, "read failed");
     rc = fw_enc_check_total_len(&ci->h, ci->total);

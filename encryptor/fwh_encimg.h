@@ -106,7 +106,8 @@ struct fwh_encimg_info {
     int scheme_guess;  /* FW_ENC_SCHEME_*: ECIES if bytes 100..387 are zero */
     uint64_t total;    /* bytes in the stream */
     int length_ok;     /* total == 512 + bin_size */
-    int reserved_ok;   /* strict check for the guessed scheme */
+    int reserved_ok;   /* strict check for the guessed scheme (FWSX: the extension's rules) */
+    int shared_ext;    /* an FWSX shared-body ECIES header (docs/formats.md §9) */
 };
 /* Read the whole stream (the body is only counted, not decrypted).
  * FW_OK only if all checks pass; otherwise the first failure with a reason

@@ -8,6 +8,7 @@
 #include "cli/fwseal/commands.h"
 #include "cli/fwseal/enc_cli.h"
 #include "cli/fwseal/verify_container.h"
+#include "cli/fwseal/verify_manifest.h"
 #include "cli/util/cli.h"
 #include "fw_err.h"
 #include "fw_image.h"
@@ -59,6 +60,7 @@ static void help(FILE *f)
             "  fwseal verify app-signed.bin --trust-digest $(fwseal digest release_pub.pem) \\\n"
             "      --min-secure-version 2 --chip esp32c3 --json\n");
     fputs(verify_container_help, f);
+    fputs(verify_manifest_help, f);
 }
 
 struct verify_args {
@@ -155,6 +157,7 @@ static int run(int argc, char **argv)
     if (rc) return rc;
     if (a.decrypt_key || a.decrypt_hmac || a.header_only || verify_is_container(a.image))
         return verify_container(&a.o, a.image, a.decrypt_key, a.decrypt_hmac, a.header_only, a.json);
+    if (!a.o.raw && verify_is_manifest(a.image)) return verify_manifest(&a.o, a.image, a.json);
     char why[256] = "";
     int e = fwh_verify_file(a.image, &a.o, &rep, why, sizeof why);
     if (rep.n == 0) return cli_err(cli_exit_for(e) == EXIT_REJECT ? EXIT_IO : cli_exit_for(e), "%s: %s", a.image,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "cli/util/cli.h"
+#include "fw_enc_ext.h"
 #include "fw_enc_header.h"
 #include "fw_err.h"
 #include "host/fwh_json.h"
@@ -20,9 +21,12 @@ int info_enc_container(const char *path, uint64_t file_size, const uint8_t *hdr,
     struct fw_enc_header h;
     int dec = fw_enc_header_decode(hdr, got, &h);
     int complete = dec == FW_OK;
-    int scheme = complete && fw_enc_looks_like_ecies(&h) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072;
+    struct fw_enc_ext x;
+    int ext = complete ? fw_enc_ext_decode(&h, &x) : FW_ERR_NOT_FOUND;
+    int shared = ext != FW_ERR_NOT_FOUND;   /* FWSX shared-body header (docs/formats.md §9) */
+    int scheme = complete && (shared || fw_enc_looks_like_ecies(&h)) ? FW_ENC_SCHEME_ECIES_P256 : FW_ENC_SCHEME_RSA3072;
     int len_rc = complete ? fw_enc_check_total_len(&h, file_size) : dec;
-    int reserved_ok = complete && fw_enc_header_check_strict(&h, scheme) == FW_OK;
+    int reserved_ok = complete && (shared ? ext == FW_OK : fw_enc_header_check_strict(&h, scheme) == FW_OK);
     int valid = complete && len_rc == FW_OK && reserved_ok;
     const char *sname = scheme == FW_ENC_SCHEME_ECIES_P256 ? "ecies-p256" : "rsa3072";
     if (json) {
@@ -40,6 +44,7 @@ int info_enc_container(const char *path, uint64_t file_size, const uint8_t *hdr,
             snprintf(magic, sizeof magic, "0x%08x", FW_ENC_MAGIC);
             fw_json_kstr(&j, "magic", magic);
             fw_json_kstr(&j, "scheme_guess", sname);
+            if (shared) fw_json_kbool(&j, "fwseal_shared_body", 1);
             if (scheme == FW_ENC_SCHEME_ECIES_P256) {
                 fw_json_khex(&j, "server_pub_key", fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE);
                 fw_json_khex(&j, "kdf_salt", fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE);
@@ -60,7 +65,8 @@ int info_enc_container(const char *path, uint64_t file_size, const uint8_t *hdr,
         if (complete) {
             printf("  magic:    0x%08x (CF B6 88 07)\n", FW_ENC_MAGIC);
             printf("  scheme:   %s (guessed: the header does not record it; %s)\n", sname,
-                   scheme == FW_ENC_SCHEME_ECIES_P256 ? "bytes 100..387 are zero" : "key area is a 384-byte RSA block");
+                   shared ? "FWSX shared-body extension at byte 100, fwseal's own"
+                   : scheme == FW_ENC_SCHEME_ECIES_P256 ? "bytes 100..387 are zero" : "key area is a 384-byte RSA block");
             if (scheme == FW_ENC_SCHEME_ECIES_P256) {
                 hex("  server:   ", fw_enc_server_pub(&h), FW_ENC_SERVER_PUB_SIZE, " (ephemeral P-256 X||Y)\n");
                 hex("  salt:     ", fw_enc_kdf_salt(&h), FW_ENC_KDF_SALT_SIZE, "\n");

@@ -10,6 +10,7 @@ extern const struct cli_cmd cmd_keygen, cmd_pubkey, cmd_digest, cmd_sign, cmd_ve
 extern const struct cli_cmd cmd_decrypt, cmd_encrypt, cmd_flash_decrypt, cmd_flash_encrypt;
 extern const struct cli_cmd cmd_mkimage, cmd_info, cmd_partition_table;
 extern const struct cli_cmd cmd_nvs;
+extern const struct cli_cmd cmd_release, cmd_manifest;
 
 static const struct cli_cmd *const commands[] = {
     &cmd_keygen,
@@ -25,6 +26,8 @@ static const struct cli_cmd *const commands[] = {
     &cmd_info,
     &cmd_partition_table,
     &cmd_nvs,
+    &cmd_release,
+    &cmd_manifest,
     NULL
 };
 
