@@ -311,3 +311,14 @@ powercut: deps check-shared
 tamper: deps check-shared
 	@$(MAKE) --no-print-directory all
 	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/tamper/run.sh
+
+# ---------------------------------------------------------------------------
+# Fleet (issue 19): `fwseal release` served by a real nginx to a simulated
+# fleet of FLEET_DEVICES (default 200) devices, staged rollout 10/50/100 %,
+# hostile releases; writes tests/fleet/RESULTS.md (tests/fleet/run.sh).
+# The e2e test fleet_small runs the same script with 20 devices.
+# ---------------------------------------------------------------------------
+.PHONY: fleet
+fleet: deps check-shared
+	@$(MAKE) --no-print-directory all
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/fleet/run.sh

@@ -84,7 +84,7 @@ struct fwd_fleet_cfg {
     const struct fwd_decrypt_key *key;        /* the device secret */
     const char *device_id;                    /* fw_mf_check_device_id */
     const char *group;                        /* optional device group, NULL: none */
-    const char *manifest_path;                /* the manifest's name in the release (e.g. "manifest.bin") */
+    const char *manifest_path;                /* the manifest's name in the release (e.g. "manifest.fwm") */
     struct fw_nvs_store *state;               /* mounted read-write: the manifest memory */
     fwd_fleet_clock_fn clock;                 /* optional */
     void *clock_ctx;

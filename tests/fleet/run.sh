@@ -92,7 +92,7 @@ LOG=$T/nginx-fleet/logs/access.log
 publish() { # OUTDIR-NAME RELEASE-ARGS...: fwseal release into www/NAME.new, then swap it in as www/fleet
   local name=$1; shift
   rm -rf "www/$name"
-  $FWSEAL release --devices devices.csv --out "www/$name" "$@" >"$T/release.$name.log" 2>&1 || return 1
+  $FWSEAL release --devices devices.csv --out "www/$name" --jobs "$JOBS" "$@" >"$T/release.$name.log" 2>&1 || return 1
   rm -rf www/fleet.old; [ -e www/fleet ] && mv www/fleet www/fleet.old
   cp -a "www/$name" www/fleet
 }
@@ -123,7 +123,7 @@ run_stage() {
   RUN_S=$((SECONDS - t1))
   tail -n +$((l0 + 1)) "$LOG" >"out/$st.log"
   REQ=$(wc -l <"out/$st.log")
-  read -r B_MF B_HDR B_BODY BYTES < <(awk '{ t += $10 } $7 ~ /manifest/ { m += $10 } $7 ~ /header/ { h += $10 }
+  read -r B_MF B_HDR B_BODY BYTES < <(awk '{ t += $10 } $7 ~ /manifest/ { m += $10 } $7 ~ /\/hdr\// { h += $10 }
     $7 ~ /body/ { b += $10 } END { print m + 0, h + 0, b + 0, t + 0 }' "out/$st.log")
 }
 count() { awk -v c="$2" '$2 == c' "out/$1.res" | wc -l; } # STAGE EXIT
@@ -239,33 +239,34 @@ for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["event"] == "manifest_verified": print(o["chunk_size"]); break' "$1"; }
 
+flip() { # FILE OFFSET: invert one byte (never a no-op)
+  python3 -c 'import sys; f = open(sys.argv[1], "r+b"); o = int(sys.argv[2]); f.seek(o); b = f.read(1); f.seek(o); f.write(bytes([b[0] ^ 0xFF]))' "$1" "$2"
+}
 # 1. tampered first chunk (a correct release whose served body was changed: CDN, mirror)
 seq_no=$((seq_no + 1))
 publish t1 --image v3.bin --sign-key sb.pem --seq "$seq_no" --rollout 100 || { fail "release v3"; exit 1; }
-printf '\x5a' | dd of=www/fleet/body.bin bs=1 seek=100 conv=notrunc status=none
+flip www/fleet/*/body.bin 100
 hostile chunk0 "tampered chunk (the first)" '"reason":"chunk 0 of the body does not match' ZERO
 # 2. tampered last chunk: the good chunks before it stream to flash, the bad one never does
 publish t2 --image v3.bin --sign-key sb.pem --seq "$seq_no" --rollout 100
 V3=$(stat -c %s v3.bin)
 CH=$(chunk_of "out/h_chunk0/dev-0001.json")
 LAST=$(((V3 - 1) / CH))
-printf '\x5a' | dd of=www/fleet/body.bin bs=1 seek=$((V3 - 7)) conv=notrunc status=none
+flip www/fleet/*/body.bin $((V3 - 7))
 hostile chunkN "tampered chunk (the last, $LAST)" "\"reason\":\"chunk $LAST of the body does not match" "BELOW:$((LAST * CH))"
 # 3. tampered headers: one byte of every device's wrapped key
 publish t3 --image v3.bin --sign-key sb.pem --seq "$seq_no" --rollout 100
-for h in www/fleet/headers/*; do printf '\x01' | dd of="$h" bs=1 seek=100 conv=notrunc status=none; done
+for h in www/fleet/*/hdr/*.hdr; do flip "$h" 100; done
 hostile header "tampered header (wrapped key)" 'not an app image|decryption|bad magic' ZERO
 # 4. a manifest signed by a key the devices do not trust
 seq_no=$((seq_no + 1))
 publish t4 --image v3.bin --sign-key rogue.pem --seq "$seq_no" --rollout 100
 hostile untrusted "manifest signed by an untrusted key" 'manifest signature' ZERO
-# 5. expired manifest: valid for a week when it was signed; the devices'
-#    clocks (FWSEAL_SIM_UTC) are a year later
+# 5. expired manifest: signed a year ago, valid for 30 days then (the
+#    devices' clocks are the host's; FWSEAL_SIM_UTC could move them)
 publish t5 --image v3.bin --sign-key sb.pem --seq "$seq_no" --rollout 100 \
-  --expires "$(date -u -d '+7 days' +%Y-%m-%dT%H:%M:%SZ)"
-export FLEET_UTC=$(($(date +%s) + 365 * 86400))
-hostile expired "expired manifest (device clock a year later)" 'expired' ZERO
-unset FLEET_UTC
+  --issued "$(date -u -d '-365 days' +%Y-%m-%dT%H:%M:%SZ)" --expires "$(date -u -d '-335 days' +%Y-%m-%dT%H:%M:%SZ)"
+hostile expired "expired manifest (signed a year ago for 30 days)" 'expired' ZERO
 # 6. replay: the first stage's release again (seq 2, older than what they accepted)
 rm -rf www/fleet && cp -a www/r10 www/fleet
 hostile replay "replayed older manifest (seq 2)" 'replay' ZERO
