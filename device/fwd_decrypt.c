@@ -6,7 +6,9 @@
 
 #include "device/fwd_keystore.h"
 #include "fw_bytes.h"
+#include "fw_enc_ext.h"
 #include "fw_enc_header.h"
+#include "fw_manifest.h"
 
 /* ---- keys ---------------------------------------------------------------- */
 
@@ -119,13 +121,61 @@ static int derive_ecies(struct fwd_decrypt *d, const struct fw_enc_header *h, ui
     return rc;
 }
 
-/* Cheap checks of the decoded header first (§3.8 rules 3 and 6), then the
- * key operation. */
-static int header_checks(const struct fwd_decrypt *d, const struct fw_enc_header *h)
+/* Shared-body ECIES header (docs/formats.md §9, fwseal's FWSX extension):
+ * the ECIES-derived key only unwraps the release's content key. The wrap
+ * tag is checked here, in constant time, so an altered header or another
+ * device's header fails before any body byte is decrypted. */
+static int unwrap_ext(const struct fw_enc_ext *x, uint8_t key[FW_ENC_AES_KEY_SIZE])
 {
+    struct fwd_gcm_ctx g;
+    uint8_t kek[FW_ENC_AES_KEY_SIZE], tag[FW_ENC_EXT_WRAP_TAG_SIZE];
+    memcpy(kek, key, sizeof kek);
+    memset(&g, 0, sizeof g);
+    int rc = fwd_gcm_decrypt_start(&g, kek, sizeof kek, x->wrap_iv, sizeof x->wrap_iv) == FW_OK &&
+                     fwd_gcm_update(&g, x->wrapped, key, FW_ENC_EXT_WRAPPED_SIZE) == FW_OK &&
+                     fwd_gcm_finish(&g, tag, sizeof tag) == FW_OK
+                 ? FW_OK
+                 : FW_ERR_CRYPTO;
+    if (rc == FW_OK && !fw_ct_equal(tag, x->wrap_tag, sizeof tag)) rc = FW_ERR_AUTH;
+    fwd_gcm_free(&g);
+    fw_wipe(kek, sizeof kek);
+    fw_wipe(tag, sizeof tag);
+    if (rc != FW_OK) fw_wipe(key, FW_ENC_AES_KEY_SIZE);
+    return rc;
+}
+
+/* Cheap checks of the decoded header first (§3.8 rules 3 and 6), then the
+ * key operation. An FWSX header is checked by its own rules (always: it is
+ * fwseal's format, with no lenient reference behaviour to follow) and only
+ * an ECIES key can open it. */
+static int header_checks(const struct fwd_decrypt *d, const struct fw_enc_header *h, int *ext)
+{
+    struct fw_enc_ext x;
     if (fw_enc_header_check_size(h, d->cfg.min_bin_size, d->cfg.max_bin_size) != FW_OK) return FW_ERR_RANGE;
+    *ext = 0;
+    if (d->cfg.key->scheme == FW_ENC_SCHEME_ECIES_P256 && fw_enc_ext_present(h)) {
+        if (fw_enc_ext_decode(h, &x) != FW_OK) return FW_ERR_FORMAT;
+        *ext = 1;
+        return FW_OK;
+    }
+    if (d->cfg.key->scheme == FW_ENC_SCHEME_RSA3072 && fw_enc_ext_decode(h, &x) == FW_OK) return FW_ERR_FORMAT;
     if (d->cfg.strict_reserved && fw_enc_header_check_strict(h, d->cfg.key->scheme) != FW_OK) return FW_ERR_FORMAT;
     return FW_OK;
+}
+
+/* SHA-256("fwseal-keycheck1" || key): the manifest's key_check (§8.2). */
+static int key_check(const uint8_t key[FW_ENC_AES_KEY_SIZE], uint8_t out[FW_MF_HASH_LEN])
+{
+    struct fwd_hash_ctx hc;
+    memset(&hc, 0, sizeof hc);
+    int rc = fwd_hash_start(&hc, FWD_HASH_SHA256) == FW_OK &&
+                     fwd_hash_update(&hc, (const uint8_t *)FW_MF_KEY_CHECK_LABEL, FW_MF_KEY_CHECK_LABEL_LEN) == FW_OK &&
+                     fwd_hash_update(&hc, key, FW_ENC_AES_KEY_SIZE) == FW_OK &&
+                     fwd_hash_finish(&hc, out, FW_MF_HASH_LEN) == FW_OK
+                 ? FW_OK
+                 : FW_ERR_CRYPTO;
+    fwd_hash_free(&hc);
+    return rc;
 }
 
 static int process_header(struct fwd_decrypt *d)
@@ -133,14 +183,21 @@ static int process_header(struct fwd_decrypt *d)
     struct fw_enc_header h;
     uint8_t key[FW_ENC_AES_KEY_SIZE];
     int rc = fw_enc_header_decode(d->hdr, sizeof d->hdr, &h);
+    int ext = 0;
     if (rc == FW_OK) {
         d->bin_size = h.bin_size;
-        rc = header_checks(d, &h);
+        rc = header_checks(d, &h, &ext);
     }
     if (rc == FW_OK) {
         memcpy(d->tag, h.tag, sizeof d->tag);
         rc = d->cfg.key->scheme == FW_ENC_SCHEME_RSA3072 ? unwrap_rsa(d, &h, key) : derive_ecies(d, &h, key);
     }
+    if (rc == FW_OK && ext) {
+        struct fw_enc_ext x;
+        rc = fw_enc_ext_decode(&h, &x) == FW_OK ? unwrap_ext(&x, key) : FW_ERR_FORMAT;
+        fw_wipe(&x, sizeof x);
+    }
+    if (rc == FW_OK) rc = key_check(key, d->key_check);
     if (rc == FW_OK && fwd_gcm_decrypt_start(&d->gcm, key, sizeof key, h.iv, sizeof h.iv) != FW_OK)
         rc = FW_ERR_CRYPTO;
     fw_wipe(key, sizeof key);
@@ -295,4 +352,12 @@ struct fwd_sink fwd_decrypt_input(struct fwd_decrypt *d)
 {
     struct fwd_sink s = { input_write, input_finish, d };
     return s;
+}
+
+int fwd_decrypt_key_check(const struct fwd_decrypt *d, uint8_t out[32])
+{
+    if (!d || !out) return FW_ERR_INVALID_ARG;
+    if (!fwd_decrypt_header_done(d)) return FW_ERR_STATE;
+    memcpy(out, d->key_check, sizeof d->key_check);
+    return FW_OK;
 }

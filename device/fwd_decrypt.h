@@ -14,7 +14,10 @@
  *     1 <= d < n, server point validated (on curve, not the identity);
  *   - bytes beyond bin_size are an error (the reference "decrypts" them),
  *     a short stream is an error at fwd_decrypt_finish();
- *   - the GCM tag is compared in constant time in fwd_decrypt_finish().
+ *   - the GCM tag is compared in constant time in fwd_decrypt_finish();
+ *   - ECIES: an fwseal shared-body header (FWSX, docs/formats.md §9) carries the
+ *     content key wrapped under the ECIES-derived key; its wrap tag is checked
+ *     (constant time) when the header completes: FW_ERR_AUTH before any body.
  *
  * Plaintext is RELEASED BEFORE the tag is checked (that is the container's
  * design): the sink must treat it as untrusted until finish returns 0.
@@ -97,6 +100,7 @@ struct fwd_decrypt {
     uint32_t cache_len;
     uint8_t hdr[FWD_DECRYPT_HEADER_SIZE];
     uint8_t tag[FW_ENC_TAG_SIZE];
+    uint8_t key_check[32];       /* SHA-256("fwseal-keycheck1" || content key), docs/formats.md §8.2 */
     uint8_t cache[16];
     struct fwd_gcm_ctx gcm;
     uint8_t out[FWD_DECRYPT_OUT_SIZE];
@@ -113,6 +117,12 @@ int fwd_decrypt_feed(struct fwd_decrypt *d, const uint8_t *p, size_t n);
 int fwd_decrypt_header_done(const struct fwd_decrypt *d);
 /* bin_size from the header (valid once header_done). */
 uint32_t fwd_decrypt_bin_size(const struct fwd_decrypt *d);
+/* The content key's check value (a fleet manifest's key_check, docs/formats.md
+ * §8.2) once the header was accepted: a fleet device compares it with the
+ * manifest's before it fetches the body. FW_ERR_STATE before. For an RSA
+ * header whose unwrap failed (implicit rejection) it is the check of the
+ * pseudo-random key, so it does not match. */
+int fwd_decrypt_key_check(const struct fwd_decrypt *d, uint8_t out[32]);
 /* Container bytes consumed so far (header + body). */
 uint64_t fwd_decrypt_consumed(const struct fwd_decrypt *d);
 /* End of stream: FW_ERR_TRUNCATED if fewer than 512 + bin_size bytes came,
