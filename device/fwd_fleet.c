@@ -179,6 +179,25 @@ static enum fwd_fleet_outcome decide(struct fwd_fleet *f)
 
 /* ---- 3. the device's header ------------------------------------------------------------ */
 
+/* The pipeline first: it refuses (PENDING_VERIFY, no slot) before anything
+ * more is fetched, and touches no flash until the first plaintext bytes
+ * passed the early checks. */
+static enum fwd_fleet_outcome pipeline(struct fwd_fleet *f)
+{
+    struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
+                                       .event_ctx = f->cfg.event_ctx };
+    int rc = fwd_ota_pipeline_start(&f->pipe, &pc);
+    if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
+    return 0;
+}
+
+/* Stop the started pipeline (slot untouched: nothing was fed) and say why. */
+static enum fwd_fleet_outcome before_body(struct fwd_fleet *f, enum fwd_fleet_outcome o)
+{
+    fwd_ota_pipeline_abort(&f->pipe, f->fail.code ? f->fail.code : FW_ERR_STATE, f->why);
+    return o;
+}
+
 static enum fwd_fleet_outcome header(struct fwd_fleet *f)
 {
     int rc = fw_mf_header_path(&f->m, f->cfg.device_id, f->header_path, sizeof f->header_path);
@@ -229,11 +248,20 @@ static enum fwd_fleet_outcome body_refused(struct fwd_fleet *f, int rc)
 
 static enum fwd_fleet_outcome body(struct fwd_fleet *f)
 {
-    struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
-                                       .event_ctx = f->cfg.event_ctx };
-    int rc = fwd_ota_pipeline_start(&f->pipe, &pc);
-    if (rc == FW_OK) rc = fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
+    int rc = fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
     if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
+    /* The key the header unwrapped must be the release's content key (the
+     * manifest's key_check): a tampered header, or another device's, is
+     * refused here, before a byte of the body is fetched. */
+    uint8_t kc[FW_MF_HASH_LEN];
+    int same = fwd_decrypt_key_check(&f->pipe.dec, kc) == FW_OK && fw_ct_equal(kc, f->m.key_check, sizeof kc);
+    fw_wipe(kc, sizeof kc);
+    if (!same) {
+        fwd_ota_pipeline_abort(&f->pipe, FW_ERR_KEY, "the device header does not unwrap this release's content key");
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_KEY,
+                         "the device header does not unwrap this release's content key (tampered, or another "
+                         "device's header)");
+    }
     struct fwd_chunk_check_cfg cc = { .body_size = f->m.image_size, .chunk_size = f->m.chunk_size,
                                       .digest = chunk_digest, .digest_ctx = f,
                                       .out = fwd_ota_pipeline_input(&f->pipe) };
@@ -276,7 +304,8 @@ enum fwd_fleet_outcome fwd_fleet_update(struct fwd_fleet *f, const struct fwd_fl
     f->cfg = *cfg;
     enum fwd_fleet_outcome o = manifest(f);
     if (!o) o = decide(f);
-    if (!o) o = header(f);
+    if (!o) o = pipeline(f);
+    if (!o && (o = header(f))) before_body(f, o);
     if (!o) o = body(f);
     fwd_chunk_check_free(&f->cc);
     return o;

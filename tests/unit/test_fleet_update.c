@@ -65,6 +65,23 @@ static uint8_t *encrypt_file(const char *rel, size_t *out_len)
     return out;
 }
 
+/* SHA-256("fwseal-keycheck1" || content key) of `enc`, through the device's
+ * own decryptor (the test never sees the content key). */
+static uint8_t key_check_of_enc[FW_MF_HASH_LEN];
+static int discard(void *ctx, const uint8_t *p, size_t n) { (void)ctx; (void)p; (void)n; return FW_OK; }
+static void compute_key_check(void)
+{
+    static struct fwd_decrypt d;
+    struct fwd_random rng;
+    fwd_sim_random_hal(&rng);
+    struct fwd_decrypt_cfg dc = { .key = &key, .rng = &rng, .min_bin_size = 1, .max_bin_size = 1u << 24,
+                                  .strict_reserved = 1, .out = { discard, NULL, NULL } };
+    assert_int_equal(fwd_decrypt_start(&d, &dc), FW_OK);
+    assert_int_equal(fwd_decrypt_feed(&d, enc, FW_ENC_HEADER_SIZE), FW_OK);
+    assert_int_equal(fwd_decrypt_key_check(&d, key_check_of_enc), FW_OK);
+    fwd_decrypt_abort(&d);
+}
+
 /* The manifest of `enc` as `fwseal release` would write it, signed by `signer`. */
 static void manifest_of(struct fw_manifest *m, const char *signer)
 {
@@ -77,6 +94,7 @@ static void manifest_of(struct fw_manifest *m, const char *signer)
     m->manifest_len = FW_MF_FIXED_LEN + FW_MF_HASH_LEN * m->chunk_count;
     memcpy(m->enc_iv, enc + FW_ENC_OFF_IV, FW_MF_IV_LEN);
     memcpy(m->enc_tag, enc + FW_ENC_OFF_TAG, FW_MF_TAG_LEN);
+    memcpy(m->key_check, key_check_of_enc, FW_MF_HASH_LEN);
     SHA256(body, blen, m->image_sha256);
     assert_int_equal(fw_mf_encode_fixed(m, mf), FW_OK);
     for (uint32_t i = 0; i < m->chunk_count; i++) {
@@ -419,6 +437,26 @@ static void foreign_header_refused_before_body(void **s)
     assert_string_equal(boot_label(), "ota_0");
 }
 
+static void tampered_header_refused_before_body(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    static uint8_t hdr[FW_ENC_HEADER_SIZE];
+    memcpy(hdr, enc, sizeof hdr);
+    hdr[100] ^= 0xFF;                            /* the wrapped key: unwraps (implicit rejection) to a wrong key */
+    srv.hdr = hdr;
+    uint64_t erases = sim.flash.st.erases;
+    assert_int_equal(update(1), FWD_FLEET_REFUSED);
+    assert_int_equal(fl.fail.code, FW_ERR_KEY);
+    assert_non_null(strstr(fl.why, "does not unwrap this release's content key"));
+    assert_int_equal(srv.body_gets, 0);          /* refused on the manifest's key check, before the body */
+    assert_int_equal(sim.flash.st.erases, erases);
+    assert_string_equal(boot_label(), "ota_0");
+}
+
 static void tampered_chunk(void **s)
 {
     (void)s;
@@ -469,6 +507,7 @@ static int setup(void **s)
     free(pem);
     enc = encrypt_file(NEWIMG, &enc_len);
     enc2 = encrypt_file(NEWIMG, &enc2_len);
+    compute_key_check();
     return 0;
 }
 
@@ -495,6 +534,7 @@ int main(void)
         cmocka_unit_test(chip_and_secure_version),
         cmocka_unit_test(nothing_to_do_is_remembered),
         cmocka_unit_test(foreign_header_refused_before_body),
+        cmocka_unit_test(tampered_header_refused_before_body),
         cmocka_unit_test(tampered_chunk),
         cmocka_unit_test(chunk_size_above_device_bound),
     };
