@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <openssl/bio.h>
+#include <openssl/decoder.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -61,4 +62,47 @@ int fwh_enckey_pub_to_pem(EVP_PKEY *pk, char **pem, size_t *len)
     BIO_free(b);
     ERR_clear_error();
     return rc;
+}
+
+struct fwh_pubkey_decoder {
+    OSSL_DECODER_CTX *ctx;
+    EVP_PKEY *out;                 /* where the context puts each key */
+};
+
+struct fwh_pubkey_decoder *fwh_pubkey_decoder_new(void)
+{
+    struct fwh_pubkey_decoder *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->ctx = OSSL_DECODER_CTX_new_for_pkey(&d->out, NULL, "SubjectPublicKeyInfo", NULL, EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+    if (!d->ctx) {
+        free(d);
+        ERR_clear_error();
+        return NULL;
+    }
+    return d;
+}
+
+int fwh_pubkey_decoder_load(struct fwh_pubkey_decoder *d, const uint8_t *buf, size_t len, EVP_PKEY **out)
+{
+    const unsigned char *p = buf;
+    size_t left = len;
+    *out = NULL;
+    d->out = NULL;
+    int ok = OSSL_DECODER_from_data(d->ctx, &p, &left) && d->out;
+    ERR_clear_error();
+    if (!ok) {
+        EVP_PKEY_free(d->out);
+        d->out = NULL;
+        return FW_ERR_KEY;
+    }
+    *out = d->out;
+    d->out = NULL;
+    return FW_OK;
+}
+
+void fwh_pubkey_decoder_free(struct fwh_pubkey_decoder *d)
+{
+    if (!d) return;
+    OSSL_DECODER_CTX_free(d->ctx);
+    free(d);
 }

@@ -15,6 +15,7 @@
 #include "cli/fwseal/commands.h"
 #include "cli/fwseal/info_container.h"
 #include "cli/fwseal/info_formats.h"
+#include "cli/fwseal/mf_cli.h"
 #include "cli/util/cli.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
@@ -59,6 +60,7 @@ static void usage(FILE *f)
             "  nvs_keys image      recognised by its CRC; the keys are not printed\n"
             "  key (PEM or DER)    type, private/public, Secure Boot V2 key digest;\n"
             "                      private parts are never printed\n"
+            "  fleet manifest      fwseal release's manifest.fwm (magic FWMF): every field\n"
             "  signed data         any file ending in a Secure Boot V2 signature sector\n"
             "info checks structure and hashes only; signatures are checked by\n"
             "`fwseal verify`. Other files are reported as not an ESP app image.\n"
@@ -520,6 +522,20 @@ static FILE *spool_stdin(void)
     return t;
 }
 
+/* As `fwseal manifest show`; exit 1 for a malformed manifest. */
+static int info_manifest(const char *path, int json)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    struct fw_manifest m;
+    int rc = mf_load(path, &buf, &len, &m);
+    if (rc) return rc;
+    if (json) mf_print_json(stdout, path, buf, len, &m, 0, "not checked (fwseal verify)");
+    else mf_print_text(stdout, path, buf, len, &m, 0);
+    free(buf);
+    return 0;
+}
+
 static int run_info(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv)) { usage(stdout); return 0; }
@@ -545,6 +561,8 @@ static int run_info(int argc, char **argv)
     in.magic_ok = got > 0 && head[0] == FW_IMAGE_MAGIC;
     if (got >= 4 && fw_enc_check_magic(head, got) == FW_OK) {
         rc = info_container(&in, head, got);
+    } else if (got >= FW_MF_MAGIC_LEN && !memcmp(head, FW_MF_MAGIC, FW_MF_MAGIC_LEN) && strcmp(in.path, "-")) {
+        rc = info_manifest(in.path, in.json);   /* a fleet manifest (docs/formats.md §8) */
     } else if ((head[0] != FW_IMAGE_MAGIC || other_format_size(in.file_size)) && in.file_size <= OTHER_MAX) {
         rc = info_other(&in, f, head, got);
     }

@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* fwseal manifest show|decide: read a fleet manifest (docs/formats.md §8).
+/* fwseal manifest show|decide|restage: a fleet manifest (docs/formats.md §8).
  * show prints every field; decide runs the device's decision table
  * (common/fw_mf_decide) for a device described on the command line, so an
  * operator can see what a device will do before publishing. Neither checks
- * the signature: `fwseal verify MANIFEST --trust KEY` does. */
+ * the signature: `fwseal verify MANIFEST --trust KEY` does. restage re-signs
+ * the published manifest for the next rollout stage (manifest_restage.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/fwseal/commands.h"
+#include "cli/fwseal/manifest_restage.h"
 #include "cli/fwseal/mf_cli.h"
 #include "cli/util/cli.h"
 #include "host/fwh_json.h"
@@ -24,6 +26,8 @@ static void help(void)
            "       fwseal manifest decide MANIFEST --id ID --chip NAME|ID --rev REV --project NAME\n"
            "                              --version VER --secure-version N [--last-seq N]\n"
            "                              [--now TIME] [--group NAME] [--json]\n"
+           "       fwseal manifest restage DIR --sign-key KEY.pem [--rollout PERCENT] [--group NAME]...\n"
+           "                               [--no-groups] [--seq N] [--expires TIME] [--issued TIME]\n"
            "\n"
            "A fleet manifest (manifest.fwm, written by fwseal release; docs/formats.md 8).\n"
            "  show     print every field (--chunks: the SHA-256 of every body chunk too)\n"
@@ -31,7 +35,13 @@ static void help(void)
            "           decision table): accept, nothing to do (up-to-date, not-in-rollout)\n"
            "           or a refusal (replay, expired, wrong-chip, chip-revision,\n"
            "           wrong-project, secure-version)\n"
-           "Neither checks the signature: `fwseal verify MANIFEST --trust KEY.pem` does.\n"
+           "  restage  the next stage of a rollout without re-encrypting: DIR/manifest.fwm\n"
+           "           re-signed with a higher seq (default +1), a new expiry (default 30\n"
+           "           days), the new --rollout / --group (default: unchanged), over the\n"
+           "           same body and headers. Refused unless the published manifest verifies\n"
+           "           against --sign-key and the body matches its chunk hashes.\n"
+           "show and decide do not check the signature: `fwseal verify MANIFEST --trust\n"
+           "KEY.pem` does.\n"
            "\n"
            "decide options (the device's facts):\n"
            "  --id ID               device id\n"
@@ -43,11 +53,12 @@ static void help(void)
            "  --group NAME          its group, if any\n"
            "\n"
            "exit: show 0, or 1 for a malformed manifest; decide 0 accept, 1 refused,\n"
-           "4 nothing to do; 2 usage, 3 I/O.\n"
+           "4 nothing to do; restage 0, or 1 when refused; 2 usage, 3 I/O.\n"
            "\nexamples:\n"
            "  fwseal manifest show www/fw/manifest.fwm --json\n"
            "  fwseal manifest decide www/fw/manifest.fwm --id dev-0001 --chip esp32c3 --rev 3 \\\n"
-           "      --project hello --version 1.0 --secure-version 0\n");
+           "      --project hello --version 1.0 --secure-version 0\n"
+           "  fwseal manifest restage www/fw --sign-key release.pem --rollout 50\n");
 }
 
 #define EXIT_NOTHING_TO_DO 4
@@ -174,7 +185,8 @@ static int run(int argc, char **argv)
     }
     if (!strcmp(argv[1], "show")) return show(argc - 1, argv + 1);
     if (!strcmp(argv[1], "decide")) return decide(argc - 1, argv + 1);
-    return cli_err(EXIT_USAGE, "manifest: unknown subcommand '%s' (show, decide)", argv[1]);
+    if (!strcmp(argv[1], "restage")) return manifest_restage(argc - 1, argv + 1);
+    return cli_err(EXIT_USAGE, "manifest: unknown subcommand '%s' (show, decide, restage)", argv[1]);
 }
 
-const struct cli_cmd cmd_manifest = {"manifest", "fleet manifest: show its fields, or decide as a device would", run};
+const struct cli_cmd cmd_manifest = {"manifest", "fleet manifest: show, decide as a device would, restage a rollout", run};

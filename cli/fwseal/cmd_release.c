@@ -133,30 +133,6 @@ static int parse_args(int argc, char **argv, struct rel_opts *o)
     return 0;
 }
 
-/* "10", "12.5", "0.25" -> basis points; -1 if not a percentage 0..100. */
-static int parse_percent(const char *s)
-{
-    unsigned whole = 0, frac = 0, fd = 0;
-    const char *p = s;
-    if (!*p) return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        whole = whole * 10 + (unsigned)(*p - '0');
-        if (whole > 100) return -1;
-    }
-    if (p == s) return -1;
-    if (*p == '.') {
-        for (p++; *p >= '0' && *p <= '9'; p++) {
-            if (++fd > 2) return -1;
-            frac = frac * 10 + (unsigned)(*p - '0');
-        }
-        if (!fd) return -1;
-        if (fd == 1) frac *= 10;
-    }
-    if (*p) return -1;
-    unsigned bp = whole * 100 + frac;
-    return bp > FW_MF_ROLLOUT_ALL ? -1 : (int)bp;
-}
-
 /* Everything the manifest takes from the options, checked before any output. */
 static int fill_options(const struct rel_opts *o, struct fw_manifest *m, uint32_t *chunk_opt, unsigned *jobs)
 {
@@ -171,7 +147,7 @@ static int fill_options(const struct rel_opts *o, struct fw_manifest *m, uint32_
         return cli_err(EXIT_USAGE, "release: --expires must be after the signing time (--issued, default now)");
     m->rollout_bp = FW_MF_ROLLOUT_ALL;
     if (o->rollout) {
-        int bp = parse_percent(o->rollout);
+        int bp = mf_parse_percent(o->rollout);
         if (bp < 0) return cli_err(EXIT_USAGE, "release: --rollout '%s': want a percentage 0..100 (up to 2 decimals)", o->rollout);
         m->rollout_bp = (uint16_t)bp;
     }

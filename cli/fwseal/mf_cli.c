@@ -38,6 +38,30 @@ int mf_parse_time(const char *s, uint64_t *out)
     return 0;
 }
 
+/* "10", "12.5", "0.25" -> basis points; -1 if not a percentage 0..100. */
+int mf_parse_percent(const char *s)
+{
+    unsigned whole = 0, frac = 0, fd = 0;
+    const char *p = s;
+    if (!*p) return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        whole = whole * 10 + (unsigned)(*p - '0');
+        if (whole > 100) return -1;
+    }
+    if (p == s) return -1;
+    if (*p == '.') {
+        for (p++; *p >= '0' && *p <= '9'; p++) {
+            if (++fd > 2) return -1;
+            frac = frac * 10 + (unsigned)(*p - '0');
+        }
+        if (!fd) return -1;
+        if (fd == 1) frac *= 10;
+    }
+    if (*p) return -1;
+    unsigned bp = whole * 100 + frac;
+    return bp > FW_MF_ROLLOUT_ALL ? -1 : (int)bp;
+}
+
 void mf_format_time(uint64_t t, char *out, size_t n)
 {
     struct tm tm;

@@ -14,6 +14,9 @@
 
 /* "2027-06-30T00:00:00Z" (UTC only; 'z' accepted) -> seconds. 0 or -1. */
 int mf_parse_time(const char *s, uint64_t *out);
+/* "10", "12.5", "0.25" (percent, up to 2 decimals) -> basis points 0..10000;
+ * -1 if it is not such a percentage. */
+int mf_parse_percent(const char *s);
 /* The same form into out[21+] ("-" when it does not fit a time_t). */
 void mf_format_time(uint64_t t, char *out, size_t n);
 

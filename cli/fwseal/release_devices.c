@@ -17,6 +17,7 @@
 #include "cli/fwseal/enc_cli.h"
 #include "cli/util/cli.h"
 #include "encryptor/fwh_encimg.h"
+#include "encryptor/fwh_enckey.h"
 #include "encryptor/fwh_fleet.h"
 #include "fw_err.h"
 #include "fw_manifest.h"
@@ -144,10 +145,28 @@ int rel_devices_load(const char *csv, struct rel_devices *d)
     return rc;
 }
 
+/* One decoder per process (workers are forked: each builds its own). */
+static struct fwh_pubkey_decoder *decoder;
+
+/* The fast decoder first; whatever it does not take (a private key PEM, a
+ * PKCS#1 "RSA PUBLIC KEY") through the general loader and its messages. */
+static int read_pub(const char *path, EVP_PKEY **pk)
+{
+    uint8_t *buf = NULL;
+    size_t n = 0;
+    if (!decoder) decoder = fwh_pubkey_decoder_new();
+    if (!decoder) return enc_load_pub(path, pk);
+    int rc = cli_read_file(path, 1 << 20, &buf, &n);   /* prints its error */
+    if (rc) return rc;
+    rc = fwh_pubkey_decoder_load(decoder, buf, n, pk);
+    free(buf);
+    return rc == FW_OK ? 0 : enc_load_pub(path, pk);
+}
+
 static int load_key(const struct rel_device *dev, EVP_PKEY **pk, int *scheme)
 {
     char why[160];
-    int rc = enc_load_pub(dev->pubkey, pk);
+    int rc = read_pub(dev->pubkey, pk);
     if (rc) return rc;
     if (fwh_encimg_key_scheme(*pk, scheme, why, sizeof why) != FW_OK) {
         EVP_PKEY_free(*pk);

@@ -90,6 +90,9 @@ expect_exit 1 "a tampered chunk hash fails the manifest signature" "$FWSEAL" ver
 expect_exit 1 "an out-of-range field is refused by the decoder" "$FWSEAL" verify mf_range.fwm --trust sign_pub.pem
 expect_stderr "manifest.format" "  ... as manifest.format"
 expect_exit 1 "manifest show refuses it too" "$FWSEAL" manifest show mf_range.fwm
+expect_exit 1 "fwseal info too" "$FWSEAL" info mf_range.fwm
+expect_exit 0 "fwseal info recognises a manifest" "$FWSEAL" info www/manifest.fwm
+expect_stdout "fleet manifest FWMF v1" "  ... and says so"
 [ "$(mf_json www/manifest.fwm "['seq']")" = 1 ] && ok "manifest seq 1" || fail "seq"
 [ "$(mf_json www/manifest.fwm "['rollout_bp']")" = 1000 ] && ok "--rollout 10 is 1000 basis points" || fail "rollout_bp"
 [ "$(mf_json www/manifest.fwm "['groups']")" = "['canary']" ] && ok "--group listed" || fail "groups"
@@ -145,6 +148,31 @@ expect_exit 1 "--seq 2 again: refused (not above the published seq)" rel --devic
 expect_stderr "replay" "  ... as a replay"
 expect_exit 0 "--seq 10 jumps ahead" rel --devices rsa.csv --out www --seq 10 --expires 2030-06-30T00:00:00Z
 [ "$(mf_json www/manifest.fwm "['body_path']")" = 10/body.bin ] && ok "body path names the seq" || fail "seq 10 body path"
+
+# ---- restage: the next rollout stage, same body ---------------------------------------
+cp -a www www_before
+expect_exit 0 "restage to 50 %" "$FWSEAL" manifest restage www --sign-key sign.pem --rollout 50 --expires 2030-06-30T00:00:00Z
+[ "$(mf_json www/manifest.fwm "['seq']")" = 11 ] && ok "  ... seq 10 -> 11" || fail "restage seq"
+[ "$(mf_json www/manifest.fwm "['rollout_bp']")" = 5000 ] && ok "  ... rollout 5000" || fail "restage rollout"
+[ "$(mf_json www/manifest.fwm "['body_path']")" = 10/body.bin ] && ok "  ... same body, nothing re-encrypted" || fail "restage body"
+[ "$(mf_json www/manifest.fwm "['rollout_seed']")" = "$(mf_json www_before/manifest.fwm "['rollout_seed']")" ] &&
+  ok "  ... same rollout seed (stages only add devices)" || fail "restage seed"
+expect_exit 0 "  ... verifies" "$FWSEAL" verify www/manifest.fwm --trust sign_pub.pem
+cat www/10/hdr/rsa-1.hdr www/10/body.bin >cr.bin
+expect_exit 0 "  ... and the container of seq 10 still decrypts" "$FWSEAL" decrypt --key keys/r1.pem cr.bin -o pr.bin
+cp www/manifest.fwm mf_50.fwm
+expect_exit 1 "restage with a key the manifest is not signed by: refused" "$FWSEAL" manifest restage www --sign-key sign2.pem
+same_file mf_50.fwm www/manifest.fwm "  ... (manifest unchanged)"
+cmp -s www/manifest.fwm www_before/manifest.fwm && fail "restage changed nothing?" || ok "restaged manifest differs from the old one"
+cp www/manifest.fwm mf_keep.fwm
+python3 -c "import sys; p='www/10/body.bin'; d=bytearray(open(p,'rb').read()); d[5000]^=1; open(p,'wb').write(d)"
+expect_exit 1 "restage over an altered body: refused" "$FWSEAL" manifest restage www --sign-key sign.pem --rollout 100
+expect_stderr "chunk 1 does not match" "  ... naming the chunk"
+same_file mf_keep.fwm www/manifest.fwm "  ... manifest unchanged"
+python3 -c "import sys; p='www/10/body.bin'; d=bytearray(open(p,'rb').read()); d[5000]^=1; open(p,'wb').write(d)"
+expect_exit 1 "restage --seq 11 (not above 11): refused" "$FWSEAL" manifest restage www --sign-key sign.pem --seq 11
+expect_exit 0 "restage to 100 % with --no-groups" "$FWSEAL" manifest restage www --sign-key sign.pem --rollout 100 --no-groups --expires 2030-06-30T00:00:00Z
+[ "$(mf_json www/manifest.fwm "['groups']")/$(mf_json www/manifest.fwm "['rollout_bp']")" = "[]/10000" ] && ok "  ... groups cleared, 100 %" || fail "restage 100"
 
 # ---- ECIES-P256 -----------------------------------------------------------------
 expect_exit 0 "release for 2 ECIES devices" rel --devices ecies.csv --out wec --expires 2030-06-30T00:00:00Z
