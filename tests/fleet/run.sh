@@ -6,8 +6,9 @@
 #   1. N devices (default 200, FLEET_DEVICES=N), each a device directory made
 #      with `fwseal-device init --id dev-NNNN` with its OWN RSA-3072 decryption
 #      key and flash-encryption key, running v1 (secure_version 1);
-#   2. a staged rollout of v2: `fwseal release` of the same image at 10 %, 50 %
-#      and 100 % (new sequence number each time), published into the served
+#   2. a staged rollout of v2: `fwseal release` at 10 %, then `fwseal manifest
+#      restage` to 50 % and 100 % (the manifest re-signed with a new sequence
+#      number over the same body and headers), published in the served
 #      directory; after each stage every device runs `fwseal-device update`
 #      (bounded concurrency FLEET_JOBS, default 2; every command under a
 #      timeout), devices that updated boot the new image and confirm it;
@@ -156,8 +157,15 @@ TOTAL_UPDATED=0
 seq_no=1
 for pct in 10 50 100; do
   seq_no=$((seq_no + 1))
-  publish "r$pct" --image v2.bin --sign-key sb.pem --seq "$seq_no" --rollout "$pct" ||
-    { fail "fwseal release --rollout $pct" "$(tail -3 "$T/release.r$pct.log")"; exit 1; }
+  # the first stage is a release; the next ones re-sign its manifest with a
+  # wider rollout over the same body and headers (what a CDN already caches)
+  if [ "$pct" = 10 ]; then
+    publish "r$pct" --image v2.bin --sign-key sb.pem --seq "$seq_no" --rollout "$pct" ||
+      { fail "fwseal release --rollout $pct" "$(tail -3 "$T/release.r$pct.log")"; exit 1; }
+  else
+    $FWSEAL manifest restage www/fleet --sign-key sb.pem --rollout "$pct" --seq "$seq_no" >"$T/restage.$pct.log" 2>&1 ||
+      { fail "fwseal manifest restage --rollout $pct" "$(tail -3 "$T/restage.$pct.log")"; exit 1; }
+  fi
   run_stage "s$pct"
   up=$(count "s$pct" 0)
   skip=$(grep -l '"verdict":"not-in-rollout"' out/s$pct/*.json 2>/dev/null | wc -l)
