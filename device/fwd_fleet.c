@@ -280,7 +280,11 @@ static enum fwd_fleet_outcome body(struct fwd_fleet *f)
         rc = src->get(src->ctx, f->m.body_path, from, f->m.image_size, f->m.image_size, &in, &why);
         if (rc == FW_OK) break;
         if (f->cc.failed || fwd_ota_pipeline_error(&f->pipe) != FW_OK) return body_refused(f, rc);
-        if (rc == FW_ERR_POWER_LOSS || !transport_error(rc) || !src->retry || !src->retry(src->ctx, rc, f->body_attempts)) {
+        if (rc != FW_ERR_POWER_LOSS && !transport_error(rc)) { /* e.g. larger than the manifest says */
+            fwd_ota_pipeline_abort(&f->pipe, rc, "body refused");
+            return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
+        }
+        if (rc == FW_ERR_POWER_LOSS || !src->retry || !src->retry(src->ctx, rc, f->body_attempts)) {
             fwd_ota_pipeline_abort(&f->pipe, rc, why.why ? why.why : "download failed");
             return finish_as(f, FWD_FLEET_FAILED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
         }
