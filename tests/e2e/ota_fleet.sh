@@ -12,7 +12,9 @@
 #      resumes with a Range request at a verified chunk boundary;
 #   3. an ECIES-P256 device (the fwseal shared-body header, docs/formats.md §9)
 #      updates from the same kind of release;
-#   4. exit 4 (nothing to do) when already up to date, 3 when the server is
+#   4. a newer release while the running app is PENDING_VERIFY is refused
+#      after the manifest, before its header or body is fetched;
+#   5. exit 4 (nothing to do) when already up to date, 3 when the server is
 #      unreachable, 2 on usage errors, and a device without an id is refused.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/_nginx_lib.sh"
@@ -33,6 +35,9 @@ printf 'id,pubkey\nec-1,e1_pub.pem\n' >ec.csv
 mkdir -p www
 check "RSA release" $FWSEAL release --image v2.0.0.s.bin --devices rsa.csv --sign-key sb.pem --out www/rsa --chunk-size 1024
 check "ECIES release (shared header)" $FWSEAL release --image v2.0.0.s.bin --devices ec.csv --sign-key sb.pem --out www/ec --ecies-shared
+$FWSEAL mkimage --chip esp32c3 --version 3.0.0 --secure-version 1 --project fleet_cut --size 20K -o v3.0.0.bin >/dev/null &&
+  $FWSEAL sign --key sb.pem v3.0.0.bin -o v3.0.0.s.bin >/dev/null
+check "ECIES release of v3" $FWSEAL release --image v3.0.0.s.bin --devices ec.csv --sign-key sb.pem --out www/ec3 --ecies-shared
 ng_ca "$T" && ng_cert "$T" srv localhost "DNS:localhost,IP:127.0.0.1" || { fail "CA"; exit 1; }
 ng_start main "$T/www" "$T/srv.crt" "$T/srv.key" || { fail "nginx"; exit 1; }
 U=https://localhost:$NG_PORT
@@ -113,6 +118,14 @@ check "v2 boots after the resumed update" test "$(booted r)" = 2.0.0
 newdev ec ec-1 --decrypt-hmac-key e1.bin || { fail "ECIES device"; exit 1; }
 expect_exit 0 "ECIES device updates from the shared-body release" $FWDEV update ec --server "$U/ec" --ca ca.crt
 check "ECIES device boots v2" test "$(booted ec)" = 2.0.0
+# v2 now runs unconfirmed (PENDING_VERIFY): a newer release is refused after
+# the manifest, before its header or body is fetched
+l0=$(wc -l <"$T/nginx-main/logs/access.log")
+expect_exit 1 "a newer release while the running app is PENDING_VERIFY: refused" \
+  $FWDEV update ec --server "$U/ec3" --ca ca.crt
+expect_stderr "PENDING_VERIFY" "it says why"
+tail -n +$((l0 + 1)) "$T/nginx-main/logs/access.log" | grep -qE '/(hdr|body)' && fail "header or body fetched while PENDING_VERIFY" ||
+  ok "only the manifest was fetched"
 $FWDEV confirm ec >/dev/null
 expect_exit 4 "already up to date: exit 4 (nothing to do)" $FWDEV update ec --server "$U/ec" --ca ca.crt
 expect_stdout "nothing to do \(up-to-date\)" "it says so"
