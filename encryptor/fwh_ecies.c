@@ -157,19 +157,24 @@ static int hkdf_sha256(const uint8_t *ikm, size_t ikm_len, const uint8_t salt[32
     return ok ? FW_OK : FW_ERR_CRYPTO;
 }
 
-int fwh_ecies_derive(EVP_PKEY *own_priv, EVP_PKEY *peer_pub, const uint8_t salt[32], uint8_t key[32])
+static int derive(EVP_PKEY *own_priv, EVP_PKEY *peer_pub, const uint8_t salt[32], uint8_t key[32], int validate_peer)
 {
     uint8_t z[32];
     size_t zlen = sizeof z;
     int rc = FW_ERR_KEY;
     EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, own_priv, NULL);
-    if (ctx && EVP_PKEY_derive_init(ctx) > 0 && EVP_PKEY_derive_set_peer_ex(ctx, peer_pub, 1) > 0 &&
+    if (ctx && EVP_PKEY_derive_init(ctx) > 0 && EVP_PKEY_derive_set_peer_ex(ctx, peer_pub, validate_peer) > 0 &&
         EVP_PKEY_derive(ctx, z, &zlen) > 0 && zlen == sizeof z)
         rc = hkdf_sha256(z, zlen, salt, key);
     EVP_PKEY_CTX_free(ctx);
     OPENSSL_cleanse(z, sizeof z);
     ERR_clear_error();
     return rc;
+}
+
+int fwh_ecies_derive(EVP_PKEY *own_priv, EVP_PKEY *peer_pub, const uint8_t salt[32], uint8_t key[32])
+{
+    return derive(own_priv, peer_pub, salt, key, 1);
 }
 
 /* Ephemeral server key, ECDH with the device key, HKDF -> key. */
@@ -179,7 +184,13 @@ int fwh_ecies_wrap(EVP_PKEY *dev_pub, uint8_t key[32], uint8_t server_xy[64], ui
     int rc = eph ? FW_OK : FW_ERR_CRYPTO;
     if (rc == FW_OK && RAND_bytes(salt, 32) != 1) rc = FW_ERR_CRYPTO;
     if (rc == FW_OK) rc = fwh_ecies_pkey_to_point(eph, server_xy);
-    if (rc == FW_OK) rc = fwh_ecies_derive(eph, dev_pub, salt, key);
+    /* No full public-key check of the device key here (it is a third of the
+     * cost of a fleet release): its point was checked to be on P-256 when it
+     * was decoded, P-256 has cofactor 1 so that is the whole subgroup check,
+     * and the private key it meets is ephemeral, used once and freed, so
+     * there is no long-term secret an invalid point could probe. Decryption
+     * (fwh_ecies_derive) keeps the check for the hostile header's point. */
+    if (rc == FW_OK) rc = fwh_ecies_is_p256(dev_pub) ? derive(eph, dev_pub, salt, key, 0) : FW_ERR_KEY;
     EVP_PKEY_free(eph); /* frees and clears the ephemeral scalar */
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "common/fw_enc_header.h"
 #include "common/fw_err.h"
 #include "common/fw_manifest.h"
+#include "common/fw_mf_bind.h"
 #include "common/fw_mf_decide.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -76,6 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(data0, data, sizeof data0);
         memcpy(data0, "\xCF\xB6\x88\x07", 4);
         if (fw_enc_header_decode(data0, sizeof data0, &h) != FW_OK) __builtin_trap();
+        struct fw_manifest mm;
+        if (fw_mf_decode_fixed(data, size, &mm) == FW_OK) {
+            int hm = fw_mf_header_matches(&mm, &h);
+            if (hm != FW_OK && hm != FW_ERR_RANGE && hm != FW_ERR_DIGEST && hm != FW_ERR_FORMAT) __builtin_trap();
+        }
         int rc = fw_enc_ext_decode(&h, &x);
         if (rc == FW_OK) {
             struct fw_enc_header h2 = h;
