@@ -10,6 +10,7 @@
 #include "device/fwd_efuse.h"
 #include "fw_bytes.h"
 #include "fw_enc_header.h"
+#include "fw_mf_bind.h"
 
 /* ---- outcome ------------------------------------------------------------------- */
 
@@ -209,14 +210,15 @@ static enum fwd_fleet_outcome header(struct fwd_fleet *f)
     struct fw_enc_header h;
     if (f->hdr_len != FW_ENC_HEADER_SIZE || fw_enc_header_decode(f->hdr, f->hdr_len, &h) != FW_OK)
         return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_FORMAT, "%s: not an encrypted image header", f->header_path);
-    /* Mix and match: the header must be this release's (same size, IV and
-     * tag for every device), else refuse before fetching the body. */
-    int same = h.bin_size == f->m.image_size && fw_ct_equal(h.iv, f->m.enc_iv, FW_MF_IV_LEN) &&
-               fw_ct_equal(h.tag, f->m.enc_tag, FW_MF_TAG_LEN);
-    if (!same)
-        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_FORMAT,
-                         "%s: header does not belong to this release (size, IV or tag differ from the manifest)",
-                         f->header_path);
+    /* Mix and match: the header must be this release's (the same size, IV
+     * and tag for every device, the release's header layout), else refuse
+     * before fetching the body (common/fw_mf_bind.h). */
+    rc = fw_mf_header_matches(&f->m, &h);
+    if (rc != FW_OK)
+        return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: header does not belong to this release (%s)", f->header_path,
+                         rc == FW_ERR_RANGE    ? "image size differs from the manifest"
+                         : rc == FW_ERR_DIGEST ? "IV or tag differ from the manifest"
+                                               : "header layout of another scheme");
     step(f, FWD_FLEET_STEP_HEADER);
     return 0;
 }
@@ -254,7 +256,7 @@ static enum fwd_fleet_outcome body(struct fwd_fleet *f)
      * manifest's key_check): a tampered header, or another device's, is
      * refused here, before a byte of the body is fetched. */
     uint8_t kc[FW_MF_HASH_LEN];
-    int same = fwd_decrypt_key_check(&f->pipe.dec, kc) == FW_OK && fw_ct_equal(kc, f->m.key_check, sizeof kc);
+    int same = fwd_decrypt_key_check(&f->pipe.dec, kc) == FW_OK && fw_mf_key_matches(&f->m, kc) == FW_OK;
     fw_wipe(kc, sizeof kc);
     if (!same) {
         fwd_ota_pipeline_abort(&f->pipe, FW_ERR_KEY, "the device header does not unwrap this release's content key");
