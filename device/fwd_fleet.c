@@ -250,6 +250,13 @@ static enum fwd_fleet_outcome body_refused(struct fwd_fleet *f, int rc)
 
 static enum fwd_fleet_outcome body(struct fwd_fleet *f)
 {
+    /* The decision once more, from the same facts, right before the body
+     * (MCUboot-style: a skipped or glitched first evaluation is not an
+     * "accept"). */
+    if (fw_mf_decide(&f->m, &f->facts, NULL) != FW_MF_ACCEPT || f->decision.verdict != FW_MF_ACCEPT) {
+        fwd_ota_pipeline_abort(&f->pipe, FW_ERR_STATE, "decision not confirmed");
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_STATE, "decision not confirmed before the body");
+    }
     int rc = fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
     if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
     /* The key the header unwrapped must be the release's content key (the

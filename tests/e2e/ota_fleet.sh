@@ -15,7 +15,9 @@
 #   4. a newer release while the running app is PENDING_VERIFY is refused
 #      after the manifest, before its header or body is fetched;
 #   5. exit 4 (nothing to do) when already up to date, 3 when the server is
-#      unreachable, 2 on usage errors, and a device without an id is refused.
+#      unreachable, 2 on usage errors, and a device without an id is refused;
+#   6. without a trusted clock (--no-clock) an expired manifest is refused by
+#      the newest manifest time the device has accepted.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/_nginx_lib.sh"
 SEED=${FWSEAL_SIM_CUT_SEED:-1}
@@ -129,3 +131,11 @@ tail -n +$((l0 + 1)) "$T/nginx-main/logs/access.log" | grep -qE '/(hdr|body)' &&
 $FWDEV confirm ec >/dev/null
 expect_exit 4 "already up to date: exit 4 (nothing to do)" $FWDEV update ec --server "$U/ec" --ca ca.crt
 expect_stdout "nothing to do \(up-to-date\)" "it says so"
+
+# ---- 6. no trusted clock: the newest manifest time seen is the time -------------------------
+check "a release signed a year ago, expired 335 days ago" $FWSEAL release --image v3.0.0.s.bin --devices ec.csv \
+  --sign-key sb.pem --out www/ecold --ecies-shared --seq 5 \
+  --issued "$(date -u -d '-365 days' +%Y-%m-%dT%H:%M:%SZ)" --expires "$(date -u -d '-335 days' +%Y-%m-%dT%H:%M:%SZ)"
+expect_exit 1 "--no-clock: refused as expired by the newest manifest the device accepted" \
+  $FWDEV update ec --server "$U/ecold" --ca ca.crt --no-clock --json
+expect_stdout '"verdict":"expired".*"time_source":"newest-manifest"' "the decision names the time source"
