@@ -263,6 +263,17 @@ static const char *boot_label(void)
     return p ? p->label : "(none)";
 }
 
+/* The passive slot was never written: its raw flash is still erased. */
+static int slot_blank(void)
+{
+    static uint8_t raw[64 * 1024];
+    const struct fwd_part *p1 = fwd_part_find(&dev.d, "ota_1");
+    if (fwd_part_read_raw(&dev.d, p1, 0, raw, sizeof raw) != FW_OK) return 0;
+    for (size_t i = 0; i < sizeof raw; i++)
+        if (raw[i] != 0xFF) return 0;
+    return 1;
+}
+
 static struct fwd_fleet_state memory(void)
 {
     struct fwd_fleet_state s;
@@ -281,6 +292,7 @@ static void refused_before_download(int with_clock, const char *why)
     if (!strstr(fl.why, why)) fail_msg("reason '%s' does not say '%s'", fl.why, why);
     assert_int_equal(srv.gets, 1);
     assert_int_equal(sim.flash.ops, ops);
+    assert_true(slot_blank());
     struct fwd_fleet_state after = memory();
     assert_int_equal(after.seq, before.seq);
     assert_int_equal(after.time, before.time);
@@ -430,12 +442,11 @@ static void foreign_header_refused_before_body(void **s)
     default_manifest(&m);
     manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
     srv.hdr = enc2;                              /* a header of another encryption of the same image */
-    uint64_t writes = sim.flash.st.writes;
     assert_int_equal(update(1), FWD_FLEET_REFUSED);
     assert_non_null(strstr(fl.why, "does not belong to this release"));
     assert_int_equal(srv.body_gets, 0);
     assert_int_equal(srv.gets, 2);
-    (void)writes;
+    assert_true(slot_blank());
     assert_string_equal(boot_label(), "ota_0");
 }
 
@@ -456,6 +467,7 @@ static void tampered_header_refused_before_body(void **s)
     assert_non_null(strstr(fl.why, "does not unwrap this release's content key"));
     assert_int_equal(srv.body_gets, 0);          /* refused on the manifest's key check, before the body */
     assert_int_equal(sim.flash.st.erases, erases);
+    assert_true(slot_blank());
     assert_string_equal(boot_label(), "ota_0");
 }
 
@@ -476,6 +488,7 @@ static void tampered_chunk(void **s)
     assert_non_null(strstr(fl.why, "chunk 5"));
     assert_true(fl.body_bytes <= 6 * CHUNK + 1000);   /* stopped at the bad chunk (+ one network read) */
     assert_int_equal(srv.body_gets, 1);              /* not retried: tampering is not a network error */
+    assert_true(slot_blank());                       /* chunks 0..4 were written, then erased again */
     assert_string_equal(boot_label(), "ota_0");
 }
 
@@ -505,13 +518,13 @@ static void chunk_size_above_device_bound(void **s)
     default_manifest(&m);
     m.chunk_size = FWD_CHUNK_MAX * 2;
     manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
-    uint64_t writes = sim.flash.st.writes, erases = sim.flash.st.erases;
+    uint64_t erases = sim.flash.st.erases;
     assert_int_equal(update(1), FWD_FLEET_REFUSED);
     assert_non_null(strstr(fl.why, "chunk size"));
     assert_int_equal(srv.body_gets, 0);
     /* only the manifest memory moved (NVS): the slot was never touched */
-    (void)writes;
     assert_int_equal(sim.flash.st.erases, erases);
+    assert_true(slot_blank());
     assert_string_equal(boot_label(), "ota_0");
 }
 
