@@ -3,6 +3,7 @@
  * processes (fork), not threads: each has its own OpenSSL state and its own
  * atomic-output helper state (cli_out), so nothing is shared but the
  * read-only registry and the release content inherited at fork. */
+#define _GNU_SOURCE /* memmem */
 #include "cli/fwseal/release_devices.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "cli/fwseal/enc_cli.h"
@@ -159,8 +161,14 @@ static int read_pub(const char *path, EVP_PKEY **pk)
     int rc = cli_read_file(path, 1 << 20, &buf, &n);   /* prints its error */
     if (rc) return rc;
     rc = fwh_pubkey_decoder_load(decoder, buf, n, pk);
+    int priv = rc != FW_OK && memmem(buf, n, "PRIVATE KEY-----", 16) != NULL;
+    OPENSSL_cleanse(buf, n);
     free(buf);
-    return rc == FW_OK ? 0 : enc_load_pub(path, pk);
+    if (rc == FW_OK) return 0;
+    if (priv)
+        cli_warn("%s: a private key: a release needs only the device's public key (fwseal pubkey); keep device "
+                 "private keys off the release machine", path);
+    return enc_load_pub(path, pk);
 }
 
 static int load_key(const struct rel_device *dev, EVP_PKEY **pk, int *scheme)

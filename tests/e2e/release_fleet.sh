@@ -212,6 +212,17 @@ expect_exit 0 "  ... meets --require-signatures 2" "$FWSEAL" verify w2k/manifest
 expect_exit 1 "  ... one trusted key does not" "$FWSEAL" verify w2k/manifest.fwm --trust sign_pub.pem --require-signatures 2
 expect_exit 1 "RSA and ECDSA signing keys in one sector are refused" rel --devices rsa.csv --out bad9 --sign-key sign2.pem
 
+# ---- registry details ----------------------------------------------------------------
+mkdir -p reg
+printf 'id,pubkey\r\n# a comment\r\n\r\nrsa-1,../keys/r1_pub.pem\r\nrsa-2,%s\r\n' "$T/keys/r2_pub.pem" >reg/fleet.csv
+expect_exit 0 "registry: CRLF, comments, blank lines, paths relative to the CSV and absolute" \
+  rel --devices reg/fleet.csv --out wreg --expires 2030-06-30T00:00:00Z
+cat wreg/1/hdr/rsa-1.hdr wreg/1/body.bin >creg.bin
+expect_exit 0 "  ... rsa-1 (key found relative to reg/) decrypts" "$FWSEAL" decrypt --key keys/r1.pem creg.bin -o preg.bin
+printf 'id,pubkey\nrsa-1,keys/r1.pem\n' >priv.csv
+expect_exit 0 "a private key in the registry: its public half is used" rel --devices priv.csv --out wpriv --expires 2030-06-30T00:00:00Z
+expect_stderr "a private key: a release needs only the device's public key" "  ... with a warning"
+
 # ---- refusals leave nothing behind -------------------------------------------------
 nothing_in() { [ ! -e "$1/manifest.fwm" ] && [ -z "$(find "$1" -name '*.hdr' -o -name 'body.bin' 2>/dev/null)" ]; }
 printf 'name,key\nx,keys/r1_pub.pem\n' >bad_header.csv
