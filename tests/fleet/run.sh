@@ -11,7 +11,8 @@
 #      number over the same body and headers), published in the served
 #      directory; after each stage every device runs `fwseal-device update`
 #      (bounded concurrency FLEET_JOBS, default 2; every command under a
-#      timeout), devices that updated boot the new image and confirm it;
+#      timeout, FLEET_TIMEOUT s, and the whole run under FLEET_DEADLINE s),
+#      devices that updated boot the new image and confirm it;
 #      a device's decision is checked against its rollout bucket;
 #   3. hostile releases published to the same URL, each run by every device:
 #      tampered first chunk, tampered last chunk, tampered headers, manifest
@@ -32,6 +33,7 @@
 N=${FLEET_DEVICES:-200}
 JOBS=${FLEET_JOBS:-2}
 TMO=${FLEET_TIMEOUT:-120}             # seconds, any single device command
+DEADLINE=${FLEET_DEADLINE:-3600}      # seconds, the whole run (checked after every fleet pass)
 DEFAULT_RESULTS=$FWSEAL_ROOT/tests/fleet/RESULTS.md
 if [ "${FLEET_RESULTS+set}" = set ]; then RESULTS=$FLEET_RESULTS
 elif [ "$N" -ge 200 ]; then RESULTS=$DEFAULT_RESULTS
@@ -122,6 +124,10 @@ run_stage() {
   rm -f "out/$st.res"
   xargs -P "$JOBS" -I{} bash -c "update_one $st {}" <ids
   RUN_S=$((SECONDS - t1))
+  if [ $((SECONDS - START_ALL)) -gt "$DEADLINE" ]; then
+    fail "the run exceeded its deadline of ${DEADLINE}s (FLEET_DEADLINE) after pass $st"
+    exit 1
+  fi
   tail -n +$((l0 + 1)) "$LOG" >"out/$st.log"
   REQ=$(wc -l <"out/$st.log")
   read -r B_MF B_HDR B_BODY BYTES < <(awk '{ t += $10 } $7 ~ /manifest/ { m += $10 } $7 ~ /\/hdr\// { h += $10 }
