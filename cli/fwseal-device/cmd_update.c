@@ -119,6 +119,8 @@ static int parse(int argc, char **argv, struct update_opts *o)
 
 struct view {
     int json;
+    int tty;        /* progress line on a terminal only (fleet logs stay short) */
+    int bar_open;
 };
 
 static void utc(uint64_t t, char out[32])
@@ -130,7 +132,11 @@ static void utc(uint64_t t, char out[32])
 
 static void on_step(void *ctx, enum fwd_fleet_step s, const struct fwd_fleet *f)
 {
-    const struct view *v = ctx;
+    struct view *v = ctx;
+    if (v->bar_open && !v->json) {
+        putchar('\n');
+        v->bar_open = 0;
+    }
     char is[32], ex[32], best[32];
     utc(f->m.issued, is);
     utc(f->m.expires, ex);
@@ -206,8 +212,20 @@ static void on_step(void *ctx, enum fwd_fleet_step s, const struct fwd_fleet *f)
 
 static void on_event(void *ctx, const struct fwd_ota_event *ev)
 {
-    const struct view *v = ctx;
+    struct view *v = ctx;
     if (v->json) return; /* the result object carries the outcome */
+    if (ev->type == FWD_OTA_EV_WRITING) {
+        if (!v->tty) return;
+        printf("\rwriting %llu/%llu bytes (%u%%)", (unsigned long long)ev->done, (unsigned long long)ev->total,
+               ev->total ? (unsigned)(ev->done * 100 / ev->total) : 0);
+        v->bar_open = 1;
+        fflush(stdout);
+        return;
+    }
+    if (v->bar_open) {
+        putchar('\n');
+        v->bar_open = 0;
+    }
     switch (ev->type) {
     case FWD_OTA_EV_APP_DESC:
         printf("new image: %s %s (secure_version %u)\n", ev->app->desc.project_name, ev->app->desc.version,
@@ -314,7 +332,7 @@ static int update_device(struct devdir *dd, struct fwd_ota_dev *dev, const struc
     static struct fwd_http h;
     static struct fwd_fleet_http fh;
     static struct fwd_fleet f;
-    struct view v = { o->json };
+    struct view v = { o->json, isatty(STDOUT_FILENO), 0 };
     struct fwd_fleet_cfg fc = {
         .dev = dev, .key = &key, .device_id = id, .group = devdir_conf_get(dd, "device_group"),
         .manifest_path = o->manifest, .state = &nv.nvs.store, .clock = o->no_clock ? NULL : sim_clock,
