@@ -145,6 +145,11 @@ static int fill_options(const struct rel_opts *o, struct fw_manifest *m, uint32_
         return cli_err(EXIT_USAGE, "release: --expires '%s': want RFC 3339 UTC, e.g. 2027-06-30T00:00:00Z", o->expires);
     if (m->expires <= m->issued)
         return cli_err(EXIT_USAGE, "release: --expires must be after the signing time (--issued, default now)");
+    if (m->expires <= (uint64_t)time(NULL)) {
+        char t[32];
+        mf_format_time(m->expires, t, sizeof t);
+        cli_warn("the manifest expires in the past (%s): every device will refuse it as expired", t);
+    }
     m->rollout_bp = FW_MF_ROLLOUT_ALL;
     if (o->rollout) {
         int bp = mf_parse_percent(o->rollout);

@@ -212,6 +212,35 @@ expect_exit 0 "  ... meets --require-signatures 2" "$FWSEAL" verify w2k/manifest
 expect_exit 1 "  ... one trusted key does not" "$FWSEAL" verify w2k/manifest.fwm --trust sign_pub.pem --require-signatures 2
 expect_exit 1 "RSA and ECDSA signing keys in one sector are refused" rel --devices rsa.csv --out bad9 --sign-key sign2.pem
 
+# ---- options -----------------------------------------------------------------------------
+expect_exit 0 "--chunk-size 1024 --rollout 12.5 --rollout-seed --min-rev --group x2" rel --devices rsa.csv --out wopt \
+  --chunk-size 1024 --rollout 12.5 --rollout-seed 000102030405060708090a0b0c0d0e0f --min-rev 101 --group a --group b.c \
+  --expires 2030-06-30T00:00:00Z
+[ "$(mf_json wopt/manifest.fwm "['chunk_size']")/$(mf_json wopt/manifest.fwm "['chunk_count']")" = "1024/$(( ($(stat -c %s app.s.bin) + 1023) / 1024 ))" ] &&
+  ok "  ... 1 KiB chunks, count = ceil(size / 1024)" || fail "chunk size option"
+[ "$(mf_json wopt/manifest.fwm "['rollout_bp']")" = 1250 ] && ok "  ... 12.5 % = 1250 bp" || fail "rollout 12.5"
+[ "$(mf_json wopt/manifest.fwm "['rollout_seed']")" = 000102030405060708090a0b0c0d0e0f ] && ok "  ... the given seed" || fail "seed"
+[ "$(mf_json wopt/manifest.fwm "['min_chip_rev']")" = 101 ] && ok "  ... min_chip_rev 101" || fail "min rev"
+[ "$(mf_json wopt/manifest.fwm "['groups']")" = "['a', 'b.c']" ] && ok "  ... two groups" || fail "groups x2"
+expect_exit 0 "  ... verifies" "$FWSEAL" verify wopt/manifest.fwm --trust sign_pub.pem
+expect_exit 0 "--chip esp32s3 on an esp32c3 image: released with a warning" rel --devices rsa.csv --out wchip --chip esp32s3 --expires 2030-06-30T00:00:00Z
+expect_stderr "built for chip id 5" "  ... the warning names the image's chip"
+[ "$(mf_json wchip/manifest.fwm "['chip']")" = esp32s3 ] && ok "  ... manifest chip esp32s3" || fail "chip override"
+$FWSEAL mkimage --chip esp32c3 --version 3.0.0 --secure-version 3 --project fleet_demo --size 3M -o big.bin >/dev/null
+$FWSEAL sign --key sign.pem big.bin -o big.s.bin >/dev/null
+expect_exit 1 "--chunk-size 1024 for a 3 MiB image (> 2032 chunks): refused" "$FWSEAL" release --image big.s.bin --devices rsa.csv \
+  --sign-key sign.pem --out wbig --chunk-size 1024
+expect_stderr "raise --chunk-size" "  ... saying what to do"
+check "  ... nothing left" test ! -e wbig/manifest.fwm -a ! -e wbig/1
+expect_exit 0 "default chunk size for the 3 MiB image" "$FWSEAL" release --image big.s.bin --devices rsa.csv --sign-key sign.pem --out wbig
+[ "$(mf_json wbig/manifest.fwm "['chunk_size']")" = 4096 ] && ok "  ... 4096 (fits 2032 chunks)" || fail "big default chunk"
+
+expect_exit 0 "an already expired manifest can be made (for tests), with a warning" "$FWSEAL" release --image app.s.bin \
+  --devices rsa.csv --sign-key sign.pem --out wexp --issued 2020-01-01T00:00:00Z --expires 2020-02-01T00:00:00Z
+expect_stderr "in the past" "  ... warned"
+expect_exit 1 "  ... and fwseal verify refuses it as expired" "$FWSEAL" verify wexp/manifest.fwm --trust sign_pub.pem
+expect_stderr "manifest.expires" "  ... manifest.expires"
+
 # ---- registry details ----------------------------------------------------------------
 mkdir -p reg
 printf 'id,pubkey\r\n# a comment\r\n\r\nrsa-1,../keys/r1_pub.pem\r\nrsa-2,%s\r\n' "$T/keys/r2_pub.pem" >reg/fleet.csv
