@@ -439,3 +439,14 @@ uninstall-target:
 	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/,$(notdir $(TGT_INSTALL_LIBS)) fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc)
 	rm -rf $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
 	-find $(DESTDIR)$(TGT_LIBDIR) $(DESTDIR)$(TGT_INCDIR) -depth -type d -empty -delete 2>/dev/null
+
+# ---------------------------------------------------------------------------
+# Fleet (issue 19): `fwseal release` served by a real nginx to a simulated
+# fleet of FLEET_DEVICES (default 200) devices, staged rollout 10/50/100 %,
+# hostile releases; writes tests/fleet/RESULTS.md (tests/fleet/run.sh).
+# The e2e test fleet_small runs the same script with 20 devices.
+# ---------------------------------------------------------------------------
+.PHONY: fleet
+fleet: deps check-shared
+	@$(MAKE) --no-print-directory all
+	@FWSEAL_BUILD=$(abspath $(BUILD)) FWSEAL_SHARED=$(SHARED) tests/fleet/run.sh

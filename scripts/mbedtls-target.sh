@@ -19,6 +19,11 @@ cfg=device/port/mps2-an386/mbedtls_target_config.h
 die() { echo "mbedtls-target: $*" >&2; exit 3; }
 command -v arm-none-eabi-gcc >/dev/null || die "arm-none-eabi-gcc not found: run 'make deps'"
 tree=$(compgen -G "$mbed36/src/mbedtls-3.6.*" | head -1 || true)
+if [ -z "$tree" ] || [ ! -f "$tree/library/version.c" ]; then
+  # A 3.6 build made before the source tree was kept: fetch it again, once.
+  scripts/mbedtls36.sh "$mbed36" || die "could not fetch the mbedTLS 3.6 source into $mbed36"
+  tree=$(compgen -G "$mbed36/src/mbedtls-3.6.*" | head -1 || true)
+fi
 [ -n "$tree" ] && [ -f "$tree/library/version.c" ] || die "no mbedTLS 3.6 source under $mbed36/src (make $mbed36/stamp fetches it)"
 
 CRYPTO=(aes asn1parse asn1write base64 bignum bignum_core block_cipher cipher cipher_wrap constant_time

@@ -16,6 +16,7 @@
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/dev_secret.h"
+#include "cli/fwseal-device/fleet_cli.h"
 #include "cli/fwseal-device/nvs_cli.h"
 #include "cli/fwseal-device/stage_cli.h"
 #include "cli/fwseal-device/devdir.h"
@@ -24,6 +25,7 @@
 #include "device/fwd_efuse.h"
 #include "fw_bytes.h"
 #include "fw_image.h"
+#include "fw_manifest.h"
 #include "fw_partition.h"
 #include "host/fwh_pt_csv.h"
 
@@ -46,6 +48,8 @@ struct init_ctx {
     long secure_version;          /* -1: not given */
     unsigned require_sigs;        /* k of n signature policy (default 1) */
     int hw_keys;                  /* --key-mode hardware */
+    const char *device_id;        /* --id: fleet device id */
+    const char *device_group;     /* --group: fleet rollout group */
     struct fwd_sim_keys keys;     /* hardware: what goes into DIR/keystore.bin */
     uint8_t *hw_secret;           /* hardware: validated RSA PEM (NUL counted) or HMAC key */
     size_t hw_secret_len;
@@ -163,6 +167,23 @@ static int opt_require_sigs(struct init_ctx *c, const char *a)
     return 0;
 }
 
+static int opt_id(struct init_ctx *c, const char *a)
+{
+    if (!fleet_id_valid(a))
+        return cli_err(EXIT_USAGE, "--id: '%s': 1 to %d letters, digits, '.', '_' or '-', not starting with '.'",
+                       a, FLEET_ID_MAX);
+    c->device_id = a;
+    return 0;
+}
+
+static int opt_group(struct init_ctx *c, const char *a)
+{
+    if (fw_mf_check_group(a) != FW_OK)
+        return cli_err(EXIT_USAGE, "--group: '%s': 1 to 15 letters, digits, '.', '_' or '-'", a);
+    c->device_group = a;
+    return 0;
+}
+
 static int opt_key_mode(struct init_ctx *c, const char *a)
 {
     if (!strcmp(a, "hardware")) c->hw_keys = 1;
@@ -208,6 +229,8 @@ static const struct init_opt opts[] = {
     {"--recovery-bootloader", "BL.bin", "write it into the bootloader/recovery partition: a ROM that falls back to it (the recovery-bootloader option of newer chips)", NULL, prov_recovery},
     {"--copy-journal", "LABEL", "this data partition holds the copy journal of staged updates (ota --target)", NULL, prov_journal},
     {"--key-mode", "MODE", "raw (keys readable, default) or hardware (keys only in simulated peripherals)", opt_key_mode, NULL},
+    {"--id", "ID", "fleet device id (device.conf; `update` fetches the release header of this id)", opt_id, NULL},
+    {"--group", "NAME", "fleet rollout group (a release listing it includes this device at any percentage)", opt_group, NULL},
     {"--force", NULL, "re-create an existing device directory", opt_force, NULL},
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
@@ -447,7 +470,8 @@ static int run_init(int argc, char **argv)
     if ((rc = load_table(&c, table))) return rc;
     if ((rc = efuse_state(&c, &st))) { fw_wipe(&st, sizeof st); return rc; }
     struct devdir_new nd = {(uint32_t)c.flash_size, c.chip, st.chip_id, st.chip_rev, (uint32_t)c.write_align,
-                            FW_PT_OFFSET_DEFAULT, c.hw_keys};
+                            FW_PT_OFFSET_DEFAULT, c.hw_keys, c.device_id,
+                            c.device_group};
     rc = devdir_create(c.dir, &nd, c.force, &c.dd);
     if (rc == 0 && c.hw_keys) rc = hw_attach(&c, &st);
     if (rc == 0) rc = build_device(&c, &st, table);
@@ -462,6 +486,8 @@ static int run_init(int argc, char **argv)
                c.fe_mode == FWD_FE_XTS128 ? "xts-128" : c.fe_mode == FWD_FE_XTS256 ? "xts-256" : "off",
                c.dd->dev.nparts, c.ndigest, c.require_sigs, c.secure_version > 0 ? c.secure_version : 0,
                c.hw_keys ? ", keys in hardware" : "");
+    if (rc == 0 && c.device_id)
+        printf("fleet device id %s%s%s\n", c.device_id, c.device_group ? ", group " : "", c.device_group ? c.device_group : "");
     devdir_close(c.dd);
     if (rc && rc != EXIT_POWER_LOSS && c.dd) remove_device_files(c.dir);
     return rc;

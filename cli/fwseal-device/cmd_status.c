@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/fwseal-device/commands.h"
 #include "cli/fwseal-device/devdir.h"
 #include "cli/fwseal-device/ota_progress_view.h"
+#include "cli/fwseal-device/fleet_cli.h"
 #include "cli/fwseal-device/otadata_view.h"
 #include "cli/fwseal-device/stage_cli.h"
 #include "cli/util/cli.h"
@@ -24,8 +26,10 @@ static void usage(FILE *f)
                "Show the device: chip, eFuse summary (secure boot digests and revocations,\n"
                "secure_version, flash-encryption mode; never the key), partitions, both\n"
                "otadata entries with validity and state, and the app descriptor found in\n"
-               "every app partition (read through flash decryption, not verified), and an\n"
-               "interrupted OTA kept for a resume (slot, bytes done / total, URL).\n\n"
+               "every app partition (read through flash decryption, not verified), an\n"
+               "interrupted OTA kept for a resume (slot, bytes done / total, URL), and for a\n"
+               "fleet device its id (init --id) and manifest memory (last accepted manifest\n"
+               "sequence number, newest manifest time seen: see `update --help`).\n\n"
                "example:\n  fwseal-device status dev --json\n");
 }
 
@@ -173,6 +177,52 @@ static int json_apps(struct fw_json *j, struct devdir *dd)
     return rc;
 }
 
+/* Fleet: the id of `init --id` and the manifest memory in NVS (rc: its read). */
+static void utc_str(uint64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!t || !gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm)) snprintf(out, 32, "none");
+}
+
+static void json_fleet(struct fw_json *j, struct devdir *dd)
+{
+    struct fwd_fleet_state fs;
+    int rc = fleet_state_read(dd, &fs);
+    const char *id = fleet_id_get(dd);
+    fw_json_key(j, "fleet");
+    fw_json_obj(j);
+    const char *group = devdir_conf_get(dd, "device_group");
+    if (id) fw_json_kstr(j, "id", id);
+    else fw_json_knull(j, "id");
+    if (group) fw_json_kstr(j, "group", group);
+    else fw_json_knull(j, "group");
+    if (rc == FW_OK) {
+        fw_json_ku64(j, "manifest_seq", fs.seq);
+        fw_json_ku64(j, "manifest_time", fs.time);
+    } else {
+        fw_json_kstr(j, "manifest_state_error", fw_strerror(rc));
+    }
+    fw_json_end(j);
+}
+
+static void text_fleet(FILE *f, struct devdir *dd)
+{
+    struct fwd_fleet_state fs;
+    int rc = fleet_state_read(dd, &fs);
+    const char *id = fleet_id_get(dd);
+    if (!id && (rc || (!fs.seq && !fs.time))) return; /* not a fleet device */
+    const char *group = devdir_conf_get(dd, "device_group");
+    fprintf(f, "fleet       id %s%s%s, ", id ? id : "(none: init --id)", group ? ", group " : "", group ? group : "");
+    if (rc) {
+        fprintf(f, "manifest memory unreadable (%s)\n", fw_strerror(rc));
+        return;
+    }
+    char t[32];
+    utc_str(fs.time, t);
+    fprintf(f, "last accepted manifest seq %llu, newest manifest time %s\n", (unsigned long long)fs.seq, t);
+}
+
 static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
 {
     struct fwd_otadata od;
@@ -191,6 +241,7 @@ static int status_json(struct devdir *dd, const struct fwd_efuse_state *st)
     fw_json_kstr(&j, "key_mode", dd->hw_keys ? "hardware" : "raw");
     fw_json_end(&j);
     json_efuse(&j, st);
+    json_fleet(&j, dd);
     json_parts(&j, &dd->dev);
     json_otadata(&j, &dd->dev, &od, orc);
     ota_progress_json(&j, dd);
@@ -215,6 +266,7 @@ static int status_text(struct devdir *dd, const struct fwd_efuse_state *st)
         hex(f, st->digest[i], 32);
         fprintf(f, "%s\n", st->digest_revoked >> i & 1 ? " (revoked)" : "");
     }
+    text_fleet(f, dd);
     fprintf(f, "partitions\n");
     for (size_t i = 0; i < dd->dev.nparts; i++) {
         const struct fwd_part *p = &dd->dev.parts[i];

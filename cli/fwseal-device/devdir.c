@@ -240,6 +240,10 @@ static int write_conf(struct devdir *dd, const struct devdir_new *nd)
                      "\nwrite_align=%" PRIu32 "\npt_offset=0x%" PRIx32 "\nkey_mode=%s\n",
                      nd->chip, nd->chip_id, nd->chip_rev, nd->flash_size, nd->write_align, nd->pt_offset,
                      nd->hw_keys ? "hardware" : "raw");
+    if (n >= 0 && (size_t)n < sizeof buf && nd->device_id)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "device_id=%s\n", nd->device_id);
+    if (n >= 0 && (size_t)n < sizeof buf && nd->device_group)
+        n += snprintf(buf + n, sizeof buf - (size_t)n, "device_group=%s\n", nd->device_group);
     if (n < 0 || (size_t)n >= sizeof buf) return cli_err(EXIT_USAGE, "device.conf: value too long");
     int rc = cli_write_file(devdir_path(dd, "device.conf"), buf, (size_t)n, 0644);
     return rc ? rc : conf_load(dd);

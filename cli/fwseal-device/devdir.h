@@ -5,7 +5,9 @@
  *   DIR/efuse.bin    eFuse block (256 bytes, layout in device/port/sim/fwd_sim_efuse.c)
  *   DIR/device.conf  "key=value" lines: format, chip, chip_id, chip_rev,
  *                    flash_size, write_align, pt_offset, key_mode (unknown
- *                    keys are kept for other commands: devdir_conf_get)
+ *                    keys are kept for other commands: devdir_conf_get);
+ *                    device_id=ID / device_group=G when `init --id` /
+ *                    `--group` gave them (fleet_cli.h)
  *   DIR/keystore.bin key_mode=hardware only: the simulated key peripherals
  *                    (device/port/sim/fwd_sim_keystore.h, 0600); the eFuse file
  *                    then holds no flash-encryption key and DIR no secret file
@@ -70,6 +72,8 @@ struct devdir_new {
     uint32_t write_align;
     uint32_t pt_offset;
     int hw_keys;           /* key_mode=hardware (init attaches the keystore itself) */
+    const char *device_id; /* fleet device id (init --id), NULL: none */
+    const char *device_group; /* fleet rollout group (init --group), NULL: none */
 };
 int devdir_create(const char *dir, const struct devdir_new *nd, int force, struct devdir **out);
 

@@ -15,6 +15,7 @@ extern const struct cli_cmd cmd_rollback;
 extern const struct cli_cmd cmd_revoke;
 extern const struct cli_cmd cmd_ota;
 extern const struct cli_cmd cmd_nvs, cmd_factory_reset;
+extern const struct cli_cmd cmd_update;
 
 /* One line per subcommand. */
 static const struct cli_cmd *const commands[] = {
@@ -27,6 +28,7 @@ static const struct cli_cmd *const commands[] = {
     &cmd_rollback,
     &cmd_revoke,
     &cmd_ota,
+    &cmd_update,
     &cmd_nvs,
     &cmd_factory_reset,
     NULL
@@ -46,7 +48,7 @@ static void usage(FILE *f)
             "\n"
             "Run `fwseal-device <command> --help` for options and examples.\n"
             "Options take GNU forms (--partition=LABEL, -oFILE, -- ends options).\n"
-            "Exit codes: 0 ok, 1 rejected, 2 usage, 3 I/O, 99 simulated power loss.\n"
+            "Exit codes: 0 ok, 1 rejected, 2 usage, 3 I/O, 4 nothing to do (update), 99 simulated power loss.\n"
             "Fault injection (environment): FWSEAL_SIM_TRACE=FILE, FWSEAL_SIM_CUT_AT=N,\n"
             "FWSEAL_SIM_CUT_MODE=torn, FWSEAL_SIM_CUT_SEED=S (torn bits), FWSEAL_SIM_CUT_KEEP=BYTES.\n");
 }

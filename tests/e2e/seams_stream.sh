@@ -118,10 +118,10 @@ left=$(cd "$R" && { ls cli/fwseal-device/ota_apply.* 2>/dev/null; grep -rlE 'ota
 [ -z "$left" ] && ok "ota_apply (the second OTA driver) is gone" || fail "ota_apply still present" "$left"
 
 # Who includes the HTTP/TLS client: its own modules, its unit/fuzz tests and
-# test tools, the one CLI file that wires a URL transport (device/fwd_stage_http: the
-# same transport for staged updates, issue 18), and the target's OTA-with-TLS size
-# image (tests/target/size-ota-tls.c: TLS over a port's stream).
-allowed='^(device/fwd_(http|tls|sock|ota_http|stage_http)\.[ch]|cli/fwseal-device/ota_run\.c|tests/unit/test_http_[a-z]*\.c|tests/tools/http_get\.c|tests/target/size-ota-tls\.c|fuzz/fuzz_http\.c):'
+# test tools, the URL-wiring CLI files (ota_run.c; cmd_update.c for fleet releases), the
+# staged-update and fleet transports (device/fwd_stage_http, fwd_http_fleet), and the
+# target's OTA-with-TLS size image (tests/target/size-ota-tls.c: TLS over a port's stream).
+allowed='^(device/fwd_(http|tls|sock|ota_http|stage_http|http_fleet)\.[ch]|cli/fwseal-device/(ota_run|cmd_update)\.c|tests/unit/test_http_[a-z]*\.c|tests/tools/http_get\.c|tests/target/size-ota-tls\.c|fuzz/fuzz_http\.c):'
 bad=$(cd "$R" && grep -rnE "#include \"device/fwd_(http|tls|ota_http)\.h\"" --include='*.[ch]' device boot cli common tests fuzz | grep -vE "$allowed")
 [ -z "$bad" ] && ok "only the HTTP/TLS modules and the URL-wiring CLI include the HTTP/TLS client" || fail "HTTP/TLS client included elsewhere" "$bad"
 bad=$(cd "$R" && grep -rlE "#include <mbedtls/(ssl|net_sockets|x509_crt)\.h>" device boot | grep -v 'tls')

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "nvs/fw_nvs_store.h"
+#include "device/fwd_fleet.h"
 #include "device/fwd_nvs.h"
 #include "tests/tools/pc_dev.h"
 
@@ -73,6 +74,8 @@ static void struct_sizes(void)
     struct_size("fwd_decrypt", sizeof(struct fwd_decrypt));
     struct_size("fwb_plan", sizeof(struct fwb_plan));
     struct_size("fwb_result", sizeof(struct fwb_result));
+    struct_size("fwd_chunk_check", sizeof(struct fwd_chunk_check));   /* fleet: verify-before-write stage */
+    struct_size("fwd_fleet", sizeof(struct fwd_fleet));               /* fleet update, manifest buffer included */
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Device side of a fleet release (see fwd_fleet.h). */
+#include "device/fwd_fleet.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device/fwd_efuse.h"
+#include "fw_bytes.h"
+#include "fw_enc_header.h"
+#include "fw_mf_bind.h"
+
+/* ---- outcome ------------------------------------------------------------------- */
+
+static enum fwd_fleet_outcome finish_as(struct fwd_fleet *f, enum fwd_fleet_outcome o, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static enum fwd_fleet_outcome finish_as(struct fwd_fleet *f, enum fwd_fleet_outcome o, int err, const char *fmt, ...)
+{
+    if (err == FW_ERR_POWER_LOSS) o = FWD_FLEET_FAILED; /* the device is dead: nothing decided */
+    f->outcome = o;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(f->why, sizeof f->why, fmt, ap);
+        va_end(ap);
+    }
+    fw_fail_set(&f->fail, err, f->why);
+    return o;
+}
+
+static void step(struct fwd_fleet *f, enum fwd_fleet_step s)
+{
+    if (f->cfg.step) f->cfg.step(f->cfg.step_ctx, s, f);
+}
+
+const char *fwd_fleet_outcome_name(enum fwd_fleet_outcome o)
+{
+    switch (o) {
+    case FWD_FLEET_UPDATED: return "updated";
+    case FWD_FLEET_NOTHING: return "nothing-to-do";
+    case FWD_FLEET_REFUSED: return "refused";
+    case FWD_FLEET_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+/* ---- small sinks ------------------------------------------------------------------ */
+
+/* Collect a whole small resource into a fixed buffer; more is an error. */
+struct buf_sink {
+    uint8_t *buf;
+    uint32_t cap;
+    uint32_t *len;
+};
+
+static int buf_write(void *ctx, const uint8_t *p, size_t n)
+{
+    struct buf_sink *b = ctx;
+    if (n > b->cap - *b->len) return FW_ERR_NO_SPACE;
+    memcpy(b->buf + *b->len, p, n);
+    *b->len += (uint32_t)n;
+    return FW_OK;
+}
+
+/* Count body bytes on their way into the chunk stage. */
+struct count_sink {
+    struct fwd_sink next;
+    uint64_t *count;
+};
+
+static int count_write(void *ctx, const uint8_t *p, size_t n)
+{
+    struct count_sink *c = ctx;
+    *c->count += n;
+    return fwd_sink_write(&c->next, p, n);
+}
+
+/* A transport error (fetch could not complete) as opposed to data refused. */
+static int transport_error(int err)
+{
+    return err == FW_ERR_NET || err == FW_ERR_TIMEOUT || err == FW_ERR_TLS || err == FW_ERR_PROTOCOL ||
+           err == FW_ERR_TRUNCATED || err == FW_ERR_IO || err == FW_ERR_UNSUPPORTED || err == FW_ERR_NOT_FOUND;
+}
+
+/* GET a small resource whole into buf (retrying from 0 on transient errors). */
+static int fetch_small(struct fwd_fleet *f, const char *path, uint64_t expect, uint8_t *buf, uint32_t cap,
+                       uint32_t *len, uint64_t *counted)
+{
+    const struct fwd_fleet_source *src = &f->cfg.src;
+    for (unsigned attempt = 1;; attempt++) {
+        *len = 0;
+        struct buf_sink b = { buf, cap, len };
+        struct fwd_sink s = { buf_write, NULL, &b };
+        struct fw_fail why = FW_FAIL_NONE;
+        int rc = src->get(src->ctx, path, 0, expect, cap, &s, &why);
+        *counted += *len;
+        if (rc == FW_OK) return FW_OK;
+        snprintf(f->why, sizeof f->why, "%s: %s", path, why.why ? why.why : fw_strerror(rc));
+        if (rc == FW_ERR_NO_SPACE || rc == FW_ERR_POWER_LOSS || !src->retry || !src->retry(src->ctx, rc, attempt))
+            return rc;
+    }
+}
+
+/* ---- 1. the manifest -------------------------------------------------------------- */
+
+static enum fwd_fleet_outcome manifest(struct fwd_fleet *f)
+{
+    int rc = fetch_small(f, f->cfg.manifest_path, 0, f->mf, sizeof f->mf, &f->mf_len, &f->manifest_bytes);
+    if (rc == FW_ERR_NO_SPACE)
+        return finish_as(f, FWD_FLEET_REFUSED, rc, "manifest larger than %u bytes", (unsigned)sizeof f->mf);
+    if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "cannot fetch the manifest (%s)", f->why);
+    rc = fw_mf_decode(f->mf, f->mf_len, &f->m);
+    if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "malformed manifest (%s)", fw_strerror(rc));
+    /* Its signature, by the rule images are verified with: blocks over
+     * SHA-256([0, S)) by trusted, non-revoked eFuse keys, k of n. */
+    uint32_t s = fw_mf_signed_len(&f->m);
+    uint8_t digest[FWD_SHA256_LEN];
+    rc = fwd_hash(FWD_HASH_SHA256, f->mf, s, digest, sizeof digest);
+    if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "hashing the manifest failed");
+    rc = fwd_verify_sig_sector(f->mf + s, digest, sizeof digest, &f->cfg.dev->efuse, &f->sig);
+    if (rc != FW_OK || f->sig.reason != FWD_VR_OK)
+        return finish_as(f, FWD_FLEET_REFUSED, rc ? rc : FW_ERR_SIGNATURE, "manifest signature: %s",
+                         fwd_verify_reason_str(f->sig.reason));
+    step(f, FWD_FLEET_STEP_MANIFEST);
+    return 0;
+}
+
+/* ---- 2. the decision ----------------------------------------------------------------- */
+
+static int key_fits(const struct fwd_decrypt_key *k, unsigned scheme)
+{
+    if (!k) return 0;
+    if (k->scheme == FW_ENC_SCHEME_RSA3072) return scheme == FW_MF_ENC_RSA3072;
+    if (k->scheme == FW_ENC_SCHEME_ECIES_P256)
+        return scheme == FW_MF_ENC_ECIES_P256 || scheme == FW_MF_ENC_ECIES_P256_SHARED;
+    return 0;
+}
+
+static enum fwd_fleet_outcome decide(struct fwd_fleet *f)
+{
+    struct fwd_ota_dev *dev = f->cfg.dev;
+    int rc = fwd_fleet_state_load(f->cfg.state, &f->before);
+    if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "cannot read the manifest memory (NVS)");
+    struct fwd_app_info *running = &f->running;
+    const struct fwd_part *run = fwd_ota_get_running_partition(dev);
+    if (run && fwd_ota_get_partition_description(dev, run, running) != FW_OK) memset(running, 0, sizeof *running);
+    uint64_t now = 0;
+    if (f->cfg.clock && f->cfg.clock(f->cfg.clock_ctx, &now) != FW_OK) now = 0; /* no usable clock */
+    struct fw_mf_device *d = &f->facts;
+    d->id = f->cfg.device_id;
+    d->group = f->cfg.group;
+    d->project = running->desc.project_name;   /* "" when nothing runs: never matches */
+    d->version = running->desc.version;
+    d->chip_id = dev->efuse.chip_id;
+    d->chip_rev = dev->efuse.chip_rev;
+    d->efuse_secure_version = fwd_efuse_secure_version(&dev->efuse);
+    d->last_seq = f->before.seq;
+    d->clock_utc = now;
+    d->newest_issued = f->before.time;
+    enum fw_mf_verdict v = fw_mf_decide(&f->m, d, &f->decision);
+    step(f, FWD_FLEET_STEP_DECIDED);
+    enum fw_mf_verdict_kind kind = fw_mf_verdict_kind(v);
+    if (kind == FW_MF_KIND_REJECT)
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_STATE, "manifest refused: %s (rule %s)", fw_mf_verdict_name(v),
+                         f->decision.rule);
+    if (kind == FW_MF_KIND_ACCEPT && !key_fits(f->cfg.key, f->m.enc_scheme))
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_KEY, "release encrypted for %s keys, not this device's key",
+                         fw_mf_enc_scheme_name(f->m.enc_scheme));
+    /* Every security rule held: the manifest is authentic and current.
+     * Remember it (raise only, power-safe) before anything else happens. */
+    rc = fwd_fleet_state_raise(f->cfg.state, f->m.seq, f->m.issued);
+    if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "cannot store the manifest memory (NVS)");
+    if (kind == FW_MF_KIND_NOTHING_TO_DO)
+        return finish_as(f, FWD_FLEET_NOTHING, FW_OK, "%s", fw_mf_verdict_name(v));
+    return 0;
+}
+
+/* ---- 3. the device's header ------------------------------------------------------------ */
+
+/* The pipeline first: it refuses (PENDING_VERIFY, no slot) before anything
+ * more is fetched, and touches no flash until the first plaintext bytes
+ * passed the early checks. */
+static enum fwd_fleet_outcome pipeline(struct fwd_fleet *f)
+{
+    struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
+                                       .event_ctx = f->cfg.event_ctx };
+    int rc = fwd_ota_pipeline_start(&f->pipe, &pc);
+    if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
+    return 0;
+}
+
+/* Stop the started pipeline (slot untouched: nothing was fed) and say why. */
+static enum fwd_fleet_outcome before_body(struct fwd_fleet *f, enum fwd_fleet_outcome o)
+{
+    fwd_ota_pipeline_abort(&f->pipe, f->fail.code ? f->fail.code : FW_ERR_STATE, f->why);
+    return o;
+}
+
+static enum fwd_fleet_outcome header(struct fwd_fleet *f)
+{
+    int rc = fw_mf_header_path(&f->m, f->cfg.device_id, f->header_path, sizeof f->header_path);
+    if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "no header path for this device id");
+    rc = fetch_small(f, f->header_path, FW_ENC_HEADER_SIZE, f->hdr, sizeof f->hdr, &f->hdr_len, &f->header_bytes);
+    if (rc == FW_ERR_NO_SPACE)
+        return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: not a %u-byte header", f->header_path, FW_ENC_HEADER_SIZE);
+    if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "cannot fetch the device header (%s)", f->why);
+    struct fw_enc_header h;
+    if (f->hdr_len != FW_ENC_HEADER_SIZE || fw_enc_header_decode(f->hdr, f->hdr_len, &h) != FW_OK)
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_FORMAT, "%s: not an encrypted image header", f->header_path);
+    /* Mix and match: the header must be this release's (the same size, IV
+     * and tag for every device, the release's header layout), else refuse
+     * before fetching the body (common/fw_mf_bind.h). */
+    rc = fw_mf_header_matches(&f->m, &h);
+    if (rc != FW_OK)
+        return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: header does not belong to this release (%s)", f->header_path,
+                         rc == FW_ERR_RANGE    ? "image size differs from the manifest"
+                         : rc == FW_ERR_DIGEST ? "IV or tag differ from the manifest"
+                                               : "header layout of another scheme");
+    step(f, FWD_FLEET_STEP_HEADER);
+    return 0;
+}
+
+/* ---- 4. the body: chunk stage -> pipeline ------------------------------------------------ */
+
+static int chunk_digest(void *ctx, uint32_t i, uint8_t out[FWD_CHUNK_DIGEST_LEN])
+{
+    struct fwd_fleet *f = ctx;
+    const uint8_t *d = fw_mf_chunk_hash(f->mf, f->mf_len, &f->m, i);
+    if (!d) return FW_ERR_RANGE;
+    memcpy(out, d, FWD_CHUNK_DIGEST_LEN);
+    return FW_OK;
+}
+
+/* The pipeline stopped (it says why) or the chunk stage did. */
+static enum fwd_fleet_outcome body_refused(struct fwd_fleet *f, int rc)
+{
+    if (f->cc.failed == FW_ERR_DIGEST) {
+        snprintf(f->pipe.why, sizeof f->pipe.why, "chunk %u of the body does not match the manifest: download stopped",
+                 (unsigned)f->cc.bad_chunk);
+        fwd_ota_pipeline_abort(&f->pipe, FW_ERR_DIGEST, f->pipe.why); /* erases what earlier chunks wrote */
+        step(f, FWD_FLEET_STEP_CHUNK_BAD);
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_DIGEST, "%s", f->pipe.why);
+    }
+    if (fwd_ota_pipeline_error(&f->pipe) == FW_OK) fwd_ota_pipeline_abort(&f->pipe, rc, "body refused");
+    return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
+}
+
+static enum fwd_fleet_outcome body(struct fwd_fleet *f)
+{
+    /* The decision once more, from the same facts, right before the body
+     * (MCUboot-style: a skipped or glitched first evaluation is not an
+     * "accept"). */
+    if (fw_mf_decide(&f->m, &f->facts, NULL) != FW_MF_ACCEPT || f->decision.verdict != FW_MF_ACCEPT) {
+        fwd_ota_pipeline_abort(&f->pipe, FW_ERR_STATE, "decision not confirmed");
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_STATE, "decision not confirmed before the body");
+    }
+    int rc = fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
+    if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
+    /* The key the header unwrapped must be the release's content key (the
+     * manifest's key_check): a tampered header, or another device's, is
+     * refused here, before a byte of the body is fetched. */
+    uint8_t kc[FW_MF_HASH_LEN];
+    int same = fwd_decrypt_key_check(&f->pipe.dec, kc) == FW_OK && fw_mf_key_matches(&f->m, kc) == FW_OK;
+    fw_wipe(kc, sizeof kc);
+    if (!same) {
+        fwd_ota_pipeline_abort(&f->pipe, FW_ERR_KEY, "the device header does not unwrap this release's content key");
+        return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_KEY,
+                         "the device header does not unwrap this release's content key (tampered, or another "
+                         "device's header)");
+    }
+    struct fwd_chunk_check_cfg cc = { .body_size = f->m.image_size, .chunk_size = f->m.chunk_size,
+                                      .digest = chunk_digest, .digest_ctx = f,
+                                      .out = fwd_ota_pipeline_input(&f->pipe) };
+    rc = fwd_chunk_check_start(&f->cc, &cc);
+    if (rc) {
+        fwd_ota_pipeline_abort(&f->pipe, rc, "chunk size not supported by this device");
+        return finish_as(f, FWD_FLEET_REFUSED, rc, "chunk size %u: this device verifies chunks of at most %u bytes",
+                         (unsigned)f->m.chunk_size, (unsigned)FWD_CHUNK_MAX);
+    }
+    struct count_sink counter = { fwd_chunk_check_input(&f->cc), &f->body_bytes };
+    struct fwd_sink in = { count_write, NULL, &counter };
+    const struct fwd_fleet_source *src = &f->cfg.src;
+    for (f->body_attempts = 1;; f->body_attempts++) {
+        struct fw_fail why = FW_FAIL_NONE;
+        uint64_t from = fwd_chunk_check_resume_offset(&f->cc);
+        rc = src->get(src->ctx, f->m.body_path, from, f->m.image_size, f->m.image_size, &in, &why);
+        if (rc == FW_OK) break;
+        if (f->cc.failed || fwd_ota_pipeline_error(&f->pipe) != FW_OK) return body_refused(f, rc);
+        if (rc != FW_ERR_POWER_LOSS && !transport_error(rc)) { /* e.g. larger than the manifest says */
+            fwd_ota_pipeline_abort(&f->pipe, rc, "body refused");
+            return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
+        }
+        if (rc == FW_ERR_POWER_LOSS || !src->retry || !src->retry(src->ctx, rc, f->body_attempts)) {
+            fwd_ota_pipeline_abort(&f->pipe, rc, why.why ? why.why : "download failed");
+            return finish_as(f, FWD_FLEET_FAILED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
+        }
+        /* Resume at the last verified chunk boundary: the partial chunk is dropped. */
+        f->resume_from = fwd_chunk_check_restart(&f->cc);
+        step(f, FWD_FLEET_STEP_BODY_RETRY);
+    }
+    struct fwd_sink whole = fwd_chunk_check_input(&f->cc);
+    rc = fwd_sink_finish(&whole); /* all chunks verified -> pipeline finish: tag, SBv2, set boot */
+    if (rc) return body_refused(f, rc);
+    return finish_as(f, FWD_FLEET_UPDATED, FW_OK, "updated to %s (seq %llu)", f->m.version,
+                     (unsigned long long)f->m.seq);
+}
+
+enum fwd_fleet_outcome fwd_fleet_update(struct fwd_fleet *f, const struct fwd_fleet_cfg *cfg)
+{
+    memset(f, 0, offsetof(struct fwd_fleet, mf)); /* the manifest buffer is overwritten by the fetch */
+    f->fail = FW_FAIL_NONE;
+    if (!cfg || !cfg->dev || !cfg->device_id || !cfg->manifest_path || !cfg->state || !cfg->src.get)
+        return finish_as(f, FWD_FLEET_FAILED, FW_ERR_INVALID_ARG, "bad configuration");
+    f->cfg = *cfg;
+    enum fwd_fleet_outcome o = manifest(f);
+    if (!o) o = decide(f);
+    if (!o) o = pipeline(f);
+    if (!o && (o = header(f))) before_body(f, o);
+    if (!o) o = body(f);
+    fwd_chunk_check_free(&f->cc);
+    return o;
+}
