@@ -29,7 +29,7 @@ int fw_boot_desc_check(const struct fw_boot_desc *d) { return d->magic_byte == F
 
 int fw_boot_desc_encode(const struct fw_boot_desc *d, uint8_t b[FW_BOOT_DESC_LEN])
 {
-    size_t li = strnlen(d->idf_ver, sizeof d->idf_ver), ld = strnlen(d->date_time, sizeof d->date_time);
+    size_t li = fw_strnlen(d->idf_ver, sizeof d->idf_ver), ld = fw_strnlen(d->date_time, sizeof d->date_time);
     if (li > 32 || ld > 24) return FW_ERR_RANGE;
     memset(b, 0, FW_BOOT_DESC_LEN);
     b[0] = d->magic_byte;

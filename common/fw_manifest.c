@@ -124,7 +124,7 @@ static int field_copy(const uint8_t *f, size_t n, char *out)
 
 static void field_put(uint8_t *f, size_t n, const char *s)
 {
-    size_t len = strnlen(s, n - 1);
+    size_t len = fw_strnlen(s, n - 1);
     memset(f, 0, n);
     memcpy(f, s, len);
 }

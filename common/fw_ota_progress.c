@@ -26,7 +26,7 @@ static int fields_ok(const struct fw_ota_progress *r, size_t srclen)
 long fw_ota_progress_encode(const struct fw_ota_progress *r, uint8_t *out, size_t cap)
 {
     if (!r || !out) return FW_ERR_INVALID_ARG;
-    size_t srclen = strnlen(r->source, sizeof r->source);
+    size_t srclen = fw_strnlen(r->source, sizeof r->source);
     if (!fields_ok(r, srclen)) return FW_ERR_INVALID_ARG;
     size_t len = FW_OTA_PROGRESS_FIXED + srclen;
     if (cap < len) return FW_ERR_NO_SPACE;
