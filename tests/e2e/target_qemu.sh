@@ -65,7 +65,9 @@ power() {
     case $1 in
       boot|confirm|rollback) $FWDEV "$1" "$H" >>"$name.host.out" 2>&1; hrc=$?; shift ;;
       factory-reset) $FWDEV factory-reset "$H" >>"$name.host.out" 2>&1; hrc=$?; shift ;;
-      ota) $FWDEV ota "$H" --file "$2" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
+      # The firmware streams its image like stdin (no Range, no progress record), so
+      # the reference OTA keeps no progress record either (--no-resume).
+      ota) $FWDEV ota "$H" --file "$2" --no-resume >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
       nvs-set) $FWDEV nvs "$H" set "$2" "$3" "$4" "$5" >>"$name.host.out" 2>&1; hrc=$?; shift 5 ;;
       nvs-get) $FWDEV nvs "$H" get "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;
       nvs-erase) $FWDEV nvs "$H" erase "$2" "$3" >>"$name.host.out" 2>&1; hrc=$?; shift 3 ;;

@@ -6,7 +6,7 @@
 # server (tests/target/tls_uart_server.py): handshake with the pinned CA,
 # server name checked, the encrypted image streamed through the TLS records
 # into the OTA pipeline. The flash and eFuse the firmware leaves are
-# byte-identical to `fwseal-device ota --file` with the same image; a server
+# byte-identical to `fwseal-device ota --file --no-resume` with the same image; a server
 # whose certificate another CA signed, or with another name, is refused with
 # nothing written.
 . "$(dirname "$0")/lib.sh"
@@ -49,7 +49,7 @@ tls_ota() {
 
 expect_exit 0 "TLS OTA over the UART: the firmware installs v2" tls_ota tgt srv.crt srv.key ota.example
 expect_stdout '^size: ota ok$' "  fwd_tls handshake (pinned CA, name ota.example) and the pipeline accepted the image"
-expect_exit 0 "the simulator installs the same image from the file" $FWDEV ota host --file v2.enc
+expect_exit 0 "the simulator installs the same image from the file" $FWDEV ota host --file v2.enc --no-resume
 same_file tgt/flash.bin host/flash.bin "flash.bin byte-identical to fwseal-device ota --file"
 same_file tgt/efuse.bin host/efuse.bin "efuse.bin byte-identical"
 $FWDEV boot tgt >"$T/.out" 2>&1
