@@ -299,10 +299,44 @@ static enum fwd_fleet_outcome resume_end(struct fwd_fleet *f, enum fwd_fleet_out
     return o;
 }
 
+/* ---- the image against the manifest (before it is verified and selected) ---------- */
+
+/* The decrypted image, read back from the slot (the kept part of a resumed
+ * download included) plus the writer's pending partial block, must have the
+ * manifest's size and SHA-256 (fw_mf_image_matches). */
+static int image_matches(void *ctx, struct fwd_ota_pipeline *p)
+{
+    struct fwd_fleet *f = ctx;
+    uint32_t pend = p->ota.pend_len;
+    uint64_t on_flash = p->written - pend;
+    uint8_t buf[512];
+    uint8_t sha[FWD_SHA256_LEN];
+    struct fwd_hash_ctx h;
+    int rc = fwd_hash_start(&h, FWD_HASH_SHA256);
+    for (uint64_t off = 0; rc == FW_OK && off < on_flash; off += sizeof buf) {
+        size_t n = on_flash - off < sizeof buf ? (size_t)(on_flash - off) : sizeof buf;
+        rc = fwd_part_read(&f->cfg.dev->d, p->part, (uint32_t)off, buf, n);
+        if (rc == FW_OK) rc = fwd_hash_update(&h, buf, n);
+    }
+    if (rc == FW_OK && pend) rc = fwd_hash_update(&h, p->ota.pend, pend);
+    if (rc == FW_OK) rc = fwd_hash_finish(&h, sha, sizeof sha);
+    fwd_hash_free(&h);
+    fw_wipe(buf, sizeof buf);
+    if (rc != FW_OK) {
+        snprintf(p->why, sizeof p->why, "cannot read the image back (%s)", fw_strerror(rc));
+        return rc;
+    }
+    rc = fw_mf_image_matches(&f->m, p->written, sha);
+    if (rc == FW_ERR_RANGE) snprintf(p->why, sizeof p->why, "image size differs from the manifest's");
+    else if (rc) snprintf(p->why, sizeof p->why, "image SHA-256 differs from the manifest's");
+    return rc;
+}
+
 static enum fwd_fleet_outcome pipeline(struct fwd_fleet *f)
 {
     struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
-                                       .event_ctx = f->cfg.event_ctx };
+                                       .event_ctx = f->cfg.event_ctx,
+                                       .image_check = image_matches, .image_check_ctx = f };
     resume_setup(f, &pc);
     int rc = fwd_ota_pipeline_start(&f->pipe, &pc);
     if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));

@@ -84,7 +84,9 @@ static void compute_key_check(void)
     fwd_decrypt_abort(&d);
 }
 
-/* The manifest of `enc` as `fwseal release` would write it, signed by `signer`. */
+/* The manifest of `enc` as `fwseal release` would write it, signed by `signer`
+ * (image_sha256: the plaintext image's, unless a test sets wrong_image_sha). */
+static int wrong_image_sha;
 static void manifest_of(struct fw_manifest *m, const char *signer)
 {
     const uint8_t *body = enc + FW_ENC_HEADER_SIZE;
@@ -97,7 +99,11 @@ static void manifest_of(struct fw_manifest *m, const char *signer)
     memcpy(m->enc_iv, enc + FW_ENC_OFF_IV, FW_MF_IV_LEN);
     memcpy(m->enc_tag, enc + FW_ENC_OFF_TAG, FW_MF_TAG_LEN);
     memcpy(m->key_check, key_check_of_enc, FW_MF_HASH_LEN);
-    SHA256(body, blen, m->image_sha256);
+    size_t plen;
+    uint8_t *plain = tu_read(tu_vector(NEWIMG), &plen);
+    SHA256(plain, plen, m->image_sha256);
+    free(plain);
+    if (wrong_image_sha) m->image_sha256[7] ^= 1;
     assert_int_equal(fw_mf_encode_fixed(m, mf), FW_OK);
     for (uint32_t i = 0; i < m->chunk_count; i++) {
         uint32_t off = i * m->chunk_size, n = blen - off < m->chunk_size ? blen - off : m->chunk_size;
@@ -467,6 +473,30 @@ static void interval_rounded_to_chunks(void **s)
     assert_int_equal(rs.interval, 2 * CHUNK);
 }
 
+/* The decrypted image must be the one the manifest names (fw_mf_image_matches):
+ * a manifest signed over another image's SHA-256 (all chunks, the header and
+ * the tag fine) is refused before the slot is selected, and the slot erased. */
+static void image_sha256_mismatch_refused(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    wrong_image_sha = 1;
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    wrong_image_sha = 0;
+    assert_int_equal(update(1), FWD_FLEET_REFUSED);
+    assert_int_equal(fl.fail.code, FW_ERR_DIGEST);
+    if (!strstr(fl.why, "image SHA-256 differs")) fail_msg("reason: %s", fl.why);
+    assert_int_equal(fwd_chunk_check_verified(&fl.cc), m.chunk_count); /* every chunk was fine */
+    assert_true(slot_blank());
+    assert_string_equal(boot_label(), "ota_0");
+    /* the same release with the right digest installs */
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    assert_int_equal(update(1), FWD_FLEET_UPDATED);
+    assert_string_equal(boot_label(), "ota_1");
+}
+
 static void untrusted_signer(void **s)
 {
     (void)s;
@@ -692,6 +722,7 @@ int main(void)
         cmocka_unit_test(resumed_run_still_checks_chunks),
         cmocka_unit_test(another_manifest_or_restart_starts_fresh),
         cmocka_unit_test(interval_rounded_to_chunks),
+        cmocka_unit_test(image_sha256_mismatch_refused),
         cmocka_unit_test(untrusted_signer),
         cmocka_unit_test(replay_and_freeze),
         cmocka_unit_test(expiry_by_clock_and_by_newest_manifest),
