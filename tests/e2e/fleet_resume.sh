@@ -12,6 +12,7 @@
 #      checkpoint on, nothing else, and at most one checkpoint interval of
 #      what was on flash is fetched again; every checkpoint is a chunk
 #      boundary;
+#      a sample of double cuts (the rerun cut again, then a third run);
 #   2. status shows the interrupted fleet update (text and --json);
 #   3. the slot tampered during the outage: the resumed update is refused by
 #      the GCM tag over the rebuilt state, the slot erased, the record gone;
@@ -169,6 +170,44 @@ for mode in clean torn; do
     test $bad -eq 0 -a $new -eq $pts -a $resumed -gt 0
 done
 check "every rerun fetched at most one checkpoint interval of the body again ($MAXRE <= $I bytes)" test $MAXRE -le $I
+
+# double cuts: the rerun is cut again (seeded pairs), then a third run
+bad=0 pts=0 twice=0
+for i in 1 2 3 4; do
+  k=$(((i * 7919 + SEED * 104729) % N + 1))
+  j=$(((i * 6151 + SEED * 15485863) % (N / 2) + 1))
+  mode=clean
+  [ $((i % 2)) -eq 0 ] && mode=torn
+  pts=$((pts + 1))
+  why=
+  rm -rf d && cp -a tpl d
+  FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k FWSEAL_SIM_CUT_MODE=$mode upd >/dev/null 2>&1
+  rc=$?
+  v=$(booted)
+  [ $rc -eq 99 ] || why="first run exit $rc"
+  if [ -z "$why" ] && [ "$v" = 1.0.0 ]; then
+    FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$j FWSEAL_SIM_CUT_MODE=$mode upd >/dev/null 2>&1
+    rc=$?
+    v=$(booted)
+    [ $rc -eq 99 ] || [ $rc -eq 0 ] || why="second run exit $rc"
+    [ $rc -eq 99 ] && twice=$((twice + 1))
+    if [ -z "$why" ] && [ "$v" = 1.0.0 ]; then
+      dn=$(done_bytes) m=$(log_mark)
+      upd >res.out 2>&1
+      rc=$?
+      s=$(served_since "$m")
+      v=$(booted)
+      [ $rc -eq 0 ] || why="third run exit $rc: $(tail -1 res.out)"
+      [ -z "$why" ] && [ "$s" -ne $((MF + 512 + BODY - dn)) ] && why="third run resumed from $dn but nginx served $s"
+    fi
+  fi
+  [ -z "$why" ] && [ "$v" != 2.0.0 ] && why="boots '$v' at the end"
+  if [ -n "$why" ]; then
+    bad=$((bad + 1))
+    echo "# double cut $mode #$k then #$j: $why (replay: FWSEAL_SIM_CUT_SEED=$SEED FWSEAL_SIM_CUT_AT=$k, then $j)"
+  fi
+done
+check "double cuts ($pts seeded pairs, $twice with the rerun cut too): always ends with v2 verified and booting ($bad bad)" test $bad -eq 0 -a $twice -gt 0
 
 # ---- 3. the slot tampered during the outage --------------------------------------------------------
 expect_exit 99 "power cut in the middle of the body (again)" cut_mid
