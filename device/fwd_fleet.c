@@ -180,9 +180,6 @@ static enum fwd_fleet_outcome decide(struct fwd_fleet *f)
 
 /* ---- 3. the device's header ------------------------------------------------------------ */
 
-/* The pipeline first: it refuses (PENDING_VERIFY, no slot) before anything
- * more is fetched, and touches no flash until the first plaintext bytes
- * passed the early checks. */
 /* ---- resume across reboots (cfg.resume) --------------------------------------------- */
 
 /* The checkpoint interval for this release: the caller's, rounded up to a
@@ -332,6 +329,9 @@ static int image_matches(void *ctx, struct fwd_ota_pipeline *p)
     return rc;
 }
 
+/* The pipeline first: it refuses (PENDING_VERIFY, no slot) before anything
+ * more is fetched, and touches no flash until the first plaintext bytes
+ * passed the early checks. */
 static enum fwd_fleet_outcome pipeline(struct fwd_fleet *f)
 {
     struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
