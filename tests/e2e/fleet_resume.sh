@@ -19,7 +19,8 @@
 #   4. a new release (seq 2) published at the same URL during the outage:
 #      the kept slot is dropped and erased before anything is written, the
 #      new release is fetched from chunk 0 and installed;
-#   5. --restart starts at chunk 0.
+#   5. --restart starts at chunk 0;
+#   6. an ECIES-P256 device (shared-body header) resumes the same way.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/_nginx_lib.sh"
 SEED=${FWSEAL_SIM_CUT_SEED:-1}
@@ -257,3 +258,25 @@ expect_stdout '"event":"resume_dropped","reason":"restart requested"' "--restart
 check "--restart fetched the whole body again" test "$(served_since "$m")" -eq $((MF + 512 + BODY))
 check "--restart: v2 boots" test "$(booted)" = 2.0.0
 expect_exit 2 "--checkpoint-kib 6 (not a multiple of 4): usage error" upd --checkpoint-kib 6
+
+# ---- 6. an ECIES-P256 device (the fwseal shared-body header) resumes too -----------------------------
+$FWSEAL keygen ecies-p256 -o e1.bin --pub e1_pub.pem >/dev/null
+printf 'id,pubkey\nec-1,e1_pub.pem\n' >ec.csv
+check "ECIES release (shared header, $CHUNK-byte chunks)" $FWSEAL release --image v2.0.0.s.bin --devices ec.csv \
+  --sign-key sb.pem --out www/ec --ecies-shared --chunk-size $CHUNK
+$FWDEV init tplec --partitions "$PT" --flash-size 1MB --flash-encryption xts-128 --flash-key fe.bin \
+  --secure-boot-key sb_pub.pem --id ec-1 --decrypt-hmac-key e1.bin >/dev/null &&
+  $FWDEV flash tplec --partition ota_0 v1.0.0.s.bin >/dev/null && $FWDEV boot tplec >/dev/null || fail "ECIES device"
+U=https://localhost:$NG_PORT/ec
+BODY=$(find www/ec -name body.bin -printf '%s\n')
+MF=$(stat -c %s www/ec/manifest.fwm)
+rm -rf d && cp -a tplec d && rm -f cut.tr
+FWSEAL_SIM_TRACE=cut.tr FWSEAL_SIM_CUT_AT=$MID upd >/dev/null 2>&1
+check "ECIES: power cut in the middle of the body (exit 99)" test $? -eq 99
+pdone=$(done_bytes)
+$FWDEV boot d >/dev/null
+m=$(log_mark)
+expect_exit 0 "ECIES: the next update resumes and completes" upd --json
+expect_stdout "\"event\":\"resumed\",\"resume_at\":$pdone," "ECIES: resumed at the checkpoint ($pdone)"
+check "ECIES: nginx served manifest + header + the rest of the body only" test "$(served_since "$m")" -eq $((MF + 512 + BODY - pdone)) -a "$pdone" -gt 0
+check "ECIES: the resumed image boots" test "$(booted)" = 2.0.0
