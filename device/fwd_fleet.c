@@ -117,10 +117,10 @@ static enum fwd_fleet_outcome manifest(struct fwd_fleet *f)
     /* Its signature, by the rule images are verified with: blocks over
      * SHA-256([0, S)) by trusted, non-revoked eFuse keys, k of n. */
     uint32_t s = fw_mf_signed_len(&f->m);
-    uint8_t digest[FWD_SHA256_LEN];
-    rc = fwd_hash(FWD_HASH_SHA256, f->mf, s, digest, sizeof digest);
+    uint8_t *digest = f->mf_digest; /* also the resume record's validator */
+    rc = fwd_hash(FWD_HASH_SHA256, f->mf, s, digest, FWD_SHA256_LEN);
     if (rc) return finish_as(f, FWD_FLEET_FAILED, rc, "hashing the manifest failed");
-    rc = fwd_verify_sig_sector(f->mf + s, digest, sizeof digest, &f->cfg.dev->efuse, &f->sig);
+    rc = fwd_verify_sig_sector(f->mf + s, digest, FWD_SHA256_LEN, &f->cfg.dev->efuse, &f->sig);
     if (rc != FW_OK || f->sig.reason != FWD_VR_OK)
         return finish_as(f, FWD_FLEET_REFUSED, rc ? rc : FW_ERR_SIGNATURE, "manifest signature: %s",
                          fwd_verify_reason_str(f->sig.reason));
@@ -180,13 +180,164 @@ static enum fwd_fleet_outcome decide(struct fwd_fleet *f)
 
 /* ---- 3. the device's header ------------------------------------------------------------ */
 
+/* ---- resume across reboots (cfg.resume) --------------------------------------------- */
+
+/* The checkpoint interval for this release: the caller's, rounded up to a
+ * multiple of the chunk size and of a flash sector (both powers of two), so
+ * every checkpoint is a verified chunk boundary. 0: no usable interval. */
+static uint32_t fleet_interval(uint32_t want, uint32_t chunk)
+{
+    uint64_t unit = chunk > FW_OTA_PROGRESS_ALIGN ? chunk : FW_OTA_PROGRESS_ALIGN;
+    uint64_t n = ((uint64_t)want + unit - 1) / unit * unit;
+    return n == 0 || n > FWD_OTA_RESUME_INTERVAL_MAX ? 0 : (uint32_t)n;
+}
+
+/* The record names the release by where its body is served (source) and
+ * by what was signed (validator: the manifest's digest and seq): another
+ * release, even at the same URL, never continues an old slot. */
+static void resume_setup(struct fwd_fleet *f, struct fwd_ota_pipeline_cfg *pc)
+{
+    struct fwd_ota_resume *rs = f->cfg.resume;
+    if (!rs || !f->cfg.resume_source) return;
+    uint32_t every = fleet_interval(rs->interval, f->m.chunk_size);
+    int n = snprintf(f->resume_src, sizeof f->resume_src, "%s%s/%s", FWD_FLEET_RESUME_PREFIX, f->cfg.resume_source,
+                     f->m.body_path);
+    if (!every || n <= 0 || (size_t)n >= sizeof f->resume_src) return; /* no resume: the update itself goes on */
+    char hex[2 * FWD_SHA256_LEN + 1];
+    for (unsigned i = 0; i < FWD_SHA256_LEN; i++) snprintf(hex + 2 * i, 3, "%02x", f->mf_digest[i]);
+    snprintf(f->validator, sizeof f->validator, "manifest seq=%llu sha256=%s", (unsigned long long)f->m.seq, hex);
+    rs->interval = every;
+    f->checkpoint_every = every;
+    pc->checkpoint = fwd_ota_resume_checkpoint;
+    pc->checkpoint_ctx = rs;
+    pc->checkpoint_every = every;
+}
+
+/* Continue the interrupted download of this release (1), or drop whatever
+ * the record kept and start at chunk 0 (0), or stop (< 0: f is finished). */
+static int resume_try(struct fwd_fleet *f, uint64_t done, uint64_t total, uint32_t *first)
+{
+    struct fwd_ota_resume *rs = f->cfg.resume;
+    const char *why = NULL;
+    if (done % f->m.chunk_size || done >= f->m.image_size) {
+        f->resume_why = "the checkpoint is not a chunk boundary inside this release's body";
+        return 0;
+    }
+    if (fwd_ota_resume_match(rs, f->hdr, f->hdr_len, FW_OTA_VALIDATOR_ETAG, f->validator, total, &why) != FW_OK) {
+        f->resume_why = why;
+        return 0;
+    }
+    /* Nothing from before is trusted: the key is unwrapped again from the
+     * header just checked against the manifest, the GCM state rebuilt from
+     * the plaintext on flash, the early checks run again, the tail of the
+     * slot erased; the tag and the Secure Boot V2 check cover every byte. */
+    int rc = fwd_ota_pipeline_resume(&f->pipe, f->hdr, f->hdr_len, done, total);
+    if (rc) {
+        finish_as(f, FWD_FLEET_REFUSED, rc, "cannot resume the interrupted download: %s (slot erased)",
+                  fwd_ota_pipeline_reason(&f->pipe));
+        return -1;
+    }
+    f->resumed_at = done;
+    *first = (uint32_t)(done / f->m.chunk_size);
+    step(f, FWD_FLEET_STEP_RESUMED);
+    return 1;
+}
+
+/* Before the header goes into the pipeline: resume or start afresh. 0 or
+ * an outcome (finished). */
+static enum fwd_fleet_outcome resume_or_fresh(struct fwd_fleet *f, uint32_t *first)
+{
+    struct fwd_ota_resume *rs = f->cfg.resume;
+    uint64_t total = FW_ENC_HEADER_SIZE + (uint64_t)f->m.image_size;
+    uint64_t done = 0;
+    *first = 0;
+    if (!rs || !f->checkpoint_every) return 0;
+    /* A record about this slot: its bytes go before anything else happens
+     * unless this very release continues them. */
+    int kept = rs->have_record && rs->done > 0 && rs->rec.slot_offset == f->pipe.part->offset;
+    if (!f->cfg.restart) fwd_ota_resume_plan(rs, f->resume_src, f->pipe.part, &done);
+    if (done) {
+        int got = resume_try(f, done, total, first);
+        if (got) return got > 0 ? 0 : f->outcome;
+    } else if (kept) {
+        f->resume_why = f->cfg.restart ? "restart requested" : "the kept download is not this release's";
+    }
+    if (kept) fwd_ota_pipeline_resume_refused(&f->pipe, f->resume_why);
+    int rc = fwd_ota_resume_forget(rs); /* the record goes before the slot is touched */
+    if (rc == FW_OK && kept) rc = fwd_ota_pipeline_erase_slot(&f->pipe);
+    if (rc == FW_ERR_POWER_LOSS) {
+        fwd_ota_pipeline_abort(&f->pipe, rc, "power loss");
+        return finish_as(f, FWD_FLEET_FAILED, rc, "power loss");
+    }
+    if (rc) {
+        fwd_ota_pipeline_abort(&f->pipe, rc, "cannot drop the interrupted download");
+        return finish_as(f, FWD_FLEET_FAILED, rc, "cannot drop the interrupted download (%s)", fw_strerror(rc));
+    }
+    if (kept) step(f, FWD_FLEET_STEP_RESUME_REFUSED);
+    if (fwd_ota_resume_begin(rs, f->resume_src, f->pipe.part) != FW_OK) {
+        rs->disabled = 1; /* no record for this download: it just cannot resume */
+        return 0;
+    }
+    fwd_ota_resume_note_head(rs, 0, f->hdr, f->hdr_len);
+    fwd_ota_resume_note_source(rs, FW_OTA_VALIDATOR_ETAG, f->validator, total);
+    return 0;
+}
+
+/* After the run: the record goes when the update is done or the slot was
+ * erased (a refusal); a lost link or a power cut keeps it. */
+static enum fwd_fleet_outcome resume_end(struct fwd_fleet *f, enum fwd_fleet_outcome o)
+{
+    struct fwd_ota_resume *rs = f->cfg.resume;
+    if (!rs || !f->checkpoint_every || f->fail.code == FW_ERR_POWER_LOSS) return o;
+    int erased = f->pipe.fate == FWD_OTA_SLOT_ERASED || f->pipe.fate == FWD_OTA_SLOT_UNKNOWN;
+    if (o != FWD_FLEET_UPDATED && !(o == FWD_FLEET_REFUSED && erased)) return o;
+    int rc = fwd_ota_resume_forget(rs);
+    if (rc == FW_ERR_POWER_LOSS) return finish_as(f, FWD_FLEET_FAILED, rc, "power loss");
+    return o;
+}
+
+/* ---- the image against the manifest (before it is verified and selected) ---------- */
+
+/* The decrypted image, read back from the slot (the kept part of a resumed
+ * download included) plus the writer's pending partial block, must have the
+ * manifest's size and SHA-256 (fw_mf_image_matches). */
+static int image_matches(void *ctx, struct fwd_ota_pipeline *p)
+{
+    struct fwd_fleet *f = ctx;
+    uint32_t pend = p->ota.pend_len;
+    uint64_t on_flash = p->written - pend;
+    uint8_t buf[512];
+    uint8_t sha[FWD_SHA256_LEN];
+    struct fwd_hash_ctx h;
+    int rc = fwd_hash_start(&h, FWD_HASH_SHA256);
+    for (uint64_t off = 0; rc == FW_OK && off < on_flash; off += sizeof buf) {
+        size_t n = on_flash - off < sizeof buf ? (size_t)(on_flash - off) : sizeof buf;
+        rc = fwd_part_read(&f->cfg.dev->d, p->part, (uint32_t)off, buf, n);
+        if (rc == FW_OK) rc = fwd_hash_update(&h, buf, n);
+    }
+    if (rc == FW_OK && pend) rc = fwd_hash_update(&h, p->ota.pend, pend);
+    if (rc == FW_OK) rc = fwd_hash_finish(&h, sha, sizeof sha);
+    fwd_hash_free(&h);
+    fw_wipe(buf, sizeof buf);
+    if (rc != FW_OK) {
+        snprintf(p->why, sizeof p->why, "cannot read the image back (%s)", fw_strerror(rc));
+        return rc;
+    }
+    rc = fw_mf_image_matches(&f->m, p->written, sha);
+    if (rc == FW_ERR_RANGE) snprintf(p->why, sizeof p->why, "image size differs from the manifest's");
+    else if (rc) snprintf(p->why, sizeof p->why, "image SHA-256 differs from the manifest's");
+    return rc;
+}
+
 /* The pipeline first: it refuses (PENDING_VERIFY, no slot) before anything
  * more is fetched, and touches no flash until the first plaintext bytes
  * passed the early checks. */
 static enum fwd_fleet_outcome pipeline(struct fwd_fleet *f)
 {
     struct fwd_ota_pipeline_cfg pc = { .dev = f->cfg.dev, .key = f->cfg.key, .event = f->cfg.event,
-                                       .event_ctx = f->cfg.event_ctx };
+                                       .event_ctx = f->cfg.event_ctx,
+                                       .image_check = image_matches, .image_check_ctx = f };
+    resume_setup(f, &pc);
     int rc = fwd_ota_pipeline_start(&f->pipe, &pc);
     if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
     return 0;
@@ -257,7 +408,10 @@ static enum fwd_fleet_outcome body(struct fwd_fleet *f)
         fwd_ota_pipeline_abort(&f->pipe, FW_ERR_STATE, "decision not confirmed");
         return finish_as(f, FWD_FLEET_REFUSED, FW_ERR_STATE, "decision not confirmed before the body");
     }
-    int rc = fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
+    uint32_t first = 0;
+    enum fwd_fleet_outcome o = resume_or_fresh(f, &first);
+    if (o) return o;
+    int rc = f->resumed_at ? FW_OK : fwd_ota_pipeline_feed(&f->pipe, f->hdr, f->hdr_len);
     if (rc) return finish_as(f, FWD_FLEET_REFUSED, rc, "%s", fwd_ota_pipeline_reason(&f->pipe));
     /* The key the header unwrapped must be the release's content key (the
      * manifest's key_check): a tampered header, or another device's, is
@@ -272,7 +426,7 @@ static enum fwd_fleet_outcome body(struct fwd_fleet *f)
                          "device's header)");
     }
     struct fwd_chunk_check_cfg cc = { .body_size = f->m.image_size, .chunk_size = f->m.chunk_size,
-                                      .digest = chunk_digest, .digest_ctx = f,
+                                      .first_chunk = first, .digest = chunk_digest, .digest_ctx = f,
                                       .out = fwd_ota_pipeline_input(&f->pipe) };
     rc = fwd_chunk_check_start(&f->cc, &cc);
     if (rc) {
@@ -294,7 +448,11 @@ static enum fwd_fleet_outcome body(struct fwd_fleet *f)
             return finish_as(f, FWD_FLEET_REFUSED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
         }
         if (rc == FW_ERR_POWER_LOSS || !src->retry || !src->retry(src->ctx, rc, f->body_attempts)) {
-            fwd_ota_pipeline_abort(&f->pipe, rc, why.why ? why.why : "download failed");
+            const char *r = why.why ? why.why : "download failed";
+            /* Given up on the link: with a progress record the written part
+             * stays for the next run (not selected, key wiped). */
+            if (rc != FW_ERR_POWER_LOSS && f->checkpoint_every) fwd_ota_pipeline_suspend(&f->pipe, rc, r);
+            else fwd_ota_pipeline_abort(&f->pipe, rc, r);
             return finish_as(f, FWD_FLEET_FAILED, rc, "%s: %s", f->m.body_path, why.why ? why.why : fw_strerror(rc));
         }
         /* Resume at the last verified chunk boundary: the partial chunk is dropped. */
@@ -319,7 +477,7 @@ enum fwd_fleet_outcome fwd_fleet_update(struct fwd_fleet *f, const struct fwd_fl
     if (!o) o = decide(f);
     if (!o) o = pipeline(f);
     if (!o && (o = header(f))) before_body(f, o);
-    if (!o) o = body(f);
+    if (!o) o = resume_end(f, body(f));
     fwd_chunk_check_free(&f->cc);
     return o;
 }

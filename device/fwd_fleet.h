@@ -20,7 +20,17 @@
  *      every chunk checked against the manifest before it is decrypted or
  *      written) into the one OTA pipeline (fwd_ota_pipeline.h: early
  *      checks, decrypt, GCM tag, Secure Boot V2 verification, set boot).
- *      A lost connection resumes at the last verified chunk boundary.
+ *      A lost connection resumes at the last verified chunk boundary;
+ *   5. optional (cfg.resume): progress checkpoints in the OTA progress
+ *      record (fwd_ota_resume.h) every interval, rounded up to a multiple
+ *      of the manifest's chunk size, so after a reboot or a power cut the
+ *      next update of the SAME release (same source, same manifest digest
+ *      and seq, same header) continues at the last checkpoint: the header
+ *      is fetched and checked against the manifest again, the key unwrapped
+ *      again, the GCM state rebuilt from the plaintext on flash
+ *      (fwd_ota_pipeline_resume), and the chunk stage starts at that chunk
+ *      (fwd_chunk_check_cfg.first_chunk). Any other release erases the
+ *      kept slot and starts at chunk 0. Nothing secret is kept.
  *
  * Transport-agnostic: a struct fwd_fleet_source fetches a path of the
  * release (relative to where it is served) from a byte offset into a sink;
@@ -39,6 +49,7 @@
 #include "device/fwd_chunk_check.h"
 #include "device/fwd_fleet_state.h"
 #include "device/fwd_ota_pipeline.h"
+#include "device/fwd_ota_resume.h"
 #include "device/fwd_verify.h"
 #include "fw_manifest.h"
 #include "fw_mf_decide.h"
@@ -75,6 +86,8 @@ enum fwd_fleet_step {
     FWD_FLEET_STEP_HEADER,        /* the device's header fetched and matching the manifest */
     FWD_FLEET_STEP_BODY_RETRY,    /* body connection lost: resuming at chunk f->resume_from */
     FWD_FLEET_STEP_CHUNK_BAD,     /* chunk f->cc.bad_chunk failed its digest: download stopped */
+    FWD_FLEET_STEP_RESUMED,       /* interrupted download of this release continued at body byte f->resumed_at */
+    FWD_FLEET_STEP_RESUME_REFUSED,/* an interrupted download was dropped (f->resume_why): slot erased, fresh start */
 };
 struct fwd_fleet;
 typedef void (*fwd_fleet_step_fn)(void *ctx, enum fwd_fleet_step step, const struct fwd_fleet *f);
@@ -93,7 +106,16 @@ struct fwd_fleet_cfg {
     void *event_ctx;
     fwd_fleet_step_fn step;                   /* optional: the fleet steps */
     void *step_ctx;
+    /* Optional resume across reboots: a progress record opened with
+     * fwd_ota_resume_init (its interval is rounded up to a multiple of the
+     * release's chunk size); NULL: a download resumes within one run only. */
+    struct fwd_ota_resume *resume;
+    const char *resume_source;                /* names where the release is served (e.g. its base URL); required with resume */
+    int restart;                              /* drop an interrupted download, start at chunk 0 */
 };
+
+/* The record's source for a fleet download: this prefix, resume_source, "/", the body path. */
+#define FWD_FLEET_RESUME_PREFIX "fleet:"
 
 struct fwd_fleet {
     struct fwd_fleet_cfg cfg;
@@ -108,6 +130,12 @@ struct fwd_fleet {
     struct fwd_verify_result sig;             /* the manifest's signature check */
     uint64_t manifest_bytes, header_bytes, body_bytes; /* bytes received per resource (body: all attempts) */
     uint64_t resume_from;                     /* body offset of the last restart */
+    uint64_t resumed_at;                      /* body bytes kept from an interrupted run (0: fresh) */
+    uint32_t checkpoint_every;                /* effective checkpoint interval (0: no resume record) */
+    const char *resume_why;                   /* RESUME_REFUSED: why the interrupted download was dropped */
+    uint8_t mf_digest[FWD_SHA256_LEN];        /* SHA-256 of the manifest's signed part */
+    char resume_src[FW_OTA_PROGRESS_SOURCE_MAX + 1];
+    char validator[96];
     unsigned body_attempts;
     uint32_t mf_len;
     uint8_t hdr[FW_ENC_HEADER_SIZE];

@@ -283,6 +283,11 @@ static int writer_finish(void *ctx)
     if (p->state != FWD_OTA_RUNNING) return p->fail.code ? p->fail.code : FW_ERR_STATE;
     if (!p->began) return fail(p, FW_ERR_TRUNCATED, "image too short to hold an app descriptor");
     p->total = p->written;
+    if (p->cfg.image_check) {
+        p->why[0] = 0;
+        int rc = p->cfg.image_check(p->cfg.image_check_ctx, p);
+        if (rc != FW_OK) return fail(p, rc, p->why[0] ? p->why : "image check failed");
+    }
     emit_simple(p, FWD_OTA_EV_VERIFYING);
     p->began = 0; /* fwd_ota_end closes the handle (and erases on failure) on every path */
     /* One verification: end and boot selection in one call on the still-open

@@ -117,6 +117,7 @@ struct fwd_ota_event {
 
 typedef void (*fwd_ota_event_fn)(void *ctx, const struct fwd_ota_event *ev);
 
+struct fwd_ota_pipeline;
 struct fwd_ota_pipeline_cfg {
     struct fwd_ota_dev *dev;                /* opened with fwd_ota_dev_open */
     const struct fwd_decrypt_key *key;      /* device secret; NULL: encrypted input refused */
@@ -133,6 +134,13 @@ struct fwd_ota_pipeline_cfg {
     uint32_t checkpoint_every;
     int (*checkpoint)(void *ctx, uint64_t done);
     void *checkpoint_ctx;
+    /* Optional last check of the complete image, after its last byte is
+     * handed to the slot writer and before the Secure Boot V2 verification
+     * and boot selection (e.g. a release manifest's image SHA-256,
+     * fwd_fleet.c). FW_OK goes on; an error refuses the image (slot erased,
+     * reason p->why when the check wrote one). NULL: none. */
+    int (*image_check)(void *ctx, struct fwd_ota_pipeline *p);
+    void *image_check_ctx;
 };
 
 struct fwd_ota_pipeline {

@@ -27,7 +27,8 @@ static void usage(FILE *f)
                "secure_version, flash-encryption mode; never the key), partitions, both\n"
                "otadata entries with validity and state, and the app descriptor found in\n"
                "every app partition (read through flash decryption, not verified), an\n"
-               "interrupted OTA kept for a resume (slot, bytes done / total, URL), and for a\n"
+               "interrupted OTA or fleet update kept for a resume (slot, bytes done / total,\n"
+               "URL; --json: interrupted_ota.kind \"ota\" or \"fleet\"), and for a\n"
                "fleet device its id (init --id) and manifest memory (last accepted manifest\n"
                "sequence number, newest manifest time seen: see `update --help`).\n\n"
                "example:\n  fwseal-device status dev --json\n");

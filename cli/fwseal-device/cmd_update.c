@@ -44,7 +44,13 @@ static void usage(FILE *f)
             "     every chunk is checked against the manifest's SHA-256 before it is\n"
             "     decrypted or written (a bad chunk stops the download there; nothing of it\n"
             "     reaches flash); a dropped connection resumes at the last verified chunk.\n"
-            "     The GCM tag and the full Secure Boot V2 verification still run at the end.\n\n"
+            "     The GCM tag and the full Secure Boot V2 verification still run at the end.\n"
+            "  5. records its progress in NVS every --checkpoint-kib (rounded up to a multiple\n"
+            "     of the release's chunk size, so every checkpoint is a verified chunk\n"
+            "     boundary): after a reboot or a power cut, `update` of the same release\n"
+            "     continues at the last checkpoint (header fetched and checked again, GCM\n"
+            "     state rebuilt from flash); another release erases the kept slot first.\n"
+            "     `status` shows an interrupted update.\n\n"
             "options:\n"
             "  --server URL             https:// base URL of the release directory [required]\n"
             "  --ca CA.pem              pin this CA for the server certificate [required]\n"
@@ -54,14 +60,18 @@ static void usage(FILE *f)
             "                           the newest manifest time seen only\n"
             "  --retries N              reconnect and resume up to N times per resource (default 3)\n"
             "  --timeout-ms N           deadline per read / handshake / response head (default 10000)\n"
-            "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n\n"
+            "  --connect-timeout-ms N   TCP connect deadline (default: --timeout-ms)\n"
+            "  --checkpoint-kib N       record the progress in NVS every N KiB written (default 64,\n"
+            "                           a multiple of 4; rounded up to the release's chunk size)\n"
+            "  --restart                drop an interrupted download's progress, start at chunk 0\n\n"
             "Time: the simulated device's clock is the host's clock (as if set by an\n"
             "authenticated time source); FWSEAL_SIM_UTC=SECONDS sets it, --no-clock removes it.\n\n"
             "exit status:\n"
             "  0   updated: the new image boots next (`fwseal-device boot DIR`)\n"
             "  1   refused: bad signature, replayed or expired manifest, another chip or\n"
             "      project, secure_version below the eFuse, foreign header, tampered chunk,\n"
-            "      tag or image verification failed (nothing installed)\n"
+            "      tag, image SHA-256 (manifest) or image verification failed (nothing\n"
+            "      installed)\n"
             "  2   usage error\n"
             "  3   I/O or network error (nothing installed; try again later)\n"
             "  4   nothing to do: already runs this version, or not in the rollout (yet)\n"
@@ -72,8 +82,9 @@ static void usage(FILE *f)
 
 struct update_opts {
     const char *dir, *server, *ca, *manifest;
-    int json, no_clock;
+    int json, no_clock, restart;
     unsigned retries;
+    uint32_t checkpoint_kib;
     uint32_t timeout_ms, connect_timeout_ms;
 };
 
@@ -83,10 +94,12 @@ static int parse(int argc, char **argv, struct update_opts *o)
     o->manifest = "manifest.fwm";
     o->retries = 3;
     o->timeout_ms = 10000;
+    o->checkpoint_kib = FWD_OTA_RESUME_INTERVAL_DEFAULT / 1024;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int takes = !strcmp(a, "--server") || !strcmp(a, "--ca") || !strcmp(a, "--manifest") ||
-                    !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms") || !strcmp(a, "--connect-timeout-ms");
+                    !strcmp(a, "--retries") || !strcmp(a, "--timeout-ms") || !strcmp(a, "--connect-timeout-ms") ||
+                    !strcmp(a, "--checkpoint-kib");
         if (takes && i + 1 >= argc) return cli_err(EXIT_USAGE, "update: %s needs a value", a);
         uint64_t n;
         if (!strcmp(a, "--server")) o->server = argv[++i];
@@ -94,7 +107,15 @@ static int parse(int argc, char **argv, struct update_opts *o)
         else if (!strcmp(a, "--manifest")) o->manifest = argv[++i];
         else if (!strcmp(a, "--json")) o->json = 1;
         else if (!strcmp(a, "--no-clock")) o->no_clock = 1;
-        else if (takes) {
+        else if (!strcmp(a, "--restart")) o->restart = 1;
+        else if (!strcmp(a, "--checkpoint-kib")) {
+            const char *v = argv[++i];
+            if (cli_parse_u64(v, &n) || n == 0 || n % (FW_OTA_PROGRESS_ALIGN / 1024) ||
+                n > FWD_OTA_RESUME_INTERVAL_MAX / 1024)
+                return cli_err(EXIT_USAGE, "update: --checkpoint-kib: bad value '%s' (a multiple of 4, at most %u)", v,
+                               FWD_OTA_RESUME_INTERVAL_MAX / 1024);
+            o->checkpoint_kib = (uint32_t)n;
+        } else if (takes) {
             const char *v = argv[++i];
             int retries = !strcmp(a, "--retries");
             if (cli_parse_u64(v, &n) || n > (retries ? 100u : 3600000u) || (!retries && n == 0))
@@ -177,6 +198,16 @@ static void on_step(void *ctx, enum fwd_fleet_step s, const struct fwd_fleet *f)
             fw_json_kstr(&j, "event", "body_resume");
             fw_json_ku64(&j, "resume_at", f->resume_from);
             break;
+        case FWD_FLEET_STEP_RESUMED:
+            fw_json_kstr(&j, "event", "resumed");
+            fw_json_ku64(&j, "resume_at", f->resumed_at);
+            fw_json_ku64(&j, "first_chunk", f->resumed_at / f->m.chunk_size);
+            fw_json_ku64(&j, "checkpoint_interval", f->checkpoint_every);
+            break;
+        case FWD_FLEET_STEP_RESUME_REFUSED:
+            fw_json_kstr(&j, "event", "resume_dropped");
+            fw_json_kstr(&j, "reason", f->resume_why ? f->resume_why : "");
+            break;
         case FWD_FLEET_STEP_CHUNK_BAD:
             fw_json_kstr(&j, "event", "chunk_mismatch");
             fw_json_ku64(&j, "chunk", f->cc.bad_chunk);
@@ -201,6 +232,15 @@ static void on_step(void *ctx, enum fwd_fleet_step s, const struct fwd_fleet *f)
     case FWD_FLEET_STEP_HEADER: printf("header %s accepted\n", f->header_path); break;
     case FWD_FLEET_STEP_BODY_RETRY:
         printf("body connection lost: resuming at verified chunk boundary %" PRIu64 "\n", f->resume_from);
+        break;
+    case FWD_FLEET_STEP_RESUMED:
+        printf("resuming the interrupted download at body byte %" PRIu64 " (chunk %" PRIu64
+               "): header checked again, GCM state rebuilt from flash\n",
+               f->resumed_at, f->resumed_at / f->m.chunk_size);
+        break;
+    case FWD_FLEET_STEP_RESUME_REFUSED:
+        printf("interrupted download dropped (%s): slot erased, starting at chunk 0\n",
+               f->resume_why ? f->resume_why : "");
         break;
     case FWD_FLEET_STEP_CHUNK_BAD:
         printf("chunk %u does not match the manifest: download stopped after %u verified chunks\n",
@@ -258,6 +298,7 @@ static void result_json(const struct fwd_fleet *f, const struct fwd_fleet_http *
     fw_json_ku64(&j, "manifest_bytes", f->manifest_bytes);
     fw_json_ku64(&j, "header_bytes", f->header_bytes);
     fw_json_ku64(&j, "body_bytes", f->body_bytes);
+    fw_json_ku64(&j, "resumed_at", f->resumed_at);
     fw_json_ku64(&j, "requests", fh->requests);
     fw_json_end(&j);
     fflush(stdout);
@@ -329,6 +370,19 @@ static int update_device(struct devdir *dd, struct fwd_ota_dev *dev, const struc
         fwd_decrypt_key_free(&key);
         return nvscli_fail(dd, "nvs (manifest memory)", rc, nv.nvs.store.fail.why);
     }
+    /* The progress record (fwd_ota_resume.h) in the same NVS: a fleet
+     * download resumes across reboots like `ota` does. */
+    static struct fwd_ota_resume rs;
+    static struct fwd_ota_resume_nvs bind;
+    struct fwd_ota_resume_store st;
+    fwd_ota_resume_nvs_store(&bind, &nv.nvs.store, &st);
+    rc = fwd_ota_resume_init(&rs, &st, o->checkpoint_kib * 1024u);
+    if (rc) {
+        fwd_decrypt_key_free(&key);
+        if (rc == FW_ERR_POWER_LOSS) return cli_err(EXIT_POWER_LOSS, "power loss");
+        fwd_nvs_dev_close(&nv);
+        return cli_err(EXIT_IO, "%s: cannot read the progress record (NVS): %s", dd->dir, fw_strerror(rc));
+    }
     static struct fwd_http h;
     static struct fwd_fleet_http fh;
     static struct fwd_fleet f;
@@ -337,6 +391,7 @@ static int update_device(struct devdir *dd, struct fwd_ota_dev *dev, const struc
         .dev = dev, .key = &key, .device_id = id, .group = devdir_conf_get(dd, "device_group"),
         .manifest_path = o->manifest, .state = &nv.nvs.store, .clock = o->no_clock ? NULL : sim_clock,
         .event = on_event, .event_ctx = &v, .step = on_step, .step_ctx = &v,
+        .resume = &rs, .resume_source = o->server, .restart = o->restart,
     };
     int e = init_http(&h, dev, o);
     if (!e) {

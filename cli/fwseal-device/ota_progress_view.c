@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "device/fwd_fleet.h"
 #include "device/fwd_nvs_part.h"
 #include "device/fwd_ota_resume.h"
 #include "device/fwd_otadata.h"
@@ -49,8 +50,22 @@ static uint64_t image_total(const struct view *v)
     return v->rec.payload == FW_OTA_PROGRESS_ENCRYPTED ? v->rec.total - FW_OTA_PROGRESS_HEAD : v->rec.total;
 }
 
-static const char *validator_name(enum fw_ota_progress_validator k)
+/* A fleet update's record (fwd_fleet.h): its source is the prefix + the
+ * release's body URL, its validator the manifest's digest and seq. */
+static int is_fleet(const struct view *v)
 {
+    return !strncmp(v->rec.source, FWD_FLEET_RESUME_PREFIX, strlen(FWD_FLEET_RESUME_PREFIX));
+}
+
+static const char *url_of(const struct view *v)
+{
+    return is_fleet(v) ? v->rec.source + strlen(FWD_FLEET_RESUME_PREFIX) : v->rec.source;
+}
+
+static const char *validator_name(const struct view *v)
+{
+    enum fw_ota_progress_validator k = v->rec.validator_kind;
+    if (is_fleet(v)) return "manifest";
     return k == FW_OTA_VALIDATOR_ETAG ? "etag" : k == FW_OTA_VALIDATOR_LAST_MODIFIED ? "last-modified" : "none";
 }
 
@@ -67,9 +82,10 @@ void ota_progress_json(struct fw_json *j, struct devdir *dd)
     fw_json_ku64(j, "done", v.done);
     fw_json_ku64(j, "total", image_total(&v));
     fw_json_ku64(j, "input_total", v.rec.total);
-    fw_json_kstr(j, "url", v.rec.source);
+    fw_json_kstr(j, "kind", is_fleet(&v) ? "fleet" : "ota");
+    fw_json_kstr(j, "url", url_of(&v));
     fw_json_kbool(j, "encrypted", v.rec.payload == FW_OTA_PROGRESS_ENCRYPTED);
-    fw_json_kstr(j, "validator", validator_name(v.rec.validator_kind));
+    fw_json_kstr(j, "validator", validator_name(&v));
     fw_json_ku64(j, "checkpoint_interval", v.rec.interval);
     fw_json_end(j);
 }
@@ -79,9 +95,12 @@ void ota_progress_text(FILE *f, struct devdir *dd)
     static struct view v;
     if (!load(dd, &v)) return;
     uint64_t total = image_total(&v);
-    fprintf(f, "interrupted OTA into %s: %llu/%llu bytes (%u%%) of ", v.slot, (unsigned long long)v.done,
+    fprintf(f, "interrupted %s into %s: %llu/%llu bytes (%u%%) of ", is_fleet(&v) ? "fleet update" : "OTA", v.slot, (unsigned long long)v.done,
             (unsigned long long)total, total ? (unsigned)(v.done * 100 / total) : 0);
-    for (const char *s = v.rec.source; *s; s++) fputc(*s, f); /* the codec checked: printable ASCII */
-    fprintf(f, "\n            (%s; `fwseal-device ota` of the same URL or file resumes, --restart starts over)\n",
-            v.rec.payload == FW_OTA_PROGRESS_ENCRYPTED ? "encrypted" : "plaintext");
+    for (const char *s = url_of(&v); *s; s++) fputc(*s, f); /* the codec checked: printable ASCII */
+    if (is_fleet(&v))
+        fprintf(f, "\n            (encrypted; `fwseal-device update` of the same release resumes, --restart starts over)\n");
+    else
+        fprintf(f, "\n            (%s; `fwseal-device ota` of the same URL or file resumes, --restart starts over)\n",
+                v.rec.payload == FW_OTA_PROGRESS_ENCRYPTED ? "encrypted" : "plaintext");
 }

@@ -7,7 +7,9 @@
  * the refusal point and the slot unselected; "nothing to do" and accepted
  * manifests raise the manifest memory in NVS, refused ones do not; a
  * connection lost in the middle of a chunk resumes at a verified chunk
- * boundary. */
+ * boundary; with a progress record (cfg.resume) a run that gave up keeps the
+ * slot and the next run (a reboot later) continues at the last checkpoint,
+ * a chunk boundary, while another manifest or `restart` starts at chunk 0. */
 #include "testutil.h"
 
 #include <openssl/evp.h>
@@ -82,7 +84,9 @@ static void compute_key_check(void)
     fwd_decrypt_abort(&d);
 }
 
-/* The manifest of `enc` as `fwseal release` would write it, signed by `signer`. */
+/* The manifest of `enc` as `fwseal release` would write it, signed by `signer`
+ * (image_sha256: the plaintext image's, unless a test sets wrong_image_sha). */
+static int wrong_image_sha;
 static void manifest_of(struct fw_manifest *m, const char *signer)
 {
     const uint8_t *body = enc + FW_ENC_HEADER_SIZE;
@@ -95,7 +99,11 @@ static void manifest_of(struct fw_manifest *m, const char *signer)
     memcpy(m->enc_iv, enc + FW_ENC_OFF_IV, FW_MF_IV_LEN);
     memcpy(m->enc_tag, enc + FW_ENC_OFF_TAG, FW_MF_TAG_LEN);
     memcpy(m->key_check, key_check_of_enc, FW_MF_HASH_LEN);
-    SHA256(body, blen, m->image_sha256);
+    size_t plen;
+    uint8_t *plain = tu_read(tu_vector(NEWIMG), &plen);
+    SHA256(plain, plen, m->image_sha256);
+    free(plain);
+    if (wrong_image_sha) m->image_sha256[7] ^= 1;
     assert_int_equal(fw_mf_encode_fixed(m, mf), FW_OK);
     for (uint32_t i = 0; i < m->chunk_count; i++) {
         uint32_t off = i * m->chunk_size, n = blen - off < m->chunk_size ? blen - off : m->chunk_size;
@@ -143,6 +151,7 @@ struct src {
     int no_length;                    /* body sent without announcing its size (chunked, until close) */
     uint64_t froms[16];
     unsigned body_gets, gets, retries;
+    int no_retry;                     /* the transport gives up at once (the device "reboots") */
 };
 static struct src srv;
 
@@ -181,7 +190,7 @@ static int src_retry(void *ctx, int err, unsigned attempt)
     struct src *s = ctx;
     (void)err;
     s->retries++;
-    return attempt <= 5;
+    return !s->no_retry && attempt <= 5;
 }
 
 static uint64_t clock_now = T0;
@@ -253,6 +262,22 @@ static enum fwd_fleet_outcome update(int with_clock)
     struct fwd_fleet_cfg cfg = {
         .dev = &dev, .key = &key, .device_id = ID, .manifest_path = "manifest.bin", .state = &nv.nvs.store,
         .clock = with_clock ? test_clock : NULL, .src = { src_get, src_retry, &srv },
+    };
+    return fwd_fleet_update(&fl, &cfg);
+}
+
+/* The progress record on the device's NVS, loaded as after a reboot. */
+static struct fwd_ota_resume rs;
+static struct fwd_ota_resume_nvs rs_bind;
+static enum fwd_fleet_outcome update_resumable(uint32_t interval, int restart)
+{
+    struct fwd_ota_resume_store st;
+    fwd_ota_resume_nvs_store(&rs_bind, &nv.nvs.store, &st);
+    assert_int_equal(fwd_ota_resume_init(&rs, &st, interval), FW_OK);
+    struct fwd_fleet_cfg cfg = {
+        .dev = &dev, .key = &key, .device_id = ID, .manifest_path = "manifest.bin", .state = &nv.nvs.store,
+        .clock = test_clock, .src = { src_get, src_retry, &srv },
+        .resume = &rs, .resume_source = "https://fleet.example/rel", .restart = restart,
     };
     return fwd_fleet_update(&fl, &cfg);
 }
@@ -338,6 +363,138 @@ static void resume_at_verified_chunk(void **s)
     /* bytes fetched: two cut attempts of 10000 bytes (1000-byte reads) plus the rest from chunk 4 */
     assert_int_equal(fl.body_bytes, 10000 + 10000 + (srv.body_len - 4 * CHUNK));
     assert_int_equal(fl.cc.dropped, (10000 - 2 * CHUNK) + (8192 + 10000 - 4 * CHUNK));
+}
+
+/* The run that loses its link (no retry) keeps the written chunks; the
+ * next run, with the progress record loaded from NVS, fetches the body
+ * from the last checkpoint (a chunk boundary) and completes. */
+static void interrupted_run(void)
+{
+    srv.cut_after = 5 * CHUNK + 100;              /* chunks 0..4 verified and written, then the link is gone */
+    srv.cuts_left = 1;
+    srv.no_retry = 1;
+    assert_int_equal(update_resumable(8192, 0), FWD_FLEET_FAILED);
+    assert_int_equal(fl.checkpoint_every, 8192);
+    assert_string_equal(boot_label(), "ota_0");
+    assert_false(slot_blank());                   /* kept for the next run */
+    srv.no_retry = 0;
+    srv.body_gets = 0;
+}
+
+static void resume_after_reboot_at_checkpoint(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    interrupted_run();
+    struct fw_ota_progress rec;
+    uint64_t done;
+    assert_int_equal(fwd_ota_resume_peek(&nv.nvs.store, &rec, &done), FW_OK);
+    assert_int_equal(done, 4 * CHUNK);            /* checkpoints at 8 KiB and 16 KiB */
+    assert_string_equal(rec.source, FWD_FLEET_RESUME_PREFIX "https://fleet.example/rel/body.bin");
+    assert_int_equal(update_resumable(8192, 0), FWD_FLEET_UPDATED);
+    assert_int_equal(fl.resumed_at, 4 * CHUNK);
+    assert_int_equal(srv.body_gets, 1);
+    assert_int_equal(srv.froms[0], 4 * CHUNK);   /* the chunk stage started at chunk 4 */
+    assert_int_equal(fl.body_bytes, srv.body_len - 4 * CHUNK);
+    assert_int_equal(fwd_chunk_check_verified(&fl.cc), m.chunk_count - 4);
+    assert_string_equal(boot_label(), "ota_1");
+    assert_int_equal(fwd_ota_resume_peek(&nv.nvs.store, &rec, &done), FW_ERR_NOT_FOUND); /* record gone */
+}
+
+/* A tampered chunk on a resumed run: refused before it is written, slot
+ * erased, record dropped. */
+static void resumed_run_still_checks_chunks(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    interrupted_run();
+    static uint8_t bad[1 << 20];
+    memcpy(bad, srv.body, srv.body_len);
+    bad[6 * CHUNK + 3] ^= 1;
+    srv.body = bad;
+    assert_int_equal(update_resumable(8192, 0), FWD_FLEET_REFUSED);
+    assert_int_equal(fl.resumed_at, 4 * CHUNK);
+    assert_int_equal(fl.cc.bad_chunk, 6);
+    assert_true(slot_blank());
+    struct fw_ota_progress rec;
+    uint64_t done;
+    assert_int_equal(fwd_ota_resume_peek(&nv.nvs.store, &rec, &done), FW_ERR_NOT_FOUND);
+    assert_string_equal(boot_label(), "ota_0");
+}
+
+/* Another manifest for the same body path (a re-signed release, seq 8):
+ * the validator (manifest digest + seq) differs, the kept slot is dropped
+ * and the body fetched from chunk 0. --restart likewise. */
+static void another_manifest_or_restart_starts_fresh(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    interrupted_run();
+    m.seq = 8;
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    assert_int_equal(update_resumable(8192, 0), FWD_FLEET_UPDATED);
+    assert_int_equal(fl.resumed_at, 0);
+    assert_non_null(fl.resume_why);
+    assert_non_null(strstr(fl.resume_why, "source changed"));
+    assert_int_equal(srv.froms[0], 0);
+    assert_int_equal(fl.body_bytes, srv.body_len);
+    assert_string_equal(boot_label(), "ota_1");
+
+    device_up();
+    default_manifest(&m);
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    interrupted_run();
+    assert_int_equal(update_resumable(8192, 1), FWD_FLEET_UPDATED);
+    assert_int_equal(fl.resumed_at, 0);
+    assert_string_equal(fl.resume_why, "restart requested");
+    assert_int_equal(srv.froms[0], 0);
+}
+
+/* The interval is rounded up to the chunk size: every checkpoint is a chunk boundary. */
+static void interval_rounded_to_chunks(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    m.chunk_size = 2 * CHUNK;
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    assert_int_equal(update_resumable(4096, 0), FWD_FLEET_UPDATED);
+    assert_int_equal(fl.checkpoint_every, 2 * CHUNK);
+    assert_int_equal(rs.interval, 2 * CHUNK);
+}
+
+/* The decrypted image must be the one the manifest names (fw_mf_image_matches):
+ * a manifest signed over another image's SHA-256 (all chunks, the header and
+ * the tag fine) is refused before the slot is selected, and the slot erased. */
+static void image_sha256_mismatch_refused(void **s)
+{
+    (void)s;
+    device_up();
+    struct fw_manifest m;
+    default_manifest(&m);
+    wrong_image_sha = 1;
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    wrong_image_sha = 0;
+    assert_int_equal(update(1), FWD_FLEET_REFUSED);
+    assert_int_equal(fl.fail.code, FW_ERR_DIGEST);
+    if (!strstr(fl.why, "image SHA-256 differs")) fail_msg("reason: %s", fl.why);
+    assert_int_equal(fwd_chunk_check_verified(&fl.cc), m.chunk_count); /* every chunk was fine */
+    assert_true(slot_blank());
+    assert_string_equal(boot_label(), "ota_0");
+    /* the same release with the right digest installs */
+    manifest_of(&m, "secure_boot_v2/sb_rsa3072_key1.pem");
+    assert_int_equal(update(1), FWD_FLEET_UPDATED);
+    assert_string_equal(boot_label(), "ota_1");
 }
 
 static void untrusted_signer(void **s)
@@ -561,6 +718,11 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(accepted_and_remembered),
         cmocka_unit_test(resume_at_verified_chunk),
+        cmocka_unit_test(resume_after_reboot_at_checkpoint),
+        cmocka_unit_test(resumed_run_still_checks_chunks),
+        cmocka_unit_test(another_manifest_or_restart_starts_fresh),
+        cmocka_unit_test(interval_rounded_to_chunks),
+        cmocka_unit_test(image_sha256_mismatch_refused),
         cmocka_unit_test(untrusted_signer),
         cmocka_unit_test(replay_and_freeze),
         cmocka_unit_test(expiry_by_clock_and_by_newest_manifest),

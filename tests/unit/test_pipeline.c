@@ -294,6 +294,52 @@ static void power_loss(void **s)
     free(enc);
 }
 
+/* The optional image_check hook (a fleet manifest's image digest) runs once
+ * the whole image is written, before verification and boot selection: an
+ * error refuses the image with the hook's reason and erases the slot;
+ * FW_OK lets the update finish. */
+struct image_check_log {
+    int rc;
+    unsigned calls;
+    uint64_t written;
+};
+static int image_check_hook(void *ctx, struct fwd_ota_pipeline *p)
+{
+    struct image_check_log *l = ctx;
+    l->calls++;
+    l->written = p->written;
+    if (l->rc) snprintf(p->why, sizeof p->why, "image does not match the release");
+    return l->rc;
+}
+
+static void image_check_before_select(void **s)
+{
+    (void)s;
+    size_t n, len;
+    uint8_t *plain = tu_read(tu_vector(NEWIMG), &n);
+    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    for (int refuse = 1; refuse >= 0; refuse--) {
+        device_up(RUNNING, 1);
+        struct image_check_log l = { refuse ? FW_ERR_DIGEST : FW_OK, 0, 0 };
+        struct fwd_ota_pipeline_cfg cfg = { .dev = &dev, .key = &key, .image_check = image_check_hook,
+                                            .image_check_ctx = &l };
+        assert_int_equal(fwd_ota_pipeline_start(&pipe_, &cfg), 0);
+        assert_int_equal(fwd_ota_pipeline_feed(&pipe_, enc, len), 0);
+        assert_int_equal(fwd_ota_pipeline_finish(&pipe_), refuse ? FW_ERR_DIGEST : FW_OK);
+        assert_int_equal(l.calls, 1);
+        assert_int_equal(l.written, n);
+        if (refuse) {
+            assert_string_equal(fwd_ota_pipeline_reason(&pipe_), "image does not match the release");
+            assert_string_equal(boot_label(), "ota_0");
+            assert_slot_clean(NEWIMG);
+        } else {
+            assert_string_equal(boot_label(), "ota_1");
+        }
+    }
+    free(enc);
+    free(plain);
+}
+
 static void plaintext_policy(void **s)
 {
     (void)s;
@@ -497,6 +543,7 @@ int main(void)
         cmocka_unit_test(happy_path_events), cmocka_unit_test(tamper), cmocka_unit_test(unsigned_and_early_checks),
         cmocka_unit_test(power_loss), cmocka_unit_test(plaintext_policy), cmocka_unit_test(plaintext_one_path),
         cmocka_unit_test(decrypt_stage_chains_finish), cmocka_unit_test(generic_source_events),
+        cmocka_unit_test(image_check_before_select),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
