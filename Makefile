@@ -32,7 +32,10 @@ TEST_LIBS   := -lcmocka
 COMMON_SRC  := $(wildcard common/*.c)
 NVS_SRC     := $(wildcard nvs/*.c)
 HOST_SRC    := $(wildcard keys/*.c signer/*.c encryptor/*.c verify/*.c host/*.c)
-DEVICE_SRC  := $(wildcard device/*.c boot/*.c)
+# Alternative signature scheme tables (device/fwd_sig.h): a port links one of
+# them ahead of the library; the libraries carry device/fwd_sig_table_all.c.
+SIG_TABLE_ALT := device/fwd_sig_table_rsa.c device/fwd_sig_table_ecdsa_p256.c
+DEVICE_SRC  := $(filter-out $(SIG_TABLE_ALT),$(wildcard device/*.c boot/*.c))
 SIM_SRC     := $(wildcard device/port/sim/*.c)
 CLIUTIL_SRC := $(wildcard cli/util/*.c)
 FWSEAL_SRC  := $(wildcard cli/fwseal/*.c)

@@ -216,5 +216,5 @@ if grep -rnE 'enum[[:space:]]+(fwh_key_type|fwd_decrypt_scheme|scheme)[[:space:]
      --include='*.[ch]' device boot keys signer verify encryptor host cli >"$T/.enum"; then
   fail "a scheme enum besides common's enum fw_sbv2_scheme / fw_enc_scheme" "$(cat "$T/.enum")"
 else ok "signature schemes are named by common's enum fw_sbv2_scheme only"; fi
-check "device scheme table has its rows" grep -q 'fwd_sig_ecdsa_p256' device/fwd_sig.c
+check "device scheme table has its rows" grep -q 'fwd_sig_ecdsa_p256' device/fwd_sig_table_all.c
 check "host scheme table has its rows" grep -q 'fwh_sig_ecdsa_p256' keys/fwh_sig.c
