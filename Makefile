@@ -381,6 +381,11 @@ $(TGT)/$(1)/lib/libfwseal-an386.a: $$(call obj,$(TGT)/$(1),$$(TGT_PORT_SRC))
 endef
 $(eval $(call tgt_flavour,notls,))
 $(eval $(call tgt_flavour,tls,-DFWT_WITH_TLS=1 -DFWT_SSL_IN_CONTENT_LEN=$(TGT_SSL_IN_CONTENT_LEN)))
+# One scheme family (size-boot-rsa / size-boot-ecdsa below): the mbedTLS
+# configuration leaves out what the family's table never uses (SHA-384, the
+# other curves; mbedtls_target_config.h).
+$(eval $(call tgt_flavour,boot-rsa,-DFWT_SCHEMES_RSA=1))
+$(eval $(call tgt_flavour,boot-ecdsa,-DFWT_SCHEMES_ECDSA_P256=1))
 
 $(TGT)/tls/lib/libfwseal-tls.a: $(call obj,$(TGT)/tls,$(TGT_TLS_SRC))
 	@mkdir -p $(dir $@); rm -f $@; arm-none-eabi-ar rcs $@ $^
@@ -396,10 +401,26 @@ $(TGT)/fwtest.elf: $(call obj,$(TGT)/notls,$(TGT_FW_SRC)) $(TGT_LIBS_notls)
 	  -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
 $(TGT)/size-boot.elf $(TGT)/size-ota.elf: $(TGT)/%.elf: $(TGT)/notls/obj/tests/target/%.o $(TGT_LIBS_notls)
 	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
+# The boot image with one scheme family (device/fwd_sig.h): the same program
+# with a scheme table object linked ahead of the libraries (so the library's
+# fwd_sig_table_all.o is never pulled in), on its flavour's trimmed mbedTLS:
+# size-boot-rsa.elf (RSA-3072 PSS), size-boot-ecdsa.elf (ECDSA P-256).
+TGT_SIG_TABLE_rsa   := device/fwd_sig_table_rsa.c
+TGT_SIG_TABLE_ecdsa := device/fwd_sig_table_ecdsa_p256.c
+# $(call tgt_boot_scheme,FAMILY)
+define tgt_boot_scheme
+TGT_LIBS_boot-$(1) := $(TGT)/boot-$(1)/lib/libfwseal-an386.a $(TGT)/boot-$(1)/lib/libfwseal-device.a $(TGT)/boot-$(1)/mbedtls/lib/libmbedcrypto.a
+$(TGT)/size-boot-$(1).elf: $(TGT)/boot-$(1)/obj/tests/target/size-boot.o $(call obj,$(TGT)/boot-$(1),$(TGT_SIG_TABLE_$(1))) $$(TGT_LIBS_boot-$(1))
+	$$(TGT_CC) $$(TGT_LDFLAGS) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) \
+	  -Wl,--start-group $$(TGT_LIBS_boot-$(1)) -lc -lgcc -Wl,--end-group
+endef
+$(eval $(call tgt_boot_scheme,rsa))
+$(eval $(call tgt_boot_scheme,ecdsa))
 $(TGT)/size-ota-tls.elf: $(TGT)/tls/obj/tests/target/size-ota-tls.o $(TGT_LIBS_tls)
 	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_tls) -lc -lgcc -Wl,--end-group
 
-TGT_ELFS := $(TGT)/fwtest.elf $(TGT)/size-boot.elf $(TGT)/size-ota.elf $(TGT)/size-ota-tls.elf
+TGT_ELFS := $(TGT)/fwtest.elf $(TGT)/size-boot.elf $(TGT)/size-boot-rsa.elf $(TGT)/size-boot-ecdsa.elf \
+            $(TGT)/size-ota.elf $(TGT)/size-ota-tls.elf
 
 .PHONY: target target-test
 target: $(TGT_ELFS)

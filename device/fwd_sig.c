@@ -16,6 +16,13 @@ const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id)
     return NULL;
 }
 
+int fwd_sig_table_signs(enum fwd_hash_alg alg)
+{
+    for (size_t i = 0; i < fwd_sig_table.count; i++)
+        if (fwd_sig_table.rows[i]->digest_alg == alg) return 1;
+    return 0;
+}
+
 const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE])
 {
     return fwd_sig_scheme_find(fw_sbv2_block_scheme(blk));

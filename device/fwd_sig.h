@@ -53,6 +53,10 @@ extern const struct fwd_sig_table fwd_sig_table;
 /* The scheme of the linked table with this id, or NULL (unknown, or not
  * linked into this image). */
 const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id);
+/* 1 if a scheme of the linked table signs digests of alg (SHA-384: only
+ * P-384), else 0: a device whose eFuse asks for a digest no linked scheme
+ * signs refuses every image (FWD_VR_SCHEME) before hashing anything. */
+int fwd_sig_table_signs(enum fwd_hash_alg alg);
 /* The trusted scheme of a raw block (version / curve / sha_version bytes), or NULL. */
 const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
 

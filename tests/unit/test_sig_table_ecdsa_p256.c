@@ -98,6 +98,43 @@ static void rsa_pubkey_has_no_digest(void **state)
     free(pem);
 }
 
+struct mem { const uint8_t *p; size_t n; };
+static int mem_read(void *ctx, uint32_t off, void *buf, size_t len)
+{
+    const struct mem *m = ctx;
+    if (off > m->n || len > m->n - off) return FW_ERR_IO;
+    memcpy(buf, m->p + off, len);
+    return FW_OK;
+}
+
+/* An eFuse that asks for SHA-384 (SECURE_BOOT_SHA384_EN): no linked row signs
+ * it, so the image is refused before anything is hashed, never accepted over
+ * SHA-256; the same image verifies when the eFuse asks for SHA-256. */
+static void sha384_efuse_refused(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t dg[32];
+    struct fwd_efuse_state ef;
+    struct fwd_verify_result r;
+    static struct fwd_verify_work w;
+    assert_int_equal(fwd_sig_table_signs(FWD_HASH_SHA256), 1);
+    assert_int_equal(fwd_sig_table_signs(FWD_HASH_SHA384), 0);
+    uint8_t *img = load("secure_boot_v2/signed_ecdsa256.bin", &len, dg);
+    struct mem m = {img, len};
+    trust(&ef, "secure_boot_v2/sb_ecdsa256_key.digest.bin");
+    assert_int_equal(fwd_verify_signed_data(mem_read, &m, (uint32_t)len, &ef, &w, &r), FW_OK);
+    ef.sb_sha384 = 1;
+    assert_int_equal(fwd_verify_signed_data(mem_read, &m, (uint32_t)len, &ef, &w, &r), FW_ERR_UNSUPPORTED);
+    assert_int_equal(r.reason, FWD_VR_SCHEME);
+    struct fwd_verify_policy pol;
+    memset(&pol, 0, sizeof pol);
+    pol.efuse = &ef;
+    assert_int_equal(fwd_verify_image(mem_read, &m, (uint32_t)len, &pol, &w, &r), FW_ERR_UNSUPPORTED);
+    assert_int_equal(r.reason, FWD_VR_SCHEME);
+    free(img);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -105,6 +142,7 @@ int main(void)
         cmocka_unit_test(p256_image_verifies),
         cmocka_unit_test(rsa_image_refused_as_unsupported),
         cmocka_unit_test(rsa_pubkey_has_no_digest),
+        cmocka_unit_test(sha384_efuse_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
