@@ -433,6 +433,9 @@ target-test: deps check-shared
 #   $(TGT_LIBDIR)  (default $(PREFIX)/arm-none-eabi/lib, GCC's cross layout)
 #        libfwseal-device.a, libmbedcrypto.a (mbedTLS 3.6, the port's configuration),
 #        libfwseal-an386.a + fwseal-an386.ld (the QEMU board port),
+#        fwseal/fwd_sig_table_rsa.o, fwseal/fwd_sig_table_ecdsa_p256.o: the
+#        one-family scheme tables a port links ahead of the library
+#        (device/fwd_sig.h, docs/porting.md 9.7),
 #        pkgconfig/fwseal-device-target.pc, pkgconfig/fwseal-an386.pc
 #   $(TGT_INCDIR)  (default $(PREFIX)/arm-none-eabi/include)
 #        fwseal/: the public headers (lib/public-headers.list, same layout as
@@ -443,11 +446,13 @@ TGT_LIBDIR ?= $(PREFIX)/arm-none-eabi/lib
 TGT_INCDIR ?= $(PREFIX)/arm-none-eabi/include
 TGT_PORT_HEADERS := $(filter-out $(TGT_CFG),$(wildcard device/port/mps2-an386/*.h)) device/port/sim/fwd_sim_efuse_blob.h
 TGT_INSTALL_LIBS := $(TGT)/notls/lib/libfwseal-device.a $(TGT)/notls/lib/libfwseal-an386.a $(TGT)/notls/mbedtls/lib/libmbedcrypto.a
+TGT_INSTALL_SIG  := $(call obj,$(TGT)/notls,$(SIG_TABLE_ALT))
 
 .PHONY: install-target uninstall-target
-install-target: $(TGT_INSTALL_LIBS)
-	install -d $(DESTDIR)$(TGT_LIBDIR)/pkgconfig $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
+install-target: $(TGT_INSTALL_LIBS) $(TGT_INSTALL_SIG)
+	install -d $(DESTDIR)$(TGT_LIBDIR)/pkgconfig $(DESTDIR)$(TGT_LIBDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
 	install -m 0644 $(TGT_INSTALL_LIBS) $(DESTDIR)$(TGT_LIBDIR)/
+	install -m 0644 $(TGT_INSTALL_SIG) $(DESTDIR)$(TGT_LIBDIR)/fwseal/
 	install -m 0644 device/port/mps2-an386/an386.ld $(DESTDIR)$(TGT_LIBDIR)/fwseal-an386.ld
 	for h in $(PUBLIC_HEADERS) $(TGT_PORT_HEADERS); do install -D -m 0644 "$$h" "$(DESTDIR)$(TGT_INCDIR)/fwseal/$${h#common/}" || exit 1; done
 	install -m 0644 lib/fwseal_device.h $(DESTDIR)$(TGT_INCDIR)/fwseal/
@@ -461,6 +466,7 @@ install-target: $(TGT_INSTALL_LIBS)
 
 uninstall-target:
 	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/,$(notdir $(TGT_INSTALL_LIBS)) fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc)
+	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/fwseal/,$(notdir $(TGT_INSTALL_SIG)))
 	rm -rf $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
 	-find $(DESTDIR)$(TGT_LIBDIR) $(DESTDIR)$(TGT_INCDIR) -depth -type d -empty -delete 2>/dev/null
 
