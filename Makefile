@@ -32,7 +32,10 @@ TEST_LIBS   := -lcmocka
 COMMON_SRC  := $(wildcard common/*.c)
 NVS_SRC     := $(wildcard nvs/*.c)
 HOST_SRC    := $(wildcard keys/*.c signer/*.c encryptor/*.c verify/*.c host/*.c)
-DEVICE_SRC  := $(wildcard device/*.c boot/*.c)
+# Alternative signature scheme tables (device/fwd_sig.h): a port links one of
+# them ahead of the library; the libraries carry device/fwd_sig_table_all.c.
+SIG_TABLE_ALT := device/fwd_sig_table_rsa.c device/fwd_sig_table_ecdsa_p256.c
+DEVICE_SRC  := $(filter-out $(SIG_TABLE_ALT),$(wildcard device/*.c boot/*.c))
 SIM_SRC     := $(wildcard device/port/sim/*.c)
 CLIUTIL_SRC := $(wildcard cli/util/*.c)
 FWSEAL_SRC  := $(wildcard cli/fwseal/*.c)
@@ -378,6 +381,11 @@ $(TGT)/$(1)/lib/libfwseal-an386.a: $$(call obj,$(TGT)/$(1),$$(TGT_PORT_SRC))
 endef
 $(eval $(call tgt_flavour,notls,))
 $(eval $(call tgt_flavour,tls,-DFWT_WITH_TLS=1 -DFWT_SSL_IN_CONTENT_LEN=$(TGT_SSL_IN_CONTENT_LEN)))
+# One scheme family (size-boot-rsa / size-boot-ecdsa below): the mbedTLS
+# configuration leaves out what the family's table never uses (SHA-384, the
+# other curves; mbedtls_target_config.h).
+$(eval $(call tgt_flavour,boot-rsa,-DFWT_SCHEMES_RSA=1))
+$(eval $(call tgt_flavour,boot-ecdsa,-DFWT_SCHEMES_ECDSA_P256=1))
 
 $(TGT)/tls/lib/libfwseal-tls.a: $(call obj,$(TGT)/tls,$(TGT_TLS_SRC))
 	@mkdir -p $(dir $@); rm -f $@; arm-none-eabi-ar rcs $@ $^
@@ -393,10 +401,26 @@ $(TGT)/fwtest.elf: $(call obj,$(TGT)/notls,$(TGT_FW_SRC)) $(TGT_LIBS_notls)
 	  -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
 $(TGT)/size-boot.elf $(TGT)/size-ota.elf: $(TGT)/%.elf: $(TGT)/notls/obj/tests/target/%.o $(TGT_LIBS_notls)
 	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_notls) -lc -lgcc -Wl,--end-group
+# The boot image with one scheme family (device/fwd_sig.h): the same program
+# with a scheme table object linked ahead of the libraries (so the library's
+# fwd_sig_table_all.o is never pulled in), on its flavour's trimmed mbedTLS:
+# size-boot-rsa.elf (RSA-3072 PSS), size-boot-ecdsa.elf (ECDSA P-256).
+TGT_SIG_TABLE_rsa   := device/fwd_sig_table_rsa.c
+TGT_SIG_TABLE_ecdsa := device/fwd_sig_table_ecdsa_p256.c
+# $(call tgt_boot_scheme,FAMILY)
+define tgt_boot_scheme
+TGT_LIBS_boot-$(1) := $(TGT)/boot-$(1)/lib/libfwseal-an386.a $(TGT)/boot-$(1)/lib/libfwseal-device.a $(TGT)/boot-$(1)/mbedtls/lib/libmbedcrypto.a
+$(TGT)/size-boot-$(1).elf: $(TGT)/boot-$(1)/obj/tests/target/size-boot.o $(call obj,$(TGT)/boot-$(1),$(TGT_SIG_TABLE_$(1))) $$(TGT_LIBS_boot-$(1))
+	$$(TGT_CC) $$(TGT_LDFLAGS) -Wl,-Map=$$(@:.elf=.map) -o $$@ $$(filter %.o,$$^) \
+	  -Wl,--start-group $$(TGT_LIBS_boot-$(1)) -lc -lgcc -Wl,--end-group
+endef
+$(eval $(call tgt_boot_scheme,rsa))
+$(eval $(call tgt_boot_scheme,ecdsa))
 $(TGT)/size-ota-tls.elf: $(TGT)/tls/obj/tests/target/size-ota-tls.o $(TGT_LIBS_tls)
 	$(TGT_CC) $(TGT_LDFLAGS) -Wl,-Map=$(@:.elf=.map) -o $@ $< -Wl,--start-group $(TGT_LIBS_tls) -lc -lgcc -Wl,--end-group
 
-TGT_ELFS := $(TGT)/fwtest.elf $(TGT)/size-boot.elf $(TGT)/size-ota.elf $(TGT)/size-ota-tls.elf
+TGT_ELFS := $(TGT)/fwtest.elf $(TGT)/size-boot.elf $(TGT)/size-boot-rsa.elf $(TGT)/size-boot-ecdsa.elf \
+            $(TGT)/size-ota.elf $(TGT)/size-ota-tls.elf
 
 .PHONY: target target-test
 target: $(TGT_ELFS)
@@ -409,6 +433,9 @@ target-test: deps check-shared
 #   $(TGT_LIBDIR)  (default $(PREFIX)/arm-none-eabi/lib, GCC's cross layout)
 #        libfwseal-device.a, libmbedcrypto.a (mbedTLS 3.6, the port's configuration),
 #        libfwseal-an386.a + fwseal-an386.ld (the QEMU board port),
+#        fwseal/fwd_sig_table_rsa.o, fwseal/fwd_sig_table_ecdsa_p256.o: the
+#        one-family scheme tables a port links ahead of the library
+#        (device/fwd_sig.h, docs/porting.md 9.7),
 #        pkgconfig/fwseal-device-target.pc, pkgconfig/fwseal-an386.pc
 #   $(TGT_INCDIR)  (default $(PREFIX)/arm-none-eabi/include)
 #        fwseal/: the public headers (lib/public-headers.list, same layout as
@@ -419,11 +446,13 @@ TGT_LIBDIR ?= $(PREFIX)/arm-none-eabi/lib
 TGT_INCDIR ?= $(PREFIX)/arm-none-eabi/include
 TGT_PORT_HEADERS := $(filter-out $(TGT_CFG),$(wildcard device/port/mps2-an386/*.h)) device/port/sim/fwd_sim_efuse_blob.h
 TGT_INSTALL_LIBS := $(TGT)/notls/lib/libfwseal-device.a $(TGT)/notls/lib/libfwseal-an386.a $(TGT)/notls/mbedtls/lib/libmbedcrypto.a
+TGT_INSTALL_SIG  := $(call obj,$(TGT)/notls,$(SIG_TABLE_ALT))
 
 .PHONY: install-target uninstall-target
-install-target: $(TGT_INSTALL_LIBS)
-	install -d $(DESTDIR)$(TGT_LIBDIR)/pkgconfig $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
+install-target: $(TGT_INSTALL_LIBS) $(TGT_INSTALL_SIG)
+	install -d $(DESTDIR)$(TGT_LIBDIR)/pkgconfig $(DESTDIR)$(TGT_LIBDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
 	install -m 0644 $(TGT_INSTALL_LIBS) $(DESTDIR)$(TGT_LIBDIR)/
+	install -m 0644 $(TGT_INSTALL_SIG) $(DESTDIR)$(TGT_LIBDIR)/fwseal/
 	install -m 0644 device/port/mps2-an386/an386.ld $(DESTDIR)$(TGT_LIBDIR)/fwseal-an386.ld
 	for h in $(PUBLIC_HEADERS) $(TGT_PORT_HEADERS); do install -D -m 0644 "$$h" "$(DESTDIR)$(TGT_INCDIR)/fwseal/$${h#common/}" || exit 1; done
 	install -m 0644 lib/fwseal_device.h $(DESTDIR)$(TGT_INCDIR)/fwseal/
@@ -437,6 +466,7 @@ install-target: $(TGT_INSTALL_LIBS)
 
 uninstall-target:
 	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/,$(notdir $(TGT_INSTALL_LIBS)) fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc)
+	rm -f $(addprefix $(DESTDIR)$(TGT_LIBDIR)/fwseal/,$(notdir $(TGT_INSTALL_SIG)))
 	rm -rf $(DESTDIR)$(TGT_INCDIR)/fwseal $(DESTDIR)$(TGT_INCDIR)/mbedtls $(DESTDIR)$(TGT_INCDIR)/psa
 	-find $(DESTDIR)$(TGT_LIBDIR) $(DESTDIR)$(TGT_INCDIR) -depth -type d -empty -delete 2>/dev/null
 

@@ -4,9 +4,12 @@
 # Cortex-M4 images of `make target` (device/port/mps2-an386/, mbedTLS 3.6
 # with device/port/mps2-an386/mbedtls_target_config.h, -Os
 # -ffunction-sections --gc-sections, newlib-nano):
-#   - code size of the boot image (size-boot.elf), the OTA image without TLS
-#     (size-ota.elf) and with TLS (size-ota-tls.elf): text / rodata / data /
-#     bss split fwseal / mbedTLS / libc / port+app, from the linker map;
+#   - code size of the boot image (size-boot.elf: every signature scheme;
+#     size-boot-rsa.elf: RSA-3072 PSS only; size-boot-ecdsa.elf: ECDSA P-256
+#     only -- the scheme table a port links, device/fwd_sig.h), the OTA image
+#     without TLS (size-ota.elf) and with TLS (size-ota-tls.elf): text /
+#     rodata / data / bss split fwseal / mbedTLS / libc / port+app, from the
+#     linker map;
 #   - RAM of each scenario run on the emulated CPU: static (.data+.bss) + peak
 #     heap (sbrk high-water mark: blocks + allocator overhead) + peak stack
 #     (painted at reset, scanned at exit: mbedTLS frames included);
@@ -54,7 +57,7 @@ def cls(src):
     if "libc_nano" in s or "libgcc" in s or "libm" in s or "libnosys" in s or "/newlib/" in s or "libc.a" in s: return "libc"
     return "port"
 kind_of = {".text": "text", ".rodata": "rodata", ".ARM.exidx": "rodata", ".init_array": "rodata", ".data": "data", ".bss": "bss"}
-for img in ("size-boot", "size-ota", "size-ota-tls"):
+for img in ("size-boot", "size-boot-rsa", "size-boot-ecdsa", "size-ota", "size-ota-tls"):
     tot = {}
     out, pend = None, None
     for line in open(f"{tg}/{img}.map"):
@@ -78,14 +81,23 @@ for img in ("size-boot", "size-ota", "size-ota-tls"):
             print(img, who, k, tot.get((who, k), 0), sep="\t")
 PY
 sz() { awk -F'\t' -v i="$1" -v w="$2" -v k="$3" '$1 == i && (w == "all" || $2 == w) && (k == "all" || index(k, $3)) { s += $4 } END { print s + 0 }' sizes.tsv; }
-for img in size-boot size-ota size-ota-tls; do
-  case $img in size-boot) what="boot image (Secure Boot V2 bootloader)" ;; size-ota) what="OTA image without TLS" ;; *) what="OTA image with TLS 1.2" ;; esac
+for img in size-boot size-boot-rsa size-boot-ecdsa size-ota size-ota-tls; do
+  case $img in
+    size-boot) what="boot image (Secure Boot V2 bootloader)" ;;
+    size-boot-rsa) what="boot image, RSA-3072 PSS only (fwd_sig_table_rsa.c, mbedTLS without SHA-384)" ;;
+    size-boot-ecdsa) what="boot image, ECDSA P-256 only (fwd_sig_table_ecdsa_p256.c, mbedTLS without SHA-384, P-192, P-384)" ;;
+    size-ota) what="OTA image without TLS" ;;
+    *) what="OTA image with TLS 1.2" ;;
+  esac
   for who in fwseal mbedtls libc port; do
     row target "$what: $who text/rodata/data/bss" "$(sz $img $who text)/$(sz $img $who rodata)/$(sz $img $who data)/$(sz $img $who bss)" bytes - - "$img.map"
   done
   flash=$(sz $img all "text rodata data")
   if [ $img = size-boot ]; then
     row target "$what: flash (text+rodata+data)" "$flash" bytes 32768 "$(awk -v a="$flash" 'BEGIN{printf "%.2fx", a/32768}')" "goal <= 32 KiB (MCUboot 21-48 KB with crypto)"
+  elif [ "${img#size-boot-}" != "$img" ]; then
+    row target "$what: flash (text+rodata+data)" "$flash" bytes 32768 "$(awk -v a="$flash" 'BEGIN{printf "%.2fx", a/32768}')" \
+      "goal <= 32 KiB; fwseal $(sz $img fwseal "text rodata data") + mbedTLS $(sz $img mbedtls "text rodata data") + libc $(sz $img libc "text rodata data") + port/app $(sz $img port "text rodata data")"
   else
     row target "$what: flash (text+rodata+data)" "$flash" bytes - - "fwseal $(sz $img fwseal "text rodata data") + mbedTLS $(sz $img mbedtls "text rodata data") + libc $(sz $img libc "text rodata data") + port/app $(sz $img port "text rodata data")"
   fi
@@ -221,7 +233,11 @@ Measured by \`make bench\` (bench/70-target.sh) on the Cortex-M4 port (MPS2 AN38
 
 | figure | value | goal |
 |---|---|---|
-| boot image flash (fwseal / mbedTLS / libc / port) | $(kib "$FLASH_size_boot") ($(kib "$(sz size-boot fwseal "text rodata data")") / $(kib "$(sz size-boot mbedtls "text rodata data")") / $(kib "$(sz size-boot libc "text rodata data")") / $(kib "$(sz size-boot port "text rodata data")")) | <= 32 KiB: $(awk -v a="$FLASH_size_boot" 'BEGIN{printf "%.2fx", a/32768}') |
+$(for b in size-boot size-boot-rsa size-boot-ecdsa; do
+  case $b in size-boot) w="every scheme" ;; size-boot-rsa) w="RSA-3072 PSS only" ;; *) w="ECDSA P-256 only" ;; esac
+  f=$(sz $b all "text rodata data")
+  echo "| boot image flash, $w (fwseal / mbedTLS / libc / port) | $(kib "$f") ($(kib "$(sz $b fwseal "text rodata data")") / $(kib "$(sz $b mbedtls "text rodata data")") / $(kib "$(sz $b libc "text rodata data")") / $(kib "$(sz $b port "text rodata data")")) | <= 32 KiB: $(awk -v a="$f" 'BEGIN{printf "%.2fx", a/32768}') |"
+done)
 | OTA image flash, without TLS / with TLS 1.2 | $(kib "$FLASH_size_ota") / $(kib "$FLASH_size_ota_tls") | - |
 | OTA without TLS, RAM (static + heap + stack) | $(kib "$OTA_RAM") | <= 40 KiB: $(awk -v a="$OTA_RAM" 'BEGIN{printf "%.2fx", a/40960}') |
 | OTA with TLS 1.2 over the UART, RAM (static + heap + stack) | $(kib "$TLS_RAM") | - |

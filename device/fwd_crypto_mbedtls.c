@@ -31,9 +31,14 @@
 
 /* Secure Boot V2 needs these in the library's configuration: P-256 and
  * P-384 (SHA-384 = the SHA-512 module), P-192 for ESP32-C2 parity. A build
- * against a trimmed mbedTLS fails here instead of refusing images at run time. */
-#if !defined(MBEDTLS_SHA512_C) || !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) || \
-    !defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED) || !defined(MBEDTLS_ECP_DP_SECP192R1_ENABLED)
+ * against a trimmed mbedTLS fails here instead of refusing images at run time,
+ * unless the configuration says it is trimmed on purpose for an image that
+ * links a smaller scheme table (FWD_MBED_SCHEME_SUBSET, docs/porting.md 9.7):
+ * then what it leaves out fails closed (fwd_hash_start: FW_ERR_UNSUPPORTED;
+ * a curve mbedTLS lacks: the key or signature does not verify). */
+#if !defined(FWD_MBED_SCHEME_SUBSET) && \
+    (!defined(MBEDTLS_SHA512_C) || !defined(MBEDTLS_ECP_DP_SECP256R1_ENABLED) || \
+     !defined(MBEDTLS_ECP_DP_SECP384R1_ENABLED) || !defined(MBEDTLS_ECP_DP_SECP192R1_ENABLED))
 #error "mbedTLS needs MBEDTLS_SHA512_C and the SECP192R1/256R1/384R1 curves (Secure Boot V2 ECDSA)"
 #endif
 
@@ -86,7 +91,11 @@ int fwd_hash_start(struct fwd_hash_ctx *c, enum fwd_hash_alg alg)
         mbedtls_sha256_init(SHA256_OF(c));
         return ok_or(fwd_mbed_sha256_starts(SHA256_OF(c)), FW_ERR_CRYPTO);
     case FWD_HASH_SHA384:
-        mbedtls_sha512_init(SHA512_OF(c));
+        if (!FWD_MBED_HAVE_SHA384) {   /* left out of this configuration: refuse */
+            c->alg = FWD_HASH_NONE;
+            return FW_ERR_UNSUPPORTED;
+        }
+        fwd_mbed_sha512_init(SHA512_OF(c));
         return ok_or(fwd_mbed_sha384_starts(SHA512_OF(c)), FW_ERR_CRYPTO);
     default:
         c->alg = FWD_HASH_NONE;
@@ -127,8 +136,8 @@ int fwd_hash_clone(struct fwd_hash_ctx *dst, const struct fwd_hash_ctx *src)
         mbedtls_sha256_clone(SHA256_OF(dst), SHA256_OF(src));
         return FW_OK;
     case FWD_HASH_SHA384:
-        mbedtls_sha512_init(SHA512_OF(dst));
-        mbedtls_sha512_clone(SHA512_OF(dst), SHA512_OF(src));
+        fwd_mbed_sha512_init(SHA512_OF(dst));
+        fwd_mbed_sha512_clone(SHA512_OF(dst), SHA512_OF(src));
         return FW_OK;
     default:
         return FW_ERR_STATE;
@@ -139,7 +148,7 @@ void fwd_hash_free(struct fwd_hash_ctx *c)
 {
     if (!c) return;
     if (c->alg == FWD_HASH_SHA256) mbedtls_sha256_free(SHA256_OF(c));
-    if (c->alg == FWD_HASH_SHA384) mbedtls_sha512_free(SHA512_OF(c));
+    if (c->alg == FWD_HASH_SHA384) fwd_mbed_sha512_free(SHA512_OF(c));
     mbedtls_platform_zeroize(c, sizeof *c);
 }
 

@@ -85,7 +85,26 @@ static inline int fwd_mbed_sha256(const uint8_t *p, size_t n, uint8_t out[32])
 #endif
 }
 
-/* SHA-384 (the SHA-512 engine with is384 = 1). */
+/* SHA-384 (the SHA-512 engine with is384 = 1). A configuration may leave it
+ * out (a boot image whose scheme table signs no SHA-384 digest, docs/porting.md
+ * 9.7: 3.6 without MBEDTLS_SHA384_C, 2.28 without MBEDTLS_SHA512_C or with
+ * MBEDTLS_SHA512_NO_SHA384): then every call below fails (init and free do
+ * nothing), so fwd_hash_start(FWD_HASH_SHA384) fails and a device whose
+ * eFuse asks for SHA-384 refuses every image -- never a fallback to SHA-256. */
+#if FWD_MBEDTLS_3 ? defined(MBEDTLS_SHA384_C) : (defined(MBEDTLS_SHA512_C) && !defined(MBEDTLS_SHA512_NO_SHA384))
+#define FWD_MBED_HAVE_SHA384 1
+#else
+#define FWD_MBED_HAVE_SHA384 0
+#endif
+
+#if FWD_MBED_HAVE_SHA384
+static inline void fwd_mbed_sha512_init(mbedtls_sha512_context *c) { mbedtls_sha512_init(c); }
+static inline void fwd_mbed_sha512_free(mbedtls_sha512_context *c) { mbedtls_sha512_free(c); }
+static inline void fwd_mbed_sha512_clone(mbedtls_sha512_context *d, const mbedtls_sha512_context *s)
+{
+    mbedtls_sha512_clone(d, s);
+}
+
 static inline int fwd_mbed_sha384_starts(mbedtls_sha512_context *c)
 {
 #if FWD_MBEDTLS_3
@@ -112,6 +131,33 @@ static inline int fwd_mbed_sha512_finish(mbedtls_sha512_context *c, uint8_t *out
     return mbedtls_sha512_finish_ret(c, out);
 #endif
 }
+#else
+static inline void fwd_mbed_sha512_init(mbedtls_sha512_context *c) { (void)c; }
+static inline void fwd_mbed_sha512_free(mbedtls_sha512_context *c) { (void)c; }
+static inline void fwd_mbed_sha512_clone(mbedtls_sha512_context *d, const mbedtls_sha512_context *s)
+{
+    (void)d;
+    (void)s;
+}
+static inline int fwd_mbed_sha384_starts(mbedtls_sha512_context *c)
+{
+    (void)c;
+    return -1;
+}
+static inline int fwd_mbed_sha512_update(mbedtls_sha512_context *c, const uint8_t *p, size_t n)
+{
+    (void)c;
+    (void)p;
+    (void)n;
+    return -1;
+}
+static inline int fwd_mbed_sha512_finish(mbedtls_sha512_context *c, uint8_t *out)
+{
+    (void)c;
+    (void)out;
+    return -1;
+}
+#endif
 
 static inline int fwd_mbed_md5(const uint8_t *p, size_t n, uint8_t out[16])
 {

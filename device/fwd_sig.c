@@ -4,20 +4,23 @@
 
 #include "fw_err.h"
 
-/* One row per scheme the device verifies. Which digest a device computes
- * (SHA-256, or SHA-384 for P-384) is its eFuse's choice (fwd_verify.c). */
-static const struct fwd_sig_scheme *const schemes[] = {
-    &fwd_sig_rsa3072_pss,
-    &fwd_sig_ecdsa_p256,
-    &fwd_sig_ecdsa_p384,
-    &fwd_sig_ecdsa_p192,
-};
-
+/* The rows come from whichever table object the image links (fwd_sig.h:
+ * device/fwd_sig_table_all.c in the libraries, a smaller one chosen by a
+ * port). Which digest a device computes (SHA-256, or SHA-384 for P-384) is
+ * its eFuse's choice (fwd_verify.c). A scheme not in the table is refused
+ * like an unknown one: FW_ERR_UNSUPPORTED, NULL from the lookups. */
 const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id)
 {
-    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
-        if (schemes[i]->id == id) return schemes[i];
+    for (size_t i = 0; i < fwd_sig_table.count; i++)
+        if (fwd_sig_table.rows[i]->id == id) return fwd_sig_table.rows[i];
     return NULL;
+}
+
+int fwd_sig_table_signs(enum fwd_hash_alg alg)
+{
+    for (size_t i = 0; i < fwd_sig_table.count; i++)
+        if (fwd_sig_table.rows[i]->digest_alg == alg) return 1;
+    return 0;
 }
 
 const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE])
@@ -36,8 +39,8 @@ int fwd_sig_pubkey_key_digest(const struct fwd_pubkey *pk, uint8_t *out, size_t 
 {
     struct fw_sbv2_block b;
     uint8_t blk[FW_SBV2_BLOCK_SIZE];
-    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
-        if (schemes[i]->key_fields(pk, &b) != FW_OK) continue;
+    for (size_t i = 0; i < fwd_sig_table.count; i++) {
+        if (fwd_sig_table.rows[i]->key_fields(pk, &b) != FW_OK) continue;
         int rc = fw_sbv2_block_encode(&b, blk);
         return rc == FW_OK ? fwd_sig_block_key_digest(blk, out, out_len) : rc;
     }

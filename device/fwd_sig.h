@@ -8,7 +8,7 @@
  *
  * Adding a scheme: copy a row's file (an ECDSA curve is a layout in a file like
  * device/fwd_sig_ecdsa_p384.c, over device/fwd_sig_ecdsa.c), adjust it, and add its row to the table
- * in device/fwd_sig.c; the seam (device/fwd_crypto.h) must know its curve
+ * in device/fwd_sig_table_all.c; the seam (device/fwd_crypto.h) must know its curve
  * and hash. If it signs a digest other than SHA-256, the verifier must
  * compute that digest too, and it must know so before the first byte (the
  * blocks come last): device/fwd_verify.c decides from the eFuse (P-384:
@@ -35,9 +35,28 @@ struct fwd_sig_scheme {
     int (*key_fields)(const struct fwd_pubkey *pk, struct fw_sbv2_block *b);
 };
 
-/* The schemes this device verifies (RSA-3072 PSS, ECDSA P-256, P-384,
- * P-192), or NULL. */
+/* The schemes an image verifies, chosen at link time: one object defines
+ * fwd_sig_table. The device libraries carry device/fwd_sig_table_all.c
+ * (RSA-3072 PSS, ECDSA P-256, P-384, P-192), pulled in only when no other
+ * object defines the symbol; a port that verifies one family links its own
+ * table object ahead of the library (device/fwd_sig_table_rsa.c,
+ * device/fwd_sig_table_ecdsa_p256.c, or one of its own) and the rows it
+ * leaves out, with their mbedTLS code, drop out of the image
+ * (docs/porting.md 9.7). No #ifdef: the choice is which file is linked. */
+struct fwd_sig_table {
+    const char *name;                            /* for reports: "all", "rsa", ... */
+    const struct fwd_sig_scheme *const *rows;
+    size_t count;
+};
+extern const struct fwd_sig_table fwd_sig_table;
+
+/* The scheme of the linked table with this id, or NULL (unknown, or not
+ * linked into this image). */
 const struct fwd_sig_scheme *fwd_sig_scheme_find(enum fw_sbv2_scheme id);
+/* 1 if a scheme of the linked table signs digests of alg (SHA-384: only
+ * P-384), else 0: a device whose eFuse asks for a digest no linked scheme
+ * signs refuses every image (FWD_VR_SCHEME) before hashing anything. */
+int fwd_sig_table_signs(enum fwd_hash_alg alg);
 /* The trusted scheme of a raw block (version / curve / sha_version bytes), or NULL. */
 const struct fwd_sig_scheme *fwd_sig_scheme_of_block(const uint8_t blk[FW_SBV2_BLOCK_SIZE]);
 

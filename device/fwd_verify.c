@@ -10,6 +10,7 @@
 
 #include "device/fwd_crypto.h"
 #include "device/fwd_efuse.h"
+#include "device/fwd_sig.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
 #include "fw_image.h"
@@ -178,6 +179,11 @@ int fwd_verify_image(fwd_verify_read_fn rd, void *rd_ctx, uint32_t part_size,
      * as on ESP32-C5, where all keys are then P-384) and only such a device
      * pays for the second pass (docs/architecture.md has the cost). */
     st.want384 = pol->efuse->sb_sha384 != 0;
+    /* The digest the eFuse asks for must be one a linked scheme signs
+     * (fwd_sig.h: a port may link a table without P-384): otherwise no
+     * image can verify, and the reason says why. Before any hash starts. */
+    if (!fwd_sig_table_signs(st.want384 ? FWD_HASH_SHA384 : FWD_VERIFY_DIGEST_ALG))
+        return set_reason(res, FWD_VR_SCHEME, FW_ERR_UNSUPPORTED);
     int rc = FW_ERR_CRYPTO;
     int s256 = fwd_hash_start(&st.sig, FWD_VERIFY_DIGEST_ALG);
     int s384 = st.want384 ? fwd_hash_start(&st.sig384, FWD_HASH_SHA384) : FW_OK;

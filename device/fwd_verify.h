@@ -90,6 +90,7 @@ enum fwd_verify_reason {
     FWD_VR_ROLLBACK,          /* secure_version below the eFuse value */
     FWD_VR_NO_KEYS,           /* secure boot on but no digest provisioned */
     FWD_VR_POLICY,            /* fewer distinct trusted keys verified than the eFuse policy requires */
+    FWD_VR_SCHEME,            /* only blocks of schemes this image does not link (fwd_sig.h table) */
 };
 
 struct fwd_verify_result {

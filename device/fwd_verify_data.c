@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "device/fwd_crypto.h"
+#include "device/fwd_sig.h"
 #include "device/fwd_verify.h"
 #include "fw_bytes.h"
 
@@ -29,6 +30,7 @@ int fwd_verify_signed_data(fwd_verify_read_fn rd, void *ctx, uint32_t len, const
     enum fwd_hash_alg alg = ef->sb_sha384 ? FWD_HASH_SHA384 : FWD_HASH_SHA256;
     uint8_t digest[FWD_SHA384_LEN];
     size_t dlen = fwd_hash_len(alg);
+    if (!fwd_sig_table_signs(alg)) return set_reason(res, FWD_VR_SCHEME, FW_ERR_UNSUPPORTED);   /* fwd_sig.h */
     int rc = fwd_hash_start(&h, alg);
     if (rc) return set_reason(res, FWD_VR_IO, rc);
     for (uint32_t off = 0; rc == FW_OK && off < s; off += FWD_SBV2_SECTOR) {

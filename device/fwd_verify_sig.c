@@ -64,10 +64,11 @@ int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t 
 static int reason_rank(int r)
 {
     switch (r) {
-    case FWD_VR_SIGNATURE: return 5;
-    case FWD_VR_DIGEST: return 4;
-    case FWD_VR_REVOKED: return 3;
-    case FWD_VR_UNTRUSTED: return 2;
+    case FWD_VR_SIGNATURE: return 6;
+    case FWD_VR_DIGEST: return 5;
+    case FWD_VR_REVOKED: return 4;
+    case FWD_VR_UNTRUSTED: return 3;
+    case FWD_VR_SCHEME: return 2;
     case FWD_VR_NO_SIGNATURE: return 1;
     default: return 0;
     }
@@ -82,6 +83,7 @@ static int reason_err(int r)
     case FWD_VR_REVOKED: return FW_ERR_REVOKED;
     case FWD_VR_NO_KEYS:
     case FWD_VR_UNTRUSTED: return FW_ERR_UNTRUSTED;
+    case FWD_VR_SCHEME: return FW_ERR_UNSUPPORTED;
     default: return FW_ERR_SIGNATURE;
     }
 }
@@ -91,6 +93,10 @@ static int reason_err(int r)
 static int check_block(const uint8_t *blk, const uint8_t *digest, size_t digest_len,
                        const struct fwd_efuse_state *ef, int *slot)
 {
+    /* A well-formed block (magic, CRC) of a Secure Boot V2 scheme that this
+     * image's table leaves out (fwd_sig.h): refused, and said so. */
+    if (fw_sbv2_block_check(blk, FW_SBV2_SCHEME_NONE) == FW_OK && !fwd_sig_scheme_of_block(blk))
+        return FWD_VR_SCHEME;
     if (fwd_verify_block_valid(blk) != FW_OK) return FWD_VR_NO_SIGNATURE;
     /* A valid block has a scheme of the table (fwd_verify_block_valid). A
      * block signing another digest length than the one computed cannot
@@ -168,6 +174,7 @@ const char *fwd_verify_reason_str(int reason)
     case FWD_VR_HASH: return "image SHA-256 mismatch";
     case FWD_VR_TOO_BIG: return "image does not fit the partition";
     case FWD_VR_NO_SIGNATURE: return "no valid signature block";
+    case FWD_VR_SCHEME: return "signature scheme not supported by this device";
     case FWD_VR_DIGEST: return "signature block digest does not match the image";
     case FWD_VR_UNTRUSTED: return "not signed by a trusted key";
     case FWD_VR_REVOKED: return "signing key revoked";

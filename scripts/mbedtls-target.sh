@@ -4,7 +4,7 @@
 # from the Debian 13 source tree that scripts/mbedtls36.sh already fetched
 # (MBED36/src/mbedtls-3.6.*: nothing is fetched twice), with the port's
 # minimal configuration header and only the modules fwseal uses.
-#   scripts/mbedtls-target.sh MBED36 OUTDIR notls|tls
+#   scripts/mbedtls-target.sh MBED36 OUTDIR notls|tls|boot-rsa|boot-ecdsa
 # Result: OUTDIR/lib/libmbedcrypto.a (+ libmbedx509.a libmbedtls.a for tls),
 #         OUTDIR/stamp (source version + hash of the configuration and flags).
 # Flags: arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -Os -ffunction-sections
@@ -12,7 +12,7 @@
 # MBEDTLS_SSL_IN_CONTENT_LEN of the tls flavour.
 set -euo pipefail
 
-mbed36=${1:?usage: scripts/mbedtls-target.sh MBED36 OUTDIR notls|tls}
+mbed36=${1:?usage: scripts/mbedtls-target.sh MBED36 OUTDIR notls|tls|boot-rsa|boot-ecdsa}
 out=${2:?usage}
 flavour=${3:?usage}
 cfg=device/port/mps2-an386/mbedtls_target_config.h
@@ -38,7 +38,9 @@ case "$flavour" in
   notls) mods=("${CRYPTO[@]}") ;;
   tls) mods=("${CRYPTO[@]}" "${X509[@]}" "${TLS[@]}")
        CFLAGS+=(-DFWT_WITH_TLS=1 -DFWT_SSL_IN_CONTENT_LEN="${FWT_SSL_IN_CONTENT_LEN:-16384}") ;;
-  *) die "flavour must be notls or tls" ;;
+  boot-rsa) mods=("${CRYPTO[@]}"); CFLAGS+=(-DFWT_SCHEMES_RSA=1) ;;
+  boot-ecdsa) mods=("${CRYPTO[@]}"); CFLAGS+=(-DFWT_SCHEMES_ECDSA_P256=1) ;;
+  *) die "flavour must be notls, tls, boot-rsa or boot-ecdsa" ;;
 esac
 
 # what the build depends on, without paths (the same tree reached through

@@ -8,7 +8,10 @@
 # arm-none-eabi-gcc and only pkg-config's cflags; a tiny firmware
 # (tests/install/target_probe.c) links against the install with
 # `pkg-config --cflags --libs fwseal-an386` alone and boots a signed image
-# on QEMU's MPS2 AN386; uninstall-target removes everything.
+# on QEMU's MPS2 AN386, and linked with the installed RSA-only scheme table
+# object (fwseal/fwd_sig_table_rsa.o, docs/porting.md 9.7) it still boots
+# the RSA image, while the ECDSA P-256-only table refuses it; uninstall-target
+# removes everything.
 . "$(dirname "$0")/lib.sh"
 D=$T/root P=/opt/fw
 command -v arm-none-eabi-gcc >/dev/null || { fail "arm-none-eabi-gcc missing (make deps)"; exit 1; }
@@ -16,7 +19,8 @@ make -C "$FWSEAL_ROOT" --no-print-directory -s install-target BUILD="$FWSEAL_BUI
 check "make install-target DESTDIR=... PREFIX=$P" test $? -eq 0
 L=$D$P/arm-none-eabi/lib I=$D$P/arm-none-eabi/include
 ver=$(grep -o '"[0-9]*\.[0-9]*\.[0-9]*"' "$FWSEAL_ROOT/common/fw_version.h" | tr -d '"')
-for a in libfwseal-device.a libmbedcrypto.a libfwseal-an386.a fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc; do
+for a in libfwseal-device.a libmbedcrypto.a libfwseal-an386.a fwseal-an386.ld pkgconfig/fwseal-device-target.pc pkgconfig/fwseal-an386.pc \
+         fwseal/fwd_sig_table_rsa.o fwseal/fwd_sig_table_ecdsa_p256.o; do
   check "$a installed" test -f "$L/$a"
 done
 arm-none-eabi-readelf -h "$L/libfwseal-device.a" 2>/dev/null | grep -m1 'Machine:' >"$T/.out"
@@ -42,6 +46,14 @@ check "every installed fwseal header compiles alone for the target (-Wpedantic)$
 expect_exit 0 "target_probe.c links with arm-none-eabi-gcc \$(pkg-config --cflags --libs fwseal-an386)" \
   arm-none-eabi-gcc -std=c11 -Os -Wall -Wextra -Werror "$FWSEAL_ROOT/tests/install/target_probe.c" \
   $(pkg-config --cflags --libs fwseal-an386) -o "$T/probe.elf"
+for t in rsa ecdsa_p256; do
+  expect_exit 0 "target_probe.c links with the installed fwseal/fwd_sig_table_$t.o ahead of the library" \
+    arm-none-eabi-gcc -std=c11 -Os -Wall -Wextra -Werror "$FWSEAL_ROOT/tests/install/target_probe.c" "$L/fwseal/fwd_sig_table_$t.o" \
+    $(pkg-config --cflags --libs fwseal-an386) -o "$T/probe_$t.elf"
+done
+sz() { arm-none-eabi-size -A "$1" | awk '$1 == ".text" || $1 == ".rodata" || $1 == ".data" { s += $2 } END { print s + 0 }'; }
+check "the RSA-only probe is smaller than the all-schemes probe ($(sz "$T/probe_rsa.elf") vs $(sz "$T/probe.elf") bytes)" \
+  test "$(sz "$T/probe_rsa.elf")" -lt "$(sz "$T/probe.elf")"
 
 if command -v qemu-system-arm >/dev/null; then
   cd "$T" || exit 3
@@ -57,6 +69,16 @@ if command -v qemu-system-arm >/dev/null; then
   cp probe.out "$T/.out"
   expect_stdout "^library $ver$" "  reports the installed library version"
   expect_stdout "^booted ota_0: version 7\.0\.1, secure_version 1$" "  the installed library's bootloader verified and booted the image"
+  timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+    -semihosting-config enable=on,target=native,arg=probe,arg=dev -kernel probe_rsa.elf >probe_rsa.out 2>&1
+  check "the RSA-only probe exits 0" test $? -eq 0
+  cp probe_rsa.out "$T/.out"
+  expect_stdout "^booted ota_0: version 7\.0\.1, secure_version 1$" "  the RSA-only scheme table boots the RSA-signed image"
+  timeout 60 qemu-system-arm -M mps2-an386 -nographic -monitor none -serial none \
+    -semihosting-config enable=on,target=native,arg=probe,arg=dev -kernel probe_ecdsa_p256.elf >probe_ec.out 2>&1
+  check "the ECDSA P-256-only probe refuses the RSA-signed image (exit 1)" test $? -eq 1
+  cp probe_ec.out "$T/.out"
+  expect_stdout "^no boot: " "  and boots nothing"
 else
   fail "qemu-system-arm missing (make deps)"
 fi

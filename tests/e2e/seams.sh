@@ -216,5 +216,12 @@ if grep -rnE 'enum[[:space:]]+(fwh_key_type|fwd_decrypt_scheme|scheme)[[:space:]
      --include='*.[ch]' device boot keys signer verify encryptor host cli >"$T/.enum"; then
   fail "a scheme enum besides common's enum fw_sbv2_scheme / fw_enc_scheme" "$(cat "$T/.enum")"
 else ok "signature schemes are named by common's enum fw_sbv2_scheme only"; fi
-check "device scheme table has its rows" grep -q 'fwd_sig_ecdsa_p256' device/fwd_sig.c
+check "device scheme table has its rows" grep -q 'fwd_sig_ecdsa_p256' device/fwd_sig_table_all.c
+# A port chooses its schemes by the table file it links (device/fwd_sig.h),
+# never by preprocessor switches in the scheme code.
+if grep -nE '^[[:space:]]*#[[:space:]]*if' device/fwd_sig*.c >"$T/.sigif"; then
+  fail "device/fwd_sig*.c choose schemes with #if (link a table file instead)" "$(cat "$T/.sigif")"
+else ok "device scheme choice is link-time only: no #if in device/fwd_sig*.c"; fi
+check "the device libraries carry only the default scheme table" \
+  sh -c '! ar t "$FWSEAL_BUILD/lib/libfwdevice.a" | grep -E "fwd_sig_table_(rsa|ecdsa)" && ar t "$FWSEAL_BUILD/lib/libfwdevice.a" | grep -qx fwd_sig_table_all.o'
 check "host scheme table has its rows" grep -q 'fwh_sig_ecdsa_p256' keys/fwh_sig.c

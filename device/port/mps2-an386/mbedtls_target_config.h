@@ -34,8 +34,18 @@
 #define MBEDTLS_MD5_C                    /* partition-table MD5 (FORMATS: 0xEBEB entry) */
 #define MBEDTLS_SHA256_C                 /* image hash, Secure Boot V2 digest, HMAC, HKDF */
 #define MBEDTLS_SHA224_C                 /* mbedTLS 3.6 builds SHA-256 with SHA-224 */
+/* The boot images with one scheme family (Makefile: size-boot-rsa.elf links
+ * device/fwd_sig_table_rsa.c and builds with FWT_SCHEMES_RSA,
+ * size-boot-ecdsa.elf device/fwd_sig_table_ecdsa_p256.c with
+ * FWT_SCHEMES_ECDSA_P256) leave out what their table never uses: SHA-384
+ * (only P-384 signs it) and the other curves. FWD_MBED_SCHEME_SUBSET tells
+ * device/fwd_crypto_mbedtls.c the trimming is deliberate (fails closed). */
+#if defined(FWT_SCHEMES_RSA) || defined(FWT_SCHEMES_ECDSA_P256)
+#define FWD_MBED_SCHEME_SUBSET 1
+#else
 #define MBEDTLS_SHA512_C                 /* SHA-384 for P-384 Secure Boot (ESP32-C5) */
 #define MBEDTLS_SHA384_C
+#endif
 #define MBEDTLS_HKDF_C                   /* ECIES images: the image key from the shared secret */
 #define MBEDTLS_PKCS5_C                  /* PBKDF2-HMAC-SHA256: the ECIES device key from the eFuse HMAC key */
 
@@ -52,9 +62,11 @@
 #define MBEDTLS_PKCS1_V15                /* key unwrap of RSA pre-encrypted images */
 #define MBEDTLS_PKCS1_V21                /* RSA-3072-PSS Secure Boot V2 signatures */
 #define MBEDTLS_ECP_C
+#if !defined(FWT_SCHEMES_ECDSA_P256)
 #define MBEDTLS_ECP_DP_SECP192R1_ENABLED /* ECDSA Secure Boot V2 (ESP32-C2 allows P-192) */
-#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#endif
+#define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECDSA_C
 #define MBEDTLS_ECDH_C                   /* ECIES pre-encrypted images */
 #define MBEDTLS_ASN1_PARSE_C
