@@ -207,6 +207,26 @@ static const struct chip_profile *find_profile(const char *name)
     return NULL;
 }
 
+/* The image header (DIO, 4 MB at 80 MHz, hash appended) over the segments
+ * laid out in m, then the checksum byte at its 16-byte boundary and the
+ * SHA-256 of everything before it (FORMATS 1.1, 1.4). */
+static int finish_image(struct mk *m, const struct chip_profile *cp)
+{
+    struct fw_image_header h = {.magic = FW_IMAGE_MAGIC, .spi_mode = 2 /* DIO */, .spi_speed_size = 0x2F /* 4MB, 80m */,
+                                .entry_addr = cp->iram + 0x80, .wp_pin = 0xEE, .chip_id = cp->chip_id,
+                                .min_chip_rev_full = cp->min_rev_full, .max_chip_rev_full = cp->max_rev_full,
+                                .hash_appended = 1, .segment_count = (uint8_t)m->nseg};
+    fw_image_header_encode(&h, m->out);
+    uint64_t c = fw_image_checksum_off(m->len);
+    memset(m->out + m->len, 0, c - m->len);
+    m->out[c] = m->checksum;
+    m->len = c + 1;
+    unsigned ml;
+    if (!EVP_Digest(m->out, m->len, m->out + m->len, &ml, EVP_sha256(), NULL)) return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
+    m->len += 32;
+    return 0;
+}
+
 static int build_image(const struct mk_args *a, const struct chip_profile *cp, struct mk *m)
 {
     uint32_t P = (uint32_t)a->size;
@@ -255,25 +275,11 @@ static int build_image(const struct mk_args *a, const struct chip_profile *cp, s
                            {cp->irom + 0x20, irom_p, irom}};
     struct seg ramseg[2] = {{cp->dram, dram_p, ram}, {cp->iram, iram_p, ram}};
 
-    struct fw_image_header h = {.magic = FW_IMAGE_MAGIC, .spi_mode = 2 /* DIO */, .spi_speed_size = 0x2F /* 4MB, 80m */,
-                                .entry_addr = cp->iram + 0x80, .wp_pin = 0xEE, .chip_id = cp->chip_id,
-                                .min_chip_rev_full = cp->min_rev_full, .max_chip_rev_full = cp->max_rev_full,
-                                .hash_appended = 1};
     m->len = FW_IMAGE_HEADER_LEN;
     m->checksum = FW_IMAGE_CHECKSUM_SEED;
     layout(m, flash, 2, ramseg, 2, a->secure_pad);
     free(buf);
-    h.segment_count = (uint8_t)m->nseg;
-    fw_image_header_encode(&h, m->out);
-
-    uint64_t c = fw_image_checksum_off(m->len);
-    memset(m->out + m->len, 0, c - m->len);
-    m->out[c] = m->checksum;
-    m->len = c + 1;
-    unsigned ml;
-    if (!EVP_Digest(m->out, m->len, m->out + m->len, &ml, EVP_sha256(), NULL)) return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
-    m->len += 32;
-    return 0;
+    return finish_image(m, cp);
 }
 
 /* A bootloader: DRAM (descriptor first, FORMATS 1.3: .dram0.bootdesc is
@@ -301,25 +307,12 @@ static int build_bootloader(const struct mk_args *a, const struct chip_profile *
         free(buf);
         return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
     }
-    struct fw_image_header h = {.magic = FW_IMAGE_MAGIC, .spi_mode = 2, .spi_speed_size = 0x2F,
-                                .entry_addr = cp->iram + 0x80, .wp_pin = 0xEE, .chip_id = cp->chip_id,
-                                .min_chip_rev_full = cp->min_rev_full, .max_chip_rev_full = cp->max_rev_full,
-                                .hash_appended = 1};
     m->len = FW_IMAGE_HEADER_LEN;
     m->checksum = FW_IMAGE_CHECKSUM_SEED;
     put_segment(m, cp->dram, buf, dram);
     put_segment(m, cp->iram, buf + dram, iram);
     free(buf);
-    h.segment_count = (uint8_t)m->nseg;
-    fw_image_header_encode(&h, m->out);
-    uint64_t c = fw_image_checksum_off(m->len);
-    memset(m->out + m->len, 0, c - m->len);
-    m->out[c] = m->checksum;
-    m->len = c + 1;
-    unsigned ml;
-    if (!EVP_Digest(m->out, m->len, m->out + m->len, &ml, EVP_sha256(), NULL)) return cli_err(EXIT_IO, "mkimage: OpenSSL failure");
-    m->len += 32;
-    return 0;
+    return finish_image(m, cp);
 }
 
 static int run_mkimage(int argc, char **argv)
