@@ -101,7 +101,7 @@ check "nothing written without a key" test "$(sha256_of zeroed/flash.bin)" = "$b
 expect_exit 2 "unknown --key-mode is a usage error" "$FWDEV" init bad --key-mode firmware --partitions "$PT"
 
 # ---- the OTA, boot and NVS suites in hardware mode -------------------------------
-for suite in ${FWSEAL_HWKEYS_SUITES:-device_core_fe device_core_cli device_boot_scenarios ota_enc ota_powercut nvs_device device_fleet_ota}; do
+for suite in ${FWSEAL_HWKEYS_SUITES:-device_core_fe device_core_cli device_boot_scenarios ota_enc ota_powercut nvs_device device_fleet_ota device_staged}; do
   out=$(FWSEAL_SIM_KEY_MODE=hardware bash "$HERE/$suite.sh" 2>&1)
   sum=$(grep -E '^E2E-SUMMARY' <<<"$out" | tail -1)
   if grep -Eq 'passed=[1-9][0-9]* failed=0' <<<"$sum"; then ok "$suite in hardware-key mode: $sum"
