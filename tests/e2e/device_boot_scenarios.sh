@@ -29,7 +29,7 @@ mk v6b 6 6.0.1
 mk k2 8 8.0.0-key2 "$S/sb_rsa3072_key2.pem"
 mk s3 8 8.0.0-s3 "$S/sb_rsa3072_key1.pem" 9
 mk old 2 2.0.0
-cp "$T/v7.bin" "$T/badsig.bin"; printf '\x01' | dd of="$T/badsig.bin" bs=1 seek=$((196608 + 900)) conv=notrunc 2>/dev/null
+cp "$T/v7.bin" "$T/badsig.bin"; flip_byte "$T/badsig.bin" $((196608 + 900)) 0x01
 # keep the block CRC valid so the block is "valid" and reaches the signature check
 python3 - "$T/badsig.bin" <<'EOF' || exit 1
 import sys, zlib, struct
@@ -37,7 +37,7 @@ p = sys.argv[1]; b = bytearray(open(p, 'rb').read()); s = 196608
 b[s+1196:s+1200] = struct.pack('<I', zlib.crc32(bytes(b[s:s+1196])))
 open(p, 'wb').write(b)
 EOF
-cp "$T/v7.bin" "$T/corrupt.bin"; printf '\x5a' | dd of="$T/corrupt.bin" bs=1 seek=$((0x12345)) conv=notrunc 2>/dev/null
+cp "$T/v7.bin" "$T/corrupt.bin"; flip_byte "$T/corrupt.bin" $((0x12345))
 
 D=$T/dev
 new_dev() { # [csv]

@@ -23,7 +23,7 @@ for x in "v5 5 5.0.0" "v6 6 6.0.0" "v7 7 7.0.0"; do
     "$FWSEAL" encrypt --pubkey "$PE/rsa_pub_key.pem" "$T/$1.bin" -o "$T/$1.enc" >/dev/null || { fail "images"; exit 1; }
 done
 cp "$T/v7.enc" "$T/v7bad.enc"   # one flipped ciphertext byte deep in the body: GCM tag fails at the end
-printf '\x55' | dd of="$T/v7bad.enc" bs=1 seek=150000 conv=notrunc 2>/dev/null
+flip_byte "$T/v7bad.enc" 150000 0x55
 
 D=$T/dev
 "$FWDEV" init "$D" --partitions "$CSV" --flash-encryption xts-128 --flash-key "$V/flash_encryption/fe_key_xts_256.bin" \

@@ -213,7 +213,7 @@ check "double cuts ($pts seeded pairs, $twice with the rerun cut too): always en
 # ---- 3. the slot tampered during the outage --------------------------------------------------------
 expect_exit 99 "power cut in the middle of the body (again)" cut_mid
 pdone=$(done_bytes)
-printf '\x5a' | dd of=d/flash.bin bs=1 seek=$((SLOT + 4096 + 7)) conv=notrunc 2>/dev/null
+flip_byte d/flash.bin $((SLOT + 4096 + 7))
 $FWDEV boot d >/dev/null
 expect_exit 1 "a slot byte changed during the outage: the resumed update is refused" upd
 expect_stdout "resuming the interrupted download at body byte $pdone" "it did resume (from $pdone)"

@@ -56,3 +56,21 @@ same_file() {
 
 # sha256_of FILE
 sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
+
+# flip_byte FILE OFFSET [MASK]: XOR one byte in place (MASK defaults to 0x5a), so
+# the byte always changes. Writing a constant instead leaves it unchanged when it
+# already held that value, 1 time in 256 for random content (ciphertext,
+# signatures): a tamper test that silently tampers nothing.
+flip_byte() {
+  python3 - "$1" "$2" "${3:-0x5a}" <<'PY'
+import sys
+path, off, mask = sys.argv[1], int(sys.argv[2], 0), int(sys.argv[3], 0)
+with open(path, "r+b") as f:
+    f.seek(off)
+    b = f.read(1)
+    if len(b) != 1 or not mask & 0xff:
+        sys.exit("flip_byte: offset %d beyond %s or empty mask" % (off, path))
+    f.seek(off)
+    f.write(bytes([b[0] ^ (mask & 0xff)]))
+PY
+}

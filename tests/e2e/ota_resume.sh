@@ -134,7 +134,7 @@ check "another URL: image boots" test "$(booted d)" = 2.0.0
 
 # ---- the slot tampered during the outage -----------------------------------------------------
 newdev d && cut d "$U/img.enc"
-printf '\x5a' | dd of=d/flash.bin bs=1 seek=$((SLOT + 8192 + 7)) conv=notrunc 2>/dev/null
+flip_byte d/flash.bin $((SLOT + 8192 + 7))
 expect_exit 1 "encrypted: a slot byte changed during the outage: resumed OTA refused" ota d "$U/img.enc"
 expect_stderr "GCM tag" "refused by the GCM tag over the rebuilt state"
 check "tampered: slot erased" slot_erased d
@@ -188,7 +188,7 @@ for kind in plain ecies; do
   expect_stdout "resuming the interrupted download: $pdone bytes" "$kind: resumed from the checkpoint"
   check "$kind: boots the new image" test "$(booted d)" = 2.0.0
   newdev d $dk && cut d "$url" "$MIDK"
-  printf '\x5a' | dd of=d/flash.bin bs=1 seek=$((SLOT + 8192 + 7)) conv=notrunc 2>/dev/null
+  flip_byte d/flash.bin $((SLOT + 8192 + 7))
   expect_exit 1 "$kind: tampered slot: resumed OTA refused" ota d "$url"
   check "$kind: tampered slot erased" slot_erased d
   check "$kind: old image boots" test "$(booted d)" = 1.0.0

@@ -75,7 +75,7 @@ rm -f "$T/o1/plain.dec"
 
 # a tampered container over an existing OUT: refused, the old OUT untouched, nothing else left
 echo old >"$T/o1/plain.dec"
-cp "$T/big.enc" "$T/bad.enc"; printf '\x00' | dd of="$T/bad.enc" bs=1 seek=$((MIB * 1024 * 1024)) conv=notrunc 2>/dev/null
+cp "$T/big.enc" "$T/bad.enc"; flip_byte "$T/bad.enc" $((MIB * 1024 * 1024)) 0xff
 expect_exit 1 "tampered 256 MiB container refused" "$FWSEAL" decrypt --key "$PE/rsa_priv_key.pem" "$T/bad.enc" -o "$T/o1/plain.dec"
 [ "$(cat "$T/o1/plain.dec")" = old ] && ok "refused decrypt keeps the existing OUT" || fail "existing OUT changed"
 left=$(cd "$T/o1" && ls -A | tr '\n' ' ')

@@ -92,7 +92,7 @@ expect_stderr "does not verify with the public key" "says the signature does not
 expect_exit 1 "right signature, wrong --pub: exit 1" "$FWSEAL" sign --signature-in "$T/rsa.sig" --pub "$T/k2_pub.pem" "$APP" -o "$T/bad2.bin"
 head -c 10000 /dev/urandom >"$T/other.bin"
 expect_exit 1 "signature over another image: exit 1" "$FWSEAL" sign --signature-in "$T/rsa.sig" --pub "$T/rsa_pub.pem" "$T/other.bin" -o "$T/bad3.bin"
-cp "$T/ec.be" "$T/ec.flip"; printf '\x01' | dd of="$T/ec.flip" bs=1 seek=40 conv=notrunc 2>/dev/null
+cp "$T/ec.be" "$T/ec.flip"; flip_byte "$T/ec.flip" 40 0x01
 expect_exit 1 "flipped ECDSA byte: exit 1" "$FWSEAL" sign --signature-in "$T/ec.flip" --pub "$T/ec_pub.pem" "$T/data.bin" -o "$T/bad4.bin"
 expect_exit 1 "ECDSA signature for an RSA key: exit 1" "$FWSEAL" sign --signature-in "$T/ec.der" --pub "$T/rsa_pub.pem" "$APP" -o "$T/bad5.bin"
 expect_stderr "RSA-3072 signature is 384 bytes" "says the RSA signature length"

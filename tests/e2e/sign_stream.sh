@@ -29,7 +29,7 @@ peak 0 "verify --raw 256 MiB" "$FWSEAL" verify --raw "$T/big.signed" --trust "$P
 peak 0 "append to 256 MiB" "$FWSEAL" sign --append --key "$SB/sb_rsa3072_key2.pem" "$T/big.signed" -o "$T/big2.signed"
 rm -f "$T/big.signed"
 peak 0 "verify 2-key 256 MiB with key2" "$FWSEAL" verify --raw "$T/big2.signed" --trust "$SB/sb_rsa3072_key2_pub.pem"
-printf '\x01' | dd of="$T/big2.signed" bs=1 seek=$((200 * 1024 * 1024)) conv=notrunc status=none
+flip_byte "$T/big2.signed" $((200 * 1024 * 1024)) 0x01
 peak 1 "verify tampered 256 MiB" "$FWSEAL" verify --raw "$T/big2.signed" --trust "$PUB"
 rm -f "$T/big2.signed"
 
