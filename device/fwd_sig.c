@@ -40,7 +40,8 @@ int fwd_sig_pubkey_key_digest(const struct fwd_pubkey *pk, uint8_t *out, size_t 
     struct fw_sbv2_block b;
     uint8_t blk[FW_SBV2_BLOCK_SIZE];
     for (size_t i = 0; i < fwd_sig_table.count; i++) {
-        if (fwd_sig_table.rows[i]->key_fields(pk, &b) != FW_OK) continue;
+        const struct fwd_sig_scheme *s = fwd_sig_table.rows[i];
+        if (s->key_fields(s, pk, &b) != FW_OK) continue;
         int rc = fw_sbv2_block_encode(&b, blk);
         return rc == FW_OK ? fwd_sig_block_key_digest(blk, out, out_len) : rc;
     }

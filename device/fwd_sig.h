@@ -29,10 +29,14 @@ struct fwd_sig_scheme {
     size_t key_off, key_len;          /* key-digest region of a block (§2.6) */
     /* Signature of a structurally valid block over digest[digest_len], with
      * the block's own key. FW_OK, FW_ERR_SIGNATURE, FW_ERR_KEY, FW_ERR_CRYPTO. */
-    int (*verify)(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len);
+    int (*verify)(const struct fwd_sig_scheme *s, const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest,
+                  size_t digest_len);
     /* Block key fields (n/e/rinv/m' or curve/X/Y, little-endian as stored)
      * of a public key; FW_ERR_KEY if the key is not of this scheme. */
-    int (*key_fields)(const struct fwd_pubkey *pk, struct fw_sbv2_block *b);
+    int (*key_fields)(const struct fwd_sig_scheme *s, const struct fwd_pubkey *pk, struct fw_sbv2_block *b);
+    /* What the shared functions need of this row (ECDSA: its block layout,
+     * struct fwd_sig_ecdsa_layout); NULL for a scheme of its own. */
+    const void *params;
 };
 
 /* The schemes an image verifies, chosen at link time: one object defines

@@ -5,7 +5,6 @@
 #include "device/fwd_sig_ecdsa.h"
 
 static const struct fwd_sig_ecdsa_layout layout = {
-    .scheme = FW_SBV2_ECDSA_P256,
     .curve = FWD_EC_P256,
     .curve_id = FW_SBV2_CURVE_P256,
     .coord_len = FW_SBV2_P256_COORD_LEN,
@@ -13,22 +12,13 @@ static const struct fwd_sig_ecdsa_layout layout = {
     .off_sig = FW_SBV2_EC_OFF_SIG,
 };
 
-static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len)
-{
-    return fwd_sig_ecdsa_verify(&layout, blk, digest, digest_len);
-}
-
-static int key_fields(const struct fwd_pubkey *pk, struct fw_sbv2_block *b)
-{
-    return fwd_sig_ecdsa_key_fields(&layout, pk, b);
-}
-
 const struct fwd_sig_scheme fwd_sig_ecdsa_p256 = {
     .id = FW_SBV2_ECDSA_P256,
     .digest_alg = FWD_HASH_SHA256,
     .digest_len = FWD_SHA256_LEN,
     .key_off = FW_SBV2_EC_KEY_OFF,
     .key_len = FW_SBV2_EC_KEY_LEN,
-    .verify = verify,
-    .key_fields = key_fields,
+    .verify = fwd_sig_ecdsa_verify,
+    .key_fields = fwd_sig_ecdsa_key_fields,
+    .params = &layout,
 };

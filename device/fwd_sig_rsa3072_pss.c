@@ -8,8 +8,10 @@
 #include "fw_bytes.h"
 #include "fw_err.h"
 
-static int verify(const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest, size_t digest_len)
+static int verify(const struct fwd_sig_scheme *s, const uint8_t blk[FW_SBV2_BLOCK_SIZE], const uint8_t *digest,
+                  size_t digest_len)
 {
+    (void)s;
     uint8_t n[FW_SBV2_RSA_LEN], sig[FW_SBV2_RSA_LEN];
     fw_sbv2_le_to_be(n, blk + FW_SBV2_RSA_OFF_N, FW_SBV2_RSA_LEN);
     fw_sbv2_le_to_be(sig, blk + FW_SBV2_RSA_OFF_SIG, FW_SBV2_RSA_LEN);
@@ -26,8 +28,9 @@ static uint32_t mont_mdash(uint32_t n0)
     return 0u - x;
 }
 
-static int key_fields(const struct fwd_pubkey *pk, struct fw_sbv2_block *b)
+static int key_fields(const struct fwd_sig_scheme *s, const struct fwd_pubkey *pk, struct fw_sbv2_block *b)
 {
+    (void)s;
     if (pk->kind != FWD_PUBKEY_RSA || pk->n_len != FW_SBV2_RSA_LEN) return FW_ERR_KEY;
     uint32_t n0 = fw_dec32be(pk->n + FW_SBV2_RSA_LEN - 4);
     if (!(n0 & 1u)) return FW_ERR_KEY;

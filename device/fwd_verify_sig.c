@@ -56,7 +56,7 @@ int fwd_verify_block_signature(const uint8_t blk[FWD_SBV2_BLOCK], const uint8_t 
     const struct fwd_sig_scheme *s = fwd_sig_scheme_of_block(blk);
     if (!s) return FW_ERR_UNSUPPORTED;
     if (digest_len != s->digest_len) return FW_ERR_INVALID_ARG;
-    return s->verify(blk, digest, digest_len);
+    return s->verify(s, blk, digest, digest_len);
 }
 
 /* Rank of a per-block failure: the most informative one becomes the overall
@@ -107,7 +107,7 @@ static int check_block(const uint8_t *blk, const uint8_t *digest, size_t digest_
     int t = fwd_verify_key_trusted(blk, ef, slot);
     if (t == FW_ERR_REVOKED) return FWD_VR_REVOKED;
     if (t != FW_OK) return FWD_VR_UNTRUSTED;
-    return s->verify(blk, digest, digest_len) == FW_OK ? FWD_VR_OK : FWD_VR_SIGNATURE;
+    return s->verify(s, blk, digest, digest_len) == FW_OK ? FWD_VR_OK : FWD_VR_SIGNATURE;
 }
 
 /* The k-of-n rule: a block counts for the eFuse slot whose key it carries
