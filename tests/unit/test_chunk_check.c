@@ -18,6 +18,7 @@
 #include "device/fwd_ota_pipeline.h"
 #include "device/port/sim/fwd_sim.h"
 #include "encryptor/fwh_encimg.h"
+#include "vector_device_fixture.h"
 
 #define FLASH (4u << 20)
 #define CHUNK 4096u
@@ -220,64 +221,12 @@ static struct fwd_ota_dev dev;
 static struct fwd_ota_pipeline pipe_;
 static struct fwd_decrypt_key key;
 
-static uint8_t *encrypt_file(const char *rel, size_t *out_len)
-{
-    size_t n;
-    uint8_t *plain = tu_read(tu_vector(rel), &n);
-    FILE *pf = fopen(tu_vector("pre_encrypted/rsa/rsa_pub_key.pem"), "r");
-    assert_non_null(pf);
-    EVP_PKEY *pub = PEM_read_PUBKEY(pf, NULL, NULL, NULL);
-    fclose(pf);
-    assert_non_null(pub);
-    struct fwh_encimg_enc e;
-    uint8_t *out = malloc(n + FW_ENC_HEADER_SIZE);
-    assert_int_equal(fwh_encimg_enc_begin(&e, pub), 0);
-    assert_int_equal(fwh_encimg_enc_update(&e, plain, n, out + FW_ENC_HEADER_SIZE), 0);
-    assert_int_equal(fwh_encimg_enc_finish(&e, out), 0);
-    fwh_encimg_enc_free(&e);
-    EVP_PKEY_free(pub);
-    free(plain);
-    *out_len = n + FW_ENC_HEADER_SIZE;
-    return out;
-}
 
 /* C3, XTS-128, key1 trusted, `running` in ota_0 (as test_pipeline.c). */
 static void device_up(const char *running_rel)
 {
-    fwd_sim_close(&sim);
-    assert_int_equal(fwd_sim_open_mem(&sim, FLASH), 0);
-    struct fwd_efuse_state st;
-    memset(&st, 0, sizeof st);
-    size_t n;
-    uint8_t *k = tu_read(tu_vector("flash_encryption/fe_key_xts_256.bin"), &n);
-    memcpy(st.fe_key, k, 32);
-    free(k);
-    st.fe_mode = FWD_FE_XTS128;
-    st.chip_id = 5;
-    st.chip_rev = 3;
-    uint8_t *d = tu_read(tu_vector("secure_boot_v2/sb_rsa3072_key1.digest.bin"), &n);
-    memcpy(st.digest[0], d, 32);
-    free(d);
-    st.digest_present = 1;
-    assert_int_equal(fwd_efuse_secver_bits(1, &st.secure_version_bits), 0);
-    assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), 0);
     static struct fwd_dev dd;
-    assert_int_equal(fwd_dev_open_blank(&dd, &sim.plat), 0);
-    uint8_t *pt = tu_read(tu_vector("partition_table/partitions_two_ota.bin"), &n);
-    assert_int_equal(fwd_dev_write_abs(&dd, 0x8000, pt, n, 1), 0);
-    free(pt);
-    fwd_dev_close(&dd);
-    assert_int_equal(fwd_dev_open(&dd, &sim.plat, 0), 0);
-    uint8_t *img = tu_read(tu_vector(running_rel), &n);
-    const struct fwd_part *p0 = fwd_part_find(&dd, "ota_0");
-    size_t padded = (n + 4095) / 4096 * 4096;
-    uint8_t *buf = malloc(padded);
-    memset(buf, 0xFF, padded);
-    memcpy(buf, img, n);
-    assert_int_equal(fwd_part_erase(&dd, p0, 0, padded), 0);
-    assert_int_equal(fwd_part_write(&dd, p0, 0, buf, padded), 0);
-    free(buf);
-    free(img);
+    vdev_provision(&sim, FLASH, running_rel, 1, &dd);
     fwd_dev_close(&dd);
     fwd_ota_dev_close(&dev);
     assert_int_equal(fwd_ota_dev_open(&dev, &sim.plat, 0, "ota_0"), 0);
@@ -358,7 +307,7 @@ static void pipeline_happy(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     digest_body(&dg, enc + FW_ENC_HEADER_SIZE, len - FW_ENC_HEADER_SIZE, CHUNK);
     device_up(RUNNING);
     uint32_t bad;
@@ -371,7 +320,7 @@ static void pipeline_flash_trace(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     uint8_t *b = enc + FW_ENC_HEADER_SIZE;
     size_t blen = len - FW_ENC_HEADER_SIZE;
     digest_body(&dg, b, blen, CHUNK);

@@ -11,6 +11,7 @@
 #include "device/fwd_ota_pipeline.h"
 #include "device/port/sim/fwd_sim.h"
 #include "encryptor/fwh_encimg.h"
+#include "vector_device_fixture.h"
 
 #define FLASH (4u << 20)
 
@@ -42,68 +43,13 @@ static void on_ev(void *ctx, const struct fwd_ota_event *ev)
     if (ev->type == FWD_OTA_EV_WRITING) l->last_done = ev->done;
 }
 
-/* Encrypt a plaintext file for the vector RSA device key, in memory. */
-static uint8_t *encrypt_file(const char *rel, size_t *out_len)
-{
-    size_t n;
-    uint8_t *plain = tu_read(tu_vector(rel), &n);
-    FILE *pf = fopen(tu_vector("pre_encrypted/rsa/rsa_pub_key.pem"), "r");
-    assert_non_null(pf);
-    EVP_PKEY *pub = PEM_read_PUBKEY(pf, NULL, NULL, NULL);
-    fclose(pf);
-    assert_non_null(pub);
-    struct fwh_encimg_enc e;
-    uint8_t *out = malloc(n + FW_ENC_HEADER_SIZE);
-    assert_int_equal(fwh_encimg_enc_begin(&e, pub), 0);
-    assert_int_equal(fwh_encimg_enc_update(&e, plain, n, out + FW_ENC_HEADER_SIZE), 0);
-    assert_int_equal(fwh_encimg_enc_finish(&e, out), 0);
-    fwh_encimg_enc_free(&e);
-    EVP_PKEY_free(pub);
-    free(plain);
-    *out_len = n + FW_ENC_HEADER_SIZE;
-    return out;
-}
 
 /* Fresh device: C3, XTS-128, key1 digest trusted, the partition table of the
  * vectors, `running` (a signed vector image) in ota_0 and running. */
 static void device_up(const char *running_rel, unsigned efuse_secver)
 {
-    fwd_sim_close(&sim);
-    assert_int_equal(fwd_sim_open_mem(&sim, FLASH), 0);
-    struct fwd_efuse_state st;
-    memset(&st, 0, sizeof st);
-    size_t n;
-    uint8_t *k = tu_read(tu_vector("flash_encryption/fe_key_xts_256.bin"), &n);
-    memcpy(st.fe_key, k, 32);
-    free(k);
-    st.fe_mode = FWD_FE_XTS128;
-    st.chip_id = 5;
-    st.chip_rev = 3; /* v0.3: the vector images require >= 0.3 */
-    uint8_t *dg = tu_read(tu_vector("secure_boot_v2/sb_rsa3072_key1.digest.bin"), &n);
-    memcpy(st.digest[0], dg, 32);
-    free(dg);
-    st.digest_present = 1;
-    assert_int_equal(fwd_efuse_secver_bits(efuse_secver, &st.secure_version_bits), 0);
-    assert_int_equal(sim.plat.efuse.burn(sim.plat.efuse.ctx, &st), 0);
-
     static struct fwd_dev d;
-    assert_int_equal(fwd_dev_open_blank(&d, &sim.plat), 0);
-    uint8_t *pt = tu_read(tu_vector("partition_table/partitions_two_ota.bin"), &n);
-    assert_int_equal(fwd_dev_write_abs(&d, 0x8000, pt, n, 1), 0);
-    free(pt);
-    fwd_dev_close(&d);
-    assert_int_equal(fwd_dev_open(&d, &sim.plat, 0), 0);
-    uint8_t *img = tu_read(tu_vector(running_rel), &n);
-    const struct fwd_part *p0 = fwd_part_find(&d, "ota_0");
-    assert_non_null(p0);
-    size_t padded = (n + 4095) / 4096 * 4096;
-    uint8_t *buf = malloc(padded);
-    memset(buf, 0xFF, padded);
-    memcpy(buf, img, n);
-    assert_int_equal(fwd_part_erase(&d, p0, 0, padded), 0);
-    assert_int_equal(fwd_part_write(&d, p0, 0, buf, padded), 0);
-    free(buf);
-    free(img);
+    vdev_provision(&sim, FLASH, running_rel, efuse_secver, &d);
     fwd_dev_close(&d);
     fwd_ota_dev_close(&dev);
     assert_int_equal(fwd_ota_dev_open(&dev, &sim.plat, 0, "ota_0"), 0);
@@ -173,7 +119,7 @@ static void happy_path_events(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     static const size_t chunks[] = { 4096, 1, 333, 65536 };
     for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
         device_up(RUNNING, 1);
@@ -220,7 +166,7 @@ static void tamper(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     /* flipped tag: all data written, tag fails at the end -> erased */
     enc[410] ^= 1;
     reject(enc, len, FW_ERR_AUTH, NEWIMG, 0);
@@ -252,15 +198,15 @@ static void unsigned_and_early_checks(void **s)
     (void)s;
     size_t len;
     /* correctly encrypted but unsigned: the tag passes, the signature check erases */
-    uint8_t *enc = encrypt_file("app/app_esp32c3_128k_sbpad.bin", &len);
+    uint8_t *enc = vdev_encrypt_file("app/app_esp32c3_128k_sbpad.bin", &len);
     reject(enc, len, FW_ERR_SIGNATURE, "app/app_esp32c3_128k_sbpad.bin", 0);
     free(enc);
     /* another chip: refused on the app descriptor, before any erase */
-    enc = encrypt_file("app/app_esp32s3_256k.bin", &len);
+    enc = vdev_encrypt_file("app/app_esp32s3_256k.bin", &len);
     reject(enc, len, FW_ERR_CHIP, "app/app_esp32s3_256k.bin", 1);
     free(enc);
     /* downgrade: eFuse secure_version 5 > image 4 */
-    enc = encrypt_file(NEWIMG, &len);
+    enc = vdev_encrypt_file(NEWIMG, &len);
     device_up(RUNNING, 5);
     struct evlog log;
     uint64_t ops = sim.flash.ops;
@@ -268,7 +214,7 @@ static void unsigned_and_early_checks(void **s)
     assert_int_equal(sim.flash.ops, ops);
     free(enc);
     /* same version as running: refused, unless allowed */
-    enc = encrypt_file(RUNNING, &len);
+    enc = vdev_encrypt_file(RUNNING, &len);
     device_up(RUNNING, 1);
     ops = sim.flash.ops;
     assert_int_equal(run(enc, len, 4096, 0, &log), FW_ERR_VERSION);
@@ -282,7 +228,7 @@ static void power_loss(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     device_up(RUNNING, 1);
     struct evlog log;
     fwd_sim_flash_set_cut(&sim.flash, 10, FWD_SIM_CUT_TORN);
@@ -317,7 +263,7 @@ static void image_check_before_select(void **s)
     (void)s;
     size_t n, len;
     uint8_t *plain = tu_read(tu_vector(NEWIMG), &n);
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     for (int refuse = 1; refuse >= 0; refuse--) {
         device_up(RUNNING, 1);
         struct image_check_log l = { refuse ? FW_ERR_DIGEST : FW_OK, 0, 0 };
@@ -356,7 +302,7 @@ static void plaintext_policy(void **s)
     assert_string_equal(boot_label(), "ota_1");
     /* encrypted input without a provisioned key */
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     device_up(RUNNING, 1);
     cfg.key = NULL;
     assert_int_equal(fwd_ota_pipeline_start(&pipe_, &cfg), 0);
@@ -478,7 +424,7 @@ static void decrypt_stage_chains_finish(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     struct counting_stage next;
     assert_int_equal(decrypt_through_stage(enc, len, &next), 0);
     assert_int_equal(next.bytes, len - FW_ENC_HEADER_SIZE);
@@ -511,7 +457,7 @@ static void generic_source_events(void **s)
 {
     (void)s;
     size_t len;
-    uint8_t *enc = encrypt_file(NEWIMG, &len);
+    uint8_t *enc = vdev_encrypt_file(NEWIMG, &len);
     device_up(RUNNING, 1);
     struct srclog l;
     memset(&l, 0, sizeof l);
