@@ -147,12 +147,16 @@ static void happy_path_events(void **s)
     free(enc);
 }
 
-static void reject(uint8_t *enc, size_t len, int want, const char *plain_rel, int expect_no_flash_ops)
+/* The OTA is refused with `want`, or `alt` where two refusals are both right;
+ * the reason travels with the code; the slot is clean or untouched. */
+static void reject_as(uint8_t *enc, size_t len, int want, int alt, const char *plain_rel, int expect_no_flash_ops)
 {
     device_up(RUNNING, 1);
     struct evlog log;
     uint64_t ops = sim.flash.ops;
-    assert_int_equal(run(enc, len, 1000, 0, &log), want);
+    int rc = run(enc, len, 1000, 0, &log);
+    if (rc == alt) want = alt;
+    assert_int_equal(rc, want);
     assert_int_equal(log.types[log.n - 1], FWD_OTA_EV_ABORTED);
     assert_int_equal(log.aborted_err, want);
     assert_non_null(log.aborted_why);          /* the reason travels with the code */
@@ -160,6 +164,11 @@ static void reject(uint8_t *enc, size_t len, int want, const char *plain_rel, in
     assert_string_equal(boot_label(), "ota_0");
     if (expect_no_flash_ops) assert_int_equal(sim.flash.ops, ops);
     else assert_slot_clean(plain_rel);
+}
+
+static void reject(uint8_t *enc, size_t len, int want, const char *plain_rel, int expect_no_flash_ops)
+{
+    reject_as(enc, len, want, want, plain_rel, expect_no_flash_ops);
 }
 
 static void tamper(void **s)
@@ -175,9 +184,10 @@ static void tamper(void **s)
     enc[len / 2] ^= 0x40;
     reject(enc, len, FW_ERR_AUTH, NEWIMG, 0);
     enc[len / 2] ^= 0x40;
-    /* wrapped key: implicit rejection -> garbage plaintext -> early check refuses before any erase */
+    /* wrapped key: implicit rejection -> pseudo-random plaintext -> early check refuses before any
+     * erase: the image magic, or the header check when the first byte happens to be 0xE9 (1 in 256) */
     enc[200] ^= 1;
-    reject(enc, len, FW_ERR_MAGIC, NEWIMG, 1);
+    reject_as(enc, len, FW_ERR_MAGIC, FW_ERR_FORMAT, NEWIMG, 1);
     enc[200] ^= 1;
     /* magic */
     enc[0] ^= 1;
